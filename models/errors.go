@@ -1,0 +1,50 @@
+package models
+
+import "fmt"
+
+// Code says what kind of failure an Error is. The GraphQL layer maps each code to
+// its extensions.code.
+type Code string
+
+// The error codes.
+const (
+	// Invalid is bad input from the caller; Field names the input at fault.
+	Invalid Code = "INVALID"
+	// NotFound is a lookup of something that does not exist (or is not visible).
+	NotFound Code = "NOT_FOUND"
+	// Conflict is a write that clashes with the current state, such as a taken slug.
+	Conflict Code = "CONFLICT"
+	// Unauthenticated is a request that needs a signed-in user and has none.
+	Unauthenticated Code = "UNAUTHENTICATED"
+	// Forbidden is a signed-in user asking for what their role does not allow.
+	Forbidden Code = "FORBIDDEN"
+	// RateLimited is a caller who asked too often.
+	RateLimited Code = "RATE_LIMITED"
+)
+
+// Error is a failure meant for the caller: its Message is written for end users and
+// is shown as is. Any other error is internal and never shown.
+type Error struct {
+	Code    Code
+	Message string
+	// Field is the input path at fault (for example "filter.minFee"), for Invalid.
+	Field string
+}
+
+// Error returns the message, with the field when there is one.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// Errorf returns an Error with the code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidField returns an Invalid error for the input at path field.
+func InvalidField(field, format string, args ...any) *Error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}

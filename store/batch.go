@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+
+	"coursegraph/models"
+
+	"gorm.io/gorm/clause"
+)
+
+// Batches returns the batches in order of the day, only those of period when it is
+// set.
+func (s *Store) Batches(ctx context.Context, period *models.Period) ([]*models.Batch, error) {
+	q := s.db.WithContext(ctx)
+	if period != nil {
+		q = q.Where("period = ?", *period)
+	}
+	var out []*models.Batch
+	err := q.Order("ordinal").Find(&out).Error
+	return out, translate(err, "list", "batches")
+}
+
+// BatchByID returns the batch with id; NotFound if there is none.
+func (s *Store) BatchByID(ctx context.Context, id uint) (*models.Batch, error) {
+	var b models.Batch
+	if err := s.db.WithContext(ctx).Take(&b, id).Error; err != nil {
+		return nil, translate(err, "find", "batch")
+	}
+	return &b, nil
+}
+
+// BatchesByIDs returns the batches with the given ids; missing ids are left out.
+func (s *Store) BatchesByIDs(ctx context.Context, ids []uint) ([]*models.Batch, error) {
+	var out []*models.Batch
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
+	return out, translate(err, "list", "batches")
+}
+
+// UpsertBatch inserts b, or updates the batch with the same ordinal to match it, and
+// sets b.ID.
+func (s *Store) UpsertBatch(ctx context.Context, b *models.Batch) error {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "ordinal"}},
+		DoUpdates: clause.AssignmentColumns([]string{"name", "start_minutes", "end_minutes", "period"}),
+	}).Create(b).Error
+	if err != nil {
+		return translate(err, "upsert", "batch")
+	}
+	var got models.Batch
+	if err := s.db.WithContext(ctx).Where("ordinal = ?", b.Ordinal).Take(&got).Error; err != nil {
+		return translate(err, "find", "batch")
+	}
+	b.ID = got.ID
+	return nil
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"coursegraph/models"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// courseOrderColumns maps each ordering to its column. Only these names ever reach
+// the SQL text.
+var courseOrderColumns = map[models.CourseOrderField]string{
+	models.CourseOrderTitle:   "title",
+	models.CourseOrderFee:     "fee_amount",
+	models.CourseOrderCreated: "created_at",
+}
+
+// CourseCursorKey returns the sort key of c under the ordering field, as text for
+// a cursor.
+func CourseCursorKey(c *models.Course, field models.CourseOrderField) string {
+	switch field {
+	case models.CourseOrderFee:
+		return strconv.FormatInt(int64(c.FeeAmount), 10)
+	case models.CourseOrderCreated:
+		return c.CreatedAt.UTC().Format(time.RFC3339)
+	default:
+		return c.Title
+	}
+}
+
+// courseCursorValue reads a cursor key back into the column's type.
+func courseCursorValue(key string, field models.CourseOrderField) (any, error) {
+	switch field {
+	case models.CourseOrderFee:
+		return strconv.ParseInt(key, 10, 64)
+	case models.CourseOrderCreated:
+		return time.Parse(time.RFC3339, key)
+	default:
+		return key, nil
+	}
+}
+
+// Courses returns up to page.First+1 courses matching f in order o after the page's
+// cursor; the extra row tells the caller that another page follows. It is a keyset
+// query: no OFFSET, whatever the page.
+func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.CourseOrder, page models.PageArgs) ([]*models.Course, error) {
+	o = o.Normalized()
+	col := courseOrderColumns[o.Field]
+	q := whereCourses(s.db.WithContext(ctx), f)
+	if page.After != nil {
+		v, err := courseCursorValue(page.After.Key, o.Field)
+		if err != nil {
+			return nil, models.InvalidField("after", "is not a cursor from this list")
+		}
+		q = afterKey(q, col, "id", o.Direction, v, page.After.ID)
+	}
+	dir := "ASC"
+	if o.Direction == models.Desc {
+		dir = "DESC"
+	}
+	var out []*models.Course
+	err := q.Order(col + " " + dir).Order("id " + dir).Limit(page.First + 1).Find(&out).Error
+	return out, translate(err, "list", "courses")
+}
+
+// CountCourses returns how many courses match f.
+func (s *Store) CountCourses(ctx context.Context, f models.CourseFilter) (int, error) {
+	var n int64
+	err := whereCourses(s.db.WithContext(ctx).Model(&models.Course{}), f).Count(&n).Error
+	return int(n), translate(err, "count", "courses")
+}
+
+func whereCourses(q *gorm.DB, f models.CourseFilter) *gorm.DB {
+	if f.Active != nil {
+		q = q.Where("active = ?", *f.Active)
+	}
+	if f.Category != nil {
+		q = q.Where("category = ?", strings.TrimSpace(*f.Category))
+	}
+	if f.Weekday != nil {
+		q = q.Where("weekdays & ? <> 0", int(f.Weekday.Bit()))
+	}
+	if f.MinFee != nil {
+		q = q.Where("fee_amount >= ?", int64(*f.MinFee))
+	}
+	if f.MaxFee != nil {
+		q = q.Where("fee_amount <= ?", int64(*f.MaxFee))
+	}
+	if f.Search != nil {
+		for word := range strings.FieldsSeq(*f.Search) {
+			like := "%" + escapeLike(word) + "%"
+			q = q.Where("(title LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!' OR category LIKE ? ESCAPE '!' OR topics LIKE ? ESCAPE '!')",
+				like, like, like, like)
+		}
+	}
+	return q
+}
+
+// escapeLike makes a word match literally in LIKE ... ESCAPE '!' on both engines
+// (MySQL's default escape is a backslash; SQLite has none).
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// afterKey adds the keyset condition "after (key, id)" for an ordering by col then
+// idCol in direction dir.
+func afterKey(q *gorm.DB, col, idCol string, dir models.OrderDirection, key any, id uint) *gorm.DB {
+	op := ">"
+	if dir == models.Desc {
+		op = "<"
+	}
+	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", col, op, col, idCol, op), key, key, id)
+}
+
+// CourseByID returns the course with id; NotFound if there is none.
+func (s *Store) CourseByID(ctx context.Context, id uint) (*models.Course, error) {
+	var c models.Course
+	err := s.db.WithContext(ctx).Take(&c, id).Error
+	if err != nil {
+		return nil, translate(err, "find", "course")
+	}
+	return &c, nil
+}
+
+// CourseBySlug returns the course with slug (normalised); NotFound if there is none.
+func (s *Store) CourseBySlug(ctx context.Context, slug string) (*models.Course, error) {
+	var c models.Course
+	err := s.db.WithContext(ctx).Where("slug = ?", models.NormalizeSlug(slug)).Take(&c).Error
+	if err != nil {
+		return nil, translate(err, "find", "course")
+	}
+	return &c, nil
+}
+
+// CoursesByIDs returns the courses with the given ids, in no particular order;
+// missing ids are left out.
+func (s *Store) CoursesByIDs(ctx context.Context, ids []uint) ([]*models.Course, error) {
+	var out []*models.Course
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
+	return out, translate(err, "list", "courses")
+}
+
+// UpsertCourse inserts c, or updates the course with the same slug to match it, and
+// sets c.ID.
+func (s *Store) UpsertCourse(ctx context.Context, c *models.Course) error {
+	c.Slug = models.NormalizeSlug(c.Slug)
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "slug"}},
+		DoUpdates: clause.AssignmentColumns([]string{
+			"title", "summary", "description", "category", "topics", "duration_months",
+			"sessions_per_week", "weekdays", "fee_amount", "fee_currency", "active", "updated_at",
+		}),
+	}).Create(c).Error
+	if err != nil {
+		return translate(err, "upsert", "course")
+	}
+	// MySQL reports no id for an update by ON DUPLICATE KEY; read it back.
+	got, err := s.CourseBySlug(ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	c.ID, c.CreatedAt = got.ID, got.CreatedAt
+	return nil
+}

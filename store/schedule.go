@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"strconv"
+
+	"coursegraph/models"
+
+	"gorm.io/gorm"
+)
+
+// ScheduleCursorKey returns the sort key of a schedule in the schedules list: its
+// batch's ordinal.
+func ScheduleCursorKey(b *models.Batch) string { return strconv.Itoa(b.Ordinal) }
+
+// Schedules returns up to page.First+1 schedules matching f, ordered by their
+// batch's place in the day and then by id, after the page's cursor.
+func (s *Store) Schedules(ctx context.Context, f models.ScheduleFilter, page models.PageArgs) ([]*models.Schedule, error) {
+	q := whereSchedules(s.db.WithContext(ctx), f)
+	if page.After != nil {
+		ordinal, err := strconv.Atoi(page.After.Key)
+		if err != nil {
+			return nil, models.InvalidField("after", "is not a cursor from this list")
+		}
+		q = afterKey(q, "batches.ordinal", "schedules.id", models.Asc, ordinal, page.After.ID)
+	}
+	var out []*models.Schedule
+	err := q.Order("batches.ordinal").Order("schedules.id").Limit(page.First + 1).Find(&out).Error
+	return out, translate(err, "list", "schedules")
+}
+
+// CountSchedules returns how many schedules match f.
+func (s *Store) CountSchedules(ctx context.Context, f models.ScheduleFilter) (int, error) {
+	var n int64
+	err := whereSchedules(s.db.WithContext(ctx), f).Count(&n).Error
+	return int(n), translate(err, "count", "schedules")
+}
+
+func whereSchedules(q *gorm.DB, f models.ScheduleFilter) *gorm.DB {
+	q = q.Model(&models.Schedule{}).Select("schedules.*").
+		Joins("JOIN batches ON batches.id = schedules.batch_id")
+	if f.CourseID != nil {
+		q = q.Where("schedules.course_id = ?", *f.CourseID)
+	}
+	if f.Weekday != nil {
+		q = q.Where("schedules.weekdays & ? <> 0", int(f.Weekday.Bit()))
+	}
+	if f.Period != nil {
+		q = q.Where("batches.period = ?", *f.Period)
+	}
+	if f.HasSeatsLeft != nil {
+		if *f.HasSeatsLeft {
+			q = q.Where("schedules.closed = ? AND schedules.capacity > schedules.seats_taken", false)
+		} else {
+			q = q.Where("(schedules.closed = ? OR schedules.capacity <= schedules.seats_taken)", true)
+		}
+	}
+	return q
+}
+
+// ScheduleByID returns the schedule with id; NotFound if there is none.
+func (s *Store) ScheduleByID(ctx context.Context, id uint) (*models.Schedule, error) {
+	var sc models.Schedule
+	if err := s.db.WithContext(ctx).Take(&sc, id).Error; err != nil {
+		return nil, translate(err, "find", "schedule")
+	}
+	return &sc, nil
+}
+
+// SchedulesByCourseIDs returns the schedules of the given courses, ordered by
+// course and then by their batch's start time, in one statement.
+func (s *Store) SchedulesByCourseIDs(ctx context.Context, courseIDs []uint) ([]*models.Schedule, error) {
+	var out []*models.Schedule
+	err := s.db.WithContext(ctx).Select("schedules.*").
+		Joins("JOIN batches ON batches.id = schedules.batch_id").
+		Where("schedules.course_id IN ?", courseIDs).
+		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id").
+		Find(&out).Error
+	return out, translate(err, "list", "schedules")
+}
+
+// SchedulesByBatchIDs returns the schedules in the given batches, ordered by batch
+// and then by course title, in one statement.
+func (s *Store) SchedulesByBatchIDs(ctx context.Context, batchIDs []uint) ([]*models.Schedule, error) {
+	var out []*models.Schedule
+	err := s.db.WithContext(ctx).Select("schedules.*").
+		Joins("JOIN courses ON courses.id = schedules.course_id").
+		Where("schedules.batch_id IN ?", batchIDs).
+		Order("schedules.batch_id").Order("courses.title").Order("schedules.id").
+		Find(&out).Error
+	return out, translate(err, "list", "schedules")
+}
+
+// CreateSchedule inserts sc and sets its id.
+func (s *Store) CreateSchedule(ctx context.Context, sc *models.Schedule) error {
+	return translate(s.db.WithContext(ctx).Create(sc).Error, "insert", "schedule")
+}

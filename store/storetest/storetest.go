@@ -1,0 +1,168 @@
+// Package storetest gives tests a fresh, migrated database on each engine and
+// builders for fixtures. SQLite (in memory) is always used; MySQL is used too when
+// TEST_MYSQL_DSN is set, and is required when CI is set.
+//
+// It may import models and store; it is imported only by tests.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"coursegraph/models"
+	"coursegraph/store"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Run calls fn in a subtest per engine ("sqlite", and "mysql" when TEST_MYSQL_DSN is
+// set), each with its own fresh, migrated database that is removed afterwards.
+func Run(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
+	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
+		t.Run("mysql", func(t *testing.T) { fn(t, OpenMySQL(t, dsn)) })
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	}
+}
+
+func uniqueName(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// OpenSQLite returns a fresh, migrated in-memory SQLite database private to t.
+func OpenSQLite(t *testing.T) *store.Store {
+	t.Helper()
+	return openMigrated(t, "sqlite:memory:"+uniqueName("t"))
+}
+
+// OpenMySQL creates a fresh database on the MySQL server that dsn names (its
+// database part is ignored), migrates it and drops it when t ends. An unreachable
+// server fails the test: it never skips.
+func OpenMySQL(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	_, driverDSN, err := store.ParseURL(dsn)
+	if err != nil {
+		t.Fatalf("TEST_MYSQL_DSN: %v", err)
+	}
+	cfg, err := mysql.ParseDSN(driverDSN)
+	if err != nil {
+		t.Fatalf("TEST_MYSQL_DSN: %v", err)
+	}
+	name := uniqueName("cgtest_")
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatalf("open MySQL server: %v", err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		t.Fatalf("create test database on MySQL (is it running at %s?): %v", cfg.Addr, err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("mysql", cfg.FormatDSN())
+		if err != nil {
+			t.Errorf("drop test database: %v", err)
+			return
+		}
+		defer db.Close()
+		if _, err := db.Exec("DROP DATABASE " + name); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+	})
+	cfg.DBName = name
+	return openMigrated(t, cfg.FormatDSN())
+}
+
+func openMigrated(t *testing.T, url string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return s
+}
+
+// Counter counts the SQL statements a store runs.
+type Counter struct{ n atomic.Int64 }
+
+// CountStatements starts counting the statements s runs.
+func CountStatements(s *store.Store) *Counter {
+	c := &Counter{}
+	s.OnStatement(func(string) { c.n.Add(1) })
+	return c
+}
+
+// Reset sets the count back to zero.
+func (c *Counter) Reset() { c.n.Store(0) }
+
+// Count returns the statements run since the last Reset.
+func (c *Counter) Count() int { return int(c.n.Load()) }
+
+var seq atomic.Int64
+
+// CreateBatch inserts a batch (by default a morning one, 90 minutes long, at the
+// next free ordinal) after applying opts.
+func CreateBatch(t *testing.T, s *store.Store, opts ...func(*models.Batch)) *models.Batch {
+	t.Helper()
+	n := int(seq.Add(1))
+	b := &models.Batch{Name: fmt.Sprintf("Batch %d", n), Ordinal: n, StartTime: 8 * 60, EndTime: 9*60 + 30, Period: models.Morning}
+	for _, o := range opts {
+		o(b)
+	}
+	if err := s.UpsertBatch(context.Background(), b); err != nil {
+		t.Fatalf("create batch: %v", err)
+	}
+	return b
+}
+
+// CreateCourse inserts an active course (by default "Course N", 4,500.00 BDT, held
+// Friday and Saturday) after applying opts.
+func CreateCourse(t *testing.T, s *store.Store, opts ...func(*models.Course)) *models.Course {
+	t.Helper()
+	n := seq.Add(1)
+	c := &models.Course{
+		Slug: fmt.Sprintf("course-%d", n), Title: fmt.Sprintf("Course %d", n), Summary: "A course.",
+		Description: "A course.", Category: "General", Topics: models.Strings{"Topic"},
+		DurationMonths: 2, SessionsPerWeek: 2, WeekdaySet: models.NewWeekdaySet(models.Friday, models.Saturday),
+		FeeAmount: 450000, FeeCurrency: "BDT", Active: true,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if err := s.UpsertCourse(context.Background(), c); err != nil {
+		t.Fatalf("create course: %v", err)
+	}
+	return c
+}
+
+// CreateSchedule inserts a schedule of course in batch with 20 seats on the course's
+// weekdays, after applying opts.
+func CreateSchedule(t *testing.T, s *store.Store, course *models.Course, batch *models.Batch, opts ...func(*models.Schedule)) *models.Schedule {
+	t.Helper()
+	sc := &models.Schedule{CourseID: course.ID, BatchID: batch.ID, WeekdaySet: course.WeekdaySet, Capacity: 20}
+	for _, o := range opts {
+		o(sc)
+	}
+	if err := s.CreateSchedule(context.Background(), sc); err != nil {
+		t.Fatalf("create schedule: %v", err)
+	}
+	return sc
+}
