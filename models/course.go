@@ -1,9 +1,6 @@
 package models
 
 import (
-	"database/sql/driver"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -16,7 +13,7 @@ type Course struct {
 	Summary         string     `gorm:"size:500;not null"`
 	Description     string     `gorm:"type:text;not null"`
 	Category        string     `gorm:"size:80;not null;index:ix_courses_category"`
-	Topics          Strings    `gorm:"type:text;not null"`
+	Topics          []string   `gorm:"type:text;not null;serializer:json"`
 	DurationMonths  int        `gorm:"not null"`
 	SessionsPerWeek int        `gorm:"not null"`
 	WeekdaySet      WeekdaySet `gorm:"column:weekdays;not null"`
@@ -102,34 +99,4 @@ func (o CourseOrder) Normalized() CourseOrder {
 		o.Direction = Asc
 	}
 	return o
-}
-
-// Strings is a list of strings stored as a JSON array in a text column, which every
-// engine supports.
-type Strings []string
-
-// Value stores the list as a JSON array.
-func (s Strings) Value() (driver.Value, error) {
-	if s == nil {
-		s = Strings{}
-	}
-	b, err := json.Marshal([]string(s))
-	return string(b), err
-}
-
-// Scan reads a JSON array.
-func (s *Strings) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*s = Strings{}
-		return nil
-	default:
-		return fmt.Errorf("scan strings: unsupported type %T", src)
-	}
-	return json.Unmarshal(b, (*[]string)(s))
 }

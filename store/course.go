@@ -21,9 +21,13 @@ var courseOrderColumns = map[models.CourseOrderField]string{
 	models.CourseOrderCreated: "created_at",
 }
 
-// CourseCursorKey returns the sort key of c under the ordering field, as text for
-// a cursor.
-func CourseCursorKey(c *models.Course, field models.CourseOrderField) string {
+// Keyed is a row of a keyset page with its sort key, as text for a cursor.
+type Keyed[T any] struct {
+	Row T
+	Key string
+}
+
+func courseCursorKey(c *models.Course, field models.CourseOrderField) string {
 	switch field {
 	case models.CourseOrderFee:
 		return strconv.FormatInt(int64(c.FeeAmount), 10)
@@ -49,7 +53,7 @@ func courseCursorValue(key string, field models.CourseOrderField) (any, error) {
 // Courses returns up to page.First+1 courses matching f in order o after the page's
 // cursor; the extra row tells the caller that another page follows. It is a keyset
 // query: no OFFSET, whatever the page.
-func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.CourseOrder, page models.PageArgs) ([]*models.Course, error) {
+func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.CourseOrder, page models.PageArgs) ([]Keyed[*models.Course], error) {
 	o = o.Normalized()
 	col := courseOrderColumns[o.Field]
 	q := whereCourses(s.db.WithContext(ctx), f)
@@ -64,9 +68,15 @@ func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.Cou
 	if o.Direction == models.Desc {
 		dir = "DESC"
 	}
-	var out []*models.Course
-	err := q.Order(col + " " + dir).Order("id " + dir).Limit(page.First + 1).Find(&out).Error
-	return out, translate(err, "list", "courses")
+	var rows []*models.Course
+	if err := q.Order(col + " " + dir).Order("id " + dir).Limit(page.First + 1).Find(&rows).Error; err != nil {
+		return nil, translate(err, "list", "courses")
+	}
+	out := make([]Keyed[*models.Course], len(rows))
+	for i, c := range rows {
+		out[i] = Keyed[*models.Course]{Row: c, Key: courseCursorKey(c, o.Field)}
+	}
+	return out, nil
 }
 
 // CountCourses returns how many courses match f.

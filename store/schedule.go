@@ -9,13 +9,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// ScheduleCursorKey returns the sort key of a schedule in the schedules list: its
-// batch's ordinal.
-func ScheduleCursorKey(b *models.Batch) string { return strconv.Itoa(b.Ordinal) }
-
 // Schedules returns up to page.First+1 schedules matching f, ordered by their
 // batch's place in the day and then by id, after the page's cursor.
-func (s *Store) Schedules(ctx context.Context, f models.ScheduleFilter, page models.PageArgs) ([]*models.Schedule, error) {
+// The sort key of a row is its batch's ordinal.
+func (s *Store) Schedules(ctx context.Context, f models.ScheduleFilter, page models.PageArgs) ([]Keyed[*models.Schedule], error) {
 	q := whereSchedules(s.db.WithContext(ctx), f)
 	if page.After != nil {
 		ordinal, err := strconv.Atoi(page.After.Key)
@@ -24,9 +21,20 @@ func (s *Store) Schedules(ctx context.Context, f models.ScheduleFilter, page mod
 		}
 		q = afterKey(q, "batches.ordinal", "schedules.id", models.Asc, ordinal, page.After.ID)
 	}
-	var out []*models.Schedule
-	err := q.Order("batches.ordinal").Order("schedules.id").Limit(page.First + 1).Find(&out).Error
-	return out, translate(err, "list", "schedules")
+	var rows []struct {
+		models.Schedule
+		BatchOrdinal int
+	}
+	err := q.Select("schedules.*, batches.ordinal AS batch_ordinal").
+		Order("batches.ordinal").Order("schedules.id").Limit(page.First + 1).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err, "list", "schedules")
+	}
+	out := make([]Keyed[*models.Schedule], len(rows))
+	for i := range rows {
+		out[i] = Keyed[*models.Schedule]{Row: &rows[i].Schedule, Key: strconv.Itoa(rows[i].BatchOrdinal)}
+	}
+	return out, nil
 }
 
 // CountSchedules returns how many schedules match f.
@@ -37,7 +45,7 @@ func (s *Store) CountSchedules(ctx context.Context, f models.ScheduleFilter) (in
 }
 
 func whereSchedules(q *gorm.DB, f models.ScheduleFilter) *gorm.DB {
-	q = q.Model(&models.Schedule{}).Select("schedules.*").
+	q = q.Model(&models.Schedule{}).
 		Joins("JOIN batches ON batches.id = schedules.batch_id")
 	if f.CourseID != nil {
 		q = q.Where("schedules.course_id = ?", *f.CourseID)

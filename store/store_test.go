@@ -80,13 +80,13 @@ func TestCoursesPagesByKeysetInEveryOrder(t *testing.T) {
 					more := len(rows) > page.First
 					rows = rows[:min(len(rows), page.First)]
 					for _, c := range rows {
-						got = append(got, c.Title)
+						got = append(got, c.Row.Title)
 					}
 					if !more {
 						break
 					}
 					last := rows[len(rows)-1]
-					page.After = &models.Cursor{Key: store.CourseCursorKey(last, tc.order.Normalized().Field), ID: last.ID}
+					page.After = &models.Cursor{Key: last.Key, ID: last.Row.ID}
 				}
 				if diff := cmp.Diff(tc.want, got); diff != "" {
 					t.Errorf("pages (-want +got):\n%s", diff)
@@ -100,7 +100,7 @@ func TestCourseFilters(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		storetest.CreateCourse(t, s, func(c *models.Course) {
-			c.Title, c.Category, c.FeeAmount, c.Topics = "Office", "Office Applications", 450000, models.Strings{"MS Word", "100%_done"}
+			c.Title, c.Category, c.FeeAmount, c.Topics = "Office", "Office Applications", 450000, []string{"MS Word", "100%_done"}
 			c.WeekdaySet = models.NewWeekdaySet(models.Sunday, models.Monday)
 		})
 		storetest.CreateCourse(t, s, func(c *models.Course) {
@@ -134,7 +134,7 @@ func TestCourseFilters(t *testing.T) {
 				}
 				var got []string
 				for _, c := range rows {
-					got = append(got, c.Title)
+					got = append(got, c.Row.Title)
 				}
 				if diff := cmp.Diff(tc.want, got); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
@@ -192,7 +192,7 @@ func TestSchedulesFilterAndOrderByBatch(t *testing.T) {
 			}
 			var out []uint
 			for _, r := range rows {
-				out = append(out, r.ID)
+				out = append(out, r.Row.ID)
 			}
 			return out
 		}

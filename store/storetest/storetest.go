@@ -140,7 +140,7 @@ func CreateCourse(t *testing.T, s *store.Store, opts ...func(*models.Course)) *m
 	n := seq.Add(1)
 	c := &models.Course{
 		Slug: fmt.Sprintf("course-%d", n), Title: fmt.Sprintf("Course %d", n), Summary: "A course.",
-		Description: "A course.", Category: "General", Topics: models.Strings{"Topic"},
+		Description: "A course.", Category: "General", Topics: []string{"Topic"},
 		DurationMonths: 2, SessionsPerWeek: 2, WeekdaySet: models.NewWeekdaySet(models.Friday, models.Saturday),
 		FeeAmount: 450000, FeeCurrency: "BDT", Active: true,
 	}

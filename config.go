@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+
+	"coursegraph/store"
+)
+
+// Config is the server's configuration: environment variables, overridden by flags.
+// A bad value stops the server at start with a message naming the variable.
+type Config struct {
+	// Addr is where to listen: ADDR (host:port), or PORT (default 8080) on all
+	// interfaces. Flag -addr.
+	Addr string
+	// DatabaseURL names the database: DATABASE_URL, "mysql://user:pass@host:3306/db",
+	// a Go MySQL DSN, or "sqlite:path". Default: the embedded SQLite database
+	// sqlite:data/coursegraph.db. Flag -database-url.
+	DatabaseURL string
+	// Env is APP_ENV: "development" (default) or "production". Production turns the
+	// playground and introspection off and logs JSON, unless set otherwise. Flag -env.
+	Env string
+	// LogLevel is LOG_LEVEL: debug, info (default), warn or error. Flag -log-level.
+	LogLevel slog.Level
+	// LogFormat is LOG_FORMAT: text (default in development) or json (default in
+	// production). Flag -log-format.
+	LogFormat string
+	// CORSOrigins is CORS_ORIGINS: origins allowed to call the API from a browser,
+	// comma-separated, or "*". Default: none (same origin only). Flag -cors-origins.
+	CORSOrigins []string
+	// Playground is PLAYGROUND (true/false): serve the GraphQL playground at /.
+	// Default: true in development, false in production. Flag -playground.
+	Playground bool
+	// Introspection is INTROSPECTION (true/false): answer schema introspection.
+	// Default: true in development, false in production. Flag -introspection.
+	Introspection bool
+}
+
+// DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
+const DefaultDatabaseURL = "sqlite:data/coursegraph.db"
+
+// Production reports whether the server runs in production.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// Embedded reports whether the database is the embedded SQLite one.
+func (c Config) Embedded() bool { return strings.HasPrefix(c.DatabaseURL, "sqlite:") }
+
+// loadConfig reads the environment through getenv and then the flags in args.
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("coursegraph", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "address to listen on, host:port (env ADDR, or PORT)")
+	dbURL := fs.String("database-url", env("DATABASE_URL", DefaultDatabaseURL), "database URL (env DATABASE_URL)")
+	appEnv := fs.String("env", env("APP_ENV", "development"), "development or production (env APP_ENV)")
+	logLevel := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+	logFormat := fs.String("log-format", getenv("LOG_FORMAT"), "text or json (env LOG_FORMAT)")
+	cors := fs.String("cors-origins", getenv("CORS_ORIGINS"), "allowed browser origins, comma-separated (env CORS_ORIGINS)")
+	playground := fs.String("playground", getenv("PLAYGROUND"), "serve the playground at / (env PLAYGROUND)")
+	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+
+	var errs []error
+	c := Config{DatabaseURL: *dbURL, Env: *appEnv}
+	switch {
+	case *addr != "":
+		c.Addr = *addr
+	case getenv("ADDR") != "":
+		c.Addr = getenv("ADDR")
+	default:
+		port := env("PORT", "8080")
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			errs = append(errs, fmt.Errorf("PORT must be a port number, not %q", port))
+		}
+		c.Addr = ":" + port
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("ADDR must be host:port, not %q", c.Addr))
+	}
+	if c.Env != "development" && c.Env != "production" {
+		errs = append(errs, fmt.Errorf("APP_ENV must be development or production, not %q", c.Env))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", *logLevel))
+	}
+	c.LogFormat = *logFormat
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+		if c.Production() {
+			c.LogFormat = "json"
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat))
+	}
+	for o := range strings.SplitSeq(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+				errs = append(errs, fmt.Errorf("CORS_ORIGINS must list origins such as https://example.org, not %q", o))
+			}
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	var err error
+	if c.Playground, err = parseBool("PLAYGROUND", *playground, !c.Production()); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Introspection, err = parseBool("INTROSPECTION", *introspection, !c.Production()); err != nil {
+		errs = append(errs, err)
+	}
+	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
+	}
+	return c, errors.Join(errs...)
+}
+
+func parseBool(name, v string, def bool) (bool, error) {
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s must be true or false, not %q", name, v)
+	}
+	return b, nil
+}
+
+// maskedDatabaseURL returns the database URL with its password hidden, for logs.
+func (c Config) maskedDatabaseURL() string {
+	u := c.DatabaseURL
+	at := strings.LastIndex(u, "@")
+	if at < 0 {
+		return u
+	}
+	start := 0 // a plain DSN: user:pass@tcp(...)
+	if i := strings.Index(u, "://"); i >= 0 && i < at {
+		start = i + 3
+	}
+	if colon := strings.Index(u[start:at], ":"); colon >= 0 {
+		return u[:start+colon+1] + "*****" + u[at:]
+	}
+	return u
+}

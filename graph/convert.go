@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"coursegraph/models"
+)
+
+// nullIfNotFound turns NotFound into a null answer, for nullable lookups such as
+// course(slug:); every other error stands.
+func nullIfNotFound[T any](v *T, err error) (*T, error) {
+	var me *models.Error
+	if errors.As(err, &me) && me.Code == models.NotFound {
+		return nil, nil
+	}
+	return v, err
+}
+
+// node looks up any entity by its global id; null when there is none.
+func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, error) {
+	kind, id, err := parseGlobalID(gid, "id")
+	if err != nil {
+		return nil, err
+	}
+	var n models.Node
+	switch kind {
+	case kindCourse:
+		n, err = asNode(nullIfNotFound(r.Service.Course(ctx, id)))
+	case kindBatch:
+		n, err = asNode(nullIfNotFound(r.Service.Batch(ctx, id)))
+	case kindSchedule:
+		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
+	default:
+		return nil, models.InvalidField("id", "is not a valid id")
+	}
+	return n, err
+}
+
+// asNode returns a found entity as a Node, and a missing one as an untyped nil so
+// that the answer is null.
+func asNode[T any, PT interface {
+	*T
+	models.Node
+}](v PT, err error) (models.Node, error) {
+	if v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,111 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"coursegraph/models"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The extensions.code values of the API (see API.md).
+const (
+	codeBadUserInput    = "BAD_USER_INPUT"
+	codeInternal        = "INTERNAL_SERVER_ERROR"
+	internalMessage     = "internal error"
+	extensionCode       = "code"
+	extensionField      = "field"
+	extensionsRequestID = "requestId"
+)
+
+var apiCodes = map[models.Code]string{
+	models.Invalid:         codeBadUserInput,
+	models.NotFound:        "NOT_FOUND",
+	models.Conflict:        "CONFLICT",
+	models.Unauthenticated: "UNAUTHENTICATED",
+	models.Forbidden:       "FORBIDDEN",
+	models.RateLimited:     "RATE_LIMITED",
+}
+
+// presenter is the one place errors become GraphQL errors. A *models.Error keeps its
+// message and gets its code (and the input field for BAD_USER_INPUT); gqlgen's own
+// parse and validation errors keep theirs; anything else is logged with its cause
+// and answered as "internal error", so no SQL, stack or secret reaches a client.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		responsePath := graphql.GetPath(ctx)
+		if me, ok := errors.AsType[*models.Error](err); ok {
+			field := me.Field
+			if field == "" && len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
+				// An input value that failed to parse: gqlgen gives its input path.
+				field = inputField(gqlErr.Path)
+			}
+			out := &gqlerror.Error{
+				Message:    me.Message,
+				Path:       responsePath,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{extensionCode: apiCodes[me.Code]},
+			}
+			if field != "" {
+				out.Extensions[extensionField] = field
+				out.Message = field + ": " + me.Message
+			}
+			return out
+		}
+		if _, coded := gqlErr.Extensions[extensionCode]; coded {
+			return gqlErr
+		}
+		if len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
+			// gqlgen could not read an argument (a value out of range, a wrong type).
+			field := inputField(gqlErr.Path)
+			gqlErr.Extensions = map[string]any{extensionCode: codeBadUserInput, extensionField: field}
+			gqlErr.Path = responsePath
+			return gqlErr
+		}
+		if !errors.Is(err, errPanicked) { // the recoverer logged it already
+			log.ErrorContext(ctx, "resolve field", slog.String("path", responsePath.String()), slog.Any("error", err))
+		}
+		return &gqlerror.Error{
+			Message:    internalMessage,
+			Path:       responsePath,
+			Locations:  gqlErr.Locations,
+			Extensions: map[string]any{extensionCode: codeInternal},
+		}
+	}
+}
+
+func samePath(a, b ast.Path) bool { return a.String() == b.String() }
+
+// inputField writes an input path as the API's field name: "filter.minFee".
+func inputField(p ast.Path) string {
+	parts := make([]string, 0, len(p))
+	for _, el := range p {
+		switch v := el.(type) {
+		case ast.PathName:
+			parts = append(parts, string(v))
+		case ast.PathIndex:
+			parts = append(parts, fmt.Sprintf("%d", int(v)))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// errPanicked is what a recovered panic becomes.
+var errPanicked = errors.New(internalMessage)
+
+// recoverer answers a panic in a resolver as an internal error and logs it with its
+// stack, which never reaches the client.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", slog.Any("panic", p), slog.String("path", graphql.GetPath(ctx).String()), slog.String("stack", string(debug.Stack())))
+		return errPanicked
+	}
+}

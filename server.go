@@ -1,0 +1,212 @@
+// Command coursegraph is the GraphQL API server of a computer-training centre.
+//
+//	coursegraph [serve] [flags]   run the server (the default)
+//	coursegraph migrate [flags]   apply pending database migrations
+//	coursegraph seed [flags]      write the demo data (idempotent)
+//
+// Configuration comes from the environment, overridden by flags: see config.go and
+// the README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"coursegraph/graph"
+	"coursegraph/logging"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/seed"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "coursegraph:", err)
+		os.Exit(1)
+	}
+}
+
+// HTTP limits.
+const (
+	maxBodyBytes    = 1 << 20
+	shutdownTimeout = 20 * time.Second
+)
+
+// run is the whole program: config, store, service, graph, serve. It returns when
+// ctx is cancelled (after a graceful shutdown) or on a fatal error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log, err := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
+	}
+	defer st.Close()
+
+	switch cmd {
+	case "migrate":
+		n, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrated", slog.Int("applied", n))
+		return nil
+	case "seed":
+		if err := seed.Run(ctx, st); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		log.Info("seeded demo data")
+		return nil
+	case "serve":
+		if err := prepare(ctx, cfg, st, log); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, service.New(st), log, stdout)
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate or seed)", cmd)
+	}
+}
+
+// prepare migrates and seeds the embedded database on start; a MySQL database must
+// be migrated with `coursegraph migrate` first, so that schema changes are a
+// deliberate step in production.
+func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) error {
+	if !cfg.Embedded() {
+		pending, err := st.HasPendingMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return errors.New("the database has pending migrations: run `coursegraph migrate` (or `go run . migrate`) first")
+		}
+		return nil
+	}
+	if n, err := st.Migrate(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("migrated embedded database", slog.Int("applied", n))
+	}
+	empty, err := seed.IsEmpty(ctx, st)
+	if err != nil {
+		return err
+	}
+	if empty {
+		if err := seed.Run(ctx, st); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		log.Info("seeded demo data into the new embedded database")
+	}
+	return nil
+}
+
+// serve listens on cfg.Addr until ctx ends, then finishes in-flight requests.
+func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           newMux(cfg, svc, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + displayAddr(ln.Addr())
+	if cfg.Playground {
+		fmt.Fprintf(stdout, "coursegraph: playground at %s/ , GraphQL at %s/graphql\n", url, url)
+	} else {
+		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql\n", url)
+	}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.maskedDatabaseURL()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// newMux routes /graphql, /healthz, /readyz and (in development) the playground at
+// /. Middleware order: request id and log, CORS, body limit, then the endpoint.
+func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", http.MaxBytesHandler(graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection}), maxBodyBytes))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := svc.Ready(ctx); err != nil {
+			log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "database unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	if cfg.Playground {
+		mux.Handle("GET /{$}", playground.Handler("coursegraph", "/graphql"))
+	}
+	var h http.Handler = mux
+	if len(cfg.CORSOrigins) > 0 {
+		h = cors.New(cors.Options{
+			AllowedOrigins: cfg.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowedHeaders: []string{"Authorization", "Content-Type", logging.RequestIDHeader},
+			ExposedHeaders: []string{logging.RequestIDHeader},
+			MaxAge:         600,
+		}).Handler(h)
+	}
+	return logging.Middleware(log, h)
+}
+
+// displayAddr writes a listen address as a browser would want it.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,77 @@
+package service
+
+import (
+	"context"
+
+	"coursegraph/models"
+)
+
+// ScheduleEdge is one schedule of a page, with its cursor.
+type ScheduleEdge struct {
+	Cursor string
+	Node   *models.Schedule
+}
+
+// ScheduleConnection is a page of schedules.
+type ScheduleConnection struct {
+	Edges    []*ScheduleEdge
+	PageInfo *PageInfo
+	count    counter
+}
+
+// TotalCount returns how many schedules match the filter over all pages; it runs a
+// query only when called.
+func (c *ScheduleConnection) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+const scheduleOrder = "schedule:batch"
+
+// Schedules lists schedules by batch, for anyone. Bad arguments are Invalid, naming
+// the argument.
+func (s *Service) Schedules(ctx context.Context, filter *models.ScheduleFilter, first *int, after *string) (*ScheduleConnection, error) {
+	var f models.ScheduleFilter
+	if filter != nil {
+		f = *filter
+	}
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
+	args, err := models.NewPageArgs(first, after, scheduleOrder)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Schedules(ctx, f, args)
+	if err != nil {
+		return nil, err
+	}
+	nodes, cursors, info := page(rows, args, scheduleOrder, func(sc *models.Schedule) uint { return sc.ID })
+	conn := &ScheduleConnection{PageInfo: info, count: func(ctx context.Context) (int, error) { return s.store.CountSchedules(ctx, f) }}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &ScheduleEdge{Cursor: cursors[i], Node: n})
+	}
+	return conn, nil
+}
+
+// Schedule returns the schedule with id, for anyone; NotFound if there is none.
+func (s *Service) Schedule(ctx context.Context, id uint) (*models.Schedule, error) {
+	return s.store.ScheduleByID(ctx, id)
+}
+
+// SchedulesByCourseIDs returns the schedules of each course, by the batch's start
+// time, for dataloaders; in one query whatever the number of courses.
+func (s *Service) SchedulesByCourseIDs(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
+	rows, err := s.store.SchedulesByCourseIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return groupBy(rows, func(sc *models.Schedule) uint { return sc.CourseID }), nil
+}
+
+// SchedulesByBatchIDs returns the schedules in each batch, by course title, for
+// dataloaders; in one query whatever the number of batches.
+func (s *Service) SchedulesByBatchIDs(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
+	rows, err := s.store.SchedulesByBatchIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return groupBy(rows, func(sc *models.Schedule) uint { return sc.BatchID }), nil
+}
