@@ -46,7 +46,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			field := me.Field
 			if field == "" && len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
 				// An input value that failed to parse: gqlgen gives its input path.
-				field = inputField(gqlErr.Path)
+				field = inputField(gqlErr.Path, responsePath)
 			}
 			out := &gqlerror.Error{
 				Message:    me.Message,
@@ -65,7 +65,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
 			// gqlgen could not read an argument (a value out of range, a wrong type).
-			field := inputField(gqlErr.Path)
+			field := inputField(gqlErr.Path, responsePath)
 			gqlErr.Extensions = map[string]any{extensionCode: codeBadUserInput, extensionField: field}
 			gqlErr.Path = responsePath
 			return gqlErr
@@ -84,8 +84,12 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 func samePath(a, b ast.Path) bool { return a.String() == b.String() }
 
-// inputField writes an input path as the API's field name: "filter.minFee".
-func inputField(p ast.Path) string {
+// inputField writes an input path, less the response path of its field, as the
+// API's field name: "filter.minFee".
+func inputField(p, responsePath ast.Path) string {
+	if len(p) >= len(responsePath) && samePath(p[:len(responsePath)], responsePath) {
+		p = p[len(responsePath):]
+	}
 	parts := make([]string, 0, len(p))
 	for _, el := range p {
 		switch v := el.(type) {

@@ -1,0 +1,334 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coursegraph/graph"
+	"coursegraph/logging"
+	"coursegraph/models"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/seed"
+	"coursegraph/store/storetest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden responses in testdata")
+
+// api is a GraphQL endpoint under test, with the log it writes.
+type api struct {
+	t       *testing.T
+	handler http.Handler
+	log     *bytes.Buffer
+}
+
+func newAPI(t *testing.T, s *store.Store) *api {
+	t.Helper()
+	var buf bytes.Buffer
+	log, err := logging.New(&buf, "json", slog.LevelInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := graph.NewHandler(service.New(s), log, graph.HandlerOptions{Introspection: true})
+	return &api{t: t, handler: logging.Middleware(log, h), log: &buf}
+}
+
+// response is a GraphQL response, kept as raw JSON for whole-response comparison.
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// post sends a query as JSON over POST and returns the decoded body.
+func (a *api) post(query string, vars map[string]any) (response, *httptest.ResponseRecorder) {
+	a.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	var resp response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		a.t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
+	}
+	return resp, rec
+}
+
+// ok sends a query that must succeed and returns its data.
+func (a *api) ok(query string, vars map[string]any) json.RawMessage {
+	a.t.Helper()
+	resp, _ := a.post(query, vars)
+	if len(resp.Errors) > 0 {
+		a.t.Fatalf("unexpected errors: %+v", resp.Errors)
+	}
+	return resp.Data
+}
+
+func seeded(t *testing.T, s *store.Store) {
+	t.Helper()
+	if err := seed.Run(context.Background(), s); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+}
+
+// TestGolden sends each testdata/<case>.graphql to the seeded API on every engine
+// and compares the whole response with testdata/<case>.golden.json. Both engines
+// must give the same answer.
+func TestGolden(t *testing.T) {
+	cases, err := filepath.Glob("testdata/*.graphql")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		for _, file := range cases {
+			name := strings.TrimSuffix(filepath.Base(file), ".graphql")
+			t.Run(name, func(t *testing.T) {
+				q, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, rec := a.post(string(q), nil)
+				var pretty bytes.Buffer
+				if err := json.Indent(&pretty, rec.Body.Bytes(), "", "  "); err != nil {
+					t.Fatal(err)
+				}
+				pretty.WriteByte('\n')
+				golden := strings.TrimSuffix(file, ".graphql") + ".golden.json"
+				if *update && strings.Contains(t.Name(), "/sqlite/") { // MySQL must then agree
+
+					if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./graph -update to write it)", err)
+				}
+				if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
+					t.Errorf("response differs from %s (-want +got):\n%s", golden, diff)
+				}
+			})
+		}
+	})
+}
+
+// TestRelationsCostTheSameStatementsWhateverThePageSize shows there is no N+1: the
+// nested query runs one statement per relation level, with 6 courses as with 60.
+func TestRelationsCostTheSameStatementsWhateverThePageSize(t *testing.T) {
+	const query = `{ courses(first: 50) { edges { node { schedules { batch { name } course { title } } } } } }`
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		morning := storetest.CreateBatch(t, s, func(b *models.Batch) { b.Ordinal = 1 })
+		evening := storetest.CreateBatch(t, s, func(b *models.Batch) { b.Ordinal, b.Period = 2, models.Evening })
+		addCourses := func(n int) {
+			for range n {
+				c := storetest.CreateCourse(t, s)
+				storetest.CreateSchedule(t, s, c, morning)
+				storetest.CreateSchedule(t, s, c, evening)
+			}
+		}
+		a := newAPI(t, s)
+		counter := storetest.CountStatements(s)
+
+		addCourses(6)
+		counter.Reset()
+		a.ok(query, nil)
+		with6 := counter.Count()
+
+		addCourses(54)
+		counter.Reset()
+		data := a.ok(query, nil)
+		with60 := counter.Count()
+
+		var got struct {
+			Courses struct {
+				Edges []struct{ Node struct{ Schedules []any } }
+			}
+		}
+		if err := json.Unmarshal(data, &got); err != nil || len(got.Courses.Edges) != 50 || len(got.Courses.Edges[49].Node.Schedules) != 2 {
+			t.Fatalf("expected 50 courses with 2 schedules each; got %d (%v)", len(got.Courses.Edges), err)
+		}
+		// courses, schedules by course, batches by id, courses by id.
+		const want = 4
+		if with6 != want || with60 != want {
+			t.Errorf("statements: %d with 6 courses, %d with 60; want %d for both", with6, with60, want)
+		}
+		t.Logf("statements per request: %d with 6 courses, %d with 60", with6, with60)
+	})
+}
+
+func TestCoursesPagination(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		const q = `query($after: String) { courses(first: 4, after: $after, orderBy: {field: FEE, direction: DESC}) {
+			totalCount edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`
+		type page struct {
+			Courses struct {
+				TotalCount int
+				Edges      []struct {
+					Cursor string
+					Node   struct{ Slug string }
+				}
+				PageInfo struct {
+					HasNextPage, HasPreviousPage bool
+					EndCursor, StartCursor       *string
+				}
+			}
+		}
+		var p1, p2 page
+		_ = json.Unmarshal(a.ok(q, nil), &p1)
+		_ = json.Unmarshal(a.ok(q, map[string]any{"after": *p1.Courses.PageInfo.EndCursor}), &p2)
+		var slugs []string
+		for _, e := range append(p1.Courses.Edges, p2.Courses.Edges...) {
+			slugs = append(slugs, e.Node.Slug)
+		}
+		// Equal fees keep the direction for their tie-break: the later course first.
+		want := []string{"digital-marketing", "video-editing", "web-design", "graphic-design", "advanced-excel", "office-basic-computer"}
+		if diff := cmp.Diff(want, slugs); diff != "" {
+			t.Errorf("two pages by fee, dearest first (-want +got):\n%s", diff)
+		}
+		if p1.Courses.TotalCount != 6 || !p1.Courses.PageInfo.HasNextPage || p1.Courses.PageInfo.HasPreviousPage {
+			t.Errorf("first page info: %+v total %d", p1.Courses.PageInfo, p1.Courses.TotalCount)
+		}
+		if p2.Courses.PageInfo.HasNextPage || !p2.Courses.PageInfo.HasPreviousPage || *p2.Courses.PageInfo.StartCursor != p2.Courses.Edges[0].Cursor {
+			t.Errorf("last page info: %+v", p2.Courses.PageInfo)
+		}
+	})
+}
+
+func TestNodeResolvesEveryGlobalID(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		var list struct {
+			Schedules struct {
+				Edges []struct {
+					Node struct {
+						ID     string
+						Course struct{ ID, Title string }
+						Batch  struct{ ID, Name string }
+					}
+				}
+			}
+		}
+		_ = json.Unmarshal(a.ok(`{ schedules(first: 1) { edges { node { id course { id title } batch { id name } } } } }`, nil), &list)
+		sc := list.Schedules.Edges[0].Node
+		for _, tc := range []struct{ name, id, want string }{
+			{"a course", sc.Course.ID, `{"node":{"__typename":"Course","title":"` + sc.Course.Title + `"}}`},
+			{"a batch", sc.Batch.ID, `{"node":{"__typename":"Batch","name":"` + sc.Batch.Name + `"}}`},
+			{"a schedule", sc.ID, `{"node":{"__typename":"Schedule","course":{"id":"` + sc.Course.ID + `"}}}`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got := a.ok(`query($id: ID!) { node(id: $id) { __typename ... on Course { title } ... on Batch { name } ... on Schedule { course { id } } } }`, map[string]any{"id": tc.id})
+				if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+			})
+		}
+		t.Run("an unknown course is null", func(t *testing.T) {
+			got := a.ok(`{ node(id: "Q291cnNlOjk5OTk") { __typename } course(slug: "no-such-course") { id } }`, nil)
+			if diff := cmp.Diff(`{"node":null,"course":null}`, string(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	})
+}
+
+// TestBadInputIsBadUserInputNamingTheArgument checks each kind of bad argument.
+func TestBadInputIsBadUserInputNamingTheArgument(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		for _, tc := range []struct {
+			name, query, field string
+		}{
+			{"first above the maximum", `{ courses(first: 101) { totalCount } }`, "first"},
+			{"first below one", `{ schedules(first: 0) { totalCount } }`, "first"},
+			{"a malformed cursor", `{ courses(after: "not-a-cursor") { totalCount } }`, "after"},
+			{"a cursor from another order", `{ courses(after: "eyJvIjoic2NoZWR1bGU6YmF0Y2giLCJrIjoiMSIsImkiOjF9") { totalCount } }`, "after"},
+			{"a malformed id", `{ course(id: "###") { title } }`, "id"},
+			{"an id of another type", `{ course(id: "QmF0Y2g6MQ") { title } }`, "id"},
+			{"neither id nor slug", `{ course { title } }`, "id"},
+			{"a negative fee filter", `{ courses(filter: {minFee: "-1"}) { totalCount } }`, "filter.minFee"},
+			{"a malformed fee", `{ courses(filter: {maxFee: "12.345"}) { totalCount } }`, "filter.maxFee"},
+			{"a float fee", `{ courses(filter: {maxFee: 12.5}) { totalCount } }`, "filter.maxFee"},
+			{"a malformed course id filter", `{ schedules(filter: {courseId: "nope"}) { totalCount } }`, "filter.courseId"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := a.post(tc.query, nil)
+				if len(resp.Errors) != 1 {
+					t.Fatalf("want one error, got %+v", resp.Errors)
+				}
+				e := resp.Errors[0]
+				if e.Extensions["code"] != "BAD_USER_INPUT" || e.Extensions["field"] != tc.field {
+					t.Errorf("extensions = %v; want code BAD_USER_INPUT, field %s (message %q)", e.Extensions, tc.field, e.Message)
+				}
+			})
+		}
+	})
+}
+
+func TestDatabaseFailureIsAnInternalErrorWithoutDetailsAndIsLogged(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		resp, rec := a.post(`{ courses { totalCount } }`, nil)
+		if len(resp.Errors) != 1 {
+			t.Fatalf("want one error, got %+v", resp.Errors)
+		}
+		e := resp.Errors[0]
+		if e.Message != "internal error" || e.Extensions["code"] != "INTERNAL_SERVER_ERROR" {
+			t.Errorf("error = %+v; want internal error, INTERNAL_SERVER_ERROR", e)
+		}
+		body := rec.Body.String()
+		for _, leak := range []string{"sql", "SELECT", "database", "goroutine"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("response leaks %q: %s", leak, body)
+			}
+		}
+		id := rec.Header().Get(logging.RequestIDHeader)
+		if id == "" || !strings.Contains(a.log.String(), `"request_id":"`+id+`"`) || !strings.Contains(a.log.String(), "closed") {
+			t.Errorf("the cause is not logged with request id %q:\n%s", id, a.log.String())
+		}
+	})
+}
+
+func TestGetServesQueriesAndAnswersGraphQLResponseJSON(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	seeded(t, s)
+	a := newAPI(t, s)
+	req := httptest.NewRequest(http.MethodGet, "/graphql?query="+urlEscape(`{ centre { name currency } }`), nil)
+	req.Header.Set("Accept", "application/graphql-response+json")
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"currency":"BDT"`) {
+		t.Fatalf("GET query: %d %s", rec.Code, rec.Body.String())
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/graphql-response+json") {
+		t.Errorf("Content-Type = %q; want application/graphql-response+json", ct)
+	}
+}
+
+func urlEscape(s string) string {
+	r := strings.NewReplacer(" ", "%20", "{", "%7B", "}", "%7D", "\n", "%0A")
+	return r.Replace(s)
+}
