@@ -140,7 +140,7 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	if cfg.Playground {
-		fmt.Fprintf(stdout, "coursegraph: playground at %s/ , GraphQL at %s/graphql\n", url, url)
+		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql (playground at %s/)\n", url, url)
 	} else {
 		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql\n", url)
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -8,11 +9,14 @@ import (
 	"coursegraph/models"
 	"coursegraph/service"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // HandlerOptions are the GraphQL endpoint's settings.
@@ -43,6 +47,8 @@ func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) htt
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
 	}
 	limit := opts.ComplexityLimit
 	if limit == 0 {
@@ -69,4 +75,46 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.Schedules = func(child int, _ *models.ScheduleFilter, first *int, _ *string) int {
 		return perPage(first, child)
 	}
+}
+
+// noIntrospection refuses operations that ask for the schema (__schema or __type)
+// with a validation error, before any resolver runs.
+type noIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = noIntrospection{}
+
+func (noIntrospection) ExtensionName() string { return "NoIntrospection" }
+
+func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (noIntrospection) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation != nil && asksForSchema(oc.Operation.SelectionSet) {
+		err := gqlerror.Errorf("introspection is disabled on this server")
+		err.Extensions = map[string]any{extensionCode: errcode.ValidationFailed}
+		return err
+	}
+	return nil
+}
+
+func asksForSchema(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksForSchema(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && asksForSchema(s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// syncBuffer is a bytes.Buffer safe for a server goroutine to write while the test
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer runs the program on a free port with env and returns its base URL
+// and a stop function that shuts it down and returns run's error.
+func startServer(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, getenv, outW, logs)
+		_ = outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("server did not start: %v\n%s", err, logs.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	_, after, found := strings.Cut(line, "GraphQL at ")
+	base, _, found2 := strings.Cut(after, "/graphql")
+	if !found || !found2 {
+		cancel()
+		t.Fatalf("no address in %q", line)
+	}
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, logs, stop
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func postQuery(t *testing.T, url, query string) (int, string) {
+	t.Helper()
+	body := `{"query":` + jsonString(query) + `}`
+	resp, err := http.Post(url+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func jsonString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func TestFirstStartMigratesSeedsAndServesTheCatalogue(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "data", "coursegraph.db")
+	base, logs, stop := startServer(t, map[string]string{"DATABASE_URL": dbURL})
+
+	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	if code, body := get(t, base+"/readyz"); code != 200 || body != "ok\n" {
+		t.Errorf("/readyz = %d %q", code, body)
+	}
+	code, body := postQuery(t, base, `{ courses { totalCount edges { node { title fee { formatted } weekdays schedules { batch { name startTime endTime } } } } } }`)
+	if code != 200 || !strings.Contains(body, `"totalCount":6`) || !strings.Contains(body, `"formatted":"৳12,500"`) || !strings.Contains(body, `"startTime":"20:30","endTime":"22:00"`) {
+		t.Errorf("catalogue = %d %s", code, body)
+	}
+	if code, body := get(t, base+"/"); code != 200 || !strings.Contains(body, "<html") {
+		t.Errorf("playground at / = %d", code)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("graceful shutdown returned %v", err)
+	}
+	if !strings.Contains(logs.String(), "seeded demo data") || !strings.Contains(logs.String(), "request_id=") {
+		t.Errorf("logs lack the seeding or request ids:\n%s", logs.String())
+	}
+
+	// A second start finds the database migrated and seeded and adds nothing.
+	base, logs, _ = startServer(t, map[string]string{"DATABASE_URL": dbURL})
+	if _, body := postQuery(t, base, `{ courses { totalCount } batches { name } }`); !strings.Contains(body, `"totalCount":6`) || strings.Count(body, `"name"`) != 8 {
+		t.Errorf("after restart: %s", body)
+	}
+	if strings.Contains(logs.String(), "seeded demo data") {
+		t.Errorf("second start seeded again:\n%s", logs.String())
+	}
+}
+
+func TestProductionTurnsOffPlaygroundAndIntrospectionAndLogsJSON(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
+	base, logs, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production"})
+	if code, _ := get(t, base+"/"); code != http.StatusNotFound {
+		t.Errorf("playground in production: GET / = %d, want 404", code)
+	}
+	if _, body := postQuery(t, base, `{ __schema { types { name } } }`); !strings.Contains(body, `"code":"GRAPHQL_VALIDATION_FAILED"`) {
+		t.Errorf("introspection in production: %s", body)
+	}
+	if !strings.Contains(logs.String(), `"msg":"serving"`) {
+		t.Errorf("production logs are not JSON:\n%s", logs.String())
+	}
+
+	base, _, _ = startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production", "PLAYGROUND": "true", "INTROSPECTION": "true"})
+	if code, _ := get(t, base+"/"); code != 200 {
+		t.Errorf("PLAYGROUND=true in production: GET / = %d", code)
+	}
+	if _, body := postQuery(t, base, `{ __schema { queryType { name } } }`); !strings.Contains(body, `"name":"Query"`) {
+		t.Errorf("INTROSPECTION=true in production: %s", body)
+	}
+}
+
+func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
+	base, _, _ := startServer(t, map[string]string{
+		"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db"),
+		"CORS_ORIGINS": "https://site.example",
+	})
+	for origin, want := range map[string]string{"https://site.example": "https://site.example", "https://evil.example": ""} {
+		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("preflight from %s: Allow-Origin %q, want %q", origin, got, want)
+		}
+	}
+}
+
+func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"a port that is not a number", map[string]string{"PORT": "eighty"}, nil, "PORT"},
+		{"an unknown environment", map[string]string{"APP_ENV": "staging"}, nil, "APP_ENV"},
+		{"an unknown log level", map[string]string{"LOG_LEVEL": "loud"}, nil, "LOG_LEVEL"},
+		{"an unknown log format", map[string]string{"LOG_FORMAT": "xml"}, nil, "LOG_FORMAT"},
+		{"a database URL of another engine", map[string]string{"DATABASE_URL": "postgres://db/x"}, nil, "DATABASE_URL"},
+		{"a CORS origin without a scheme", map[string]string{"CORS_ORIGINS": "site.example"}, nil, "CORS_ORIGINS"},
+		{"a playground switch that is not a boolean", map[string]string{"PLAYGROUND": "sure"}, nil, "PLAYGROUND"},
+		{"an address without a port", nil, []string{"-addr", "localhost"}, "ADDR"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("loadConfig error = %v; want one naming %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
+	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" {
+		t.Errorf("defaults = %+v", c)
+	}
+	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}
+	c, err = loadConfig([]string{"-addr", "127.0.0.1:7000", "-env", "development"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:7000" || c.Production() {
+		t.Errorf("flags did not override the environment: %+v", c)
+	}
+}
+
+func TestDatabasePasswordIsMaskedInLogs(t *testing.T) {
+	for url, want := range map[string]string{
+		"mysql://app:s3cret@db:3306/cg":      "mysql://app:*****@db:3306/cg",
+		"app:s3cret@tcp(db:3306)/cg":         "app:*****@tcp(db:3306)/cg",
+		"sqlite:data/coursegraph.db":         "sqlite:data/coursegraph.db",
+		"mysql://app@db:3306/cg?parseTime=1": "mysql://app@db:3306/cg?parseTime=1",
+	} {
+		if got := (Config{DatabaseURL: url}).maskedDatabaseURL(); got != want {
+			t.Errorf("mask(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
+	getenv := func(k string) string { return map[string]string{"DATABASE_URL": dbURL}[k] }
+	for _, cmd := range []string{"migrate", "migrate", "seed", "seed"} {
+		if err := run(context.Background(), []string{cmd}, getenv, io.Discard, io.Discard); err != nil {
+			t.Fatalf("%s: %v", cmd, err)
+		}
+	}
+	base, _, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL})
+	if _, body := postQuery(t, base, `{ courses { totalCount } schedules { totalCount } batches { ordinal } }`); !strings.Contains(body, `"courses":{"totalCount":6}`) || !strings.Contains(body, `"schedules":{"totalCount":14}`) {
+		t.Errorf("after migrate twice and seed twice: %s", body)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, getenv, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Errorf("unknown command: %v", err)
+	}
+}
