@@ -37,7 +37,11 @@ const DefaultComplexityLimit = 5000
 // complexity limit; the error presenter and the panic recoverer. Each request gets
 // its own dataloaders.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
-	cfg := Config{Resolvers: &Resolver{Service: svc}}
+	return newHandler(&Resolver{Service: svc}, svc, log, opts)
+}
+
+func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
+	cfg := Config{Resolvers: root}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -1,0 +1,36 @@
+# Everyday commands. CI runs .ci/run, which does what check-generate, vet and
+# test-mysql do here.
+TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
+
+.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench
+
+run: ## the server on the embedded database, with demo data and the playground
+	go run .
+
+test: ## every test on SQLite
+	go test ./...
+
+test-mysql: ## every test on SQLite and on MySQL
+	TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)' go test ./...
+
+test-race:
+	go test -race ./...
+
+generate: ## regenerate gqlgen code from schema.graphqls
+	go tool gqlgen generate
+
+check-generate: generate
+	@git diff --exit-code -- graph || (echo "generated code was stale: commit the diff" && false)
+
+vet:
+	gofmt -l . | (! grep .)
+	go vet ./...
+
+migrate:
+	go run . migrate
+
+seed:
+	go run . seed
+
+bench:
+	go test -run '^$$' -bench . ./graph/
