@@ -33,7 +33,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error
 }
 
 func (r *queryResolver) Courses(ctx context.Context, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) (*service.CourseConnection, error) {
-	return r.Service.Courses(ctx, filter, orderBy, first, after)
+	return loaders.For(ctx).Courses(r.Service.Courses(ctx, filter, orderBy, first, after))
 }
 
 func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*models.Course, error) {
@@ -52,11 +52,11 @@ func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*
 }
 
 func (r *queryResolver) Batches(ctx context.Context, period *models.Period) ([]*models.Batch, error) {
-	return r.Service.Batches(ctx, period)
+	return loaders.For(ctx).Batches(r.Service.Batches(ctx, period))
 }
 
 func (r *queryResolver) Schedules(ctx context.Context, filter *models.ScheduleFilter, first *int, after *string) (*service.ScheduleConnection, error) {
-	return r.Service.Schedules(ctx, filter, first, after)
+	return loaders.For(ctx).Schedules(r.Service.Schedules(ctx, filter, first, after))
 }
 
 func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {

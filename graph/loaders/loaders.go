@@ -1,62 +1,99 @@
-// Package loaders builds the per-request dataloaders that batch the relations of a
+// Package loaders builds the per-request loaders that batch the relations of a
 // GraphQL response (course.schedules, schedule.course, ...) into one query per
 // relation and level, whatever the number of parents.
 //
-// It may import models, service and the dataloader library; never store.
+// It may import models and service; never store.
 package loaders
 
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"coursegraph/models"
 	"coursegraph/service"
-
-	"github.com/vikstrous/dataloadgen"
 )
 
 // Loaders holds one request's loaders. Values are cached for the request only.
 type Loaders struct {
-	CourseByID          *dataloadgen.Loader[uint, *models.Course]
-	BatchByID           *dataloadgen.Loader[uint, *models.Batch]
-	SchedulesByCourseID *dataloadgen.Loader[uint, []*models.Schedule]
-	SchedulesByBatchID  *dataloadgen.Loader[uint, []*models.Schedule]
+	CourseByID          *Loader[uint, *models.Course]
+	BatchByID           *Loader[uint, *models.Batch]
+	SchedulesByCourseID *Loader[uint, []*models.Schedule]
+	SchedulesByBatchID  *Loader[uint, []*models.Schedule]
 }
 
-// wait is how long a loader gathers keys before it queries. Resolvers of one level
-// run together, so a few milliseconds gather them all, even on a busy machine.
-const wait = 5 * time.Millisecond
-
-// New returns fresh loaders over svc.
+// New returns fresh loaders over svc. Loading the schedules of some courses or
+// batches hints their courses and batches, so that the next level is one query too.
 func New(svc *service.Service) *Loaders {
-	return &Loaders{
-		CourseByID:          dataloadgen.NewLoader(fetch(svc.CoursesByIDs, notFound[*models.Course]("course")), dataloadgen.WithWait(wait)),
-		BatchByID:           dataloadgen.NewLoader(fetch(svc.BatchesByIDs, notFound[*models.Batch]("batch")), dataloadgen.WithWait(wait)),
-		SchedulesByCourseID: dataloadgen.NewLoader(fetch(svc.SchedulesByCourseIDs, empty[[]*models.Schedule]), dataloadgen.WithWait(wait)),
-		SchedulesByBatchID:  dataloadgen.NewLoader(fetch(svc.SchedulesByBatchIDs, empty[[]*models.Schedule]), dataloadgen.WithWait(wait)),
+	l := &Loaders{
+		CourseByID: NewLoader(svc.CoursesByIDs, notFound[*models.Course]("course")),
+		BatchByID:  NewLoader(svc.BatchesByIDs, notFound[*models.Batch]("batch")),
+	}
+	l.SchedulesByCourseID = NewLoader(l.hintingSchedules(svc.SchedulesByCourseIDs), empty[[]*models.Schedule])
+	l.SchedulesByBatchID = NewLoader(l.hintingSchedules(svc.SchedulesByBatchIDs), empty[[]*models.Schedule])
+	return l
+}
+
+func (l *Loaders) hintingSchedules(read func(context.Context, []uint) (map[uint][]*models.Schedule, error)) func(context.Context, []uint) (map[uint][]*models.Schedule, error) {
+	return func(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
+		found, err := read(ctx, ids)
+		for _, list := range found {
+			l.hintSchedules(list)
+		}
+		return found, err
 	}
 }
 
-// fetch adapts a service batch read (which returns a map) to a loader's fetch
-// function, answering missing keys with missing.
-func fetch[V any](read func(context.Context, []uint) (map[uint]V, error), missing func() (V, error)) func(context.Context, []uint) ([]V, []error) {
-	return func(ctx context.Context, keys []uint) ([]V, []error) {
-		values := make([]V, len(keys))
-		errs := make([]error, len(keys))
-		found, err := read(ctx, keys)
-		for i, k := range keys {
-			switch v, ok := found[k]; {
-			case err != nil:
-				errs[i] = err
-			case ok:
-				values[i] = v
-			default:
-				values[i], errs[i] = missing()
-			}
-		}
-		return values, errs
+func (l *Loaders) hintSchedules(list []*models.Schedule) {
+	courses := make([]uint, len(list))
+	batches := make([]uint, len(list))
+	for i, sc := range list {
+		courses[i], batches[i] = sc.CourseID, sc.BatchID
 	}
+	l.CourseByID.Hint(courses)
+	l.BatchByID.Hint(batches)
+}
+
+// Courses passes a page of courses through, priming the courses and hinting their
+// schedules.
+func (l *Loaders) Courses(conn *service.CourseConnection, err error) (*service.CourseConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(conn.Edges))
+	for i, e := range conn.Edges {
+		ids[i] = e.Node.ID
+		l.CourseByID.Prime(e.Node.ID, e.Node)
+	}
+	l.SchedulesByCourseID.Hint(ids)
+	return conn, nil
+}
+
+// Schedules passes a page of schedules through, hinting their courses and batches.
+func (l *Loaders) Schedules(conn *service.ScheduleConnection, err error) (*service.ScheduleConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*models.Schedule, len(conn.Edges))
+	for i, e := range conn.Edges {
+		list[i] = e.Node
+	}
+	l.hintSchedules(list)
+	return conn, nil
+}
+
+// Batches passes a list of batches through, priming the batches and hinting their
+// schedules.
+func (l *Loaders) Batches(list []*models.Batch, err error) ([]*models.Batch, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(list))
+	for i, b := range list {
+		ids[i] = b.ID
+		l.BatchByID.Prime(b.ID, b)
+	}
+	l.SchedulesByBatchID.Hint(ids)
+	return list, nil
 }
 
 func notFound[V any](what string) func() (V, error) {

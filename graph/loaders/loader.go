@@ -1,0 +1,128 @@
+package loaders
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Loader loads values by key for one request, fetching keys in groups. Hint names
+// keys that a response will ask for together (the courses of a page, the batches of
+// some schedules); the first Load of any key of a group fetches the whole group in
+// one call, and every later Load of the group waits for that call's answer.
+//
+// Groups make the number of queries depend only on the shape of the response, never
+// on goroutine timing, as a time-window batcher's does. A key that was never hinted
+// is fetched alone. Loader is safe for concurrent use.
+type Loader[K comparable, V any] struct {
+	fetch   func(context.Context, []K) (map[K]V, error)
+	missing func() (V, error)
+
+	mu      sync.Mutex
+	groups  map[K][]K
+	entries map[K]*entry[V]
+}
+
+type entry[V any] struct {
+	done  chan struct{}
+	value V
+	err   error
+}
+
+// NewLoader returns a Loader that fetches with fetch and answers keys absent from
+// fetch's map with missing.
+func NewLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error), missing func() (V, error)) *Loader[K, V] {
+	return &Loader[K, V]{fetch: fetch, missing: missing, groups: map[K][]K{}, entries: map[K]*entry[V]{}}
+}
+
+// Hint declares keys to fetch together. Keys already loaded, or already in a
+// pending group, are left where they are.
+func (l *Loader[K, V]) Hint(keys []K) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	group := make([]K, 0, len(keys))
+	seen := make(map[K]bool, len(keys))
+	for _, k := range keys {
+		_, loaded := l.entries[k]
+		_, grouped := l.groups[k]
+		if !loaded && !grouped && !seen[k] {
+			seen[k] = true
+			group = append(group, k)
+		}
+	}
+	for _, k := range group {
+		l.groups[k] = group
+	}
+}
+
+// Prime stores a value already at hand, so that loading its key costs nothing.
+func (l *Loader[K, V]) Prime(key K, value V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, loaded := l.entries[key]; loaded {
+		return
+	}
+	e := &entry[V]{done: make(chan struct{}), value: value}
+	close(e.done)
+	l.entries[key] = e
+}
+
+// Load returns the value of key, fetching its group if nobody has yet.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	l.mu.Lock()
+	if e, ok := l.entries[key]; ok {
+		l.mu.Unlock()
+		return e.wait(ctx)
+	}
+	keys := []K{key}
+	if group, ok := l.groups[key]; ok {
+		keys = keys[:0]
+		for _, k := range group {
+			if _, loaded := l.entries[k]; !loaded {
+				keys = append(keys, k)
+			}
+		}
+	}
+	batch := make([]*entry[V], len(keys))
+	for i, k := range keys {
+		batch[i] = &entry[V]{done: make(chan struct{})}
+		l.entries[k] = batch[i]
+		delete(l.groups, k)
+	}
+	mine := l.entries[key]
+	l.mu.Unlock()
+
+	values, err := l.safeFetch(ctx, keys)
+	for i, k := range keys {
+		e := batch[i]
+		switch v, found := values[k]; {
+		case err != nil:
+			e.err = err
+		case found:
+			e.value = v
+		default:
+			e.value, e.err = l.missing()
+		}
+		close(e.done)
+	}
+	return mine.value, mine.err
+}
+
+func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values map[K]V, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("loader fetch panicked: %v", p)
+		}
+	}()
+	return l.fetch(ctx, keys)
+}
+
+func (e *entry[V]) wait(ctx context.Context) (V, error) {
+	select {
+	case <-e.done:
+		return e.value, e.err
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}
