@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -166,7 +167,7 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection}), maxBodyBytes))
+	mux.Handle("/graphql", limitBody(graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection}), maxBodyBytes))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -197,6 +198,22 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 		}).Handler(h)
 	}
 	return logging.Middleware(log, h)
+}
+
+// limitBody refuses request bodies over max bytes with 413 and a GraphQL error, and
+// hands the endpoint a body it has read in full (the endpoint reads it all anyway).
+func limitBody(next http.Handler, max int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		if err != nil || int64(len(body)) > max {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			_, _ = fmt.Fprintf(w, `{"errors":[{"message":"the request body is over %d bytes","extensions":{"code":"BAD_USER_INPUT"}}]}`, max)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // displayAddr writes a listen address as a browser would want it.

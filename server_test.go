@@ -242,3 +242,17 @@ func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
 		t.Errorf("unknown command: %v", err)
 	}
 }
+
+func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
+	base, _, _ := startServer(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db")})
+	big := `{"query":"{ centre { name } }","variables":{"pad":"` + strings.Repeat("x", maxBodyBytes) + `"}}`
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BAD_USER_INPUT"`) {
+		t.Errorf("a body over %d bytes: %d %s; want 413 with BAD_USER_INPUT", maxBodyBytes, resp.StatusCode, body)
+	}
+}

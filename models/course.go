@@ -3,6 +3,7 @@ package models
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Course is a course in the catalogue.
@@ -56,7 +57,7 @@ func (f CourseFilter) Validate(prefix string) error {
 	if f.MinFee != nil && f.MaxFee != nil && *f.MinFee > *f.MaxFee {
 		return InvalidField(prefix+".maxFee", "must not be below minFee")
 	}
-	if f.Search != nil && len(*f.Search) > 200 {
+	if f.Search != nil && utf8.RuneCountInString(*f.Search) > 200 {
 		return InvalidField(prefix+".search", "must be at most 200 characters")
 	}
 	if f.Weekday != nil && !f.Weekday.IsValid() {
