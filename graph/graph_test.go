@@ -28,12 +28,12 @@ var update = flag.Bool("update", false, "rewrite the golden responses in testdat
 
 // api is a GraphQL endpoint under test, with the log it writes.
 type api struct {
-	t       *testing.T
+	t       testing.TB
 	handler http.Handler
 	log     *bytes.Buffer
 }
 
-func newAPI(t *testing.T, s *store.Store) *api {
+func newAPI(t testing.TB, s *store.Store) *api {
 	t.Helper()
 	var buf bytes.Buffer
 	log, err := logging.New(&buf, "json", slog.LevelInfo)
@@ -79,7 +79,7 @@ func (a *api) ok(query string, vars map[string]any) json.RawMessage {
 	return resp.Data
 }
 
-func seeded(t *testing.T, s *store.Store) {
+func seeded(t testing.TB, s *store.Store) {
 	t.Helper()
 	if err := seed.Run(context.Background(), s); err != nil {
 		t.Fatalf("seed: %v", err)

@@ -41,7 +41,7 @@ func uniqueName(prefix string) string {
 }
 
 // OpenSQLite returns a fresh, migrated in-memory SQLite database private to t.
-func OpenSQLite(t *testing.T) *store.Store {
+func OpenSQLite(t testing.TB) *store.Store {
 	t.Helper()
 	return openMigrated(t, "sqlite:memory:"+uniqueName("t"))
 }
@@ -86,7 +86,7 @@ func OpenMySQL(t *testing.T, dsn string) *store.Store {
 	return openMigrated(t, cfg.FormatDSN())
 }
 
-func openMigrated(t *testing.T, url string) *store.Store {
+func openMigrated(t testing.TB, url string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, url)
@@ -120,7 +120,7 @@ var seq atomic.Int64
 
 // CreateBatch inserts a batch (by default a morning one, 90 minutes long, at the
 // next free ordinal) after applying opts.
-func CreateBatch(t *testing.T, s *store.Store, opts ...func(*models.Batch)) *models.Batch {
+func CreateBatch(t testing.TB, s *store.Store, opts ...func(*models.Batch)) *models.Batch {
 	t.Helper()
 	n := int(seq.Add(1))
 	b := &models.Batch{Name: fmt.Sprintf("Batch %d", n), Ordinal: n, StartTime: 8 * 60, EndTime: 9*60 + 30, Period: models.Morning}
@@ -135,7 +135,7 @@ func CreateBatch(t *testing.T, s *store.Store, opts ...func(*models.Batch)) *mod
 
 // CreateCourse inserts an active course (by default "Course N", 4,500.00 BDT, held
 // Friday and Saturday) after applying opts.
-func CreateCourse(t *testing.T, s *store.Store, opts ...func(*models.Course)) *models.Course {
+func CreateCourse(t testing.TB, s *store.Store, opts ...func(*models.Course)) *models.Course {
 	t.Helper()
 	n := seq.Add(1)
 	c := &models.Course{
@@ -155,7 +155,7 @@ func CreateCourse(t *testing.T, s *store.Store, opts ...func(*models.Course)) *m
 
 // CreateSchedule inserts a schedule of course in batch with 20 seats on the course's
 // weekdays, after applying opts.
-func CreateSchedule(t *testing.T, s *store.Store, course *models.Course, batch *models.Batch, opts ...func(*models.Schedule)) *models.Schedule {
+func CreateSchedule(t testing.TB, s *store.Store, course *models.Course, batch *models.Batch, opts ...func(*models.Schedule)) *models.Schedule {
 	t.Helper()
 	sc := &models.Schedule{CourseID: course.ID, BatchID: batch.ID, WeekdaySet: course.WeekdaySet, Capacity: 20}
 	for _, o := range opts {
