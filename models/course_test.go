@@ -44,23 +44,7 @@ func TestCourseFilterValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.filter.Validate("filter")
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v, want no error", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Validate = nil, want an error on %s", tt.wantField)
-			}
-			me := asError(t, err)
-			if me.Code != models.Invalid {
-				t.Errorf("Code = %q, want %q", me.Code, models.Invalid)
-			}
-			if me.Field != tt.wantField {
-				t.Errorf("Field = %q, want %q", me.Field, tt.wantField)
-			}
+			checkInvalidField(t, tt.filter.Validate("filter"), tt.wantField)
 		})
 	}
 }

@@ -19,6 +19,25 @@ func asError(t *testing.T, err error) *models.Error {
 	return me
 }
 
+// checkInvalidField checks that err is nil when wantField is "", and otherwise an
+// Invalid *models.Error with a message, naming wantField.
+func checkInvalidField(t *testing.T, err error, wantField string) {
+	t.Helper()
+	if wantField == "" {
+		if err != nil {
+			t.Fatalf("error %v, want none", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("no error, want one on %s", wantField)
+	}
+	me := asError(t, err)
+	if me.Code != models.Invalid || me.Field != wantField || me.Message == "" {
+		t.Errorf("error = {Code: %q, Field: %q, Message: %q}, want {Code: %q, Field: %q} with a message", me.Code, me.Field, me.Message, models.Invalid, wantField)
+	}
+}
+
 func TestErrorError(t *testing.T) {
 	tests := []struct {
 		name string

@@ -89,20 +89,8 @@ func TestNewPageArgsRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := models.NewPageArgs(tt.first, tt.after, order)
-			if err == nil {
-				t.Fatalf("NewPageArgs = %+v, want an error", got)
-			}
-			me := asError(t, err)
-			if me.Code != models.Invalid {
-				t.Errorf("Code = %q, want %q", me.Code, models.Invalid)
-			}
-			if me.Field != tt.wantField {
-				t.Errorf("Field = %q, want %q", me.Field, tt.wantField)
-			}
-			if me.Message == "" {
-				t.Error("Message is empty, want a message for the caller")
-			}
+			_, err := models.NewPageArgs(tt.first, tt.after, order)
+			checkInvalidField(t, err, tt.wantField)
 		})
 	}
 }

@@ -48,17 +48,7 @@ func TestScheduleFilterValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.filter.Validate("filter")
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v, want no error", err)
-				}
-				return
-			}
-			me := asError(t, err)
-			if me.Code != models.Invalid || me.Field != tt.wantField {
-				t.Errorf("Validate = {Code: %q, Field: %q}, want {Code: %q, Field: %q}", me.Code, me.Field, models.Invalid, tt.wantField)
-			}
+			checkInvalidField(t, tt.filter.Validate("filter"), tt.wantField)
 		})
 	}
 }
