@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"coursegraph/store"
 )
@@ -40,6 +42,20 @@ type Config struct {
 	// Introspection is INTROSPECTION (true/false): answer schema introspection.
 	// Default: true in development, false in production. Flag -introspection.
 	Introspection bool
+	// SessionTTL is SESSION_TTL: how long a sign-in lasts, as a Go duration
+	// (default 168h, a week). Flag -session-ttl.
+	SessionTTL time.Duration
+	// TrustedProxies is TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of
+	// reverse proxies whose X-Forwarded-For names the client (default none).
+	// Flag -trusted-proxies.
+	TrustedProxies []netip.Prefix
+	// AdminEmail, AdminPassword and AdminName are ADMIN_EMAIL, ADMIN_PASSWORD and
+	// ADMIN_NAME (default "Admin"): the first admin, made at start when there is no
+	// active admin. Environment only, so the password is not on a command line.
+	AdminEmail, AdminPassword, AdminName string
+	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
+	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
+	BcryptCost int
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -69,6 +85,14 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	cors := fs.String("cors-origins", getenv("CORS_ORIGINS"), "allowed browser origins, comma-separated (env CORS_ORIGINS)")
 	playground := fs.String("playground", getenv("PLAYGROUND"), "serve the playground at / (env PLAYGROUND)")
 	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
+	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
+	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
+	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
+	if v := getenv("BCRYPT_COST"); v != "" {
+		if err := fs.Set("bcrypt-cost", v); err != nil {
+			return Config{}, fmt.Errorf("BCRYPT_COST must be a whole number from 4 to 16, not %q", v)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -120,6 +144,34 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if c.Introspection, err = parseBool("INTROSPECTION", *introspection, !c.Production()); err != nil {
 		errs = append(errs, err)
+	}
+	if d, err := time.ParseDuration(*sessionTTL); err != nil || d < time.Minute {
+		errs = append(errs, fmt.Errorf("SESSION_TTL must be a duration of at least 1m, such as 168h, not %q", *sessionTTL))
+	} else {
+		c.SessionTTL = d
+	}
+	for p := range strings.SplitSeq(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, addrErr := netip.ParseAddr(p)
+			if addrErr != nil {
+				errs = append(errs, fmt.Errorf("TRUSTED_PROXIES must list addresses or CIDR ranges, not %q", p))
+				continue
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix)
+	}
+	c.BcryptCost = *bcryptCost
+	if c.BcryptCost < 4 || c.BcryptCost > 16 {
+		errs = append(errs, fmt.Errorf("BCRYPT_COST must be from 4 to 16, not %d", c.BcryptCost))
+	}
+	c.AdminEmail, c.AdminPassword, c.AdminName = getenv("ADMIN_EMAIL"), getenv("ADMIN_PASSWORD"), env("ADMIN_NAME", "Admin")
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, errors.New("ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither"))
 	}
 	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))

@@ -36,7 +36,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "coursegraph:", err)
 		os.Exit(1)
 	}
@@ -50,10 +50,16 @@ const (
 
 // run is the whole program: config, store, service, graph, serve. It returns when
 // ctx is cancelled (after a graceful shutdown) or on a fatal error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	}
+	var userArgs []string
+	if cmd == "user" {
+		// The user command's own flags; the rest of the configuration comes from
+		// the environment.
+		userArgs, args = args, nil
 	}
 	cfg, err := loadConfig(args, getenv, stderr)
 	if err != nil {
@@ -68,6 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
 	}
 	defer st.Close()
+	svc, err := service.New(st, service.Options{SessionTTL: cfg.SessionTTL, BcryptCost: cfg.BcryptCost})
+	if err != nil {
+		return err
+	}
 
 	switch cmd {
 	case "migrate":
@@ -83,13 +93,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		log.Info("seeded demo data")
 		return nil
+	case "user":
+		return createUserCommand(ctx, userArgs, getenv, stdin, stdout, svc)
 	case "serve":
 		if err := prepare(ctx, cfg, st, log); err != nil {
 			return err
 		}
-		return serve(ctx, cfg, service.New(st), log, stdout)
+		if err := bootstrapAdmin(ctx, cfg, svc, log); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, svc, log, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or seed)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
 	}
 }
 
@@ -167,7 +182,8 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection}), maxBodyBytes))
+	gql := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies})
+	mux.Handle("/graphql", limitBody(gql, maxBodyBytes))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -39,9 +39,14 @@ func startServer(t *testing.T, env map[string]string) (string, *syncBuffer, func
 	outR, outW := io.Pipe()
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	getenv := func(k string) string { return env[k] }
+	getenv := func(k string) string {
+		if k == "BCRYPT_COST" && env[k] == "" {
+			return "4" // the cheapest hashes: tests sign in often
+		}
+		return env[k]
+	}
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, getenv, outW, logs)
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), outW, logs)
 		_ = outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
@@ -228,9 +233,9 @@ func TestDatabasePasswordIsMaskedInLogs(t *testing.T) {
 
 func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
-	getenv := func(k string) string { return map[string]string{"DATABASE_URL": dbURL}[k] }
+	getenv := func(k string) string { return map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}[k] }
 	for _, cmd := range []string{"migrate", "migrate", "seed", "seed"} {
-		if err := run(context.Background(), []string{cmd}, getenv, io.Discard, io.Discard); err != nil {
+		if err := run(context.Background(), []string{cmd}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
 			t.Fatalf("%s: %v", cmd, err)
 		}
 	}
@@ -238,7 +243,7 @@ func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
 	if _, body := postQuery(t, base, `{ courses { totalCount } schedules { totalCount } batches { ordinal } }`); !strings.Contains(body, `"courses":{"totalCount":6}`) || !strings.Contains(body, `"schedules":{"totalCount":14}`) {
 		t.Errorf("after migrate twice and seed twice: %s", body)
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, getenv, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "unknown command") {
+	if err := run(context.Background(), []string{"frobnicate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Errorf("unknown command: %v", err)
 	}
 }

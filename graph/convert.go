@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"coursegraph/graph/model"
 	"coursegraph/models"
 )
 
@@ -31,6 +32,8 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 		n, err = asNode(nullIfNotFound(r.Service.Batch(ctx, id)))
 	case kindSchedule:
 		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
+	case kindUser:
+		n, err = asNode(nullIfNotFound(r.Service.User(ctx, id)))
 	default:
 		return nil, models.InvalidField("id", "is not a valid id")
 	}
@@ -47,4 +50,9 @@ func asNode[T any, PT interface {
 		return nil, err
 	}
 	return v, nil
+}
+
+// userInput converts the create-user input; the password travels apart.
+func userInput(in model.CreateUserInput) models.UserInput {
+	return models.UserInput{Name: &in.Name, Email: &in.Email, Role: &in.Role, Bio: in.Bio, AvatarURL: in.AvatarURL}
 }

@@ -28,7 +28,10 @@ func (panickingQuery) Centre(context.Context) (*models.Centre, error) {
 }
 
 func TestPanicIsAnInternalErrorWithoutDetailsAndIsLoggedWithTheRequestID(t *testing.T) {
-	svc := service.New(storetest.OpenSQLite(t))
+	svc, err := service.New(storetest.OpenSQLite(t), service.Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logs bytes.Buffer
 	log, err := logging.New(&logs, "json", slog.LevelInfo)
 	if err != nil {

@@ -40,8 +40,18 @@ func newAPI(t testing.TB, s *store.Store) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(service.New(s), log, graph.HandlerOptions{Introspection: true})
+	h := graph.NewHandler(newService(t, s), log, graph.HandlerOptions{Introspection: true})
 	return &api{t: t, handler: logging.Middleware(log, h), log: &buf}
+}
+
+// newService returns a service over s with the cheapest password hashes.
+func newService(t testing.TB, s *store.Store) *service.Service {
+	t.Helper()
+	svc, err := service.New(s, service.Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
 
 // response is a GraphQL response, kept as raw JSON for whole-response comparison.

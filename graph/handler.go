@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
+	"coursegraph/auth"
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -21,6 +23,8 @@ import (
 
 // HandlerOptions are the GraphQL endpoint's settings.
 type HandlerOptions struct {
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// Introspection lets clients ask for the schema (tools, the playground).
 	Introspection bool
 	// ComplexityLimit is the most a query may cost (each field 1, lists times the
@@ -34,14 +38,15 @@ const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
 // per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Each request gets
-// its own dataloaders.
+// complexity limit; the error presenter and the panic recoverer. Middleware order:
+// auth (the viewer from the bearer token) → loaders (per request) → gqlgen.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	return newHandler(&Resolver{Service: svc}, svc, log, opts)
 }
 
 func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	cfg := Config{Resolvers: root}
+	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -61,7 +66,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return loaders.Middleware(svc, srv)
+	return auth.Middleware(svc, opts.TrustedProxies, log, loaders.Middleware(svc, srv))
 }
 
 // setComplexity makes a connection cost its page size times what each item asks.

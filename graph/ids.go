@@ -10,9 +10,11 @@ import (
 
 // Kinds of global ids: the GraphQL type names of the entities.
 const (
-	kindCourse   = "Course"
-	kindBatch    = "Batch"
-	kindSchedule = "Schedule"
+	kindCourse     = "Course"
+	kindBatch      = "Batch"
+	kindSchedule   = "Schedule"
+	kindUser       = "User"
+	kindAuditEntry = "AuditEntry"
 )
 
 // globalID returns the opaque global id of the entity of kind with key id. It is
@@ -42,4 +44,17 @@ func parseID(gid, kind, field string) (uint, error) {
 		return 0, models.InvalidField(field, "is not the id of a %s", strings.ToLower(kind))
 	}
 	return id, nil
+}
+
+// setID reads an optional global id of kind into *dst; nil leaves *dst as it is.
+func setID(dst **uint, gid *string, kind, field string) error {
+	if gid == nil {
+		return nil
+	}
+	id, err := parseID(*gid, kind, field)
+	if err != nil {
+		return err
+	}
+	*dst = &id
+	return nil
 }

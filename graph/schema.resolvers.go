@@ -8,9 +8,25 @@ package graph
 import (
 	"context"
 	"coursegraph/graph/loaders"
+	"coursegraph/graph/model"
 	"coursegraph/models"
 	"coursegraph/service"
 )
+
+func (r *auditEntryResolver) ID(ctx context.Context, obj *models.AuditEntry) (string, error) {
+	return globalID(kindAuditEntry, obj.ID), nil
+}
+
+func (r *auditEntryResolver) Actor(ctx context.Context, obj *models.AuditEntry) (*models.User, error) {
+	if obj.ActorID == 0 {
+		return nil, nil // the server's operator
+	}
+	return loaders.For(ctx).UserByID.Load(ctx, obj.ActorID)
+}
+
+func (r *auditEntryResolver) EntityID(ctx context.Context, obj *models.AuditEntry) (string, error) {
+	return globalID(obj.EntityType, obj.EntityID), nil
+}
 
 func (r *batchResolver) ID(ctx context.Context, obj *models.Batch) (string, error) {
 	return globalID(kindBatch, obj.ID), nil
@@ -26,6 +42,98 @@ func (r *courseResolver) ID(ctx context.Context, obj *models.Course) (string, er
 
 func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
+}
+
+func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*service.AuthPayload, error) {
+	return r.Service.Login(ctx, email, password)
+}
+
+func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
+	return r.Service.Logout(ctx)
+}
+
+func (r *mutationResolver) ChangePassword(ctx context.Context, current string, new string) (bool, error) {
+	return r.Service.ChangePassword(ctx, current, new)
+}
+
+func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*models.User, error) {
+	return r.Service.CreateUser(ctx, userInput(input), input.Password)
+}
+
+func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input models.UserInput) (*models.User, error) {
+	key, err := parseID(id, kindUser, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateUser(ctx, key, input)
+}
+
+func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*models.User, error) {
+	key, err := parseID(id, kindUser, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.DeactivateUser(ctx, key)
+}
+
+func (r *mutationResolver) CreateCourse(ctx context.Context, input models.CourseInput) (*models.Course, error) {
+	return r.Service.CreateCourse(ctx, input)
+}
+
+func (r *mutationResolver) UpdateCourse(ctx context.Context, id string, input models.CourseInput) (*models.Course, error) {
+	key, err := parseID(id, kindCourse, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateCourse(ctx, key, input)
+}
+
+func (r *mutationResolver) ArchiveCourse(ctx context.Context, id string) (*models.Course, error) {
+	key, err := parseID(id, kindCourse, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.ArchiveCourse(ctx, key)
+}
+
+func (r *mutationResolver) CreateBatch(ctx context.Context, input models.BatchInput) (*models.Batch, error) {
+	return r.Service.CreateBatch(ctx, input)
+}
+
+func (r *mutationResolver) UpdateBatch(ctx context.Context, id string, input models.BatchInput) (*models.Batch, error) {
+	key, err := parseID(id, kindBatch, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateBatch(ctx, key, input)
+}
+
+func (r *mutationResolver) DeleteBatch(ctx context.Context, id string) (string, error) {
+	key, err := parseID(id, kindBatch, "id")
+	if err != nil {
+		return "", err
+	}
+	return id, r.Service.DeleteBatch(ctx, key)
+}
+
+func (r *mutationResolver) CreateSchedule(ctx context.Context, input models.ScheduleInput) (*models.Schedule, error) {
+	return r.Service.CreateSchedule(ctx, input)
+}
+
+func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input models.ScheduleInput) (*models.Schedule, error) {
+	key, err := parseID(id, kindSchedule, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateSchedule(ctx, key, input)
+}
+
+func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (string, error) {
+	key, err := parseID(id, kindSchedule, "id")
+	if err != nil {
+		return "", err
+	}
+	return id, r.Service.DeleteSchedule(ctx, key)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
@@ -63,6 +171,26 @@ func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
 	return r.Service.Centre(ctx)
 }
 
+func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
+	return r.Service.Me(ctx), nil
+}
+
+func (r *queryResolver) Users(ctx context.Context) ([]*models.User, error) {
+	return r.Service.Users(ctx)
+}
+
+func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error) {
+	var f models.AuditFilter
+	if entityID != nil {
+		kind, key, err := parseGlobalID(*entityID, "entityId")
+		if err != nil {
+			return nil, err
+		}
+		f = models.AuditFilter{EntityType: kind, EntityID: key}
+	}
+	return loaders.For(ctx).AuditEntries(r.Service.AuditLog(ctx, f, first, after))
+}
+
 func (r *scheduleResolver) ID(ctx context.Context, obj *models.Schedule) (string, error) {
 	return globalID(kindSchedule, obj.ID), nil
 }
@@ -75,29 +203,63 @@ func (r *scheduleResolver) Batch(ctx context.Context, obj *models.Schedule) (*mo
 	return loaders.For(ctx).BatchByID.Load(ctx, obj.BatchID)
 }
 
-func (r *scheduleFilterResolver) CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error {
-	if data == nil {
-		return nil
-	}
-	id, err := parseID(*data, kindCourse, "filter.courseId")
-	obj.CourseID = &id
-	return err
+func (r *userResolver) ID(ctx context.Context, obj *models.User) (string, error) {
+	return globalID(kindUser, obj.ID), nil
 }
+
+func (r *createScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data string) error {
+	return setID(&obj.CourseID, &data, kindCourse, "input.courseId")
+}
+
+func (r *createScheduleInputResolver) BatchID(ctx context.Context, obj *models.ScheduleInput, data string) error {
+	return setID(&obj.BatchID, &data, kindBatch, "input.batchId")
+}
+
+func (r *scheduleFilterResolver) CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error {
+	return setID(&obj.CourseID, data, kindCourse, "filter.courseId")
+}
+
+func (r *updateScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data *string) error {
+	return setID(&obj.CourseID, data, kindCourse, "input.courseId")
+}
+
+func (r *updateScheduleInputResolver) BatchID(ctx context.Context, obj *models.ScheduleInput, data *string) error {
+	return setID(&obj.BatchID, data, kindBatch, "input.batchId")
+}
+
+func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
 
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Schedule() ScheduleResolver { return &scheduleResolver{r} }
 
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
+func (r *Resolver) CreateScheduleInput() CreateScheduleInputResolver {
+	return &createScheduleInputResolver{r}
+}
+
 func (r *Resolver) ScheduleFilter() ScheduleFilterResolver { return &scheduleFilterResolver{r} }
 
+func (r *Resolver) UpdateScheduleInput() UpdateScheduleInputResolver {
+	return &updateScheduleInputResolver{r}
+}
+
 type (
-	batchResolver          struct{ *Resolver }
-	courseResolver         struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-	scheduleResolver       struct{ *Resolver }
-	scheduleFilterResolver struct{ *Resolver }
+	auditEntryResolver          struct{ *Resolver }
+	batchResolver               struct{ *Resolver }
+	courseResolver              struct{ *Resolver }
+	mutationResolver            struct{ *Resolver }
+	queryResolver               struct{ *Resolver }
+	scheduleResolver            struct{ *Resolver }
+	userResolver                struct{ *Resolver }
+	createScheduleInputResolver struct{ *Resolver }
+	scheduleFilterResolver      struct{ *Resolver }
+	updateScheduleInputResolver struct{ *Resolver }
 )

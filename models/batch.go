@@ -24,3 +24,48 @@ type Batch struct {
 
 // DurationMinutes returns how long one class in the batch lasts.
 func (b *Batch) DurationMinutes() int { return int(b.EndTime - b.StartTime) }
+
+// BatchInput is a new batch, or the changes to one: nil fields stay as they are.
+type BatchInput struct {
+	Name      *string
+	Ordinal   *int
+	StartTime *LocalTime
+	EndTime   *LocalTime
+	Period    *Period
+}
+
+// Apply writes the input's set fields onto b and returns the changes.
+func (b *Batch) Apply(in BatchInput) Changes {
+	var ch Changes
+	trim(in.Name)
+	set(&ch, "name", &b.Name, in.Name)
+	set(&ch, "ordinal", &b.Ordinal, in.Ordinal)
+	set(&ch, "startTime", &b.StartTime, in.StartTime)
+	set(&ch, "endTime", &b.EndTime, in.EndTime)
+	set(&ch, "period", &b.Period, in.Period)
+	return ch
+}
+
+// Validate checks a batch as it would be stored, against the day's other batches
+// (which must not overlap it); prefix is the input's path.
+func (b *Batch) Validate(prefix string, others []*Batch) error {
+	if err := ValidateText(prefix+".name", b.Name, 1, 80); err != nil {
+		return err
+	}
+	switch {
+	case b.Ordinal < 1 || b.Ordinal > 100:
+		return InvalidField(prefix+".ordinal", "must be between 1 and 100")
+	case b.StartTime < 0 || b.StartTime >= 24*60:
+		return InvalidField(prefix+".startTime", "must be a time of day")
+	case b.EndTime <= b.StartTime || b.EndTime >= 24*60:
+		return InvalidField(prefix+".endTime", "must be after startTime, on the same day")
+	case !b.Period.IsValid():
+		return InvalidField(prefix+".period", "is required")
+	}
+	for _, o := range others {
+		if o.ID != b.ID && b.StartTime < o.EndTime && o.StartTime < b.EndTime {
+			return InvalidField(prefix+".startTime", "overlaps %s (%s-%s)", o.Name, o.StartTime, o.EndTime)
+		}
+	}
+	return nil
+}

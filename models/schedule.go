@@ -62,3 +62,54 @@ func (f ScheduleFilter) Validate(prefix string) error {
 	}
 	return nil
 }
+
+// ScheduleInput is a new schedule, or the changes to one: nil fields stay as they
+// are.
+type ScheduleInput struct {
+	CourseID   *uint
+	BatchID    *uint
+	Weekdays   []Weekday
+	StartsOn   *Date
+	Capacity   *int
+	SeatsTaken *int
+	Closed     *bool
+}
+
+// Apply writes the input's set fields onto s and returns the changes.
+func (s *Schedule) Apply(in ScheduleInput) Changes {
+	var ch Changes
+	set(&ch, "courseId", &s.CourseID, in.CourseID)
+	set(&ch, "batchId", &s.BatchID, in.BatchID)
+	if in.Weekdays != nil {
+		days := NewWeekdaySet(in.Weekdays...)
+		ch.Record("weekdays", s.Weekdays(), days.Days(), false)
+		s.WeekdaySet = days
+	}
+	if in.StartsOn != nil {
+		ch.Record("startsOn", s.StartsOn, *in.StartsOn, false)
+		d := *in.StartsOn
+		s.StartsOn = &d
+	}
+	set(&ch, "capacity", &s.Capacity, in.Capacity)
+	set(&ch, "seatsTaken", &s.SeatsTaken, in.SeatsTaken)
+	set(&ch, "closed", &s.Closed, in.Closed)
+	return ch
+}
+
+// Validate checks a schedule as it would be stored, for its course; prefix is the
+// input's path.
+func (s *Schedule) Validate(prefix string, course *Course) error {
+	switch {
+	case s.WeekdaySet.Len() == 0:
+		return InvalidField(prefix+".weekdays", "must name at least one day")
+	case s.WeekdaySet.Len() != course.SessionsPerWeek:
+		return InvalidField(prefix+".weekdays", "must name as many days as the course's sessions per week (%d)", course.SessionsPerWeek)
+	case s.Capacity < 1 || s.Capacity > 1000:
+		return InvalidField(prefix+".capacity", "must be between 1 and 1000")
+	case s.SeatsTaken < 0:
+		return InvalidField(prefix+".seatsTaken", "must not be negative")
+	case s.Capacity < s.SeatsTaken:
+		return InvalidField(prefix+".capacity", "must not be below the seats taken (%d)", s.SeatsTaken)
+	}
+	return nil
+}

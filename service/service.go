@@ -2,21 +2,74 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"coursegraph/auth"
+	"coursegraph/ratelimit"
 	"coursegraph/store"
 )
+
+// Options are the service's settings. Zero values take the defaults.
+type Options struct {
+	// BcryptCost is the work factor of password hashes (default
+	// auth.DefaultBcryptCost; tests use 4).
+	BcryptCost int
+	// SessionTTL is how long a session token lasts (default 7 days).
+	SessionTTL time.Duration
+	// LoginPerAddress limits sign-in attempts per client address (default 10 at
+	// once, then one a minute).
+	LoginPerAddress Limit
+	// LoginPerAccount limits sign-in attempts per email address (default 5 at once,
+	// then one every 3 minutes).
+	LoginPerAccount Limit
+}
+
+// Limit is a rate: Burst events at once, then one every Every. A negative Burst
+// turns the limit off.
+type Limit struct {
+	Burst int
+	Every time.Duration
+}
+
+func (l Limit) orDefault(burst int, every time.Duration) Limit {
+	if l.Burst == 0 {
+		return Limit{Burst: burst, Every: every}
+	}
+	return l
+}
 
 // Service runs the use cases over one store. It is safe for concurrent use.
 type Service struct {
 	store *store.Store
-	// Now is the clock; tests replace it.
+	// Now is the clock; tests replace it before use.
 	Now func() time.Time
+
+	passwords       *auth.Passwords
+	sessionTTL      time.Duration
+	loginPerAddress *ratelimit.Limiter
+	loginPerAccount *ratelimit.Limiter
 }
 
-// New returns a Service over st.
-func New(st *store.Store) *Service {
-	return &Service{store: st, Now: store.Now}
+// New returns a Service over st with opts.
+func New(st *store.Store, opts Options) (*Service, error) {
+	if opts.BcryptCost == 0 {
+		opts.BcryptCost = auth.DefaultBcryptCost
+	}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 7 * 24 * time.Hour
+	}
+	passwords, err := auth.NewPasswords(opts.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("set up passwords: %w", err)
+	}
+	s := &Service{store: st, Now: store.Now, passwords: passwords, sessionTTL: opts.SessionTTL}
+	clock := func() time.Time { return s.Now() }
+	byAddress := opts.LoginPerAddress.orDefault(10, time.Minute)
+	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
+	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock)
+	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
+	return s, nil
 }
 
 // Ready reports whether the database answers; an error means it does not.

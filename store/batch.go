@@ -53,3 +53,22 @@ func (s *Store) UpsertBatch(ctx context.Context, b *models.Batch) error {
 	b.ID = got.ID
 	return nil
 }
+
+// CreateBatch inserts b and sets its id; Conflict if its ordinal is taken.
+func (s *Store) CreateBatch(ctx context.Context, b *models.Batch) error {
+	return translate(s.db.WithContext(ctx).Create(b).Error, "insert", "batch")
+}
+
+// SaveBatch writes every column of b; Conflict if its ordinal is taken.
+func (s *Store) SaveBatch(ctx context.Context, b *models.Batch) error {
+	return translate(s.db.WithContext(ctx).Save(b).Error, "update", "batch")
+}
+
+// DeleteBatch deletes the batch with id; NotFound if there is none.
+func (s *Store) DeleteBatch(ctx context.Context, id uint) error {
+	res := s.db.WithContext(ctx).Delete(&models.Batch{}, id)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return models.Errorf(models.NotFound, "batch not found")
+	}
+	return translate(res.Error, "delete", "batch")
+}

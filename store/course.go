@@ -178,3 +178,13 @@ func (s *Store) UpsertCourse(ctx context.Context, c *models.Course) error {
 	c.ID, c.CreatedAt = got.ID, got.CreatedAt
 	return nil
 }
+
+// CreateCourse inserts c and sets its id; Conflict if its slug is taken.
+func (s *Store) CreateCourse(ctx context.Context, c *models.Course) error {
+	return translate(s.db.WithContext(ctx).Create(c).Error, "insert", "course")
+}
+
+// SaveCourse writes every column of c; Conflict if its slug is taken.
+func (s *Store) SaveCourse(ctx context.Context, c *models.Course) error {
+	return translate(s.db.WithContext(ctx).Save(c).Error, "update", "course")
+}

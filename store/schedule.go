@@ -103,3 +103,17 @@ func (s *Store) SchedulesByBatchIDs(ctx context.Context, batchIDs []uint) ([]*mo
 func (s *Store) CreateSchedule(ctx context.Context, sc *models.Schedule) error {
 	return translate(s.db.WithContext(ctx).Create(sc).Error, "insert", "schedule")
 }
+
+// SaveSchedule writes every column of sc.
+func (s *Store) SaveSchedule(ctx context.Context, sc *models.Schedule) error {
+	return translate(s.db.WithContext(ctx).Save(sc).Error, "update", "schedule")
+}
+
+// DeleteSchedule deletes the schedule with id; NotFound if there is none.
+func (s *Store) DeleteSchedule(ctx context.Context, id uint) error {
+	res := s.db.WithContext(ctx).Delete(&models.Schedule{}, id)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return models.Errorf(models.NotFound, "schedule not found")
+	}
+	return translate(res.Error, "delete", "schedule")
+}

@@ -19,6 +19,7 @@ type Loaders struct {
 	BatchByID           *Loader[uint, *models.Batch]
 	SchedulesByCourseID *Loader[uint, []*models.Schedule]
 	SchedulesByBatchID  *Loader[uint, []*models.Schedule]
+	UserByID            *Loader[uint, *models.User]
 }
 
 // New returns fresh loaders over svc. Loading the schedules of some courses or
@@ -27,6 +28,7 @@ func New(svc *service.Service) *Loaders {
 	l := &Loaders{
 		CourseByID: NewLoader(svc.CoursesByIDs, notFound[*models.Course]("course")),
 		BatchByID:  NewLoader(svc.BatchesByIDs, notFound[*models.Batch]("batch")),
+		UserByID:   NewLoader(svc.UsersByIDs, notFound[*models.User]("user")),
 	}
 	l.SchedulesByCourseID = NewLoader(l.hintingSchedules(svc.SchedulesByCourseIDs), empty[[]*models.Schedule])
 	l.SchedulesByBatchID = NewLoader(l.hintingSchedules(svc.SchedulesByBatchIDs), empty[[]*models.Schedule])
@@ -94,6 +96,19 @@ func (l *Loaders) Batches(list []*models.Batch, err error) ([]*models.Batch, err
 	}
 	l.SchedulesByBatchID.Hint(ids)
 	return list, nil
+}
+
+// AuditEntries passes a page of the audit log through, hinting the actors.
+func (l *Loaders) AuditEntries(conn *service.AuditEntryConnection, err error) (*service.AuditEntryConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(conn.Edges))
+	for i, e := range conn.Edges {
+		ids[i] = e.Node.ActorID
+	}
+	l.UserByID.Hint(ids)
+	return conn, nil
 }
 
 func notFound[V any](what string) func() (V, error) {

@@ -2,6 +2,30 @@
 
 package model
 
+import (
+	"coursegraph/models"
+)
+
+// A new staff account.
+type CreateUserInput struct {
+	// The user's name, 1 to 120 characters.
+	Name string `json:"name"`
+	// The email address to sign in with; unique, any letter case.
+	Email string `json:"email"`
+	// What the user may do.
+	Role models.Role `json:"role"`
+	// The first password: at least 12 characters and not a common one. Tell the user to change it.
+	Password string `json:"password"`
+	// A short biography, at most 2000 characters.
+	Bio *string `json:"bio,omitempty"`
+	// The address of the user's picture (http or https).
+	AvatarURL *string `json:"avatarUrl,omitempty"`
+}
+
+// The entry points for writing. Every staff write is one transaction and is kept in the audit log.
+type Mutation struct {
+}
+
 // The entry points for reading.
 type Query struct {
 }

@@ -1,0 +1,118 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"coursegraph/models"
+)
+
+// SessionFinder finds the active user of a session by its token hash. It returns
+// a *models.Error with code Unauthenticated when the session is unknown, expired
+// or revoked, or its user is deactivated; any other error is internal.
+type SessionFinder interface {
+	UserBySession(ctx context.Context, tokenHash string) (*models.User, error)
+}
+
+// Middleware puts the request's viewer in its context: the user of the bearer
+// token in the Authorization header (anonymous without one) and the client's
+// address (see ClientAddr). A malformed, unknown, expired or revoked token is
+// answered at once with 401 and a GraphQL error UNAUTHENTICATED, so that a client
+// knows to sign in again rather than silently getting public answers.
+func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		ip := ClientAddr(r, trusted)
+		token, present, ok := bearer(r.Header.Get("Authorization"))
+		if !present {
+			next.ServeHTTP(w, r.WithContext(WithViewer(ctx, nil, "", ip)))
+			return
+		}
+		if !ok || !WellFormed(token) {
+			unauthenticated(w, "the Authorization header must be \"Bearer <token>\" with a token from login")
+			return
+		}
+		hash := HashToken(token)
+		user, err := find.UserBySession(ctx, hash)
+		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unauthenticated {
+			unauthenticated(w, me.Message)
+			return
+		}
+		if err != nil {
+			log.ErrorContext(ctx, "find session", slog.Any("error", err))
+			writeError(w, http.StatusInternalServerError, "internal error", "INTERNAL_SERVER_ERROR")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(WithViewer(ctx, user, hash, ip)))
+	})
+}
+
+// bearer reads "Bearer <token>": present says a header was sent at all.
+func bearer(header string) (token string, present, ok bool) {
+	if header == "" {
+		return "", false, false
+	}
+	scheme, token, found := strings.Cut(header, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", true, false
+	}
+	return strings.TrimSpace(token), true, true
+}
+
+func unauthenticated(w http.ResponseWriter, message string) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	writeError(w, http.StatusUnauthorized, message, "UNAUTHENTICATED")
+}
+
+func writeError(w http.ResponseWriter, status int, message, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	msg := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(message)
+	_, _ = w.Write([]byte(`{"errors":[{"message":"` + msg + `","extensions":{"code":"` + code + `"}}],"data":null}`))
+}
+
+// ClientAddr returns the address of the client: the connection's peer, or, when the
+// peer is a trusted proxy, the right-most address of X-Forwarded-For that is not a
+// trusted proxy itself. Addresses a client writes into X-Forwarded-For in front of
+// an untrusted hop are never believed.
+func ClientAddr(r *http.Request, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	peer = peer.Unmap()
+	if !isTrusted(peer, trusted) {
+		return peer.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		a = a.Unmap()
+		if !isTrusted(a, trusted) {
+			return a.String()
+		}
+		peer = a
+	}
+	return peer.String()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

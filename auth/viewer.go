@@ -1,0 +1,79 @@
+package auth
+
+import (
+	"context"
+	"sync"
+
+	"coursegraph/models"
+)
+
+// viewer is who makes a request. It is mutable because signing in or out happens
+// in the middle of a request: the fields of login's answer are read as the user
+// who just signed in.
+type viewer struct {
+	mu        sync.RWMutex
+	user      *models.User
+	tokenHash string
+	clientIP  string
+}
+
+type viewerKey struct{}
+
+// WithViewer returns ctx for a request by user (nil for anonymous) holding the
+// session whose token hashes to tokenHash, from clientIP.
+func WithViewer(ctx context.Context, user *models.User, tokenHash, clientIP string) context.Context {
+	return context.WithValue(ctx, viewerKey{}, &viewer{user: user, tokenHash: tokenHash, clientIP: clientIP})
+}
+
+// WithUser returns ctx acting as user, for tests and commands.
+func WithUser(ctx context.Context, user *models.User) context.Context {
+	return WithViewer(ctx, user, "", "")
+}
+
+// System is the actor of commands run by the server's operator (the user create
+// command, start-up bootstrap): an active ADMIN with id 0.
+var System = &models.User{ID: 0, Name: "system", Role: models.RoleAdmin, Active: true}
+
+func from(ctx context.Context) *viewer {
+	v, _ := ctx.Value(viewerKey{}).(*viewer)
+	if v == nil {
+		return &viewer{}
+	}
+	return v
+}
+
+// UserFrom returns the signed-in user of ctx, or nil for an anonymous caller.
+func UserFrom(ctx context.Context) *models.User {
+	v := from(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.user
+}
+
+// TokenHash returns the hash of the session token the request came with, or "".
+func TokenHash(ctx context.Context) string {
+	v := from(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.tokenHash
+}
+
+// ClientIP returns the client's address, as the middleware worked it out, or "".
+func ClientIP(ctx context.Context) string {
+	v := from(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.clientIP
+}
+
+// SignIn makes the rest of the request act as user with the session tokenHash;
+// SignIn(ctx, nil, "") signs out. It has no effect on a ctx without a viewer.
+func SignIn(ctx context.Context, user *models.User, tokenHash string) {
+	v, _ := ctx.Value(viewerKey{}).(*viewer)
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.user, v.tokenHash = user, tokenHash
+}

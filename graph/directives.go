@@ -1,0 +1,25 @@
+package graph
+
+import (
+	"context"
+
+	"coursegraph/auth"
+	"coursegraph/models"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// hasRole implements @hasRole: anonymous callers are Unauthenticated and users whose
+// role does not include role are Forbidden, before the field resolves. The service
+// checks again for every operation; this gate also covers private fields that are
+// plain struct fields.
+func hasRole(ctx context.Context, _ any, next graphql.Resolver, role models.Role) (any, error) {
+	u := auth.UserFrom(ctx)
+	if u == nil {
+		return nil, models.Errorf(models.Unauthenticated, "sign in to see this")
+	}
+	if !u.Can(role) {
+		return nil, models.Errorf(models.Forbidden, "this needs the %s role", role)
+	}
+	return next(ctx)
+}

@@ -1,0 +1,75 @@
+// Package ratelimit limits how often each key (a client address, an account) may do
+// something, with a token bucket per key from golang.org/x/time/rate. Buckets live
+// in memory, per server instance; idle ones are dropped.
+//
+// It may import the standard library and x/time/rate.
+package ratelimit
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter allows each key Burst events at once and then one every Every. It is safe
+// for concurrent use.
+type Limiter struct {
+	every time.Duration
+	burst int
+	now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// New returns a Limiter of burst events and then one every every; now is the clock
+// (time.Now in production, a fake in tests). A burst of 0 or less disables limiting.
+func New(burst int, every time.Duration, now func() time.Time) *Limiter {
+	return &Limiter{every: every, burst: burst, now: now, buckets: map[string]*bucket{}}
+}
+
+// Allow reports whether key may act now, and counts it if so.
+func (l *Limiter) Allow(key string) bool {
+	if l == nil || l.burst <= 0 {
+		return true
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}
+
+// sweep drops buckets idle long enough to have refilled, at most once a minute.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Sub(l.swept) < time.Minute {
+		return
+	}
+	l.swept = now
+	full := l.every * time.Duration(l.burst)
+	for k, b := range l.buckets {
+		if now.Sub(b.seen) > full {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// Len returns how many keys have a bucket, for tests and metrics.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}

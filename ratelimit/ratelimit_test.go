@@ -1,0 +1,54 @@
+package ratelimit_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"coursegraph/ratelimit"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func TestEachKeyGetsItsBurstThenOneEventPerInterval(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(3, time.Minute, c.now)
+	var got []bool
+	for range 4 {
+		got = append(got, l.Allow("a"))
+	}
+	if fmt.Sprint(got) != "[true true true false]" {
+		t.Errorf("burst of 3: %v", got)
+	}
+	if !l.Allow("b") {
+		t.Error("another key is limited by the first key's use")
+	}
+	c.t = c.t.Add(time.Minute)
+	if !l.Allow("a") || l.Allow("a") {
+		t.Error("after one interval, want exactly one more event")
+	}
+}
+
+func TestIdleKeysAreForgotten(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(2, time.Second, c.now)
+	for i := range 100 {
+		l.Allow(fmt.Sprint(i))
+	}
+	c.t = c.t.Add(2 * time.Minute)
+	l.Allow("fresh")
+	if n := l.Len(); n != 1 {
+		t.Errorf("buckets after the others went idle = %d, want 1", n)
+	}
+}
+
+func TestZeroBurstDisablesLimiting(t *testing.T) {
+	l := ratelimit.New(0, time.Hour, time.Now)
+	for range 10 {
+		if !l.Allow("k") {
+			t.Fatal("a disabled limiter refused")
+		}
+	}
+}

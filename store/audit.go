@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+
+	"coursegraph/models"
+
+	"gorm.io/gorm"
+)
+
+// CreateAuditEntry inserts an audit entry.
+func (s *Store) CreateAuditEntry(ctx context.Context, e *models.AuditEntry) error {
+	return translate(s.db.WithContext(ctx).Create(e).Error, "insert", "audit entry")
+}
+
+// AuditEntries returns up to page.First+1 entries matching f, newest first, after
+// the page's cursor (whose key is unused: ids order the log).
+func (s *Store) AuditEntries(ctx context.Context, f models.AuditFilter, page models.PageArgs) ([]Keyed[*models.AuditEntry], error) {
+	q := whereAudit(s.db.WithContext(ctx), f)
+	if page.After != nil {
+		q = q.Where("id < ?", page.After.ID)
+	}
+	var rows []*models.AuditEntry
+	if err := q.Order("id DESC").Limit(page.First + 1).Find(&rows).Error; err != nil {
+		return nil, translate(err, "list", "audit entries")
+	}
+	out := make([]Keyed[*models.AuditEntry], len(rows))
+	for i, e := range rows {
+		out[i] = Keyed[*models.AuditEntry]{Row: e}
+	}
+	return out, nil
+}
+
+// CountAuditEntries returns how many entries match f.
+func (s *Store) CountAuditEntries(ctx context.Context, f models.AuditFilter) (int, error) {
+	var n int64
+	err := whereAudit(s.db.WithContext(ctx).Model(&models.AuditEntry{}), f).Count(&n).Error
+	return int(n), translate(err, "count", "audit entries")
+}
+
+func whereAudit(q *gorm.DB, f models.AuditFilter) *gorm.DB {
+	if f.EntityType != "" {
+		q = q.Where("entity_type = ? AND entity_id = ?", f.EntityType, f.EntityID)
+	}
+	return q
+}
