@@ -31,6 +31,10 @@ type api struct {
 	t       testing.TB
 	handler http.Handler
 	log     *bytes.Buffer
+	svc     *service.Service
+	// token, when set, is sent as the bearer token; rawAuth, when set, is sent as
+	// the whole Authorization header instead.
+	token, rawAuth string
 }
 
 func newAPI(t testing.TB, s *store.Store) *api {
@@ -40,8 +44,9 @@ func newAPI(t testing.TB, s *store.Store) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(newService(t, s), log, graph.HandlerOptions{Introspection: true})
-	return &api{t: t, handler: logging.Middleware(log, h), log: &buf}
+	svc := newService(t, s)
+	h := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: true})
+	return &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc}
 }
 
 // newService returns a service over s with the cheapest password hashes.
@@ -70,6 +75,12 @@ func (a *api) post(query string, vars map[string]any) (response, *httptest.Respo
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	switch {
+	case a.rawAuth != "":
+		req.Header.Set("Authorization", a.rawAuth)
+	case a.token != "":
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
 	var resp response

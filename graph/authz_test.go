@@ -1,0 +1,186 @@
+package graph_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"coursegraph/models"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// gate is one gated operation or field: the least role that may use it and a
+// request that reaches it. Variables: $self (the caller's id), $target (another
+// user), $course, $batch, $schedule.
+type gate struct {
+	role  models.Role // "" for public
+	query string
+}
+
+// mutationGates lists every mutation. A mutation missing here fails the test, so a
+// new one cannot ship without a rule.
+var mutationGates = map[string]gate{
+	"login":          {"", `mutation { login(email: "signin@example.com", password: "correct horse battery") { token } }`},
+	"changePassword": {models.RoleStaff, `mutation { changePassword(current: "not the password", new: "another long password") }`},
+	"createUser":     {models.RoleAdmin, `mutation { createUser(input: {name: "New", email: "new@example.com", role: STAFF, password: "a long enough password"}) { id } }`},
+	"updateUser":     {models.RoleStaff, `mutation($self: ID!) { updateUser(id: $self, input: {bio: "Teaches Excel."}) { id } }`},
+	"deactivateUser": {models.RoleAdmin, `mutation($target: ID!) { deactivateUser(id: $target) { id } }`},
+	"createCourse": {models.RoleEditor, `mutation { createCourse(input: {title: "Python Basics", category: "Programming",
+		durationMonths: 2, sessionsPerWeek: 2, weekdays: [FRIDAY, SATURDAY], fee: "7000"}) { id } }`},
+	"updateCourse":   {models.RoleEditor, `mutation($course: ID!) { updateCourse(id: $course, input: {summary: "Updated."}) { id } }`},
+	"archiveCourse":  {models.RoleEditor, `mutation($course: ID!) { archiveCourse(id: $course) { id } }`},
+	"createBatch":    {models.RoleAdmin, `mutation { createBatch(input: {name: "Late", ordinal: 50, startTime: "22:30", endTime: "23:30", period: EVENING}) { id } }`},
+	"updateBatch":    {models.RoleAdmin, `mutation($batch: ID!) { updateBatch(id: $batch, input: {name: "First Batch"}) { id } }`},
+	"deleteBatch":    {models.RoleAdmin, `mutation { deleteBatch(id: "QmF0Y2g6OTk5") }`},
+	"createSchedule": {models.RoleAdmin, `mutation($course: ID!, $batch: ID!) { createSchedule(input: {courseId: $course, batchId: $batch, capacity: 10}) { id } }`},
+	"updateSchedule": {models.RoleAdmin, `mutation($schedule: ID!) { updateSchedule(id: $schedule, input: {capacity: 30}) { id } }`},
+	"deleteSchedule": {models.RoleAdmin, `mutation { deleteSchedule(id: "U2NoZWR1bGU6OTk5") }`},
+	// Last: it signs the caller out.
+	"logout": {models.RoleStaff, `mutation { logout }`},
+}
+
+// fieldGates lists every field the schema gates with @hasRole, as Type.field.
+var fieldGates = map[string]gate{
+	"Query.users":      {models.RoleAdmin, `{ users { id } }`},
+	"Query.auditLog":   {models.RoleAdmin, `{ auditLog { totalCount } }`},
+	"User.email":       {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { email } } }`},
+	"User.role":        {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { role } } }`},
+	"User.active":      {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { active } } }`},
+	"User.createdAt":   {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { createdAt } } }`},
+	"User.lastLoginAt": {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { lastLoginAt } } }`},
+}
+
+func loadSchema(t *testing.T) *ast.Schema {
+	t.Helper()
+	src, err := os.ReadFile("../schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	if gqlErr != nil {
+		t.Fatal(gqlErr)
+	}
+	return schema
+}
+
+func declaredRole(f *ast.FieldDefinition) models.Role {
+	if d := f.Directives.ForName("hasRole"); d != nil {
+		return models.Role(d.Arguments.ForName("role").Value.Raw)
+	}
+	return ""
+}
+
+// TestEveryGateIsListedWithTheRoleTheSchemaDeclares ties the tables above to the
+// schema: every mutation and every @hasRole field has a row, with the same role.
+func TestEveryGateIsListedWithTheRoleTheSchemaDeclares(t *testing.T) {
+	schema := loadSchema(t)
+	for _, f := range schema.Mutation.Fields {
+		g, ok := mutationGates[f.Name]
+		if !ok {
+			t.Errorf("mutation %s has no row in mutationGates: add one with its rule", f.Name)
+		} else if g.role != declaredRole(f) {
+			t.Errorf("mutation %s: the schema says role %q, the test %q", f.Name, declaredRole(f), g.role)
+		}
+	}
+	for _, typ := range schema.Types {
+		if typ.BuiltIn || typ.Name == "Mutation" {
+			continue
+		}
+		for _, f := range typ.Fields {
+			key := typ.Name + "." + f.Name
+			if role := declaredRole(f); role != "" {
+				if g, ok := fieldGates[key]; !ok || g.role != role {
+					t.Errorf("%s is gated to %s in the schema but not listed so in fieldGates", key, role)
+				}
+			} else if _, ok := fieldGates[key]; ok {
+				t.Errorf("%s is listed in fieldGates but has no @hasRole in the schema", key)
+			}
+		}
+	}
+}
+
+// TestAuthorizationMatrix calls every gated mutation and field as an anonymous
+// caller, STAFF, EDITOR and ADMIN, and checks UNAUTHENTICATED, FORBIDDEN or allowed.
+func TestAuthorizationMatrix(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		target := a.addUser("target@example.com", models.RoleStaff)
+		a.addUser("signin@example.com", models.RoleStaff)
+		callers := map[models.Role]*api{}
+		ids := map[models.Role]string{}
+		for _, role := range []models.Role{models.RoleStaff, models.RoleEditor, models.RoleAdmin} {
+			u := a.addUser(string(role)+"@example.com", role)
+			callers[role] = a.signIn(u.Email, testPassword)
+			ids[role] = userID(u)
+		}
+		vars := func(role models.Role) map[string]any {
+			return map[string]any{
+				"self": ids[role], "target": userID(target),
+				"course": "Q291cnNlOjE", "batch": "QmF0Y2g6MQ", "schedule": "U2NoZWR1bGU6MQ",
+			}
+		}
+		names := make([]string, 0, len(mutationGates)+len(fieldGates))
+		all := map[string]gate{}
+		for n, g := range fieldGates {
+			names, all[n] = append(names, n), g
+		}
+		for n, g := range mutationGates {
+			if n != "logout" {
+				names, all[n] = append(names, n), g
+			}
+		}
+		slices.Sort(names)
+		names, all["logout"] = append(names, "logout"), mutationGates["logout"]
+
+		for _, name := range names {
+			g := all[name]
+			t.Run(name, func(t *testing.T) {
+				for _, role := range []models.Role{"", models.RoleStaff, models.RoleEditor, models.RoleAdmin} {
+					caller := a
+					if role != "" {
+						caller = callers[role]
+					}
+					resp, _ := caller.post(g.query, usedVars(g.query, vars(role)))
+					got := code(resp)
+					var want string
+					switch {
+					case g.role == "":
+						want = "allowed"
+					case role == "":
+						want = "UNAUTHENTICATED"
+					case !role.Includes(g.role):
+						want = "FORBIDDEN"
+					default:
+						want = "allowed"
+					}
+					if got == "UNAUTHENTICATED" || got == "FORBIDDEN" {
+						if got != want {
+							t.Errorf("as %q: %s, want %s (%+v)", role, got, want, resp.Errors)
+						}
+					} else if want != "allowed" {
+						t.Errorf("as %q: %q (%s), want %s", role, got, resp.Data, want)
+					}
+				}
+			})
+		}
+	})
+}
+
+// usedVars keeps the variables a query declares: GraphQL refuses unused ones.
+func usedVars(query string, vars map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range vars {
+		if containsVar(query, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func containsVar(query, name string) bool { return strings.Contains(query, "$"+name+":") }
