@@ -1,0 +1,231 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"coursegraph/models"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fieldErr checks that a response failed with code on field.
+func fieldErr(t *testing.T, resp response, wantCode, wantField string) {
+	t.Helper()
+	if len(resp.Errors) != 1 {
+		t.Fatalf("want one error %s on %s, got %+v (data %s)", wantCode, wantField, resp.Errors, resp.Data)
+	}
+	e := resp.Errors[0]
+	if e.Extensions["code"] != wantCode || (wantField != "" && e.Extensions["field"] != wantField) {
+		t.Errorf("error = %v %q; want %s on %s", e.Extensions, e.Message, wantCode, wantField)
+	}
+}
+
+// staffAPI returns the API signed in as a new user of each role.
+func staffAPI(t *testing.T, s *store.Store) (admin, editor, staff *api) {
+	a := newAPI(t, s)
+	a.addUser("admin@example.com", models.RoleAdmin)
+	a.addUser("editor@example.com", models.RoleEditor)
+	a.addUser("staff@example.com", models.RoleStaff)
+	return a.signIn("admin@example.com", testPassword), a.signIn("editor@example.com", testPassword), a.signIn("staff@example.com", testPassword)
+}
+
+const createCourse = `mutation($in: CreateCourseInput!) { createCourse(input: $in) { id slug title topics weekdays fee { amount currency } active } }`
+
+func courseInput(changes map[string]any) map[string]any {
+	in := map[string]any{
+		"title": "  Python Basics ", "category": "Programming", "topics": []string{"Syntax", " Lists "},
+		"durationMonths": 2, "sessionsPerWeek": 2, "weekdays": []string{"FRIDAY", "SATURDAY"}, "fee": "7000",
+	}
+	for k, v := range changes {
+		if v == nil {
+			delete(in, k)
+		} else {
+			in[k] = v
+		}
+	}
+	return map[string]any{"in": in}
+}
+
+func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		admin, editor, _ := staffAPI(t, s)
+		before := string(admin.ok(`{ auditLog { totalCount } }`, nil))
+		for _, tc := range []struct {
+			name    string
+			changes map[string]any
+			field   string
+		}{
+			{"a blank title", map[string]any{"title": "   "}, "input.title"},
+			{"a title over 200 characters", map[string]any{"title": strings.Repeat("t", 201)}, "input.title"},
+			{"a slug with spaces", map[string]any{"slug": "python basics"}, "input.slug"},
+			{"a blank category", map[string]any{"category": ""}, "input.category"},
+			{"no weekdays", map[string]any{"weekdays": []string{}}, "input.weekdays"},
+			{"weekdays not matching sessions per week", map[string]any{"weekdays": []string{"FRIDAY"}}, "input.weekdays"},
+			{"a negative fee", map[string]any{"fee": "-1"}, "input.fee"},
+			{"a fee with three decimals", map[string]any{"fee": "1.005"}, "input.fee"},
+			{"zero months", map[string]any{"durationMonths": 0}, "input.durationMonths"},
+			{"eight sessions a week", map[string]any{"sessionsPerWeek": 8}, "input.sessionsPerWeek"},
+			{"a blank topic", map[string]any{"topics": []string{"ok", " "}}, "input.topics.1"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := editor.post(createCourse, courseInput(tc.changes))
+				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
+			})
+		}
+		if got := string(admin.ok(`{ courses(filter: {active: null}) { totalCount } }`, nil)); got != `{"courses":{"totalCount":0}}` {
+			t.Errorf("failed mutations made courses: %s", got)
+		}
+		if after := string(admin.ok(`{ auditLog { totalCount } }`, nil)); after != before {
+			t.Errorf("failed mutations wrote the audit log: %s, then %s", before, after)
+		}
+	})
+}
+
+func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		admin, editor, _ := staffAPI(t, s)
+		got := editor.ok(createCourse, courseInput(nil))
+		want := `{"createCourse":{"id":"Q291cnNlOjE","slug":"python-basics","title":"Python Basics","topics":["Syntax","Lists"],"weekdays":["FRIDAY","SATURDAY"],"fee":{"amount":"7000.00","currency":"BDT"},"active":true}}`
+		if diff := cmp.Diff(want, string(got)); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+		resp, _ := editor.post(createCourse, courseInput(map[string]any{"title": "Python basics!"}))
+		fieldErr(t, resp, "CONFLICT", "input.slug")
+
+		var log struct {
+			AuditLog struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						Action, EntityType, EntityID string
+						Actor                        struct{ Email string }
+						Changes                      []struct {
+							Field    string
+							From, To *string
+						}
+					}
+				}
+			}
+		}
+		_ = json.Unmarshal(admin.ok(`{ auditLog(entityId: "Q291cnNlOjE") { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, nil), &log)
+		if log.AuditLog.TotalCount != 1 {
+			t.Fatalf("audit entries = %d, want 1", log.AuditLog.TotalCount)
+		}
+		e := log.AuditLog.Edges[0].Node
+		if e.Action != "course.create" || e.EntityType != "Course" || e.EntityID != "Q291cnNlOjE" || e.Actor.Email != "editor@example.com" {
+			t.Errorf("audit entry = %+v", e)
+		}
+		fields := map[string]string{}
+		for _, c := range e.Changes {
+			if c.To != nil {
+				fields[c.Field] = *c.To
+			}
+		}
+		if fields["title"] != "Python Basics" || fields["fee"] != "7000.00" || fields["slug"] != "python-basics" {
+			t.Errorf("audit changes = %v", fields)
+		}
+	})
+}
+
+func TestUpdateAndArchiveCourse(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		admin, editor, _ := staffAPI(t, s)
+		const id = "Q291cnNlOjI" // graphic-design
+		got := editor.ok(`mutation { updateCourse(id: "Q291cnNlOjI", input: {fee: "9000.50", sessionsPerWeek: 3, weekdays: [THURSDAY, FRIDAY, SATURDAY]}) { fee { formatted } weekdays } }`, nil)
+		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY","SATURDAY"]}}` {
+			t.Errorf("update = %s", got)
+		}
+		resp, _ := editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 4}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
+		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {slug: "web-design"}) { id } }`, nil)
+		fieldErr(t, resp, "CONFLICT", "input.slug")
+		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjk5", input: {title: "x"}) { id } }`, nil)
+		fieldErr(t, resp, "NOT_FOUND", "")
+
+		editor.ok(`mutation { archiveCourse(id: "`+id+`") { active } }`, nil)
+		got = editor.ok(`{ courses { totalCount } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
+		if string(got) != `{"courses":{"totalCount":5},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
+			t.Errorf("after archive: %s", got)
+		}
+		var log struct {
+			AuditLog struct {
+				Edges []struct{ Node struct{ Action string } }
+			}
+		}
+		_ = json.Unmarshal(admin.ok(`{ auditLog(entityId: "`+id+`") { edges { node { action } } } }`, nil), &log)
+		var actions []string
+		for _, e := range log.AuditLog.Edges {
+			actions = append(actions, e.Node.Action)
+		}
+		if diff := cmp.Diff([]string{"course.archive", "course.update"}, actions); diff != "" {
+			t.Errorf("audit, newest first (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestBatchRules(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		admin, _, _ := staffAPI(t, s)
+		const create = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { name ordinal startTime endTime durationMinutes } }`
+		const createWithID = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { id } }`
+		batch := func(start, end string, ordinal int) map[string]any {
+			return map[string]any{"in": map[string]any{"name": "9th Batch", "ordinal": ordinal, "startTime": start, "endTime": end, "period": "EVENING"}}
+		}
+		resp, _ := admin.post(create, batch("22:00", "21:00", 9))
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.endTime")
+		resp, _ = admin.post(create, batch("21:30", "22:30", 9))
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime") // overlaps the 8th, 20:30-22:00
+		resp, _ = admin.post(create, batch("22:00", "23:00", 8))
+		fieldErr(t, resp, "CONFLICT", "input.ordinal")
+		resp, _ = admin.post(create, batch("25:00", "23:00", 9))
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime")
+		got := admin.ok(create, batch("22:00", "23:30", 9))
+		if string(got) != `{"createBatch":{"name":"9th Batch","ordinal":9,"startTime":"22:00","endTime":"23:30","durationMinutes":90}}` {
+			t.Errorf("create = %s", got)
+		}
+		resp, _ = admin.post(`mutation { deleteBatch(id: "QmF0Y2g6MQ") }`, nil)
+		fieldErr(t, resp, "CONFLICT", "id") // the 1st batch has schedules
+		var created struct{ CreateBatch struct{ ID string } }
+		_ = json.Unmarshal(admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
+		if got := string(admin.ok(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
+			t.Errorf("delete = %s", got)
+		}
+		if got := string(admin.ok(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 9 {
+			t.Errorf("after delete: %s", got)
+		}
+	})
+}
+
+func TestScheduleRules(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		admin, _, _ := staffAPI(t, s)
+		// Schedule 1: the office course in the 1st batch, 20 seats, 12 taken.
+		resp, _ := admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {capacity: 11}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
+		resp, _ = admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {weekdays: [FRIDAY]}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
+		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "Q291cnNlOjk5", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "QmF0Y2g6MQ", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		got := admin.ok(`mutation { createSchedule(input: {courseId: "Q291cnNlOjI", batchId: "QmF0Y2g6OA", capacity: 12, startsOn: "2027-01-08"}) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`, nil)
+		if string(got) != `{"createSchedule":{"weekdays":["FRIDAY","SATURDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"graphic-design"},"batch":{"name":"8th Batch"}}}` {
+			t.Errorf("create = %s", got)
+		}
+		got = admin.ok(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {closed: true}) { status } }`, nil)
+		if string(got) != `{"updateSchedule":{"status":"CLOSED"}}` {
+			t.Errorf("close = %s", got)
+		}
+		admin.ok(`mutation { deleteSchedule(id: "U2NoZWR1bGU6MQ") }`, nil)
+		if got := string(admin.ok(`{ node(id: "U2NoZWR1bGU6MQ") { id } }`, nil)); got != `{"node":null}` {
+			t.Errorf("after delete: %s", got)
+		}
+	})
+}
