@@ -190,6 +190,10 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a CORS origin without a scheme", map[string]string{"CORS_ORIGINS": "site.example"}, nil, "CORS_ORIGINS"},
 		{"a playground switch that is not a boolean", map[string]string{"PLAYGROUND": "sure"}, nil, "PLAYGROUND"},
 		{"an address without a port", nil, []string{"-addr", "localhost"}, "ADDR"},
+		{"a session lifetime that is not a duration", map[string]string{"SESSION_TTL": "a week"}, nil, "SESSION_TTL"},
+		{"a trusted proxy that is not an address", map[string]string{"TRUSTED_PROXIES": "proxy.local"}, nil, "TRUSTED_PROXIES"},
+		{"an admin email without a password", map[string]string{"ADMIN_EMAIL": "a@example.com"}, nil, "ADMIN_PASSWORD"},
+		{"a bcrypt cost out of range", map[string]string{"BCRYPT_COST": "40"}, nil, "BCRYPT_COST"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -260,4 +264,93 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BAD_USER_INPUT"`) {
 		t.Errorf("a body over %d bytes: %d %s; want 413 with BAD_USER_INPUT", maxBodyBytes, resp.StatusCode, body)
 	}
+}
+
+func TestUserCreateCommandReadsThePasswordFromStdinOrTheEnvironment(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
+	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
+	getenv := func(k string) string { return env[k] }
+	if err := run(context.Background(), []string{"migrate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"user", "create", "--email", "Owner@Example.com", "--name", "Owner", "--role", "admin"},
+		getenv, strings.NewReader("a long enough password\n"), &out, io.Discard)
+	if err != nil || !strings.Contains(out.String(), "created ADMIN owner@example.com") {
+		t.Fatalf("user create from stdin: %v %q", err, out.String())
+	}
+	env["USER_PASSWORD"] = "another long password"
+	if err := run(context.Background(), []string{"user", "create", "--email", "ed@example.com", "--name", "Ed", "--role", "editor"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Fatalf("user create from USER_PASSWORD: %v", err)
+	}
+	delete(env, "USER_PASSWORD")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		stdin string
+		want  string
+	}{
+		{"no password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "", "password"},
+		{"a weak password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "short\n", "input.password"},
+		{"an unknown role", []string{"user", "create", "--email", "x@example.com", "--name", "X", "--role", "boss"}, "a long enough password\n", "--role"},
+		{"no subcommand", []string{"user"}, "", "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, getenv, strings.NewReader(tc.stdin), io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v; want one mentioning %s", err, tc.want)
+			}
+		})
+	}
+
+	base, logs, _ := startServer(t, env)
+	if _, body := postQuery(t, base, `mutation { login(email: "owner@example.com", password: "a long enough password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
+		t.Errorf("login as the created admin: %s", body)
+	}
+	if strings.Contains(logs.String(), "demo admin") {
+		t.Errorf("a demo admin was made although an admin exists:\n%s", logs.String())
+	}
+}
+
+func TestFirstAdminFromTheEnvironmentAndTheDemoAdminOfTheDevelopmentDatabase(t *testing.T) {
+	t.Run("ADMIN_EMAIL and ADMIN_PASSWORD make the first admin", func(t *testing.T) {
+		base, logs, _ := startServer(t, map[string]string{
+			"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db"),
+			"ADMIN_EMAIL":  "boss@example.com", "ADMIN_PASSWORD": "the boss's long password",
+		})
+		if _, body := postQuery(t, base, `mutation { login(email: "boss@example.com", password: "the boss's long password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
+			t.Errorf("login: %s", body)
+		}
+		if strings.Contains(logs.String(), "the boss's long password") {
+			t.Error("the admin password appears in the log")
+		}
+	})
+	t.Run("the embedded development database gets a demo admin with a password logged once", func(t *testing.T) {
+		dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
+		base, logs, stop := startServer(t, map[string]string{"DATABASE_URL": dbURL})
+		_, after, found := strings.Cut(logs.String(), "password=")
+		password, _, _ := strings.Cut(after, " ")
+		password = strings.TrimSpace(password)
+		if !found || len(password) < 20 {
+			t.Fatalf("no demo admin password in the log:\n%s", logs.String())
+		}
+		body := `mutation { login(email: "admin@example.com", password: "` + password + `") { user { role } } }`
+		if _, got := postQuery(t, base, body); !strings.Contains(got, `"role":"ADMIN"`) {
+			t.Errorf("login as the demo admin: %s", got)
+		}
+		_ = stop()
+		_, logs, _ = startServer(t, map[string]string{"DATABASE_URL": dbURL})
+		if strings.Contains(logs.String(), "password=") {
+			t.Errorf("a second start logged a password again:\n%s", logs.String())
+		}
+	})
+	t.Run("production makes no demo admin", func(t *testing.T) {
+		_, logs, _ := startServer(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db"), "APP_ENV": "production"})
+		if strings.Contains(logs.String(), "password=") {
+			t.Errorf("production logged a password:\n%s", logs.String())
+		}
+		if !strings.Contains(logs.String(), "no active admin") {
+			t.Errorf("production did not warn that there is no admin:\n%s", logs.String())
+		}
+	})
 }

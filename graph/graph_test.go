@@ -35,16 +35,23 @@ type api struct {
 	// token, when set, is sent as the bearer token; rawAuth, when set, is sent as
 	// the whole Authorization header instead.
 	token, rawAuth string
+	// remoteAddr, when set, is the client's address.
+	remoteAddr string
 }
 
 func newAPI(t testing.TB, s *store.Store) *api {
+	t.Helper()
+	return newAPIWith(t, newService(t, s))
+}
+
+// newAPIWith returns the endpoint over svc.
+func newAPIWith(t testing.TB, svc *service.Service) *api {
 	t.Helper()
 	var buf bytes.Buffer
 	log, err := logging.New(&buf, "json", slog.LevelInfo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := newService(t, s)
 	h := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: true})
 	return &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc}
 }
@@ -75,6 +82,9 @@ func (a *api) post(query string, vars map[string]any) (response, *httptest.Respo
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if a.remoteAddr != "" {
+		req.RemoteAddr = a.remoteAddr
+	}
 	switch {
 	case a.rawAuth != "":
 		req.Header.Set("Authorization", a.rawAuth)
