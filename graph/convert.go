@@ -34,6 +34,8 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
 	case kindUser:
 		n, err = asNode(nullIfNotFound(r.Service.User(ctx, id)))
+	case kindAuditEntry:
+		n, err = asNode(nullIfNotFound(r.Service.AuditEntry(ctx, id)))
 	default:
 		return nil, models.InvalidField("id", "is not a valid id")
 	}

@@ -128,6 +128,20 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 		if fields["title"] != "Python Basics" || fields["fee"] != "7000.00" || fields["slug"] != "python-basics" {
 			t.Errorf("audit changes = %v", fields)
 		}
+
+		var ids struct {
+			AuditLog struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		_ = json.Unmarshal(admin.ok(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
+		entry := map[string]any{"id": ids.AuditLog.Edges[0].Node.ID}
+		const byNode = `query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }`
+		if got := string(admin.ok(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
+			t.Errorf("an audit entry by node(id:) = %s", got)
+		}
+		resp, _ = editor.post(byNode, entry)
+		fieldErr(t, resp, "FORBIDDEN", "")
 	})
 }
 

@@ -284,3 +284,11 @@ func (s *Service) AuditLog(ctx context.Context, f models.AuditFilter, first *int
 	}
 	return conn, nil
 }
+
+// AuditEntry returns one audit entry, for ADMIN; NotFound if there is none.
+func (s *Service) AuditEntry(ctx context.Context, id uint) (*models.AuditEntry, error) {
+	if _, err := require(ctx, models.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.store.AuditEntryByID(ctx, id)
+}

@@ -44,3 +44,12 @@ func whereAudit(q *gorm.DB, f models.AuditFilter) *gorm.DB {
 	}
 	return q
 }
+
+// AuditEntryByID returns the entry with id; NotFound if there is none.
+func (s *Store) AuditEntryByID(ctx context.Context, id uint) (*models.AuditEntry, error) {
+	var e models.AuditEntry
+	if err := s.db.WithContext(ctx).Take(&e, id).Error; err != nil {
+		return nil, translate(err, "find", "audit entry")
+	}
+	return &e, nil
+}
