@@ -1,0 +1,135 @@
+package markdown_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"coursegraph/markdown"
+	"coursegraph/models"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRenderIsSafeAgainstScriptsHandlersAndDangerousLinks(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		banned     []string
+	}{
+		{"an inline script tag", "Hello <script>alert(1)</script> world", []string{"<script"}},
+		{"a script block", "<script>\nalert(1)\n</script>\n\nText.", []string{"<script", "alert(1)"}},
+		{"raw HTML with an event handler", `<img src="x.png" onerror="alert(1)">`, []string{"onerror", "alert"}},
+		{"an event handler on a div", `<div onclick="steal()">click</div>`, []string{"onclick", "steal"}},
+		{"a javascript: link", `[click me](javascript:alert(1))`, []string{"href=\"javascript:"}},
+		{"a JavaScript: link in mixed case", `[x](JaVaScRiPt:alert(1))`, []string{"href=\"javascript:"}},
+		{"a data: link", `[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`, []string{"data:"}},
+		{"a data: image", `![x](data:image/svg+xml;base64,PHN2Zz4=)`, []string{"data:"}},
+		{"an iframe", `<iframe src="https://evil.example"></iframe>`, []string{"<iframe"}},
+		{"a style tag", `<style>body{display:none}</style>`, []string{"<style", "display:none"}},
+		{"an autolinked javascript", `<javascript:alert(1)>`, []string{"href=\"javascript:"}},
+		{"a link with an encoded javascript scheme", `[x](jav&#x09;ascript:alert(1))`, []string{"href=\"jav"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := markdown.Render(tc.body)
+			if tags := tagsOnly(doc.HTML); dangerous.MatchString(tags) {
+				t.Errorf("a tag of the HTML has %q:\n%s", dangerous.FindString(tags), doc.HTML)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			lower := strings.ToLower(doc.HTML)
+			for _, b := range tc.banned {
+				if strings.Contains(lower, strings.ToLower(b)) {
+					t.Errorf("HTML contains %q:\n%s", b, doc.HTML)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderKeepsMarkdownTablesAndSafeLinks(t *testing.T) {
+	doc, err := markdown.Render("| Course | Fee |\n|---|--:|\n| Web | 8,500 |\n\nSee [the centre](https://centre.example) and **bold**.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<table>", "<th>Course</th>", `<td align="right">8,500</td>`, `href="https://centre.example"`, `rel="nofollow noopener"`, "<strong>bold</strong>"} {
+		if !strings.Contains(doc.HTML, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, doc.HTML)
+		}
+	}
+}
+
+func TestHeadingsGetStableUniqueAnchorsListedInTheTableOfContents(t *testing.T) {
+	body := "# What Does a Back-End Developer Do?\n\nIntro.\n\n## Core Responsibilities\n\nText.\n\n## Core Responsibilities\n\nAgain.\n\n### Skills & Tools\n"
+	doc, err := markdown.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.Heading{
+		{Level: 1, Text: "What Does a Back-End Developer Do?", Anchor: "what-does-a-back-end-developer-do"},
+		{Level: 2, Text: "Core Responsibilities", Anchor: "core-responsibilities"},
+		{Level: 2, Text: "Core Responsibilities", Anchor: "core-responsibilities-1"},
+		{Level: 3, Text: "Skills & Tools", Anchor: "skills-tools"},
+	}
+	if diff := cmp.Diff(want, doc.TableOfContents); diff != "" {
+		t.Errorf("table of contents (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(doc.HTML, `<h2 id="core-responsibilities-1">`) {
+		t.Errorf("anchors missing from the HTML:\n%s", doc.HTML)
+	}
+	again, _ := markdown.Render(body)
+	if again.HTML != doc.HTML {
+		t.Error("rendering the same body twice differs")
+	}
+}
+
+func TestFaqSectionQuestionsAndAnswers(t *testing.T) {
+	body := "## Intro\n\nText.\n\n## FAQs\n\n### What is a back-end developer?\n\nSomeone who builds the server side.\n\nIt has *two* paragraphs.\n\n### Which languages?\n\n- Go\n- Python\n\n## Conclusion\n\nNot a question.\n"
+	doc, err := markdown.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.Faq{
+		{Question: "What is a back-end developer?", Answer: "Someone who builds the server side. It has two paragraphs."},
+		{Question: "Which languages?", Answer: "Go Python"},
+	}
+	if diff := cmp.Diff(want, doc.Faqs); diff != "" {
+		t.Errorf("FAQs (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadingTimeFollowsTheWordCount(t *testing.T) {
+	for _, tc := range []struct {
+		words, minutes int
+	}{{0, 1}, {1, 1}, {200, 1}, {201, 2}, {1000, 5}} {
+		doc, err := markdown.Render(strings.Repeat("word ", tc.words))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Words != tc.words || doc.ReadingTimeMinutes != tc.minutes {
+			t.Errorf("%d words: got %d words, %d minutes; want %d minutes", tc.words, doc.Words, doc.ReadingTimeMinutes, tc.minutes)
+		}
+	}
+}
+
+// dangerous matches what must never stand inside a tag: script and frame elements,
+// event handler attributes, and script or data URLs.
+var dangerous = regexp.MustCompile(`script|iframe|\son[a-z]+\s*=|javascript:|data:`)
+
+// tagsOnly returns the inside of the HTML's tags, lower-cased, where attributes live.
+func tagsOnly(html string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range strings.ToLower(html) {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+			b.WriteByte(' ')
+		case in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
