@@ -32,27 +32,36 @@ var mutationGates = map[string]gate{
 	"deactivateUser": {models.RoleAdmin, `mutation($target: ID!) { deactivateUser(id: $target) { id } }`},
 	"createCourse": {models.RoleEditor, `mutation { createCourse(input: {title: "Python Basics", category: "Programming",
 		durationMonths: 2, sessionsPerWeek: 2, weekdays: [FRIDAY, SATURDAY], fee: "7000"}) { id } }`},
-	"updateCourse":   {models.RoleEditor, `mutation($course: ID!) { updateCourse(id: $course, input: {summary: "Updated."}) { id } }`},
-	"archiveCourse":  {models.RoleEditor, `mutation($course: ID!) { archiveCourse(id: $course) { id } }`},
-	"createBatch":    {models.RoleAdmin, `mutation { createBatch(input: {name: "Late", ordinal: 50, startTime: "22:30", endTime: "23:30", period: EVENING}) { id } }`},
-	"updateBatch":    {models.RoleAdmin, `mutation($batch: ID!) { updateBatch(id: $batch, input: {name: "First Batch"}) { id } }`},
-	"deleteBatch":    {models.RoleAdmin, `mutation { deleteBatch(id: "QmF0Y2g6OTk5") }`},
-	"createSchedule": {models.RoleAdmin, `mutation($course: ID!, $batch: ID!) { createSchedule(input: {courseId: $course, batchId: $batch, capacity: 10}) { id } }`},
-	"updateSchedule": {models.RoleAdmin, `mutation($schedule: ID!) { updateSchedule(id: $schedule, input: {capacity: 30}) { id } }`},
-	"deleteSchedule": {models.RoleAdmin, `mutation { deleteSchedule(id: "U2NoZWR1bGU6OTk5") }`},
+	"updateCourse":     {models.RoleEditor, `mutation($course: ID!) { updateCourse(id: $course, input: {summary: "Updated."}) { id } }`},
+	"archiveCourse":    {models.RoleEditor, `mutation($course: ID!) { archiveCourse(id: $course) { id } }`},
+	"createBatch":      {models.RoleAdmin, `mutation { createBatch(input: {name: "Late", ordinal: 50, startTime: "22:30", endTime: "23:30", period: EVENING}) { id } }`},
+	"updateBatch":      {models.RoleAdmin, `mutation($batch: ID!) { updateBatch(id: $batch, input: {name: "First Batch"}) { id } }`},
+	"deleteBatch":      {models.RoleAdmin, `mutation { deleteBatch(id: "QmF0Y2g6OTk5") }`},
+	"createSchedule":   {models.RoleAdmin, `mutation($course: ID!, $batch: ID!) { createSchedule(input: {courseId: $course, batchId: $batch, capacity: 10}) { id } }`},
+	"updateSchedule":   {models.RoleAdmin, `mutation($schedule: ID!) { updateSchedule(id: $schedule, input: {capacity: 30}) { id } }`},
+	"deleteSchedule":   {models.RoleAdmin, `mutation { deleteSchedule(id: "U2NoZWR1bGU6OTk5") }`},
+	"createArticle":    {models.RoleEditor, `mutation { createArticle(input: {title: "Matrix", body: "Hello."}) { id } }`},
+	"updateArticle":    {models.RoleEditor, `mutation($article: ID!) { updateArticle(id: $article, input: {summary: "Updated."}) { id } }`},
+	"publishArticle":   {models.RoleEditor, `mutation($article: ID!) { publishArticle(id: $article) { id } }`},
+	"unpublishArticle": {models.RoleEditor, `mutation($article: ID!) { unpublishArticle(id: $article) { id } }`},
+	"deleteArticle":    {models.RoleEditor, `mutation { deleteArticle(id: "QXJ0aWNsZTo5OTk") }`},
+	"postComment":      {"", `mutation($article: ID!) { postComment(input: {articleId: $article, authorName: "R", authorEmail: "r@example.com", body: "Nice post."}) { id } }`},
+	"moderateComment":  {models.RoleEditor, `mutation($comment: ID!) { moderateComment(id: $comment, status: APPROVED) { id } }`},
 	// Last: it signs the caller out.
 	"logout": {models.RoleStaff, `mutation { logout }`},
 }
 
 // fieldGates lists every field the schema gates with @hasRole, as Type.field.
 var fieldGates = map[string]gate{
-	"Query.users":      {models.RoleAdmin, `{ users { id } }`},
-	"Query.auditLog":   {models.RoleAdmin, `{ auditLog { totalCount } }`},
-	"User.email":       {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { email } } }`},
-	"User.role":        {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { role } } }`},
-	"User.active":      {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { active } } }`},
-	"User.createdAt":   {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { createdAt } } }`},
-	"User.lastLoginAt": {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { lastLoginAt } } }`},
+	"Query.users":         {models.RoleAdmin, `{ users { id } }`},
+	"Query.auditLog":      {models.RoleAdmin, `{ auditLog { totalCount } }`},
+	"User.email":          {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { email } } }`},
+	"User.role":           {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { role } } }`},
+	"User.active":         {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { active } } }`},
+	"User.createdAt":      {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { createdAt } } }`},
+	"User.lastLoginAt":    {models.RoleStaff, `query($target: ID!) { node(id: $target) { ... on User { lastLoginAt } } }`},
+	"Comment.status":      {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { status } } }`},
+	"Comment.authorEmail": {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { authorEmail } } }`},
 }
 
 func loadSchema(t *testing.T) *ast.Schema {
@@ -123,6 +132,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return map[string]any{
 				"self": ids[role], "target": userID(target),
 				"course": "Q291cnNlOjE", "batch": "QmF0Y2g6MQ", "schedule": "U2NoZWR1bGU6MQ",
+				"article": "QXJ0aWNsZTox", "comment": "Q29tbWVudDox",
 			}
 		}
 		names := make([]string, 0, len(mutationGates)+len(fieldGates))

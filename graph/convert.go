@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"coursegraph/graph/loaders"
 	"coursegraph/graph/model"
 	"coursegraph/models"
 )
@@ -34,6 +35,12 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
 	case kindUser:
 		n, err = asNode(nullIfNotFound(r.Service.User(ctx, id)))
+	case kindArticle:
+		n, err = asNode(nullIfNotFound(r.Service.Article(ctx, id)))
+	case kindComment:
+		n, err = asNode(nullIfNotFound(r.Service.Comment(ctx, id)))
+	case kindTag:
+		n, err = asNode(nullIfNotFound(r.Service.Tag(ctx, id)))
 	case kindAuditEntry:
 		n, err = asNode(nullIfNotFound(r.Service.AuditEntry(ctx, id)))
 	default:
@@ -57,4 +64,32 @@ func asNode[T any, PT interface {
 // userInput converts the create-user input; the password travels apart.
 func userInput(in model.CreateUserInput) models.UserInput {
 	return models.UserInput{Name: &in.Name, Email: &in.Email, Role: &in.Role, Bio: in.Bio, AvatarURL: in.AvatarURL}
+}
+
+// related loads an article's related articles through the loaders: one query for
+// the ids of a whole page's related articles and one for the articles.
+func (r *articleResolver) related(ctx context.Context, a *models.Article, first *int) ([]*models.Article, error) {
+	n := 3
+	if first != nil {
+		if *first < 1 || *first > 20 {
+			return nil, models.InvalidField("first", "must be between 1 and 20")
+		}
+		n = *first
+	}
+	l := loaders.For(ctx)
+	ids, err := l.Related(n).Load(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Article, 0, len(ids))
+	for _, id := range ids {
+		related, err := nullIfNotFound(l.ArticleByID.Load(ctx, id))
+		if err != nil {
+			return nil, err
+		}
+		if related != nil {
+			out = append(out, related)
+		}
+	}
+	return out, nil
 }

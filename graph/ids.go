@@ -15,6 +15,9 @@ const (
 	kindSchedule   = "Schedule"
 	kindUser       = "User"
 	kindAuditEntry = "AuditEntry"
+	kindArticle    = "Article"
+	kindTag        = "Tag"
+	kindComment    = "Comment"
 )
 
 // globalID returns the opaque global id of the entity of kind with key id. It is

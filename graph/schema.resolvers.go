@@ -11,7 +11,35 @@ import (
 	"coursegraph/graph/model"
 	"coursegraph/models"
 	"coursegraph/service"
+	"time"
 )
+
+func (r *articleResolver) ID(ctx context.Context, obj *models.Article) (string, error) {
+	return globalID(kindArticle, obj.ID), nil
+}
+
+func (r *articleResolver) Author(ctx context.Context, obj *models.Article) (*models.User, error) {
+	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
+}
+
+func (r *articleResolver) Tags(ctx context.Context, obj *models.Article) ([]*models.Tag, error) {
+	return loaders.For(ctx).TagsByArticleID.Load(ctx, obj.ID)
+}
+
+func (r *articleResolver) Comments(ctx context.Context, obj *models.Article, first *int, after *string, status *models.CommentStatus) (*service.CommentConnection, error) {
+	if after != nil {
+		return r.Service.Comments(ctx, obj, status, first, after)
+	}
+	return loaders.For(ctx).FirstComments(status, first).Load(ctx, obj.ID)
+}
+
+func (r *articleResolver) CommentCount(ctx context.Context, obj *models.Article) (int, error) {
+	return loaders.For(ctx).CommentCountByArticleID.Load(ctx, obj.ID)
+}
+
+func (r *articleResolver) Related(ctx context.Context, obj *models.Article, first *int) ([]*models.Article, error) {
+	return r.related(ctx, obj, first)
+}
 
 func (r *auditEntryResolver) ID(ctx context.Context, obj *models.AuditEntry) (string, error) {
 	return globalID(kindAuditEntry, obj.ID), nil
@@ -34,6 +62,10 @@ func (r *batchResolver) ID(ctx context.Context, obj *models.Batch) (string, erro
 
 func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByBatchID.Load(ctx, obj.ID)
+}
+
+func (r *commentResolver) ID(ctx context.Context, obj *models.Comment) (string, error) {
+	return globalID(kindComment, obj.ID), nil
 }
 
 func (r *courseResolver) ID(ctx context.Context, obj *models.Course) (string, error) {
@@ -136,6 +168,54 @@ func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (strin
 	return id, r.Service.DeleteSchedule(ctx, key)
 }
 
+func (r *mutationResolver) CreateArticle(ctx context.Context, input models.ArticleInput) (*models.Article, error) {
+	return r.Service.CreateArticle(ctx, input)
+}
+
+func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, input models.ArticleInput) (*models.Article, error) {
+	key, err := parseID(id, kindArticle, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateArticle(ctx, key, input)
+}
+
+func (r *mutationResolver) PublishArticle(ctx context.Context, id string, at *time.Time) (*models.Article, error) {
+	key, err := parseID(id, kindArticle, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.PublishArticle(ctx, key, at)
+}
+
+func (r *mutationResolver) UnpublishArticle(ctx context.Context, id string, archive *bool) (*models.Article, error) {
+	key, err := parseID(id, kindArticle, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UnpublishArticle(ctx, key, archive != nil && *archive)
+}
+
+func (r *mutationResolver) DeleteArticle(ctx context.Context, id string) (string, error) {
+	key, err := parseID(id, kindArticle, "id")
+	if err != nil {
+		return "", err
+	}
+	return id, r.Service.DeleteArticle(ctx, key)
+}
+
+func (r *mutationResolver) PostComment(ctx context.Context, input models.CommentInput) (*models.Comment, error) {
+	return r.Service.PostComment(ctx, input)
+}
+
+func (r *mutationResolver) ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error) {
+	key, err := parseID(id, kindComment, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.ModerateComment(ctx, key, status)
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
 	return r.node(ctx, id)
 }
@@ -171,6 +251,37 @@ func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
 	return r.Service.Centre(ctx)
 }
 
+func (r *queryResolver) Articles(ctx context.Context, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) (*service.ArticleConnection, error) {
+	return loaders.For(ctx).Articles(r.Service.Articles(ctx, filter, orderBy, first, after))
+}
+
+func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (*models.Article, error) {
+	switch {
+	case id != nil && slug == nil:
+		key, err := parseID(*id, kindArticle, "id")
+		if err != nil {
+			return nil, err
+		}
+		return nullIfNotFound(r.Service.Article(ctx, key))
+	case slug != nil && id == nil:
+		return nullIfNotFound(r.Service.ArticleBySlug(ctx, *slug))
+	default:
+		return nil, models.InvalidField("id", "give either id or slug")
+	}
+}
+
+func (r *queryResolver) Tags(ctx context.Context) ([]*models.Tag, error) {
+	return loaders.For(ctx).Tags(r.Service.Tags(ctx))
+}
+
+func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, error) {
+	return nullIfNotFound(r.Service.TagBySlug(ctx, slug))
+}
+
+func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
+	return r.Service.Search(ctx, query, first)
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
 	return r.Service.Me(ctx), nil
 }
@@ -203,8 +314,24 @@ func (r *scheduleResolver) Batch(ctx context.Context, obj *models.Schedule) (*mo
 	return loaders.For(ctx).BatchByID.Load(ctx, obj.BatchID)
 }
 
+func (r *tagResolver) ID(ctx context.Context, obj *models.Tag) (string, error) {
+	return globalID(kindTag, obj.ID), nil
+}
+
+func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, error) {
+	return loaders.For(ctx).ArticleCountByTagID.Load(ctx, obj.ID)
+}
+
+func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
+	return loaders.For(ctx).Articles(r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after))
+}
+
 func (r *userResolver) ID(ctx context.Context, obj *models.User) (string, error) {
 	return globalID(kindUser, obj.ID), nil
+}
+
+func (r *articleFilterResolver) AuthorID(ctx context.Context, obj *models.ArticleFilter, data *string) error {
+	return setID(&obj.AuthorID, data, kindUser, "filter.authorId")
 }
 
 func (r *createScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data string) error {
@@ -213,6 +340,12 @@ func (r *createScheduleInputResolver) CourseID(ctx context.Context, obj *models.
 
 func (r *createScheduleInputResolver) BatchID(ctx context.Context, obj *models.ScheduleInput, data string) error {
 	return setID(&obj.BatchID, &data, kindBatch, "input.batchId")
+}
+
+func (r *postCommentInputResolver) ArticleID(ctx context.Context, obj *models.CommentInput, data string) error {
+	id, err := parseID(data, kindArticle, "input.articleId")
+	obj.ArticleID = id
+	return err
 }
 
 func (r *scheduleFilterResolver) CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error {
@@ -227,9 +360,13 @@ func (r *updateScheduleInputResolver) BatchID(ctx context.Context, obj *models.S
 	return setID(&obj.BatchID, data, kindBatch, "input.batchId")
 }
 
+func (r *Resolver) Article() ArticleResolver { return &articleResolver{r} }
+
 func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
+
+func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
 
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
@@ -239,11 +376,17 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Schedule() ScheduleResolver { return &scheduleResolver{r} }
 
+func (r *Resolver) Tag() TagResolver { return &tagResolver{r} }
+
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
+func (r *Resolver) ArticleFilter() ArticleFilterResolver { return &articleFilterResolver{r} }
 
 func (r *Resolver) CreateScheduleInput() CreateScheduleInputResolver {
 	return &createScheduleInputResolver{r}
 }
+
+func (r *Resolver) PostCommentInput() PostCommentInputResolver { return &postCommentInputResolver{r} }
 
 func (r *Resolver) ScheduleFilter() ScheduleFilterResolver { return &scheduleFilterResolver{r} }
 
@@ -252,14 +395,19 @@ func (r *Resolver) UpdateScheduleInput() UpdateScheduleInputResolver {
 }
 
 type (
+	articleResolver             struct{ *Resolver }
 	auditEntryResolver          struct{ *Resolver }
 	batchResolver               struct{ *Resolver }
+	commentResolver             struct{ *Resolver }
 	courseResolver              struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	scheduleResolver            struct{ *Resolver }
+	tagResolver                 struct{ *Resolver }
 	userResolver                struct{ *Resolver }
+	articleFilterResolver       struct{ *Resolver }
 	createScheduleInputResolver struct{ *Resolver }
+	postCommentInputResolver    struct{ *Resolver }
 	scheduleFilterResolver      struct{ *Resolver }
 	updateScheduleInputResolver struct{ *Resolver }
 )

@@ -277,11 +277,11 @@ func (s *Service) AuditLog(ctx context.Context, f models.AuditFilter, first *int
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, info := page(rows, args, auditOrder, func(e *models.AuditEntry) uint { return e.ID })
-	conn := &AuditEntryConnection{PageInfo: info, count: func(ctx context.Context) (int, error) { return s.store.CountAuditEntries(ctx, f) }}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &AuditEntryEdge{Cursor: cursors[i], Node: n})
-	}
+	conn := &AuditEntryConnection{count: func(ctx context.Context) (int, error) { return s.store.CountAuditEntries(ctx, f) }}
+	conn.Edges, conn.PageInfo = edges(rows, args, auditOrder, (*models.AuditEntry).Key,
+		func(cursor string, e *models.AuditEntry) *AuditEntryEdge {
+			return &AuditEntryEdge{Cursor: cursor, Node: e}
+		})
 	return conn, nil
 }
 

@@ -47,11 +47,9 @@ func (s *Service) Courses(ctx context.Context, filter *models.CourseFilter, orde
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, info := page(rows, args, orderName, func(c *models.Course) uint { return c.ID })
-	conn := &CourseConnection{PageInfo: info, count: func(ctx context.Context) (int, error) { return s.store.CountCourses(ctx, f) }}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &CourseEdge{Cursor: cursors[i], Node: n})
-	}
+	conn := &CourseConnection{count: func(ctx context.Context) (int, error) { return s.store.CountCourses(ctx, f) }}
+	conn.Edges, conn.PageInfo = edges(rows, args, orderName, (*models.Course).Key,
+		func(cursor string, c *models.Course) *CourseEdge { return &CourseEdge{Cursor: cursor, Node: c} })
 	return conn, nil
 }
 

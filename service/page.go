@@ -34,3 +34,13 @@ func page[T any](rows []store.Keyed[T], args models.PageArgs, order string, id f
 
 // counter counts a connection's rows over all pages, only when a client asks.
 type counter func(ctx context.Context) (int, error)
+
+// edges builds a page's edges with edge, and its PageInfo.
+func edges[T, E any](rows []store.Keyed[T], args models.PageArgs, order string, id func(T) uint, edge func(cursor string, node T) E) ([]E, *PageInfo) {
+	nodes, cursors, info := page(rows, args, order, id)
+	out := make([]E, len(nodes))
+	for i, n := range nodes {
+		out[i] = edge(cursors[i], n)
+	}
+	return out, info
+}

@@ -43,11 +43,9 @@ func (s *Service) Schedules(ctx context.Context, filter *models.ScheduleFilter, 
 	if err != nil {
 		return nil, err
 	}
-	nodes, cursors, info := page(rows, args, scheduleOrder, func(sc *models.Schedule) uint { return sc.ID })
-	conn := &ScheduleConnection{PageInfo: info, count: func(ctx context.Context) (int, error) { return s.store.CountSchedules(ctx, f) }}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &ScheduleEdge{Cursor: cursors[i], Node: n})
-	}
+	conn := &ScheduleConnection{count: func(ctx context.Context) (int, error) { return s.store.CountSchedules(ctx, f) }}
+	conn.Edges, conn.PageInfo = edges(rows, args, scheduleOrder, (*models.Schedule).Key,
+		func(cursor string, sc *models.Schedule) *ScheduleEdge { return &ScheduleEdge{Cursor: cursor, Node: sc} })
 	return conn, nil
 }
 

@@ -23,6 +23,9 @@ type Options struct {
 	// LoginPerAccount limits sign-in attempts per email address (default 5 at once,
 	// then one every 3 minutes).
 	LoginPerAccount Limit
+	// CommentsPerAddress limits comments per client address (default 5 at once,
+	// then one every 2 minutes).
+	CommentsPerAddress Limit
 }
 
 // Limit is a rate: Burst events at once, then one every Every. A negative Burst
@@ -49,6 +52,8 @@ type Service struct {
 	sessionTTL      time.Duration
 	loginPerAddress *ratelimit.Limiter
 	loginPerAccount *ratelimit.Limiter
+
+	commentsPerAddress *ratelimit.Limiter
 }
 
 // New returns a Service over st with opts.
@@ -69,6 +74,8 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
 	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock)
 	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
+	comments := opts.CommentsPerAddress.orDefault(5, 2*time.Minute)
+	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock)
 	return s, nil
 }
 

@@ -7,7 +7,9 @@ package loaders
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"sync"
 
 	"coursegraph/models"
 	"coursegraph/service"
@@ -20,6 +22,18 @@ type Loaders struct {
 	SchedulesByCourseID *Loader[uint, []*models.Schedule]
 	SchedulesByBatchID  *Loader[uint, []*models.Schedule]
 	UserByID            *Loader[uint, *models.User]
+
+	ArticleByID             *Loader[uint, *models.Article]
+	TagsByArticleID         *Loader[uint, []*models.Tag]
+	CommentCountByArticleID *Loader[uint, int]
+	ArticleCountByTagID     *Loader[uint, int]
+
+	svc *service.Service
+	// mu guards the loaders made per argument values (first comments, related
+	// articles) and the article pages they are hinted with.
+	mu           sync.Mutex
+	byArgs       map[string]any
+	articlePages [][]uint
 }
 
 // New returns fresh loaders over svc. Loading the schedules of some courses or
@@ -29,6 +43,14 @@ func New(svc *service.Service) *Loaders {
 		CourseByID: NewLoader(svc.CoursesByIDs, notFound[*models.Course]("course")),
 		BatchByID:  NewLoader(svc.BatchesByIDs, notFound[*models.Batch]("batch")),
 		UserByID:   NewLoader(svc.UsersByIDs, notFound[*models.User]("user")),
+
+		ArticleByID:             NewLoader(svc.ArticlesByIDs, notFound[*models.Article]("article")),
+		TagsByArticleID:         NewLoader(svc.TagsByArticleIDs, empty[[]*models.Tag]),
+		CommentCountByArticleID: NewLoader(svc.CommentCounts, empty[int]),
+		ArticleCountByTagID:     NewLoader(svc.ArticleCountsByTagIDs, empty[int]),
+
+		svc:    svc,
+		byArgs: map[string]any{},
 	}
 	l.SchedulesByCourseID = NewLoader(l.hintingSchedules(svc.SchedulesByCourseIDs), empty[[]*models.Schedule])
 	l.SchedulesByBatchID = NewLoader(l.hintingSchedules(svc.SchedulesByBatchIDs), empty[[]*models.Schedule])
@@ -96,6 +118,91 @@ func (l *Loaders) Batches(list []*models.Batch, err error) ([]*models.Batch, err
 	}
 	l.SchedulesByBatchID.Hint(ids)
 	return list, nil
+}
+
+// Articles passes a page of articles through, priming the articles and hinting
+// their authors, tags, comment counts, and the comments and related articles asked
+// for later.
+func (l *Loaders) Articles(conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(conn.Edges))
+	authors := make([]uint, len(conn.Edges))
+	for i, e := range conn.Edges {
+		ids[i], authors[i] = e.Node.ID, e.Node.AuthorID
+		l.ArticleByID.Prime(e.Node.ID, e.Node)
+	}
+	l.UserByID.Hint(authors)
+	l.TagsByArticleID.Hint(ids)
+	l.CommentCountByArticleID.Hint(ids)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.articlePages = append(l.articlePages, ids)
+	for _, ld := range l.byArgs {
+		ld.(interface{ Hint([]uint) }).Hint(ids)
+	}
+	return conn, nil
+}
+
+// Tags passes a list of tags through, hinting their article counts.
+func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	l.ArticleCountByTagID.Hint(ids)
+	return list, nil
+}
+
+// perArgs returns the loader for one set of argument values, making it (hinted with
+// the article pages seen so far) on first use.
+func perArgs[V any](l *Loaders, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.byArgs[key]; ok {
+		return ld.(*Loader[uint, V])
+	}
+	ld := NewLoader(fetch, empty[V])
+	for _, page := range l.articlePages {
+		ld.Hint(page)
+	}
+	l.byArgs[key] = ld
+	return ld
+}
+
+// FirstComments is the loader of articles' first page of comments for the given
+// arguments (comments without a cursor): one query for all the articles of a page.
+func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[uint, *service.CommentConnection] {
+	key := fmt.Sprintf("comments:%v:%v", deref(status), deref(first))
+	return perArgs(l, key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
+		return l.svc.FirstComments(ctx, ids, status, first)
+	})
+}
+
+// Related is the loader of articles' related article ids, n of each: one query for
+// all the articles of a page, and the related articles themselves hinted as one
+// group.
+func (l *Loaders) Related(n int) *Loader[uint, []uint] {
+	return perArgs(l, fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
+		found, err := l.svc.RelatedArticleIDs(ctx, ids, n)
+		var all []uint
+		for _, r := range found {
+			all = append(all, r...)
+		}
+		l.ArticleByID.Hint(all)
+		return found, err
+	})
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // AuditEntries passes a page of the audit log through, hinting the actors.

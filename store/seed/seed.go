@@ -58,7 +58,7 @@ func Run(ctx context.Context, st *store.Store) error {
 				}
 			}
 		}
-		return nil
+		return seedArticles(ctx, tx)
 	})
 }
 

@@ -1,0 +1,388 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"coursegraph/auth"
+	"coursegraph/markdown"
+	"coursegraph/models"
+	"coursegraph/store"
+)
+
+// ArticleEdge is one article of a page, with its cursor.
+type ArticleEdge struct {
+	Cursor string
+	Node   *models.Article
+}
+
+// ArticleConnection is a page of articles.
+type ArticleConnection struct {
+	Edges    []*ArticleEdge
+	PageInfo *PageInfo
+	count    counter
+}
+
+// TotalCount returns how many articles match over all pages; it runs a query only
+// when called.
+func (c *ArticleConnection) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+// Articles lists articles. Everyone sees the published ones whose time has come,
+// newest first; a status filter (drafts, archived, or PUBLISHED including the
+// scheduled ones) needs EDITOR.
+func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, order *models.ArticleOrder, first *int, after *string) (*ArticleConnection, error) {
+	var f models.ArticleFilter
+	if filter != nil {
+		f = *filter
+	}
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
+	q := store.ArticleQuery{ArticleFilter: f}
+	if f.Status != nil {
+		if _, err := require(ctx, models.RoleEditor); err != nil {
+			return nil, err
+		}
+	} else {
+		now := s.Now()
+		q.VisibleAt = &now
+	}
+	var o models.ArticleOrder
+	if order != nil {
+		o = *order
+	}
+	o = o.Normalized()
+	orderName := "article:" + string(o.Field) + ":" + string(o.Direction)
+	if f.Status != nil {
+		orderName += ":" + string(*f.Status)
+	}
+	args, err := models.NewPageArgs(first, after, orderName)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Articles(ctx, q, o, args)
+	if err != nil {
+		return nil, err
+	}
+	conn := &ArticleConnection{count: func(ctx context.Context) (int, error) { return s.store.CountArticles(ctx, q) }}
+	conn.Edges, conn.PageInfo = edges(rows, args, orderName, (*models.Article).Key,
+		func(cursor string, a *models.Article) *ArticleEdge { return &ArticleEdge{Cursor: cursor, Node: a} })
+	return conn, nil
+}
+
+// readable reports whether the viewer may read a: anyone a visible article,
+// editors any. Callers answer NotFound otherwise, so that drafts do not show they
+// exist.
+func (s *Service) readable(ctx context.Context, a *models.Article) bool {
+	return a.VisibleAt(s.Now()) || auth.UserFrom(ctx).Can(models.RoleEditor)
+}
+
+func (s *Service) ifReadable(ctx context.Context, a *models.Article, err error) (*models.Article, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !s.readable(ctx, a) {
+		return nil, models.Errorf(models.NotFound, "article not found")
+	}
+	return a, nil
+}
+
+// Article returns one article by id: for anyone if it is published and its time
+// has come, for editors in any state; NotFound otherwise.
+func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error) {
+	a, err := s.store.ArticleByID(ctx, id)
+	return s.ifReadable(ctx, a, err)
+}
+
+// ArticleBySlug returns one article by slug, with the same visibility as Article.
+func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
+	a, err := s.store.ArticleBySlug(ctx, slug)
+	return s.ifReadable(ctx, a, err)
+}
+
+// ArticlesByIDs returns the given articles that the viewer may read, by id, for
+// dataloaders (related articles).
+func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*models.Article, error) {
+	rows, err := s.store.ArticlesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[uint]*models.Article, len(rows))
+	for _, a := range rows {
+		if s.readable(ctx, a) {
+			m[a.ID] = a
+		}
+	}
+	return m, nil
+}
+
+// RelatedArticleIDs returns, for each article, up to n other visible articles that
+// share most tags with it, newest first among equals; one query for all.
+func (s *Service) RelatedArticleIDs(ctx context.Context, ids []uint, n int) (map[uint][]uint, error) {
+	return s.store.RelatedArticleIDs(ctx, ids, s.Now(), n)
+}
+
+// TagsByArticleIDs returns the tags of each article, by name; one query for all.
+func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]*models.Tag, error) {
+	rows, err := s.store.TagsByArticleIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint][]*models.Tag)
+	for i := range rows {
+		out[rows[i].ArticleID] = append(out[rows[i].ArticleID], &rows[i].Tag)
+	}
+	return out, nil
+}
+
+// Tags lists every tag by name, for anyone.
+func (s *Service) Tags(ctx context.Context) ([]*models.Tag, error) { return s.store.Tags(ctx) }
+
+// TagBySlug returns a tag, for anyone; NotFound if there is none.
+func (s *Service) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+	return s.store.TagBySlug(ctx, slug)
+}
+
+// Tag returns a tag by id, for anyone; NotFound if there is none.
+func (s *Service) Tag(ctx context.Context, id uint) (*models.Tag, error) {
+	return s.store.TagByID(ctx, id)
+}
+
+// ArticleCountsByTagIDs returns how many visible articles each tag has.
+func (s *Service) ArticleCountsByTagIDs(ctx context.Context, ids []uint) (map[uint]int, error) {
+	return s.store.CountVisibleArticlesByTagIDs(ctx, ids, s.Now())
+}
+
+// maxTags is how many tags an article may have.
+const maxTags = 10
+
+// tagsFrom makes tags of names: trimmed, unique by slug, each 1 to 40 characters.
+func tagsFrom(names []string) ([]*models.Tag, error) {
+	if len(names) > maxTags {
+		return nil, models.InvalidField("input.tags", "must have at most %d tags", maxTags)
+	}
+	seen := map[string]bool{}
+	var out []*models.Tag
+	for i, name := range names {
+		t := &models.Tag{Name: strings.TrimSpace(name)}
+		t.Slug = models.Slugify(t.Name)
+		if err := models.ValidateText(fieldIndex("input.tags", i), t.Name, 1, 40); err != nil {
+			return nil, err
+		}
+		if t.Slug == "" {
+			return nil, models.InvalidField(fieldIndex("input.tags", i), "must contain a letter or digit")
+		}
+		if !seen[t.Slug] {
+			seen[t.Slug] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// render derives an article's HTML, table of contents, FAQs and reading time from
+// its body.
+func render(a *models.Article) error {
+	doc, err := markdown.Render(a.Body)
+	if err != nil {
+		return err
+	}
+	a.HTML, a.TableOfContents, a.Faqs, a.ReadingTimeMinutes = doc.HTML, doc.TableOfContents, doc.Faqs, doc.ReadingTimeMinutes
+	return nil
+}
+
+// CreateArticle writes a new draft by the signed-in editor, for EDITOR. Its slug
+// comes from the title unless given; a taken slug is Conflict.
+func (s *Service) CreateArticle(ctx context.Context, in models.ArticleInput) (*models.Article, error) {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	a := &models.Article{Status: models.ArticleDraft, AuthorID: actor.ID}
+	if in.Slug == nil && in.Title != nil {
+		slug := models.Slugify(*in.Title)
+		in.Slug = &slug
+	}
+	ch := a.Apply(in)
+	tags, err := tagsFrom(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Validate("input"); err != nil {
+		return nil, err
+	}
+	if err := render(a); err != nil {
+		return nil, err
+	}
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateArticle(ctx, a); err != nil {
+			return onConflict(err, "input.slug", "an article with the slug %q already exists", a.Slug)
+		}
+		if err := tx.SetArticleTags(ctx, a.ID, tags); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "article.create", "Article", a.ID, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// UpdateArticle changes an article, for EDITOR; tags, when given, replace the old.
+func (s *Service) UpdateArticle(ctx context.Context, id uint, in models.ArticleInput) (*models.Article, error) {
+	var tags []*models.Tag
+	if in.Tags != nil {
+		var err error
+		if tags, err = tagsFrom(in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	return s.changeArticle(ctx, id, "article.update", func(a *models.Article) (models.Changes, error) {
+		ch := a.Apply(in)
+		if in.Tags != nil {
+			ch = append(ch, models.FieldChange{Field: "tags"})
+		}
+		return ch, nil
+	}, tags)
+}
+
+// PublishArticle publishes an article, for EDITOR: now, or at a later time, when
+// it becomes visible by itself.
+func (s *Service) PublishArticle(ctx context.Context, id uint, at *time.Time) (*models.Article, error) {
+	when := s.Now()
+	if at != nil {
+		when = at.UTC().Truncate(time.Second)
+	}
+	return s.changeArticle(ctx, id, "article.publish", func(a *models.Article) (models.Changes, error) {
+		var ch models.Changes
+		ch.Record("status", a.Status, models.ArticlePublished, false)
+		ch.Record("publishedAt", a.PublishedAt, when, false)
+		a.Status, a.PublishedAt = models.ArticlePublished, &when
+		return ch, nil
+	}, nil)
+}
+
+// UnpublishArticle takes an article off the site, for EDITOR: back to DRAFT, or to
+// ARCHIVED when archive is true.
+func (s *Service) UnpublishArticle(ctx context.Context, id uint, archive bool) (*models.Article, error) {
+	status := models.ArticleDraft
+	if archive {
+		status = models.ArticleArchived
+	}
+	return s.changeArticle(ctx, id, "article.unpublish", func(a *models.Article) (models.Changes, error) {
+		var ch models.Changes
+		ch.Record("status", a.Status, status, false)
+		a.Status = status
+		if status == models.ArticleDraft {
+			a.PublishedAt = nil
+		}
+		return ch, nil
+	}, nil)
+}
+
+// changeArticle loads an article, changes it, re-renders, validates and saves it
+// (with its tags when given) and an audit entry, in one transaction.
+func (s *Service) changeArticle(ctx context.Context, id uint, action string, change func(*models.Article) (models.Changes, error), tags []*models.Tag) (*models.Article, error) {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	var a *models.Article
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if a, err = tx.ArticleByID(ctx, id); err != nil {
+			return err
+		}
+		ch, err := change(a)
+		if err != nil {
+			return err
+		}
+		if err := a.Validate("input"); err != nil {
+			return err
+		}
+		if len(ch) == 0 {
+			return nil
+		}
+		if err := render(a); err != nil {
+			return err
+		}
+		if err := tx.SaveArticle(ctx, a); err != nil {
+			return onConflict(err, "input.slug", "an article with the slug %q already exists", a.Slug)
+		}
+		if tags != nil {
+			if err := tx.SetArticleTags(ctx, a.ID, tags); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, actor, action, "Article", a.ID, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DeleteArticle deletes an article with its comments, for EDITOR; NotFound if
+// there is none.
+func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return err
+	}
+	return s.store.WithTx(ctx, func(tx *store.Store) error {
+		a, err := tx.ArticleByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteArticle(ctx, id); err != nil {
+			return err
+		}
+		var ch models.Changes
+		ch.Record("title", a.Title, "", false)
+		return audit(ctx, tx, actor, "article.delete", "Article", id, ch)
+	})
+}
+
+// SearchResults returns up to first results for query: courses whose title
+// matches first, then articles by relevance, then other matching courses. Anyone
+// may search; only visible articles and active courses are found.
+func (s *Service) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
+	n := 10
+	if first != nil {
+		if *first < 1 || *first > 50 {
+			return nil, models.InvalidField("first", "must be between 1 and 50")
+		}
+		n = *first
+	}
+	query = strings.TrimSpace(query)
+	if err := models.ValidateText("query", query, 1, 200); err != nil {
+		return nil, err
+	}
+	articles, err := s.store.SearchArticles(ctx, query, s.Now(), n)
+	if err != nil {
+		return nil, err
+	}
+	courses, err := s.store.Courses(ctx, models.CourseFilter{Search: &query, Active: new(true)}, models.CourseOrder{}, models.PageArgs{First: n})
+	if err != nil {
+		return nil, err
+	}
+	var titled, others []models.Node
+	for _, c := range courses[:min(len(courses), n)] {
+		if strings.Contains(strings.ToLower(c.Row.Title), strings.ToLower(query)) {
+			titled = append(titled, c.Row)
+		} else {
+			others = append(others, c.Row)
+		}
+	}
+	out := titled
+	for _, a := range articles {
+		out = append(out, a)
+	}
+	out = append(out, others...)
+	return out[:min(len(out), n)], nil
+}
+
+// fieldIndex names an element of a list input: "input.tags.2".
+func fieldIndex(field string, i int) string { return field + "." + strconv.Itoa(i) }

@@ -1,0 +1,180 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"coursegraph/auth"
+	"coursegraph/models"
+	"coursegraph/store"
+)
+
+// CommentEdge is one comment of a page, with its cursor.
+type CommentEdge struct {
+	Cursor string
+	Node   *models.Comment
+}
+
+// CommentConnection is a page of an article's comments, oldest first.
+type CommentConnection struct {
+	Edges    []*CommentEdge
+	PageInfo *PageInfo
+	count    counter
+}
+
+// TotalCount returns how many comments of the list there are over all pages.
+func (c *CommentConnection) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+func commentOrder(status models.CommentStatus) string { return "comment:" + string(status) }
+
+// commentStatus is the status a viewer lists: APPROVED for everyone; any other
+// (the moderation queue) needs EDITOR.
+func commentStatus(ctx context.Context, status *models.CommentStatus) (models.CommentStatus, error) {
+	if status == nil || *status == models.CommentApproved {
+		return models.CommentApproved, nil
+	}
+	if !status.IsValid() {
+		return "", models.InvalidField("status", "is not a comment status")
+	}
+	if _, err := require(ctx, models.RoleEditor); err != nil {
+		return "", err
+	}
+	return *status, nil
+}
+
+func (s *Service) commentConnection(articleID uint, status models.CommentStatus, rows []store.Keyed[*models.Comment], args models.PageArgs) *CommentConnection {
+	conn := &CommentConnection{count: func(ctx context.Context) (int, error) {
+		counts, err := s.store.CountComments(ctx, []uint{articleID}, status)
+		return counts[articleID], err
+	}}
+	conn.Edges, conn.PageInfo = edges(rows, args, commentOrder(status), (*models.Comment).Key,
+		func(cursor string, c *models.Comment) *CommentEdge { return &CommentEdge{Cursor: cursor, Node: c} })
+	return conn
+}
+
+// Comments lists an article's comments, oldest first: the approved ones for
+// anyone, others (status) for EDITOR.
+func (s *Service) Comments(ctx context.Context, article *models.Article, status *models.CommentStatus, first *int, after *string) (*CommentConnection, error) {
+	st, err := commentStatus(ctx, status)
+	if err != nil {
+		return nil, err
+	}
+	args, err := models.NewPageArgs(first, after, commentOrder(st))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Comments(ctx, article.ID, st, args)
+	if err != nil {
+		return nil, err
+	}
+	return s.commentConnection(article.ID, st, rows, args), nil
+}
+
+// FirstComments returns the first page of comments of each article (the approved
+// ones, or status for EDITOR) in one query, for dataloaders.
+func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int) (map[uint]*CommentConnection, error) {
+	st, err := commentStatus(ctx, status)
+	if err != nil {
+		return nil, err
+	}
+	args, err := models.NewPageArgs(first, nil, commentOrder(st))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.FirstComments(ctx, ids, st, args.First)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]*CommentConnection, len(ids))
+	for _, id := range ids {
+		out[id] = s.commentConnection(id, st, rows[id], args)
+	}
+	return out, nil
+}
+
+// CommentCounts returns how many approved comments each article has, for
+// dataloaders; in one query.
+func (s *Service) CommentCounts(ctx context.Context, ids []uint) (map[uint]int, error) {
+	return s.store.CountComments(ctx, ids, models.CommentApproved)
+}
+
+// PostComment takes a visitor's comment, for anyone. It is held for moderation and
+// never shown until an editor approves it. A filled honeypot (website) stores it as
+// SPAM with the same answer. Too many comments from one address are RateLimited.
+func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*models.Comment, error) {
+	if !s.commentsPerAddress.Allow(auth.ClientIP(ctx)) {
+		return nil, models.Errorf(models.RateLimited, "too many comments from your address; wait a few minutes and try again")
+	}
+	in.Normalize()
+	if err := in.Validate("input"); err != nil {
+		return nil, err
+	}
+	a, err := s.store.ArticleByID(ctx, in.ArticleID)
+	if me, ok := errors.AsType[*models.Error](err); (ok && me.Code == models.NotFound) || (err == nil && !a.VisibleAt(s.Now())) {
+		return nil, models.InvalidField("input.articleId", "there is no such published article")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &models.Comment{
+		ArticleID: a.ID, Status: models.CommentPending, AuthorName: in.AuthorName, AuthorEmail: in.AuthorEmail,
+		Body: in.Body, ClientIP: auth.ClientIP(ctx),
+	}
+	if in.IsSpam() {
+		c.Status = models.CommentSpam
+	}
+	if err := s.store.CreateComment(ctx, c); err != nil {
+		return nil, err
+	}
+	c.Status = models.CommentPending // a bot learns nothing from the answer
+	return c, nil
+}
+
+// ModerateComment sets a comment's status, for EDITOR; NotFound if there is none.
+func (s *Service) ModerateComment(ctx context.Context, id uint, status models.CommentStatus) (*models.Comment, error) {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	if !status.IsValid() {
+		return nil, models.InvalidField("status", "is not a comment status")
+	}
+	var c *models.Comment
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if c, err = tx.CommentByID(ctx, id); err != nil {
+			return err
+		}
+		var ch models.Changes
+		ch.Record("status", c.Status, status, false)
+		if len(ch) == 0 {
+			return nil
+		}
+		if err := tx.SetCommentStatus(ctx, id, status); err != nil {
+			return err
+		}
+		c.Status = status
+		return audit(ctx, tx, actor, "comment.moderate", "Comment", id, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comment returns one comment: an approved one on a readable article for anyone,
+// any for EDITOR; NotFound otherwise.
+func (s *Service) Comment(ctx context.Context, id uint) (*models.Comment, error) {
+	c, err := s.store.CommentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if auth.UserFrom(ctx).Can(models.RoleEditor) {
+		return c, nil
+	}
+	if c.Status == models.CommentApproved {
+		if _, err := s.Article(ctx, c.ArticleID); err == nil {
+			return c, nil
+		}
+	}
+	return nil, models.Errorf(models.NotFound, "comment not found")
+}

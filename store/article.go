@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"coursegraph/models"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// articleOrderColumn is the column an article list is ordered by: the publication
+// time for published lists, the creation time for drafts and archives, which may
+// have no publication time.
+func articleOrderColumn(o models.ArticleOrder, f models.ArticleFilter) string {
+	switch {
+	case o.Field == models.ArticleOrderTitle:
+		return "articles.title"
+	case f.Status != nil && *f.Status != models.ArticlePublished:
+		return "articles.created_at"
+	default:
+		return "articles.published_at"
+	}
+}
+
+func articleCursorKey(a *models.Article, col string) string {
+	switch col {
+	case "articles.title":
+		return a.Title
+	case "articles.created_at":
+		return a.CreatedAt.UTC().Format(time.RFC3339)
+	default:
+		if a.PublishedAt == nil {
+			return ""
+		}
+		return a.PublishedAt.UTC().Format(time.RFC3339)
+	}
+}
+
+// Articles returns up to page.First+1 articles matching f in order o after the
+// page's cursor. Visibility is the caller's: f.VisibleAt limits the list to what
+// the public may read.
+func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOrder, page models.PageArgs) ([]Keyed[*models.Article], error) {
+	o = o.Normalized()
+	col := articleOrderColumn(o, f.ArticleFilter)
+	q := s.whereArticles(s.db.WithContext(ctx), f)
+	if page.After != nil {
+		var key any = page.After.Key
+		if col != "articles.title" {
+			t, err := time.Parse(time.RFC3339, page.After.Key)
+			if err != nil {
+				return nil, models.InvalidField("after", "is not a cursor from this list")
+			}
+			key = t
+		}
+		q = afterKey(q, col, "articles.id", o.Direction, key, page.After.ID)
+	}
+	dir := " ASC"
+	if o.Direction == models.Desc {
+		dir = " DESC"
+	}
+	var rows []*models.Article
+	if err := q.Order(col + dir).Order("articles.id" + dir).Limit(page.First + 1).Find(&rows).Error; err != nil {
+		return nil, translate(err, "list", "articles")
+	}
+	out := make([]Keyed[*models.Article], len(rows))
+	for i, a := range rows {
+		out[i] = Keyed[*models.Article]{Row: a, Key: articleCursorKey(a, col)}
+	}
+	return out, nil
+}
+
+// ArticleQuery is an article filter with the visibility the service decided.
+type ArticleQuery struct {
+	models.ArticleFilter
+	// VisibleAt, when set, keeps only articles the public may read at that time:
+	// published, with a publication time that has come.
+	VisibleAt *time.Time
+}
+
+// CountArticles returns how many articles match f.
+func (s *Store) CountArticles(ctx context.Context, f ArticleQuery) (int, error) {
+	var n int64
+	err := s.whereArticles(s.db.WithContext(ctx), f).Count(&n).Error
+	return int(n), translate(err, "count", "articles")
+}
+
+func (s *Store) whereArticles(q *gorm.DB, f ArticleQuery) *gorm.DB {
+	q = q.Model(&models.Article{})
+	if f.VisibleAt != nil {
+		q = visible(q, *f.VisibleAt)
+	}
+	if f.Status != nil {
+		q = q.Where("articles.status = ?", *f.Status)
+	}
+	if f.AuthorID != nil {
+		q = q.Where("articles.author_id = ?", *f.AuthorID)
+	}
+	if f.Tag != nil {
+		q = q.Where("articles.id IN (SELECT article_tags.article_id FROM article_tags JOIN tags ON tags.id = article_tags.tag_id WHERE tags.slug = ?)", models.NormalizeSlug(*f.Tag))
+	}
+	if f.Search != nil {
+		q = s.matchArticles(q, *f.Search)
+	}
+	return q
+}
+
+// visible keeps the articles the public may read at now.
+func visible(q *gorm.DB, now time.Time) *gorm.DB {
+	return q.Where("articles.status = ? AND articles.published_at <= ?", models.ArticlePublished, now)
+}
+
+// ArticleByID returns the article with id; NotFound if there is none.
+func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, error) {
+	var a models.Article
+	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
+		return nil, translate(err, "find", "article")
+	}
+	return &a, nil
+}
+
+// ArticleBySlug returns the article with slug; NotFound if there is none.
+func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
+	var a models.Article
+	if err := s.db.WithContext(ctx).Where("slug = ?", models.NormalizeSlug(slug)).Take(&a).Error; err != nil {
+		return nil, translate(err, "find", "article")
+	}
+	return &a, nil
+}
+
+// ArticlesByIDs returns the articles with the given ids; missing ids are left out.
+func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
+	var out []*models.Article
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
+	return out, translate(err, "list", "articles")
+}
+
+// CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.
+// Call it in a transaction.
+func (s *Store) CreateArticle(ctx context.Context, a *models.Article) error {
+	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
+		return translate(err, "insert", "article")
+	}
+	return s.indexArticle(ctx, a)
+}
+
+// SaveArticle writes every column of a and re-indexes it; Conflict if its slug is
+// taken. Call it in a transaction.
+func (s *Store) SaveArticle(ctx context.Context, a *models.Article) error {
+	if err := s.db.WithContext(ctx).Save(a).Error; err != nil {
+		return translate(err, "update", "article")
+	}
+	return s.indexArticle(ctx, a)
+}
+
+// DeleteArticle deletes the article with id, its tags and comments; NotFound if
+// there is none. Call it in a transaction.
+func (s *Store) DeleteArticle(ctx context.Context, id uint) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Where("article_id = ?", id).Delete(&models.Comment{}).Error; err != nil {
+		return translate(err, "delete", "comments")
+	}
+	if err := db.Where("article_id = ?", id).Delete(&models.ArticleTag{}).Error; err != nil {
+		return translate(err, "delete", "article tags")
+	}
+	res := db.Delete(&models.Article{}, id)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return models.Errorf(models.NotFound, "article not found")
+	}
+	if res.Error != nil {
+		return translate(res.Error, "delete", "article")
+	}
+	return s.unindexArticle(ctx, id)
+}
+
+// Tags returns every tag, by name.
+func (s *Store) Tags(ctx context.Context) ([]*models.Tag, error) {
+	var out []*models.Tag
+	err := s.db.WithContext(ctx).Order("name").Order("id").Find(&out).Error
+	return out, translate(err, "list", "tags")
+}
+
+// TagBySlug returns the tag with slug; NotFound if there is none.
+func (s *Store) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+	var t models.Tag
+	if err := s.db.WithContext(ctx).Where("slug = ?", models.NormalizeSlug(slug)).Take(&t).Error; err != nil {
+		return nil, translate(err, "find", "tag")
+	}
+	return &t, nil
+}
+
+// TagByID returns the tag with id; NotFound if there is none.
+func (s *Store) TagByID(ctx context.Context, id uint) (*models.Tag, error) {
+	var t models.Tag
+	if err := s.db.WithContext(ctx).Take(&t, id).Error; err != nil {
+		return nil, translate(err, "find", "tag")
+	}
+	return &t, nil
+}
+
+// ArticleTagRow is a tag of an article.
+type ArticleTagRow struct {
+	ArticleID uint
+	models.Tag
+}
+
+// TagsByArticleIDs returns the tags of the given articles, by name, in one query.
+func (s *Store) TagsByArticleIDs(ctx context.Context, ids []uint) ([]ArticleTagRow, error) {
+	var rows []ArticleTagRow
+	err := s.db.WithContext(ctx).Table("article_tags").
+		Select("article_tags.article_id, tags.id, tags.slug, tags.name").
+		Joins("JOIN tags ON tags.id = article_tags.tag_id").
+		Where("article_tags.article_id IN ?", ids).
+		Order("article_tags.article_id").Order("tags.name").Scan(&rows).Error
+	return rows, translate(err, "list", "tags")
+}
+
+// SetArticleTags files the article under exactly the tags named (creating the tags
+// that do not exist yet, by slug) and returns them. Call it in a transaction.
+func (s *Store) SetArticleTags(ctx context.Context, articleID uint, tags []*models.Tag) error {
+	db := s.db.WithContext(ctx)
+	for _, t := range tags {
+		err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "slug"}}, DoNothing: true}).Create(t).Error
+		if err != nil {
+			return translate(err, "insert", "tag")
+		}
+		if err := db.Where("slug = ?", t.Slug).Take(t).Error; err != nil {
+			return translate(err, "find", "tag")
+		}
+	}
+	if err := db.Where("article_id = ?", articleID).Delete(&models.ArticleTag{}).Error; err != nil {
+		return translate(err, "delete", "article tags")
+	}
+	for _, t := range tags {
+		if err := db.Create(&models.ArticleTag{ArticleID: articleID, TagID: t.ID}).Error; err != nil {
+			return translate(err, "insert", "article tag")
+		}
+	}
+	return nil
+}
+
+// CountVisibleArticlesByTagIDs returns how many articles visible at now each tag
+// has, in one query; tags with none are absent.
+func (s *Store) CountVisibleArticlesByTagIDs(ctx context.Context, ids []uint, now time.Time) (map[uint]int, error) {
+	var rows []struct {
+		TagID uint
+		N     int
+	}
+	q := s.db.WithContext(ctx).Table("article_tags").Select("article_tags.tag_id, COUNT(*) AS n").
+		Joins("JOIN articles ON articles.id = article_tags.article_id").
+		Where("article_tags.tag_id IN ?", ids)
+	err := visible(q, now).Group("article_tags.tag_id").Scan(&rows).Error
+	out := make(map[uint]int, len(rows))
+	for _, r := range rows {
+		out[r.TagID] = r.N
+	}
+	return out, translate(err, "count", "articles by tag")
+}
+
+// RelatedArticleIDs returns, for each given article, the ids of up to n other
+// articles visible at now that share tags with it, most shared tags first, then
+// newest; in one query.
+func (s *Store) RelatedArticleIDs(ctx context.Context, ids []uint, now time.Time, n int) (map[uint][]uint, error) {
+	var rows []struct {
+		SourceID uint
+		ID       uint
+	}
+	q := s.db.WithContext(ctx).Table("article_tags AS mine").
+		Select("mine.article_id AS source_id, articles.id AS id, COUNT(*) AS shared, articles.published_at").
+		Joins("JOIN article_tags AS other ON other.tag_id = mine.tag_id AND other.article_id <> mine.article_id").
+		Joins("JOIN articles ON articles.id = other.article_id").
+		Where("mine.article_id IN ?", ids)
+	err := visible(q, now).Group("mine.article_id, articles.id, articles.published_at").
+		Order("mine.article_id").Order("shared DESC").Order("articles.published_at DESC").Order("articles.id DESC").
+		Scan(&rows).Error
+	out := make(map[uint][]uint)
+	for _, r := range rows {
+		if len(out[r.SourceID]) < n {
+			out[r.SourceID] = append(out[r.SourceID], r.ID)
+		}
+	}
+	return out, translate(err, "list", "related articles")
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"coursegraph/models"
+)
+
+// CreateComment inserts c and sets its id.
+func (s *Store) CreateComment(ctx context.Context, c *models.Comment) error {
+	return translate(s.db.WithContext(ctx).Create(c).Error, "insert", "comment")
+}
+
+// CommentByID returns the comment with id; NotFound if there is none.
+func (s *Store) CommentByID(ctx context.Context, id uint) (*models.Comment, error) {
+	var c models.Comment
+	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, translate(err, "find", "comment")
+	}
+	return &c, nil
+}
+
+// SetCommentStatus changes a comment's moderation status.
+func (s *Store) SetCommentStatus(ctx context.Context, id uint, status models.CommentStatus) error {
+	err := s.db.WithContext(ctx).Model(&models.Comment{}).Where("id = ?", id).UpdateColumn("status", status).Error
+	return translate(err, "update", "comment")
+}
+
+func commentCursorKey(c *models.Comment) string { return c.CreatedAt.UTC().Format(time.RFC3339) }
+
+// Comments returns up to page.First+1 comments of an article with the given
+// status, oldest first, after the page's cursor.
+func (s *Store) Comments(ctx context.Context, articleID uint, status models.CommentStatus, page models.PageArgs) ([]Keyed[*models.Comment], error) {
+	q := s.db.WithContext(ctx).Where("article_id = ? AND status = ?", articleID, status)
+	if page.After != nil {
+		t, err := time.Parse(time.RFC3339, page.After.Key)
+		if err != nil {
+			return nil, models.InvalidField("after", "is not a cursor from this list")
+		}
+		q = afterKey(q, "created_at", "id", models.Asc, t, page.After.ID)
+	}
+	var rows []*models.Comment
+	if err := q.Order("created_at").Order("id").Limit(page.First + 1).Find(&rows).Error; err != nil {
+		return nil, translate(err, "list", "comments")
+	}
+	out := make([]Keyed[*models.Comment], len(rows))
+	for i, c := range rows {
+		out[i] = Keyed[*models.Comment]{Row: c, Key: commentCursorKey(c)}
+	}
+	return out, nil
+}
+
+// FirstComments returns, for each given article, its first n+1 comments with the
+// status, oldest first, in one query (a window function; MySQL 8, MariaDB 10.2,
+// SQLite 3.25 and TiDB all have them). The extra row tells that more follow.
+func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status models.CommentStatus, n int) (map[uint][]Keyed[*models.Comment], error) {
+	var rows []struct {
+		models.Comment
+		Rn int
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT * FROM (
+		SELECT comments.*, ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY created_at, id) AS rn
+		FROM comments WHERE article_id IN ? AND status = ?
+	) ranked WHERE rn <= ? ORDER BY article_id, created_at, id`, articleIDs, status, n+1).Scan(&rows).Error
+	out := make(map[uint][]Keyed[*models.Comment])
+	for i := range rows {
+		c := &rows[i].Comment
+		out[c.ArticleID] = append(out[c.ArticleID], Keyed[*models.Comment]{Row: c, Key: commentCursorKey(c)})
+	}
+	return out, translate(err, "list", "comments")
+}
+
+// CountComments returns how many comments with the status each given article
+// has, in one query; articles with none are absent.
+func (s *Store) CountComments(ctx context.Context, articleIDs []uint, status models.CommentStatus) (map[uint]int, error) {
+	var rows []struct {
+		ArticleID uint
+		N         int
+	}
+	err := s.db.WithContext(ctx).Model(&models.Comment{}).Select("article_id, COUNT(*) AS n").
+		Where("article_id IN ? AND status = ?", articleIDs, status).Group("article_id").Scan(&rows).Error
+	out := make(map[uint]int, len(rows))
+	for _, r := range rows {
+		out[r.ArticleID] = r.N
+	}
+	return out, translate(err, "count", "comments")
+}
