@@ -56,10 +56,12 @@ func newAPIWith(t testing.TB, svc *service.Service) *api {
 	return &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc}
 }
 
-// newService returns a service over s with the cheapest password hashes.
+// newService returns a service over s with the cheapest password hashes and no
+// rate limits (the rate limit tests make their own).
 func newService(t testing.TB, s *store.Store) *service.Service {
 	t.Helper()
-	svc, err := service.New(s, service.Options{BcryptCost: 4})
+	off := service.Limit{Burst: -1}
+	svc, err := service.New(s, service.Options{BcryptCost: 4, LoginPerAddress: off, LoginPerAccount: off, CommentsPerAddress: off})
 	if err != nil {
 		t.Fatal(err)
 	}

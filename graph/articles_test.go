@@ -1,0 +1,339 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// writeArticle creates and (unless draft) publishes an article through the API as
+// editor, and returns its global id.
+func writeArticle(t *testing.T, editor *api, title, body string, tags []string, publish bool) string {
+	t.Helper()
+	var got struct{ CreateArticle struct{ ID string } }
+	data := editor.ok(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"title": title, "body": body, "tags": tags, "summary": "About " + title}})
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if publish {
+		editor.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": got.CreateArticle.ID})
+	}
+	return got.CreateArticle.ID
+}
+
+// TestArticleListCostsAConstantNumberOfStatements is the issue's query: authors,
+// tags, comment counts and the first comments of every article are one query each.
+func TestArticleListCostsAConstantNumberOfStatements(t *testing.T) {
+	const query = `{ articles(first: 20) { edges { node { title author { name } tags { name } commentCount comments(first: 3) { edges { node { authorName body } } } } } } }`
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		anon := *editor
+		anon.token = ""
+		counter := storetest.CountStatements(s)
+		counts := map[int]int{}
+		made := 0
+		for _, n := range []int{5, 50} {
+			for ; made < n; made++ {
+				id := writeArticle(t, editor, fmt.Sprintf("Article %d", made), "Body.", []string{"Go", fmt.Sprintf("T%d", made%4)}, true)
+				for c := range 4 {
+					var posted struct{ PostComment struct{ ID string } }
+					_ = json.Unmarshal(anon.ok(`mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: $b}) { id } }`,
+						map[string]any{"a": id, "b": fmt.Sprintf("Comment %d", c)}), &posted)
+					editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": posted.PostComment.ID})
+				}
+			}
+			counter.Reset()
+			data := anon.ok(query, nil)
+			counts[n] = counter.Count()
+			var got struct {
+				Articles struct {
+					Edges []struct {
+						Node struct {
+							Author       struct{ Name string }
+							Tags         []struct{ Name string }
+							CommentCount int
+							Comments     struct{ Edges []any }
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatal(err)
+			}
+			e := got.Articles.Edges
+			if len(e) != min(n, 20) || e[0].Node.Author.Name != "editor" || len(e[0].Node.Tags) != 2 || e[0].Node.CommentCount != 4 || len(e[0].Node.Comments.Edges) != 3 {
+				t.Fatalf("with %d articles, the page is wrong: %s", n, data)
+			}
+		}
+		// articles, authors, tags, comment counts, first comments.
+		if counts[5] != 5 || counts[50] != 5 {
+			t.Errorf("statements: %d with 5 articles, %d with 50; want 5 (at most 6) for both", counts[5], counts[50])
+		}
+		t.Logf("statements per request: %d with 5 articles, %d with 50", counts[5], counts[50])
+	})
+}
+
+// TestHiddenArticlesAndCommentsShowOnNoPublicPath makes one article of each hidden
+// kind (draft, scheduled, archived, deleted) and unapproved comments, all sharing
+// tags and words with a published one, and tries every public way to reach them.
+func TestHiddenArticlesAndCommentsShowOnNoPublicPath(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		anon := *editor
+		anon.token = ""
+		tags := []string{"Secret Topic"}
+		body := "All about zebrafish databases."
+		visible := writeArticle(t, editor, "Visible zebrafish", body, tags, true)
+		draft := writeArticle(t, editor, "Draft zebrafish", body, tags, false)
+		scheduled := writeArticle(t, editor, "Scheduled zebrafish", body, tags, false)
+		editor.ok(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status } }`,
+			map[string]any{"id": scheduled, "at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+		archived := writeArticle(t, editor, "Archived zebrafish", body, tags, true)
+		editor.ok(`mutation($id: ID!) { unpublishArticle(id: $id, archive: true) { status } }`, map[string]any{"id": archived})
+		deleted := writeArticle(t, editor, "Deleted zebrafish", body, tags, true)
+		editor.ok(`mutation($id: ID!) { deleteArticle(id: $id) }`, map[string]any{"id": deleted})
+		for _, status := range []string{"", "REJECTED", "SPAM"} {
+			var posted struct{ PostComment struct{ ID string } }
+			_ = json.Unmarshal(anon.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "hidden words"}) { id } }`, map[string]any{"a": visible}), &posted)
+			if status != "" {
+				editor.ok(`mutation($id: ID!, $s: CommentStatus!) { moderateComment(id: $id, status: $s) { id } }`, map[string]any{"id": posted.PostComment.ID, "s": status})
+			}
+		}
+		hidden := []string{draft, scheduled, archived, deleted}
+		paths := map[string]string{
+			"the article list":    `{ articles { totalCount edges { node { id title } } } }`,
+			"a tag page":          `{ tag(slug: "secret-topic") { articleCount articles { totalCount edges { node { id } } } } }`,
+			"the tags list":       `{ tags { slug articleCount } }`,
+			"related articles":    fmt.Sprintf(`{ article(id: %q) { related(first: 20) { id } comments { totalCount edges { node { body } } } commentCount } }`, visible),
+			"search":              `{ search(query: "zebrafish") { ... on Article { id title } } }`,
+			"the search filter":   `{ articles(filter: {search: "zebrafish"}) { totalCount edges { node { id } } } }`,
+			"the article by slug": `{ a: article(slug: "draft-zebrafish") { id } b: article(slug: "scheduled-zebrafish") { id } c: article(slug: "archived-zebrafish") { id } d: article(slug: "deleted-zebrafish") { id } }`,
+		}
+		for _, id := range hidden {
+			paths["node "+id] = fmt.Sprintf(`{ node(id: %q) { id } article(id: %q) { id } }`, id, id)
+		}
+		for name, q := range paths {
+			t.Run(name, func(t *testing.T) {
+				got := string(anon.ok(q, nil))
+				for _, id := range hidden {
+					if strings.Contains(got, id) {
+						t.Errorf("a hidden article (%s) shows: %s", id, got)
+					}
+				}
+				for _, word := range []string{"Draft", "Scheduled", "Archived", "Deleted", "hidden words"} {
+					if strings.Contains(got, word) {
+						t.Errorf("%q shows: %s", word, got)
+					}
+				}
+			})
+		}
+		if got := string(anon.ok(`{ tag(slug: "secret-topic") { articleCount } articles { totalCount } }`, nil)); got != `{"tag":{"articleCount":1},"articles":{"totalCount":1}}` {
+			t.Errorf("counts = %s; want only the visible article", got)
+		}
+		// Editors see drafts when they ask for them.
+		if got := string(editor.ok(`{ articles(filter: {status: DRAFT}) { edges { node { title } } } }`, nil)); got != `{"articles":{"edges":[{"node":{"title":"Draft zebrafish"}}]}}` {
+			t.Errorf("editor's drafts = %s", got)
+		}
+		resp, _ := anon.post(`{ articles(filter: {status: DRAFT}) { totalCount } }`, nil)
+		fieldErr(t, resp, "UNAUTHENTICATED", "")
+	})
+}
+
+func TestAScheduledArticleAppearsAtItsTimeWithoutAJob(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		anon := *editor
+		anon.token = ""
+		id := writeArticle(t, editor, "Exam Timetable", "Dates inside.", nil, false)
+		at := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+		editor.ok(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status publishedAt } }`, map[string]any{"id": id, "at": at.Format(time.RFC3339)})
+		if got := string(anon.ok(`{ article(slug: "exam-timetable") { title } }`, nil)); got != `{"article":null}` {
+			t.Errorf("before its time: %s", got)
+		}
+		editor.svc.Now = func() time.Time { return at.Add(time.Second) }
+		defer func() { editor.svc.Now = store.Now }()
+		if got := string(anon.ok(`{ article(slug: "exam-timetable") { title } articles { totalCount } }`, nil)); got != `{"article":{"title":"Exam Timetable"},"articles":{"totalCount":1}}` {
+			t.Errorf("after its time: %s", got)
+		}
+	})
+}
+
+func TestArticleRenderingThroughTheAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		body := "## Intro\n\nHello <script>alert(1)</script> and [x](javascript:alert(1)).\n\n<img src=x onerror=alert(1)>\n\n## FAQ\n\n### Why?\n\nBecause.\n"
+		id := writeArticle(t, editor, "Safe Rendering", body, []string{"Web", "web", " Security "}, true)
+		var got struct {
+			Article struct {
+				HTML               string
+				ReadingTimeMinutes int
+				TableOfContents    []struct {
+					Level        int
+					Text, Anchor string
+				}
+				Faqs []struct{ Question, Answer string }
+				Tags []struct{ Name, Slug string }
+			}
+		}
+		_ = json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { html readingTimeMinutes tableOfContents { level text anchor } faqs { question answer } tags { name slug } } }`, map[string]any{"id": id}), &got)
+		a := got.Article
+		for _, bad := range []string{"<script", "onerror", "javascript:"} {
+			if strings.Contains(a.HTML, bad) {
+				t.Errorf("html contains %q: %s", bad, a.HTML)
+			}
+		}
+		if !strings.Contains(a.HTML, `<h2 id="intro">Intro</h2>`) || a.ReadingTimeMinutes != 1 || len(a.TableOfContents) != 3 || a.TableOfContents[2].Anchor != "why" {
+			t.Errorf("article = %+v", a)
+		}
+		if diff := cmp.Diff([]struct{ Question, Answer string }{{"Why?", "Because."}}, a.Faqs); diff != "" {
+			t.Errorf("faqs (-want +got):\n%s", diff)
+		}
+		if len(a.Tags) != 2 || a.Tags[0].Slug != "security" || a.Tags[1].Slug != "web" {
+			t.Errorf("tags = %+v; want Security and Web once each", a.Tags)
+		}
+		resp, _ := editor.post(`mutation { createArticle(input: {title: "Safe rendering", body: "x"}) { id } }`, nil)
+		fieldErr(t, resp, "CONFLICT", "input.slug")
+		resp, _ = editor.post(`mutation { createArticle(input: {title: " ", body: "x"}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.title")
+		resp, _ = editor.post(`mutation { createArticle(input: {title: "Many", body: "x", tags: ["1","2","3","4","5","6","7","8","9","10","11"]}) { id } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.tags")
+	})
+}
+
+func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		anon := *editor
+		anon.token = ""
+		id := writeArticle(t, editor, "Open Day", "Come visit.", nil, true)
+		draft := writeArticle(t, editor, "Unfinished", "Soon.", nil, false)
+		const post = `mutation($in: PostCommentInput!) { postComment(input: $in) { authorName body } }`
+		in := func(changes map[string]any) map[string]any {
+			m := map[string]any{"articleId": id, "authorName": " Rina ", "authorEmail": "Rina@Example.com", "body": " Lovely! "}
+			for k, v := range changes {
+				m[k] = v
+			}
+			return map[string]any{"in": m}
+		}
+		for _, tc := range []struct {
+			name    string
+			changes map[string]any
+			field   string
+		}{
+			{"no name", map[string]any{"authorName": " "}, "input.authorName"},
+			{"a bad email", map[string]any{"authorEmail": "rina"}, "input.authorEmail"},
+			{"a one-letter body", map[string]any{"body": "x"}, "input.body"},
+			{"a body over 5000 characters", map[string]any{"body": strings.Repeat("x", 5001)}, "input.body"},
+			{"an unpublished article", map[string]any{"articleId": draft}, "input.articleId"},
+			{"a course id", map[string]any{"articleId": "Q291cnNlOjE"}, "input.articleId"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := anon.post(post, in(tc.changes))
+				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
+			})
+		}
+		real := string(anon.ok(post, in(nil)))
+		bot := string(anon.ok(post, in(map[string]any{"website": "https://spam.example"})))
+		if real != bot || real != `{"postComment":{"authorName":"Rina","body":"Lovely!"}}` {
+			t.Errorf("answers differ or are wrong: %s / %s", real, bot)
+		}
+		const public = `query($id: ID!) { article(id: $id) { commentCount comments { edges { node { body } } } } }`
+		if got := string(anon.ok(public, map[string]any{"id": id})); got != `{"article":{"commentCount":0,"comments":{"edges":[]}}}` {
+			t.Errorf("before moderation: %s", got)
+		}
+		var queue struct {
+			Article struct {
+				Pending, Spam struct {
+					Edges []struct {
+						Node struct{ ID, Status, AuthorEmail string }
+					}
+				}
+			}
+		}
+		_ = json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { pending: comments(status: PENDING) { edges { node { id status authorEmail } } } spam: comments(status: SPAM) { edges { node { id status } } } } }`, map[string]any{"id": id}), &queue)
+		if len(queue.Article.Pending.Edges) != 1 || len(queue.Article.Spam.Edges) != 1 || queue.Article.Pending.Edges[0].Node.AuthorEmail != "rina@example.com" {
+			t.Fatalf("moderation queue = %+v", queue)
+		}
+		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { status } }`, map[string]any{"id": queue.Article.Pending.Edges[0].Node.ID})
+		if got := string(anon.ok(public, map[string]any{"id": id})); got != `{"article":{"commentCount":1,"comments":{"edges":[{"node":{"body":"Lovely!"}}]}}}` {
+			t.Errorf("after approval: %s", got)
+		}
+		resp, _ := anon.post(`query($id: ID!) { article(id: $id) { comments(status: PENDING) { totalCount } } }`, map[string]any{"id": id})
+		fieldErr(t, resp, "UNAUTHENTICATED", "")
+	})
+}
+
+func TestCommentsAreRateLimitedPerClientAddress(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	_, editor, _ := staffAPI(t, s)
+	id := writeArticle(t, editor, "Limits", "Text.", nil, true)
+	svc, err := service.New(s, service.Options{BcryptCost: 4, CommentsPerAddress: service.Limit{Burst: 2, Every: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := newAPIWith(t, svc)
+	post := func(addr string) string {
+		from := *limited
+		from.remoteAddr = addr
+		resp, _ := from.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Hello there"}) { id } }`, map[string]any{"a": id})
+		return code(resp)
+	}
+	got := []string{post("192.0.2.1:1"), post("192.0.2.1:2"), post("192.0.2.1:3"), post("192.0.2.2:1")}
+	if diff := cmp.Diff([]string{"", "", "RATE_LIMITED", ""}, got); diff != "" {
+		t.Errorf("codes (-want +got):\n%s", diff)
+	}
+}
+
+func TestSearchAndRelated(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		var search struct {
+			Search []struct {
+				Typename string `json:"__typename"`
+				Title    string
+				Slug     string
+			}
+		}
+		_ = json.Unmarshal(a.ok(`{ search(query: "security") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
+		if len(search.Search) == 0 || search.Search[0].Typename != "Article" {
+			t.Fatalf("search security = %+v", search.Search)
+		}
+		_ = json.Unmarshal(a.ok(`{ search(query: "excel") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
+		if len(search.Search) == 0 || search.Search[0].Slug != "advanced-excel" {
+			t.Errorf("search excel = %+v; want the Advanced Excel course first", search.Search)
+		}
+		got := string(a.ok(`{ articles(filter: {search: "injection"}) { edges { node { slug } } } }`, nil))
+		if got != `{"articles":{"edges":[{"node":{"slug":"role-of-a-backend-developer-key-skills"}}]}}` {
+			t.Errorf("search filter = %s", got)
+		}
+		resp, _ := a.post(`{ search(query: "  ") { __typename } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "query")
+		resp, _ = a.post(`{ search(query: "x", first: 51) { __typename } }`, nil)
+		fieldErr(t, resp, "BAD_USER_INPUT", "first")
+
+		var rel struct {
+			Article struct{ Related []struct{ Slug string } }
+		}
+		_ = json.Unmarshal(a.ok(`{ article(slug: "back-end-developer-tasks-and-responsibilities") { related(first: 3) { slug } } }`, nil), &rel)
+		var slugs []string
+		for _, r := range rel.Article.Related {
+			slugs = append(slugs, r.Slug)
+		}
+		// It shares Back-end, Careers and APIs: three tags with none, two with the
+		// others (newest first).
+		want := []string{"role-of-a-backend-developer-key-skills", "what-does-a-back-end-developer-do", "back-end-developer-glossary"}
+		if diff := cmp.Diff(want, slugs); diff != "" {
+			t.Errorf("related (-want +got):\n%s", diff)
+		}
+	})
+}
