@@ -93,3 +93,14 @@ func (r *articleResolver) related(ctx context.Context, a *models.Article, first 
 	}
 	return out, nil
 }
+
+// withID reads the global id argument "id", which must be of kind, and calls fn
+// with its key.
+func withID[T any](gid, kind string, fn func(key uint) (T, error)) (T, error) {
+	key, err := parseID(gid, kind, "id")
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(key)
+}

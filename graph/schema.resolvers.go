@@ -93,19 +93,11 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 }
 
 func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input models.UserInput) (*models.User, error) {
-	key, err := parseID(id, kindUser, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UpdateUser(ctx, key, input)
+	return withID(id, kindUser, func(key uint) (*models.User, error) { return r.Service.UpdateUser(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*models.User, error) {
-	key, err := parseID(id, kindUser, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.DeactivateUser(ctx, key)
+	return withID(id, kindUser, func(key uint) (*models.User, error) { return r.Service.DeactivateUser(ctx, key) })
 }
 
 func (r *mutationResolver) CreateCourse(ctx context.Context, input models.CourseInput) (*models.Course, error) {
@@ -113,19 +105,11 @@ func (r *mutationResolver) CreateCourse(ctx context.Context, input models.Course
 }
 
 func (r *mutationResolver) UpdateCourse(ctx context.Context, id string, input models.CourseInput) (*models.Course, error) {
-	key, err := parseID(id, kindCourse, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UpdateCourse(ctx, key, input)
+	return withID(id, kindCourse, func(key uint) (*models.Course, error) { return r.Service.UpdateCourse(ctx, key, input) })
 }
 
 func (r *mutationResolver) ArchiveCourse(ctx context.Context, id string) (*models.Course, error) {
-	key, err := parseID(id, kindCourse, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.ArchiveCourse(ctx, key)
+	return withID(id, kindCourse, func(key uint) (*models.Course, error) { return r.Service.ArchiveCourse(ctx, key) })
 }
 
 func (r *mutationResolver) CreateBatch(ctx context.Context, input models.BatchInput) (*models.Batch, error) {
@@ -133,19 +117,11 @@ func (r *mutationResolver) CreateBatch(ctx context.Context, input models.BatchIn
 }
 
 func (r *mutationResolver) UpdateBatch(ctx context.Context, id string, input models.BatchInput) (*models.Batch, error) {
-	key, err := parseID(id, kindBatch, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UpdateBatch(ctx, key, input)
+	return withID(id, kindBatch, func(key uint) (*models.Batch, error) { return r.Service.UpdateBatch(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeleteBatch(ctx context.Context, id string) (string, error) {
-	key, err := parseID(id, kindBatch, "id")
-	if err != nil {
-		return "", err
-	}
-	return id, r.Service.DeleteBatch(ctx, key)
+	return withID(id, kindBatch, func(key uint) (string, error) { return id, r.Service.DeleteBatch(ctx, key) })
 }
 
 func (r *mutationResolver) CreateSchedule(ctx context.Context, input models.ScheduleInput) (*models.Schedule, error) {
@@ -153,19 +129,11 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input models.Sche
 }
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input models.ScheduleInput) (*models.Schedule, error) {
-	key, err := parseID(id, kindSchedule, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UpdateSchedule(ctx, key, input)
+	return withID(id, kindSchedule, func(key uint) (*models.Schedule, error) { return r.Service.UpdateSchedule(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (string, error) {
-	key, err := parseID(id, kindSchedule, "id")
-	if err != nil {
-		return "", err
-	}
-	return id, r.Service.DeleteSchedule(ctx, key)
+	return withID(id, kindSchedule, func(key uint) (string, error) { return id, r.Service.DeleteSchedule(ctx, key) })
 }
 
 func (r *mutationResolver) CreateArticle(ctx context.Context, input models.ArticleInput) (*models.Article, error) {
@@ -173,35 +141,21 @@ func (r *mutationResolver) CreateArticle(ctx context.Context, input models.Artic
 }
 
 func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, input models.ArticleInput) (*models.Article, error) {
-	key, err := parseID(id, kindArticle, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UpdateArticle(ctx, key, input)
+	return withID(id, kindArticle, func(key uint) (*models.Article, error) { return r.Service.UpdateArticle(ctx, key, input) })
 }
 
 func (r *mutationResolver) PublishArticle(ctx context.Context, id string, at *time.Time) (*models.Article, error) {
-	key, err := parseID(id, kindArticle, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.PublishArticle(ctx, key, at)
+	return withID(id, kindArticle, func(key uint) (*models.Article, error) { return r.Service.PublishArticle(ctx, key, at) })
 }
 
 func (r *mutationResolver) UnpublishArticle(ctx context.Context, id string, archive *bool) (*models.Article, error) {
-	key, err := parseID(id, kindArticle, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.UnpublishArticle(ctx, key, archive != nil && *archive)
+	return withID(id, kindArticle, func(key uint) (*models.Article, error) {
+		return r.Service.UnpublishArticle(ctx, key, archive != nil && *archive)
+	})
 }
 
 func (r *mutationResolver) DeleteArticle(ctx context.Context, id string) (string, error) {
-	key, err := parseID(id, kindArticle, "id")
-	if err != nil {
-		return "", err
-	}
-	return id, r.Service.DeleteArticle(ctx, key)
+	return withID(id, kindArticle, func(key uint) (string, error) { return id, r.Service.DeleteArticle(ctx, key) })
 }
 
 func (r *mutationResolver) PostComment(ctx context.Context, input models.CommentInput) (*models.Comment, error) {
@@ -209,11 +163,7 @@ func (r *mutationResolver) PostComment(ctx context.Context, input models.Comment
 }
 
 func (r *mutationResolver) ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error) {
-	key, err := parseID(id, kindComment, "id")
-	if err != nil {
-		return nil, err
-	}
-	return r.Service.ModerateComment(ctx, key, status)
+	return withID(id, kindComment, func(key uint) (*models.Comment, error) { return r.Service.ModerateComment(ctx, key, status) })
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
