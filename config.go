@@ -53,6 +53,10 @@ type Config struct {
 	// ADMIN_NAME (default "Admin"): the first admin, made at start when there is no
 	// active admin. Environment only, so the password is not on a command line.
 	AdminEmail, AdminPassword, AdminName string
+	// CommentsPerAddress is COMMENTS_PER_ADDRESS: how many comments one client
+	// address may post at once, then how often, as "burst/interval" (default
+	// "5/2m"); "off" turns the limit off. Flag -comments-per-address.
+	CommentsPerAddress RateLimit
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
@@ -86,6 +90,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	playground := fs.String("playground", getenv("PLAYGROUND"), "serve the playground at / (env PLAYGROUND)")
 	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
+	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
@@ -165,6 +170,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		}
 		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
+	if c.CommentsPerAddress, err = parseRateLimit(*commentRate); err != nil {
+		errs = append(errs, fmt.Errorf("COMMENTS_PER_ADDRESS %w", err))
+	}
 	c.BcryptCost = *bcryptCost
 	if c.BcryptCost < 4 || c.BcryptCost > 16 {
 		errs = append(errs, fmt.Errorf("BCRYPT_COST must be from 4 to 16, not %d", c.BcryptCost))
@@ -177,6 +185,26 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
 	}
 	return c, errors.Join(errs...)
+}
+
+// RateLimit is a burst of events, then one per interval; Burst -1 means no limit.
+type RateLimit struct {
+	Burst    int
+	Interval time.Duration
+}
+
+// parseRateLimit reads "burst/interval" ("5/2m") or "off".
+func parseRateLimit(s string) (RateLimit, error) {
+	if s == "off" {
+		return RateLimit{Burst: -1}, nil
+	}
+	b, i, ok := strings.Cut(s, "/")
+	burst, err := strconv.Atoi(b)
+	interval, err2 := time.ParseDuration(i)
+	if !ok || err != nil || err2 != nil || burst < 1 || interval <= 0 {
+		return RateLimit{}, fmt.Errorf("must be burst/interval such as 5/2m, or off, not %q", s)
+	}
+	return RateLimit{Burst: burst, Interval: interval}, nil
 }
 
 func parseBool(name, v string, def bool) (bool, error) {

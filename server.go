@@ -74,7 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
 	}
 	defer st.Close()
-	svc, err := service.New(st, service.Options{SessionTTL: cfg.SessionTTL, BcryptCost: cfg.BcryptCost})
+	svc, err := service.New(st, service.Options{
+		SessionTTL: cfg.SessionTTL, BcryptCost: cfg.BcryptCost,
+		CommentsPerAddress: service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
+	})
 	if err != nil {
 		return err
 	}

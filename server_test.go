@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine to write while the test
@@ -194,6 +195,7 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a trusted proxy that is not an address", map[string]string{"TRUSTED_PROXIES": "proxy.local"}, nil, "TRUSTED_PROXIES"},
 		{"an admin email without a password", map[string]string{"ADMIN_EMAIL": "a@example.com"}, nil, "ADMIN_PASSWORD"},
 		{"a bcrypt cost out of range", map[string]string{"BCRYPT_COST": "40"}, nil, "BCRYPT_COST"},
+		{"a comment rate without an interval", map[string]string{"COMMENTS_PER_ADDRESS": "5"}, nil, "COMMENTS_PER_ADDRESS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -209,7 +211,8 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" {
+	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
+		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) {
 		t.Errorf("defaults = %+v", c)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}
