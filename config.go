@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"coursegraph/mail"
+	"coursegraph/models"
 	"coursegraph/store"
 )
 
@@ -57,6 +60,17 @@ type Config struct {
 	// address may post at once, then how often, as "burst/interval" (default
 	// "5/2m"); "off" turns the limit off. Flag -comments-per-address.
 	CommentsPerAddress RateLimit
+	// EnquiriesPerAddress is ENQUIRIES_PER_ADDRESS: contact-form messages one
+	// client address may send, as "burst/interval" (default "5/5m"), or "off".
+	// Flag -enquiries-per-address.
+	EnquiriesPerAddress RateLimit
+	// SMTPURL is SMTP_URL: where to send enquiry notices, as
+	// smtp://user:pass@host:587?from=noreply@example.org&tls=starttls or smtps://….
+	// Default: none (no email). Secret: masked when logged.
+	SMTPURL string
+	// NotifyEmail is NOTIFY_EMAIL: who gets enquiry notices (default: the centre's
+	// email).
+	NotifyEmail string
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
@@ -91,6 +105,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
 	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
+	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
@@ -173,6 +188,20 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if c.CommentsPerAddress, err = parseRateLimit(*commentRate); err != nil {
 		errs = append(errs, fmt.Errorf("COMMENTS_PER_ADDRESS %w", err))
 	}
+	if c.EnquiriesPerAddress, err = parseRateLimit(*enquiryRate); err != nil {
+		errs = append(errs, fmt.Errorf("ENQUIRIES_PER_ADDRESS %w", err))
+	}
+	c.SMTPURL, c.NotifyEmail = getenv("SMTP_URL"), getenv("NOTIFY_EMAIL")
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("SMTP_URL %w", err))
+		}
+	}
+	if c.NotifyEmail != "" {
+		if err := models.ValidateEmail("NOTIFY_EMAIL", c.NotifyEmail); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	c.BcryptCost = *bcryptCost
 	if c.BcryptCost < 4 || c.BcryptCost > 16 {
 		errs = append(errs, fmt.Errorf("BCRYPT_COST must be from 4 to 16, not %d", c.BcryptCost))
@@ -233,4 +262,19 @@ func (c Config) maskedDatabaseURL() string {
 		return u[:start+colon+1] + "*****" + u[at:]
 	}
 	return u
+}
+
+// webSocketOrigins returns the hosts of CORS_ORIGINS, which may also open
+// subscriptions.
+func (c Config) webSocketOrigins() []string {
+	var hosts []string
+	for _, o := range c.CORSOrigins {
+		if o == "*" {
+			return []string{"*"}
+		}
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
 }

@@ -25,6 +25,7 @@ import (
 
 	"coursegraph/graph"
 	"coursegraph/logging"
+	"coursegraph/mail"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
@@ -74,10 +75,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
 	}
 	defer st.Close()
-	svc, err := service.New(st, service.Options{
+	opts := service.Options{
 		SessionTTL: cfg.SessionTTL, BcryptCost: cfg.BcryptCost,
-		CommentsPerAddress: service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
-	})
+		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
+		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
+	}
+	if cfg.SMTPURL != "" {
+		sender, err := mail.ParseURL(cfg.SMTPURL)
+		if err != nil {
+			return fmt.Errorf("SMTP_URL: %w", err)
+		}
+		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
+	}
+	svc, err := service.New(st, opts)
 	if err != nil {
 		return err
 	}
@@ -105,6 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := bootstrapAdmin(ctx, cfg, svc, log); err != nil {
 			return err
 		}
+		go deliverMail(ctx, svc, log, mailInterval)
 		return serve(ctx, cfg, svc, log, stdout)
 	default:
 		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
@@ -185,8 +196,10 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies})
-	mux.Handle("/graphql", limitBody(gql, maxBodyBytes))
+	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
+		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
+	})
+	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -233,6 +246,41 @@ func limitBody(next http.Handler, max int64) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// longLivedWebSockets lifts the server's read and write timeouts from WebSocket
+// upgrades: a subscription lives for as long as the client stays; its keep-alive
+// pings notice dead peers instead.
+func longLivedWebSockets(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// mailInterval is how often the outbox is checked for due mail.
+const mailInterval = 5 * time.Second
+
+// deliverMail sends the outbox's due mail every interval until ctx ends.
+func deliverMail(ctx context.Context, svc *service.Service, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.DeliverMail(ctx); err != nil {
+				log.ErrorContext(ctx, "deliver mail", slog.Any("error", err))
+			} else if n > 0 {
+				log.InfoContext(ctx, "delivered mail", slog.Int("sent", n))
+			}
+		}
+	}
 }
 
 // displayAddr writes a listen address as a browser would want it.

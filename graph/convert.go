@@ -7,6 +7,8 @@ import (
 	"coursegraph/graph/loaders"
 	"coursegraph/graph/model"
 	"coursegraph/models"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // nullIfNotFound turns NotFound into a null answer, for nullable lookups such as
@@ -39,6 +41,8 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 		n, err = asNode(nullIfNotFound(r.Service.Article(ctx, id)))
 	case kindComment:
 		n, err = asNode(nullIfNotFound(r.Service.Comment(ctx, id)))
+	case kindEnquiry:
+		n, err = asNode(nullIfNotFound(r.Service.Enquiry(ctx, id)))
 	case kindTag:
 		n, err = asNode(nullIfNotFound(r.Service.Tag(ctx, id)))
 	case kindAuditEntry:
@@ -103,4 +107,26 @@ func withID[T any](gid, kind string, fn func(key uint) (T, error)) (T, error) {
 		return zero, err
 	}
 	return fn(key)
+}
+
+// loadOptional loads an optional relation: nil when the key is nil.
+func loadOptional[V any](ctx context.Context, l *loaders.Loader[uint, *V], key *uint) (*V, error) {
+	if key == nil {
+		return nil, nil
+	}
+	return l.Load(ctx, *key)
+}
+
+// IdempotencyKeyHeader lets a client retry a submission without making a second
+// enquiry; the input field of the same name wins over it.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// withIdempotencyKey takes the Idempotency-Key header when the input has no key.
+func withIdempotencyKey(ctx context.Context, in models.EnquiryInput) models.EnquiryInput {
+	if in.IdempotencyKey == nil && graphql.HasOperationContext(ctx) {
+		if key := graphql.GetOperationContext(ctx).Headers.Get(IdempotencyKeyHeader); key != "" {
+			in.IdempotencyKey = &key
+		}
+	}
+	return in
 }

@@ -37,15 +37,23 @@ type ResolverRoot interface {
 	Batch() BatchResolver
 	Comment() CommentResolver
 	Course() CourseResolver
+	Enquiry() EnquiryResolver
+	EnquiryCourseCount() EnquiryCourseCountResolver
+	EnquiryNote() EnquiryNoteResolver
+	EnquiryReceipt() EnquiryReceiptResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Schedule() ScheduleResolver
+	Subscription() SubscriptionResolver
 	Tag() TagResolver
 	User() UserResolver
 	ArticleFilter() ArticleFilterResolver
 	CreateScheduleInput() CreateScheduleInputResolver
+	EnquiryFilter() EnquiryFilterResolver
 	PostCommentInput() PostCommentInputResolver
 	ScheduleFilter() ScheduleFilterResolver
+	SubmitEnquiryInput() SubmitEnquiryInputResolver
+	UpdateEnquiryInput() UpdateEnquiryInputResolver
 	UpdateScheduleInput() UpdateScheduleInputResolver
 }
 
@@ -187,6 +195,61 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Enquiry struct {
+		Assignee  func(childComplexity int) int
+		Course    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Email     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Notes     func(childComplexity int) int
+		Phone     func(childComplexity int) int
+		Schedule  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	EnquiryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EnquiryCourseCount struct {
+		Count  func(childComplexity int) int
+		Course func(childComplexity int) int
+	}
+
+	EnquiryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EnquiryNote struct {
+		Author    func(childComplexity int) int
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+	}
+
+	EnquiryReceipt struct {
+		ID         func(childComplexity int) int
+		ReceivedAt func(childComplexity int) int
+	}
+
+	EnquiryStats struct {
+		ByCourse func(childComplexity int) int
+		ByStatus func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	EnquiryStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	Faq struct {
 		Answer   func(childComplexity int) int
 		Question func(childComplexity int) int
@@ -211,6 +274,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddEnquiryNote   func(childComplexity int, enquiryID string, body string) int
 		ArchiveCourse    func(childComplexity int, id string) int
 		ChangePassword   func(childComplexity int, current string, new string) int
 		CreateArticle    func(childComplexity int, input models.ArticleInput) int
@@ -227,10 +291,12 @@ type ComplexityRoot struct {
 		ModerateComment  func(childComplexity int, id string, status models.CommentStatus) int
 		PostComment      func(childComplexity int, input models.CommentInput) int
 		PublishArticle   func(childComplexity int, id string, at *time.Time) int
+		SubmitEnquiry    func(childComplexity int, input models.EnquiryInput) int
 		UnpublishArticle func(childComplexity int, id string, archive *bool) int
 		UpdateArticle    func(childComplexity int, id string, input models.ArticleInput) int
 		UpdateBatch      func(childComplexity int, id string, input models.BatchInput) int
 		UpdateCourse     func(childComplexity int, id string, input models.CourseInput) int
+		UpdateEnquiry    func(childComplexity int, id string, input models.EnquiryUpdate) int
 		UpdateSchedule   func(childComplexity int, id string, input models.ScheduleInput) int
 		UpdateUser       func(childComplexity int, id string, input models.UserInput) int
 	}
@@ -243,20 +309,23 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Article   func(childComplexity int, id *string, slug *string) int
-		Articles  func(childComplexity int, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) int
-		AuditLog  func(childComplexity int, entityID *string, first *int, after *string) int
-		Batches   func(childComplexity int, period *models.Period) int
-		Centre    func(childComplexity int) int
-		Course    func(childComplexity int, id *string, slug *string) int
-		Courses   func(childComplexity int, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) int
-		Me        func(childComplexity int) int
-		Node      func(childComplexity int, id string) int
-		Schedules func(childComplexity int, filter *models.ScheduleFilter, first *int, after *string) int
-		Search    func(childComplexity int, query string, first *int) int
-		Tag       func(childComplexity int, slug string) int
-		Tags      func(childComplexity int) int
-		Users     func(childComplexity int) int
+		Article      func(childComplexity int, id *string, slug *string) int
+		Articles     func(childComplexity int, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) int
+		AuditLog     func(childComplexity int, entityID *string, first *int, after *string) int
+		Batches      func(childComplexity int, period *models.Period) int
+		Centre       func(childComplexity int) int
+		Course       func(childComplexity int, id *string, slug *string) int
+		Courses      func(childComplexity int, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) int
+		Enquiries    func(childComplexity int, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) int
+		Enquiry      func(childComplexity int, id string) int
+		EnquiryStats func(childComplexity int) int
+		Me           func(childComplexity int) int
+		Node         func(childComplexity int, id string) int
+		Schedules    func(childComplexity int, filter *models.ScheduleFilter, first *int, after *string) int
+		Search       func(childComplexity int, query string, first *int) int
+		Tag          func(childComplexity int, slug string) int
+		Tags         func(childComplexity int) int
+		Users        func(childComplexity int) int
 	}
 
 	Schedule struct {
@@ -280,6 +349,10 @@ type ComplexityRoot struct {
 	ScheduleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		EnquiryReceived func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -335,6 +408,26 @@ type CourseResolver interface {
 
 	Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error)
 }
+type EnquiryResolver interface {
+	ID(ctx context.Context, obj *models.Enquiry) (string, error)
+
+	Course(ctx context.Context, obj *models.Enquiry) (*models.Course, error)
+	Schedule(ctx context.Context, obj *models.Enquiry) (*models.Schedule, error)
+
+	Assignee(ctx context.Context, obj *models.Enquiry) (*models.User, error)
+	Notes(ctx context.Context, obj *models.Enquiry) ([]*models.EnquiryNote, error)
+}
+type EnquiryCourseCountResolver interface {
+	Course(ctx context.Context, obj *service.CourseCount) (*models.Course, error)
+}
+type EnquiryNoteResolver interface {
+	ID(ctx context.Context, obj *models.EnquiryNote) (string, error)
+
+	Author(ctx context.Context, obj *models.EnquiryNote) (*models.User, error)
+}
+type EnquiryReceiptResolver interface {
+	ID(ctx context.Context, obj *service.EnquiryReceipt) (string, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*service.AuthPayload, error)
 	Logout(ctx context.Context) (bool, error)
@@ -357,6 +450,9 @@ type MutationResolver interface {
 	UnpublishArticle(ctx context.Context, id string, archive *bool) (*models.Article, error)
 	DeleteArticle(ctx context.Context, id string) (string, error)
 	PostComment(ctx context.Context, input models.CommentInput) (*models.Comment, error)
+	SubmitEnquiry(ctx context.Context, input models.EnquiryInput) (*service.EnquiryReceipt, error)
+	UpdateEnquiry(ctx context.Context, id string, input models.EnquiryUpdate) (*models.Enquiry, error)
+	AddEnquiryNote(ctx context.Context, enquiryID string, body string) (*models.EnquiryNote, error)
 	ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error)
 }
 type QueryResolver interface {
@@ -371,6 +467,9 @@ type QueryResolver interface {
 	Tags(ctx context.Context) ([]*models.Tag, error)
 	Tag(ctx context.Context, slug string) (*models.Tag, error)
 	Search(ctx context.Context, query string, first *int) ([]models.Node, error)
+	Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error)
+	Enquiry(ctx context.Context, id string) (*models.Enquiry, error)
+	EnquiryStats(ctx context.Context) (*service.EnquiryStats, error)
 	Me(ctx context.Context) (*models.User, error)
 	Users(ctx context.Context) ([]*models.User, error)
 	AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error)
@@ -379,6 +478,9 @@ type ScheduleResolver interface {
 	ID(ctx context.Context, obj *models.Schedule) (string, error)
 	Course(ctx context.Context, obj *models.Schedule) (*models.Course, error)
 	Batch(ctx context.Context, obj *models.Schedule) (*models.Batch, error)
+}
+type SubscriptionResolver interface {
+	EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error)
 }
 type TagResolver interface {
 	ID(ctx context.Context, obj *models.Tag) (string, error)
@@ -397,11 +499,22 @@ type CreateScheduleInputResolver interface {
 	CourseID(ctx context.Context, obj *models.ScheduleInput, data string) error
 	BatchID(ctx context.Context, obj *models.ScheduleInput, data string) error
 }
+type EnquiryFilterResolver interface {
+	CourseID(ctx context.Context, obj *models.EnquiryFilter, data *string) error
+	AssigneeID(ctx context.Context, obj *models.EnquiryFilter, data *string) error
+}
 type PostCommentInputResolver interface {
 	ArticleID(ctx context.Context, obj *models.CommentInput, data string) error
 }
 type ScheduleFilterResolver interface {
 	CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error
+}
+type SubmitEnquiryInputResolver interface {
+	CourseID(ctx context.Context, obj *models.EnquiryInput, data *string) error
+	ScheduleID(ctx context.Context, obj *models.EnquiryInput, data *string) error
+}
+type UpdateEnquiryInputResolver interface {
+	AssigneeID(ctx context.Context, obj *models.EnquiryUpdate, data *string) error
 }
 type UpdateScheduleInputResolver interface {
 	CourseID(ctx context.Context, obj *models.ScheduleInput, data *string) error
@@ -962,6 +1075,200 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CourseEdge.Node(childComplexity), true
 
+	case "Enquiry.assignee":
+		if e.ComplexityRoot.Enquiry.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Assignee(childComplexity), true
+	case "Enquiry.course":
+		if e.ComplexityRoot.Enquiry.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Course(childComplexity), true
+	case "Enquiry.createdAt":
+		if e.ComplexityRoot.Enquiry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.CreatedAt(childComplexity), true
+	case "Enquiry.email":
+		if e.ComplexityRoot.Enquiry.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Email(childComplexity), true
+	case "Enquiry.id":
+		if e.ComplexityRoot.Enquiry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.ID(childComplexity), true
+	case "Enquiry.message":
+		if e.ComplexityRoot.Enquiry.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Message(childComplexity), true
+	case "Enquiry.name":
+		if e.ComplexityRoot.Enquiry.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Name(childComplexity), true
+	case "Enquiry.notes":
+		if e.ComplexityRoot.Enquiry.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Notes(childComplexity), true
+	case "Enquiry.phone":
+		if e.ComplexityRoot.Enquiry.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Phone(childComplexity), true
+	case "Enquiry.schedule":
+		if e.ComplexityRoot.Enquiry.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Schedule(childComplexity), true
+	case "Enquiry.status":
+		if e.ComplexityRoot.Enquiry.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Status(childComplexity), true
+	case "Enquiry.updatedAt":
+		if e.ComplexityRoot.Enquiry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.UpdatedAt(childComplexity), true
+	case "Enquiry.version":
+		if e.ComplexityRoot.Enquiry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enquiry.Version(childComplexity), true
+
+	case "EnquiryConnection.edges":
+		if e.ComplexityRoot.EnquiryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryConnection.Edges(childComplexity), true
+	case "EnquiryConnection.pageInfo":
+		if e.ComplexityRoot.EnquiryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryConnection.PageInfo(childComplexity), true
+	case "EnquiryConnection.totalCount":
+		if e.ComplexityRoot.EnquiryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryConnection.TotalCount(childComplexity), true
+
+	case "EnquiryCourseCount.count":
+		if e.ComplexityRoot.EnquiryCourseCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryCourseCount.Count(childComplexity), true
+	case "EnquiryCourseCount.course":
+		if e.ComplexityRoot.EnquiryCourseCount.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryCourseCount.Course(childComplexity), true
+
+	case "EnquiryEdge.cursor":
+		if e.ComplexityRoot.EnquiryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryEdge.Cursor(childComplexity), true
+	case "EnquiryEdge.node":
+		if e.ComplexityRoot.EnquiryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryEdge.Node(childComplexity), true
+
+	case "EnquiryNote.author":
+		if e.ComplexityRoot.EnquiryNote.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryNote.Author(childComplexity), true
+	case "EnquiryNote.body":
+		if e.ComplexityRoot.EnquiryNote.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryNote.Body(childComplexity), true
+	case "EnquiryNote.createdAt":
+		if e.ComplexityRoot.EnquiryNote.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryNote.CreatedAt(childComplexity), true
+	case "EnquiryNote.id":
+		if e.ComplexityRoot.EnquiryNote.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryNote.ID(childComplexity), true
+
+	case "EnquiryReceipt.id":
+		if e.ComplexityRoot.EnquiryReceipt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryReceipt.ID(childComplexity), true
+	case "EnquiryReceipt.receivedAt":
+		if e.ComplexityRoot.EnquiryReceipt.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryReceipt.ReceivedAt(childComplexity), true
+
+	case "EnquiryStats.byCourse":
+		if e.ComplexityRoot.EnquiryStats.ByCourse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryStats.ByCourse(childComplexity), true
+	case "EnquiryStats.byStatus":
+		if e.ComplexityRoot.EnquiryStats.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryStats.ByStatus(childComplexity), true
+	case "EnquiryStats.total":
+		if e.ComplexityRoot.EnquiryStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryStats.Total(childComplexity), true
+
+	case "EnquiryStatusCount.count":
+		if e.ComplexityRoot.EnquiryStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryStatusCount.Count(childComplexity), true
+	case "EnquiryStatusCount.status":
+		if e.ComplexityRoot.EnquiryStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnquiryStatusCount.Status(childComplexity), true
+
 	case "Faq.answer":
 		if e.ComplexityRoot.Faq.Answer == nil {
 			break
@@ -1032,6 +1339,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Formatted(childComplexity), true
 
+	case "Mutation.addEnquiryNote":
+		if e.ComplexityRoot.Mutation.AddEnquiryNote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addEnquiryNote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddEnquiryNote(childComplexity, args["enquiryId"].(string), args["body"].(string)), true
 	case "Mutation.archiveCourse":
 		if e.ComplexityRoot.Mutation.ArchiveCourse == nil {
 			break
@@ -1203,6 +1521,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishArticle(childComplexity, args["id"].(string), args["at"].(*time.Time)), true
+	case "Mutation.submitEnquiry":
+		if e.ComplexityRoot.Mutation.SubmitEnquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitEnquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitEnquiry(childComplexity, args["input"].(models.EnquiryInput)), true
 	case "Mutation.unpublishArticle":
 		if e.ComplexityRoot.Mutation.UnpublishArticle == nil {
 			break
@@ -1247,6 +1576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCourse(childComplexity, args["id"].(string), args["input"].(models.CourseInput)), true
+	case "Mutation.updateEnquiry":
+		if e.ComplexityRoot.Mutation.UpdateEnquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEnquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEnquiry(childComplexity, args["id"].(string), args["input"].(models.EnquiryUpdate)), true
 	case "Mutation.updateSchedule":
 		if e.ComplexityRoot.Mutation.UpdateSchedule == nil {
 			break
@@ -1367,6 +1707,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Courses(childComplexity, args["filter"].(*models.CourseFilter), args["orderBy"].(*models.CourseOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.enquiries":
+		if e.ComplexityRoot.Query.Enquiries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_enquiries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Enquiries(childComplexity, args["filter"].(*models.EnquiryFilter), args["orderBy"].(*models.OrderDirection), args["first"].(*int), args["after"].(*string)), true
+	case "Query.enquiry":
+		if e.ComplexityRoot.Query.Enquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Query_enquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Enquiry(childComplexity, args["id"].(string)), true
+	case "Query.enquiryStats":
+		if e.ComplexityRoot.Query.EnquiryStats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.EnquiryStats(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1518,6 +1886,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScheduleEdge.Node(childComplexity), true
 
+	case "Subscription.enquiryReceived":
+		if e.ComplexityRoot.Subscription.EnquiryReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.EnquiryReceived(childComplexity), true
+
 	case "Tag.articleCount":
 		if e.ComplexityRoot.Tag.ArticleCount == nil {
 			break
@@ -1626,11 +2001,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateCourseInput,
 		ec.unmarshalInputCreateScheduleInput,
 		ec.unmarshalInputCreateUserInput,
+		ec.unmarshalInputEnquiryFilter,
 		ec.unmarshalInputPostCommentInput,
 		ec.unmarshalInputScheduleFilter,
+		ec.unmarshalInputSubmitEnquiryInput,
 		ec.unmarshalInputUpdateArticleInput,
 		ec.unmarshalInputUpdateBatchInput,
 		ec.unmarshalInputUpdateCourseInput,
+		ec.unmarshalInputUpdateEnquiryInput,
 		ec.unmarshalInputUpdateScheduleInput,
 		ec.unmarshalInputUpdateUserInput,
 	)
@@ -1682,6 +2060,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1716,6 +2111,7 @@ batch. Every entity has an opaque global ` + "`" + `id` + "`" + ` that ` + "`" +
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -2322,6 +2718,162 @@ input PostCommentInput {
   website: String
 }
 
+"Where an enquiry is in the staff inbox. The workflow: NEW → IN_PROGRESS → ANSWERED → CLOSED; any → SPAM; SPAM → NEW."
+enum EnquiryStatus {
+  "Not yet looked at."
+  NEW
+  "Someone is on it."
+  IN_PROGRESS
+  "The visitor has an answer."
+  ANSWERED
+  "Done."
+  CLOSED
+  "Not a real enquiry."
+  SPAM
+}
+
+"A message from the public contact form (staff only)."
+type Enquiry implements Node {
+  "The opaque global id of the enquiry."
+  id: ID!
+  "The visitor's name."
+  name: String!
+  "The visitor's email."
+  email: String!
+  "The visitor's phone number, normalised (+8801785474006), or an empty string."
+  phone: String!
+  "The message."
+  message: String!
+  "The course asked about, if any."
+  course: Course
+  "The batch the visitor prefers, if any."
+  schedule: Schedule
+  "Where the enquiry is in the workflow."
+  status: EnquiryStatus!
+  "Who on the staff handles it."
+  assignee: User
+  "Staff notes, oldest first."
+  notes: [EnquiryNote!]!
+  "Grows by one with every change; send it back with updateEnquiry to detect a change made meanwhile."
+  version: Int!
+  "When it arrived."
+  createdAt: Time!
+  "When it last changed."
+  updatedAt: Time!
+}
+
+"A staff note on an enquiry."
+type EnquiryNote implements Node {
+  "The opaque global id of the note."
+  id: ID!
+  "The note."
+  body: String!
+  "Who wrote it."
+  author: User!
+  "When it was written."
+  createdAt: Time!
+}
+
+"What a visitor gets back for an enquiry."
+type EnquiryReceipt {
+  "The enquiry's reference."
+  id: ID!
+  "When it arrived."
+  receivedAt: Time!
+}
+
+"How many enquiries have a status."
+type EnquiryStatusCount {
+  "The status."
+  status: EnquiryStatus!
+  "How many enquiries have it."
+  count: Int!
+}
+
+"How many enquiries ask about a course."
+type EnquiryCourseCount {
+  "The course; null for enquiries about no course."
+  course: Course
+  "How many enquiries ask about it."
+  count: Int!
+}
+
+"The inbox in numbers."
+type EnquiryStats {
+  "Every enquiry."
+  total: Int!
+  "By status, every status listed."
+  byStatus: [EnquiryStatusCount!]!
+  "By course, most asked first."
+  byCourse: [EnquiryCourseCount!]!
+}
+
+"One enquiry in a list, with its cursor."
+type EnquiryEdge {
+  "The position of this enquiry in the list; pass it as ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The enquiry."
+  node: Enquiry!
+}
+
+"A page of the staff inbox."
+type EnquiryConnection {
+  "The enquiries of this page, with their cursors."
+  edges: [EnquiryEdge!]!
+  "Where this page stands."
+  pageInfo: PageInfo!
+  "How many enquiries match, over all pages."
+  totalCount: Int!
+}
+
+"Which enquiries to list. Every condition given must hold."
+input EnquiryFilter {
+  "Only enquiries with this status."
+  status: EnquiryStatus
+  "Only enquiries about this course (its global id)."
+  courseId: ID
+  "Only enquiries handled by this user (their global id)."
+  assigneeId: ID
+  "Only enquiries whose name, email or message contain these words."
+  search: String
+  "Only enquiries received at or after this time."
+  receivedAfter: Time
+  "Only enquiries received before this time."
+  receivedBefore: Time
+}
+
+"A message from the contact form."
+input SubmitEnquiryInput {
+  "Your name, 1 to 120 characters."
+  name: String!
+  "Your email, so that we can answer."
+  email: String!
+  "Your phone number, if you would like a call."
+  phone: String
+  "Your message, 1 to 5000 characters."
+  message: String!
+  "The course you ask about (its global id)."
+  courseId: ID
+  "The batch you would prefer (a schedule's global id); it must be one of the course's."
+  scheduleId: ID
+  "Leave empty. (A field people do not see, to catch bots.)"
+  website: String
+  "A key of your own for this message (or the Idempotency-Key header): sending again with it never makes a second enquiry."
+  idempotencyKey: String
+}
+
+"A staff change to an enquiry; fields left out stay as they are."
+input UpdateEnquiryInput {
+  "The new status, as the workflow allows."
+  status: EnquiryStatus
+  "Who handles it (a user's global id)."
+  assigneeId: ID
+  "True to leave it unassigned."
+  unassign: Boolean
+  "The version you last read; if it changed meanwhile, the update is refused with CONFLICT."
+  version: Int
+}
+
 "The entry points for reading."
 type Query {
   "Any object by its global id, or null when there is none."
@@ -2391,6 +2943,24 @@ type Query {
 
   "Articles and courses matching words, best first: courses named by them, then articles by relevance, then other courses."
   search("The words to look for." query: String!, "How many results, 1 to 50 (default 10)." first: Int): [SearchResult!]!
+
+  "The staff inbox, newest first (STAFF). Pages hold 20 enquiries unless ` + "`" + `first` + "`" + ` asks for another number (at most 100)."
+  enquiries(
+    "Which enquiries."
+    filter: EnquiryFilter
+    "By time received: DESC (newest first, the default) or ASC."
+    orderBy: OrderDirection
+    "How many enquiries to return, 1 to 100 (default 20)."
+    first: Int
+    "Return the enquiries after this cursor."
+    after: String
+  ): EnquiryConnection! @hasRole(role: STAFF)
+
+  "One enquiry, or null (STAFF)."
+  enquiry("The enquiry's global id." id: ID!): Enquiry @hasRole(role: STAFF)
+
+  "The inbox in numbers (STAFF)."
+  enquiryStats: EnquiryStats! @hasRole(role: STAFF)
 
   "The signed-in user, or null for an anonymous caller."
   me: User
@@ -2601,8 +3171,25 @@ type Mutation {
 
   "Posts a reader's comment; it is held for moderation. Limited per client address (RATE_LIMITED)."
   postComment("The comment." input: PostCommentInput!): Comment!
+  """
+  Sends a message through the contact form. Validation errors name the field. The
+  same message again within minutes, or the same idempotency key, answers with the
+  first receipt. Limited per client address (RATE_LIMITED).
+  """
+  submitEnquiry("The message." input: SubmitEnquiryInput!): EnquiryReceipt!
+  "Moves an enquiry along the workflow or (un)assigns it (STAFF)."
+  updateEnquiry("The enquiry's global id." id: ID!, "The changes." input: UpdateEnquiryInput!): Enquiry! @hasRole(role: STAFF)
+  "Adds a note to an enquiry's history (STAFF)."
+  addEnquiryNote("The enquiry's global id." enquiryId: ID!, "The note, 1 to 5000 characters." body: String!): EnquiryNote! @hasRole(role: STAFF)
+
   "Sets a comment's moderation status (EDITOR)."
   moderateComment("The comment's global id." id: ID!, "The new status." status: CommentStatus!): Comment! @hasRole(role: EDITOR)
+}
+
+"Live events, over WebSocket (graphql-transport-ws). Authenticate with {\"Authorization\": \"Bearer <token>\"} in the connection_init payload."
+type Subscription {
+  "Each enquiry as it is accepted (spam is not announced) (STAFF)."
+  enquiryReceived: Enquiry! @hasRole(role: STAFF)
 }
 `, BuiltIn: false},
 }
@@ -2876,6 +3463,116 @@ func (ec *executionContext) childFields_CourseEdge(ctx context.Context, field gr
 		return ec.fieldContext_CourseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Enquiry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Enquiry_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Enquiry_name(ctx, field)
+	case "email":
+		return ec.fieldContext_Enquiry_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_Enquiry_phone(ctx, field)
+	case "message":
+		return ec.fieldContext_Enquiry_message(ctx, field)
+	case "course":
+		return ec.fieldContext_Enquiry_course(ctx, field)
+	case "schedule":
+		return ec.fieldContext_Enquiry_schedule(ctx, field)
+	case "status":
+		return ec.fieldContext_Enquiry_status(ctx, field)
+	case "assignee":
+		return ec.fieldContext_Enquiry_assignee(ctx, field)
+	case "notes":
+		return ec.fieldContext_Enquiry_notes(ctx, field)
+	case "version":
+		return ec.fieldContext_Enquiry_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Enquiry_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Enquiry_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Enquiry", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EnquiryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EnquiryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EnquiryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryCourseCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "course":
+		return ec.fieldContext_EnquiryCourseCount_course(ctx, field)
+	case "count":
+		return ec.fieldContext_EnquiryCourseCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryCourseCount", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EnquiryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EnquiryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EnquiryNote_id(ctx, field)
+	case "body":
+		return ec.fieldContext_EnquiryNote_body(ctx, field)
+	case "author":
+		return ec.fieldContext_EnquiryNote_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EnquiryNote_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryNote", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EnquiryReceipt_id(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_EnquiryReceipt_receivedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryReceipt", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_EnquiryStats_total(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_EnquiryStats_byStatus(ctx, field)
+	case "byCourse":
+		return ec.fieldContext_EnquiryStats_byCourse(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryStats", field.Name)
+}
+
+func (ec *executionContext) childFields_EnquiryStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_EnquiryStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_EnquiryStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnquiryStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Faq(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3198,6 +3895,28 @@ func (ec *executionContext) field_Article_related_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addEnquiryNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "enquiryId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enquiryId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "body",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["body"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveCourse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3440,6 +4159,20 @@ func (ec *executionContext) field_Mutation_publishArticle_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitEnquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (models.EnquiryInput, error) {
+			return ec.unmarshalNSubmitEnquiryInput2coursegraphᚋmodelsᚐEnquiryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unpublishArticle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3520,6 +4253,28 @@ func (ec *executionContext) field_Mutation_updateCourse_args(ctx context.Context
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (models.CourseInput, error) {
 			return ec.unmarshalNUpdateCourseInput2coursegraphᚋmodelsᚐCourseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEnquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (models.EnquiryUpdate, error) {
+			return ec.unmarshalNUpdateEnquiryInput2coursegraphᚋmodelsᚐEnquiryUpdate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3747,6 +4502,58 @@ func (ec *executionContext) field_Query_courses_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_enquiries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*models.EnquiryFilter, error) {
+			return ec.unmarshalOEnquiryFilter2ᚖcoursegraphᚋmodelsᚐEnquiryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*models.OrderDirection, error) {
+			return ec.unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_enquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6152,6 +6959,818 @@ func (ec *executionContext) fieldContext_CourseEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Enquiry_id(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enquiry().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_name(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_email(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_phone(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_message(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_course(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enquiry().Course(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Course) graphql.Marshaler {
+			return ec.marshalOCourse2ᚖcoursegraphᚋmodelsᚐCourse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enquiry_schedule(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_schedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enquiry().Schedule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Schedule) graphql.Marshaler {
+			return ec.marshalOSchedule2ᚖcoursegraphᚋmodelsᚐSchedule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_schedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Schedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enquiry_status(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.EnquiryStatus) graphql.Marshaler {
+			return ec.marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type EnquiryStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_assignee(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enquiry().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖcoursegraphᚋmodelsᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enquiry_notes(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enquiry().Notes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.EnquiryNote) graphql.Marshaler {
+			return ec.marshalNEnquiryNote2ᚕᚖcoursegraphᚋmodelsᚐEnquiryNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryNote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enquiry_version(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Enquiry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enquiry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enquiry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enquiry", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*service.EnquiryEdge) graphql.Marshaler {
+			return ec.marshalNEnquiryEdge2ᚕᚖcoursegraphᚋserviceᚐEnquiryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *service.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcoursegraphᚋserviceᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryCourseCount_course(ctx context.Context, field graphql.CollectedField, obj *service.CourseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryCourseCount_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnquiryCourseCount().Course(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Course) graphql.Marshaler {
+			return ec.marshalOCourse2ᚖcoursegraphᚋmodelsᚐCourse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryCourseCount_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryCourseCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryCourseCount_count(ctx context.Context, field graphql.CollectedField, obj *service.CourseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryCourseCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryCourseCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryCourseCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryEdge_node(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+			return ec.marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enquiry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryNote_id(ctx context.Context, field graphql.CollectedField, obj *models.EnquiryNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryNote_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnquiryNote().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryNote_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryNote", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryNote_body(ctx context.Context, field graphql.CollectedField, obj *models.EnquiryNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryNote_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryNote_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryNote", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryNote_author(ctx context.Context, field graphql.CollectedField, obj *models.EnquiryNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryNote_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnquiryNote().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖcoursegraphᚋmodelsᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryNote_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryNote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryNote_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.EnquiryNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryNote_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryNote_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryNote", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryReceipt_id(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryReceipt_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnquiryReceipt().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryReceipt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryReceipt", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryReceipt_receivedAt(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryReceipt_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryReceipt_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryReceipt", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryStats_total(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryStats_byStatus(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryStats_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*service.StatusCount) graphql.Marshaler {
+			return ec.marshalNEnquiryStatusCount2ᚕᚖcoursegraphᚋserviceᚐStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryStats_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryStats_byCourse(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryStats_byCourse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCourse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*service.CourseCount) graphql.Marshaler {
+			return ec.marshalNEnquiryCourseCount2ᚕᚖcoursegraphᚋserviceᚐCourseCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryStats_byCourse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnquiryStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryCourseCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnquiryStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *service.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.EnquiryStatus) graphql.Marshaler {
+			return ec.marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryStatusCount", field, false, false, errors.New("field of type EnquiryStatus does not have child fields"))
+}
+
+func (ec *executionContext) _EnquiryStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *service.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnquiryStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnquiryStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnquiryStatusCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Faq_question(ctx context.Context, field graphql.CollectedField, obj *models.Faq) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7650,6 +9269,174 @@ func (ec *executionContext) fieldContext_Mutation_postComment(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitEnquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitEnquiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitEnquiry(ctx, fc.Args["input"].(models.EnquiryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *service.EnquiryReceipt) graphql.Marshaler {
+			return ec.marshalNEnquiryReceipt2ᚖcoursegraphᚋserviceᚐEnquiryReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitEnquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitEnquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEnquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEnquiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEnquiry(ctx, fc.Args["id"].(string), fc.Args["input"].(models.EnquiryUpdate))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+			return ec.marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEnquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enquiry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEnquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addEnquiryNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addEnquiryNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddEnquiryNote(ctx, fc.Args["enquiryId"].(string), fc.Args["body"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *models.EnquiryNote
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.EnquiryNote
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.EnquiryNote) graphql.Marshaler {
+			return ec.marshalNEnquiryNote2ᚖcoursegraphᚋmodelsᚐEnquiryNote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addEnquiryNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryNote(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addEnquiryNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_moderateComment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8264,6 +10051,180 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_enquiries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enquiries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Enquiries(ctx, fc.Args["filter"].(*models.EnquiryFilter), fc.Args["orderBy"].(*models.OrderDirection), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *service.EnquiryConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *service.EnquiryConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.EnquiryConnection) graphql.Marshaler {
+			return ec.marshalNEnquiryConnection2ᚖcoursegraphᚋserviceᚐEnquiryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enquiries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enquiries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enquiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Enquiry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+			return ec.marshalOEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enquiry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enquiryStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enquiryStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().EnquiryStats(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *service.EnquiryStats
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *service.EnquiryStats
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.EnquiryStats) graphql.Marshaler {
+			return ec.marshalNEnquiryStats2ᚖcoursegraphᚋserviceᚐEnquiryStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enquiryStats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnquiryStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8846,6 +10807,56 @@ func (ec *executionContext) fieldContext_ScheduleEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Schedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_enquiryReceived(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_enquiryReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().EnquiryReceived(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.Enquiry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+			return ec.marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_enquiryReceived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enquiry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10893,6 +12904,75 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEnquiryFilter(ctx context.Context, obj any) (models.EnquiryFilter, error) {
+	var it models.EnquiryFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "courseId", "assigneeId", "search", "receivedAfter", "receivedBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "courseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.EnquiryFilter().CourseID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.EnquiryFilter().AssigneeID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "receivedAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAfter = data
+		case "receivedBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedBefore = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputPostCommentInput(ctx context.Context, obj any) (models.CommentInput, error) {
 	var it models.CommentInput
 	if obj == nil {
@@ -11001,6 +13081,89 @@ func (ec *executionContext) unmarshalInputScheduleFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.HasSeatsLeft = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSubmitEnquiryInput(ctx context.Context, obj any) (models.EnquiryInput, error) {
+	var it models.EnquiryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "email", "phone", "message", "courseId", "scheduleId", "website", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "courseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.SubmitEnquiryInput().CourseID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "scheduleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduleId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.SubmitEnquiryInput().ScheduleID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -11215,6 +13378,59 @@ func (ec *executionContext) unmarshalInputUpdateCourseInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateEnquiryInput(ctx context.Context, obj any) (models.EnquiryUpdate, error) {
+	var it models.EnquiryUpdate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "assigneeId", "unassign", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateEnquiryInput().AssigneeID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "unassign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unassign"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unassign = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateScheduleInput(ctx context.Context, obj any) (models.ScheduleInput, error) {
 	var it models.ScheduleInput
 	if obj == nil {
@@ -11378,6 +13594,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Schedule(ctx, sel, obj)
+	case models.EnquiryNote:
+		return ec._EnquiryNote(ctx, sel, &obj)
+	case *models.EnquiryNote:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EnquiryNote(ctx, sel, obj)
+	case models.Enquiry:
+		return ec._Enquiry(ctx, sel, &obj)
+	case *models.Enquiry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Enquiry(ctx, sel, obj)
 	case models.Course:
 		return ec._Course(ctx, sel, &obj)
 	case *models.Course:
@@ -13000,6 +15230,755 @@ func (ec *executionContext) _CourseEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var enquiryImplementors = []string{"Enquiry", "Node"}
+
+func (ec *executionContext) _Enquiry(ctx context.Context, sel ast.SelectionSet, obj *models.Enquiry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Enquiry")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Enquiry_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "name":
+			out.Values[i] = ec._Enquiry_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Enquiry_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Enquiry_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._Enquiry_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "course":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Enquiry_course(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "schedule":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Enquiry_schedule(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._Enquiry_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignee":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Enquiry_assignee(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "notes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Enquiry_notes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "version":
+			out.Values[i] = ec._Enquiry_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Enquiry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Enquiry_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryConnectionImplementors = []string{"EnquiryConnection"}
+
+func (ec *executionContext) _EnquiryConnection(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryConnection")
+		case "edges":
+			out.Values[i] = ec._EnquiryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EnquiryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EnquiryConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryCourseCountImplementors = []string{"EnquiryCourseCount"}
+
+func (ec *executionContext) _EnquiryCourseCount(ctx context.Context, sel ast.SelectionSet, obj *service.CourseCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryCourseCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryCourseCount")
+		case "course":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EnquiryCourseCount_course(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "count":
+			out.Values[i] = ec._EnquiryCourseCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryEdgeImplementors = []string{"EnquiryEdge"}
+
+func (ec *executionContext) _EnquiryEdge(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryEdge")
+		case "cursor":
+			out.Values[i] = ec._EnquiryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EnquiryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryNoteImplementors = []string{"EnquiryNote", "Node"}
+
+func (ec *executionContext) _EnquiryNote(ctx context.Context, sel ast.SelectionSet, obj *models.EnquiryNote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryNoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryNote")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EnquiryNote_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "body":
+			out.Values[i] = ec._EnquiryNote_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EnquiryNote_author(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			out.Values[i] = ec._EnquiryNote_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryReceiptImplementors = []string{"EnquiryReceipt"}
+
+func (ec *executionContext) _EnquiryReceipt(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryReceipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryReceiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryReceipt")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EnquiryReceipt_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "receivedAt":
+			out.Values[i] = ec._EnquiryReceipt_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryStatsImplementors = []string{"EnquiryStats"}
+
+func (ec *executionContext) _EnquiryStats(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryStats")
+		case "total":
+			out.Values[i] = ec._EnquiryStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byStatus":
+			out.Values[i] = ec._EnquiryStats_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCourse":
+			out.Values[i] = ec._EnquiryStats_byCourse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enquiryStatusCountImplementors = []string{"EnquiryStatusCount"}
+
+func (ec *executionContext) _EnquiryStatusCount(ctx context.Context, sel ast.SelectionSet, obj *service.StatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnquiryStatusCount")
+		case "status":
+			out.Values[i] = ec._EnquiryStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EnquiryStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var faqImplementors = []string{"Faq"}
 
 func (ec *executionContext) _Faq(ctx context.Context, sel ast.SelectionSet, obj *models.Faq) graphql.Marshaler {
@@ -13354,6 +16333,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitEnquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitEnquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEnquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEnquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addEnquiryNote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addEnquiryNote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "moderateComment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moderateComment(ctx, field)
@@ -13685,6 +16685,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_search(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "enquiries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_enquiries(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "enquiry":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_enquiry(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "enquiryStats":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_enquiryStats(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -14097,6 +17163,26 @@ func (ec *executionContext) _ScheduleEdge(ctx context.Context, sel ast.Selection
 	})
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "enquiryReceived":
+		return ec._Subscription_enquiryReceived(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var tagImplementors = []string{"Tag", "Node"}
@@ -15224,6 +18310,184 @@ func (ec *executionContext) marshalNDecimal2ᚖcoursegraphᚋmodelsᚐAmount(ctx
 	return res
 }
 
+func (ec *executionContext) marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx context.Context, sel ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Enquiry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryConnection2ᚖcoursegraphᚋserviceᚐEnquiryConnection(ctx context.Context, sel ast.SelectionSet, v *service.EnquiryConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryCourseCount2ᚕᚖcoursegraphᚋserviceᚐCourseCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.CourseCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnquiryCourseCount2ᚖcoursegraphᚋserviceᚐCourseCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnquiryCourseCount2ᚖcoursegraphᚋserviceᚐCourseCount(ctx context.Context, sel ast.SelectionSet, v *service.CourseCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryCourseCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryEdge2ᚕᚖcoursegraphᚋserviceᚐEnquiryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.EnquiryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnquiryEdge2ᚖcoursegraphᚋserviceᚐEnquiryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnquiryEdge2ᚖcoursegraphᚋserviceᚐEnquiryEdge(ctx context.Context, sel ast.SelectionSet, v *service.EnquiryEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryNote2ᚕᚖcoursegraphᚋmodelsᚐEnquiryNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.EnquiryNote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnquiryNote2ᚖcoursegraphᚋmodelsᚐEnquiryNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnquiryNote2ᚖcoursegraphᚋmodelsᚐEnquiryNote(ctx context.Context, sel ast.SelectionSet, v *models.EnquiryNote) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryNote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryReceipt2ᚖcoursegraphᚋserviceᚐEnquiryReceipt(ctx context.Context, sel ast.SelectionSet, v *service.EnquiryReceipt) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryReceipt(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnquiryStats2ᚖcoursegraphᚋserviceᚐEnquiryStats(ctx context.Context, sel ast.SelectionSet, v *service.EnquiryStats) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryStats(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, v any) (models.EnquiryStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, sel ast.SelectionSet, v models.EnquiryStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus = map[string]models.EnquiryStatus{
+		"NEW":         models.EnquiryNew,
+		"IN_PROGRESS": models.EnquiryInProgress,
+		"ANSWERED":    models.EnquiryAnswered,
+		"CLOSED":      models.EnquiryClosed,
+		"SPAM":        models.EnquirySpam,
+	}
+	marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus = map[models.EnquiryStatus]string{
+		models.EnquiryNew:        "NEW",
+		models.EnquiryInProgress: "IN_PROGRESS",
+		models.EnquiryAnswered:   "ANSWERED",
+		models.EnquiryClosed:     "CLOSED",
+		models.EnquirySpam:       "SPAM",
+	}
+)
+
+func (ec *executionContext) marshalNEnquiryStatusCount2ᚕᚖcoursegraphᚋserviceᚐStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.StatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnquiryStatusCount2ᚖcoursegraphᚋserviceᚐStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnquiryStatusCount2ᚖcoursegraphᚋserviceᚐStatusCount(ctx context.Context, sel ast.SelectionSet, v *service.StatusCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnquiryStatusCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFaq2coursegraphᚋmodelsᚐFaq(ctx context.Context, sel ast.SelectionSet, v models.Faq) graphql.Marshaler {
 	return ec._Faq(ctx, sel, &v)
 }
@@ -15672,6 +18936,11 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNSubmitEnquiryInput2coursegraphᚋmodelsᚐEnquiryInput(ctx context.Context, v any) (models.EnquiryInput, error) {
+	res, err := ec.unmarshalInputSubmitEnquiryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTag2ᚕᚖcoursegraphᚋmodelsᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Tag) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15726,6 +18995,11 @@ func (ec *executionContext) unmarshalNUpdateBatchInput2coursegraphᚋmodelsᚐBa
 
 func (ec *executionContext) unmarshalNUpdateCourseInput2coursegraphᚋmodelsᚐCourseInput(ctx context.Context, v any) (models.CourseInput, error) {
 	res, err := ec.unmarshalInputUpdateCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateEnquiryInput2coursegraphᚋmodelsᚐEnquiryUpdate(ctx context.Context, v any) (models.EnquiryUpdate, error) {
+	res, err := ec.unmarshalInputUpdateEnquiryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16151,6 +19425,57 @@ func (ec *executionContext) marshalODecimal2ᚖcoursegraphᚋmodelsᚐAmount(ctx
 	return res
 }
 
+func (ec *executionContext) marshalOEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx context.Context, sel ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Enquiry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEnquiryFilter2ᚖcoursegraphᚋmodelsᚐEnquiryFilter(ctx context.Context, v any) (*models.EnquiryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnquiryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, v any) (*models.EnquiryStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, sel ast.SelectionSet, v *models.EnquiryStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus = map[string]models.EnquiryStatus{
+		"NEW":         models.EnquiryNew,
+		"IN_PROGRESS": models.EnquiryInProgress,
+		"ANSWERED":    models.EnquiryAnswered,
+		"CLOSED":      models.EnquiryClosed,
+		"SPAM":        models.EnquirySpam,
+	}
+	marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus = map[models.EnquiryStatus]string{
+		models.EnquiryNew:        "NEW",
+		models.EnquiryInProgress: "IN_PROGRESS",
+		models.EnquiryAnswered:   "ANSWERED",
+		models.EnquiryClosed:     "CLOSED",
+		models.EnquirySpam:       "SPAM",
+	}
+)
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16236,6 +19561,36 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection(ctx context.Context, v any) (*models.OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *models.OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[*v])
+	return res
+}
+
+var (
+	unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection = map[string]models.OrderDirection{
+		"ASC":  models.Asc,
+		"DESC": models.Desc,
+	}
+	marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection = map[models.OrderDirection]string{
+		models.Asc:  "ASC",
+		models.Desc: "DESC",
+	}
+)
+
 func (ec *executionContext) unmarshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx context.Context, v any) (*models.Period, error) {
 	if v == nil {
 		return nil, nil
@@ -16297,6 +19652,13 @@ var (
 		models.RoleStaff:  "STAFF",
 	}
 )
+
+func (ec *executionContext) marshalOSchedule2ᚖcoursegraphᚋmodelsᚐSchedule(ctx context.Context, sel ast.SelectionSet, v *models.Schedule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Schedule(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOScheduleFilter2ᚖcoursegraphᚋmodelsᚐScheduleFilter(ctx context.Context, v any) (*models.ScheduleFilter, error) {
 	if v == nil {

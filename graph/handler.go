@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
+	"time"
 
 	"coursegraph/auth"
 	"coursegraph/graph/loaders"
@@ -17,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -25,6 +29,10 @@ import (
 type HandlerOptions struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+	// WebSocketOrigins are the browser origins (host patterns, such as
+	// "site.example" or "*.site.example") allowed to open subscriptions besides the
+	// server's own.
+	WebSocketOrigins []string
 	// Introspection lets clients ask for the schema (tools, the playground).
 	Introspection bool
 	// ComplexityLimit is the most a query may cost (each field 1, lists times the
@@ -49,6 +57,12 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc:              websocketAuth(svc),
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebSocketOrigins}},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -126,4 +140,26 @@ func asksForSchema(set ast.SelectionSet) bool {
 		}
 	}
 	return false
+}
+
+// websocketAuth signs a subscription connection in with the bearer token of its
+// connection_init payload ({"Authorization": "Bearer <token>"}). Subscriptions are
+// for staff: a connection without a valid token, or whose user is not staff, is
+// refused and closed.
+func websocketAuth(svc *service.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		token, ok := strings.CutPrefix(payload.Authorization(), "Bearer ")
+		if !ok || !auth.WellFormed(token) {
+			return ctx, nil, errors.New("sign in: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
+		}
+		hash := auth.HashToken(token)
+		user, err := svc.UserBySession(ctx, hash)
+		if err != nil {
+			return ctx, nil, errors.New("the token is not valid; sign in again")
+		}
+		if !user.Can(models.RoleStaff) {
+			return ctx, nil, errors.New("subscriptions are for staff")
+		}
+		return auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)), nil, nil
+	}
 }

@@ -10,14 +10,16 @@ import (
 
 // Kinds of global ids: the GraphQL type names of the entities.
 const (
-	kindCourse     = "Course"
-	kindBatch      = "Batch"
-	kindSchedule   = "Schedule"
-	kindUser       = "User"
-	kindAuditEntry = "AuditEntry"
-	kindArticle    = "Article"
-	kindTag        = "Tag"
-	kindComment    = "Comment"
+	kindCourse      = "Course"
+	kindBatch       = "Batch"
+	kindSchedule    = "Schedule"
+	kindUser        = "User"
+	kindAuditEntry  = "AuditEntry"
+	kindArticle     = "Article"
+	kindTag         = "Tag"
+	kindComment     = "Comment"
+	kindEnquiry     = "Enquiry"
+	kindEnquiryNote = "EnquiryNote"
 )
 
 // globalID returns the opaque global id of the entity of kind with key id. It is

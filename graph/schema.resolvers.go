@@ -76,6 +76,42 @@ func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*
 	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
 }
 
+func (r *enquiryResolver) ID(ctx context.Context, obj *models.Enquiry) (string, error) {
+	return globalID(kindEnquiry, obj.ID), nil
+}
+
+func (r *enquiryResolver) Course(ctx context.Context, obj *models.Enquiry) (*models.Course, error) {
+	return loadOptional(ctx, loaders.For(ctx).CourseByID, obj.CourseID)
+}
+
+func (r *enquiryResolver) Schedule(ctx context.Context, obj *models.Enquiry) (*models.Schedule, error) {
+	return loadOptional(ctx, loaders.For(ctx).ScheduleByID, obj.ScheduleID)
+}
+
+func (r *enquiryResolver) Assignee(ctx context.Context, obj *models.Enquiry) (*models.User, error) {
+	return loadOptional(ctx, loaders.For(ctx).UserByID, obj.AssigneeID)
+}
+
+func (r *enquiryResolver) Notes(ctx context.Context, obj *models.Enquiry) ([]*models.EnquiryNote, error) {
+	return loaders.For(ctx).NotesByEnquiryID.Load(ctx, obj.ID)
+}
+
+func (r *enquiryCourseCountResolver) Course(ctx context.Context, obj *service.CourseCount) (*models.Course, error) {
+	return loadOptional(ctx, loaders.For(ctx).CourseByID, obj.CourseID)
+}
+
+func (r *enquiryNoteResolver) ID(ctx context.Context, obj *models.EnquiryNote) (string, error) {
+	return globalID(kindEnquiryNote, obj.ID), nil
+}
+
+func (r *enquiryNoteResolver) Author(ctx context.Context, obj *models.EnquiryNote) (*models.User, error) {
+	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
+}
+
+func (r *enquiryReceiptResolver) ID(ctx context.Context, obj *service.EnquiryReceipt) (string, error) {
+	return globalID(kindEnquiry, obj.ID), nil
+}
+
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*service.AuthPayload, error) {
 	return r.Service.Login(ctx, email, password)
 }
@@ -162,6 +198,22 @@ func (r *mutationResolver) PostComment(ctx context.Context, input models.Comment
 	return r.Service.PostComment(ctx, input)
 }
 
+func (r *mutationResolver) SubmitEnquiry(ctx context.Context, input models.EnquiryInput) (*service.EnquiryReceipt, error) {
+	return r.Service.SubmitEnquiry(ctx, withIdempotencyKey(ctx, input))
+}
+
+func (r *mutationResolver) UpdateEnquiry(ctx context.Context, id string, input models.EnquiryUpdate) (*models.Enquiry, error) {
+	return withID(id, kindEnquiry, func(key uint) (*models.Enquiry, error) { return r.Service.UpdateEnquiry(ctx, key, input) })
+}
+
+func (r *mutationResolver) AddEnquiryNote(ctx context.Context, enquiryID string, body string) (*models.EnquiryNote, error) {
+	key, err := parseID(enquiryID, kindEnquiry, "enquiryId")
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.AddEnquiryNote(ctx, key, body)
+}
+
 func (r *mutationResolver) ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error) {
 	return withID(id, kindComment, func(key uint) (*models.Comment, error) { return r.Service.ModerateComment(ctx, key, status) })
 }
@@ -232,6 +284,18 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	return r.Service.Search(ctx, query, first)
 }
 
+func (r *queryResolver) Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error) {
+	return loaders.For(ctx).Enquiries(r.Service.Enquiries(ctx, filter, orderBy, first, after))
+}
+
+func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry, error) {
+	return withID(id, kindEnquiry, func(key uint) (*models.Enquiry, error) { return nullIfNotFound(r.Service.Enquiry(ctx, key)) })
+}
+
+func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats, error) {
+	return r.Service.EnquiryStats(ctx)
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
 	return r.Service.Me(ctx), nil
 }
@@ -264,6 +328,10 @@ func (r *scheduleResolver) Batch(ctx context.Context, obj *models.Schedule) (*mo
 	return loaders.For(ctx).BatchByID.Load(ctx, obj.BatchID)
 }
 
+func (r *subscriptionResolver) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error) {
+	return r.Service.EnquiryReceived(ctx)
+}
+
 func (r *tagResolver) ID(ctx context.Context, obj *models.Tag) (string, error) {
 	return globalID(kindTag, obj.ID), nil
 }
@@ -292,6 +360,14 @@ func (r *createScheduleInputResolver) BatchID(ctx context.Context, obj *models.S
 	return setID(&obj.BatchID, &data, kindBatch, "input.batchId")
 }
 
+func (r *enquiryFilterResolver) CourseID(ctx context.Context, obj *models.EnquiryFilter, data *string) error {
+	return setID(&obj.CourseID, data, kindCourse, "filter.courseId")
+}
+
+func (r *enquiryFilterResolver) AssigneeID(ctx context.Context, obj *models.EnquiryFilter, data *string) error {
+	return setID(&obj.AssigneeID, data, kindUser, "filter.assigneeId")
+}
+
 func (r *postCommentInputResolver) ArticleID(ctx context.Context, obj *models.CommentInput, data string) error {
 	id, err := parseID(data, kindArticle, "input.articleId")
 	obj.ArticleID = id
@@ -300,6 +376,18 @@ func (r *postCommentInputResolver) ArticleID(ctx context.Context, obj *models.Co
 
 func (r *scheduleFilterResolver) CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error {
 	return setID(&obj.CourseID, data, kindCourse, "filter.courseId")
+}
+
+func (r *submitEnquiryInputResolver) CourseID(ctx context.Context, obj *models.EnquiryInput, data *string) error {
+	return setID(&obj.CourseID, data, kindCourse, "input.courseId")
+}
+
+func (r *submitEnquiryInputResolver) ScheduleID(ctx context.Context, obj *models.EnquiryInput, data *string) error {
+	return setID(&obj.ScheduleID, data, kindSchedule, "input.scheduleId")
+}
+
+func (r *updateEnquiryInputResolver) AssigneeID(ctx context.Context, obj *models.EnquiryUpdate, data *string) error {
+	return setID(&obj.AssigneeID, data, kindUser, "input.assigneeId")
 }
 
 func (r *updateScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data *string) error {
@@ -320,11 +408,23 @@ func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
 
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
+func (r *Resolver) Enquiry() EnquiryResolver { return &enquiryResolver{r} }
+
+func (r *Resolver) EnquiryCourseCount() EnquiryCourseCountResolver {
+	return &enquiryCourseCountResolver{r}
+}
+
+func (r *Resolver) EnquiryNote() EnquiryNoteResolver { return &enquiryNoteResolver{r} }
+
+func (r *Resolver) EnquiryReceipt() EnquiryReceiptResolver { return &enquiryReceiptResolver{r} }
+
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Schedule() ScheduleResolver { return &scheduleResolver{r} }
+
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 func (r *Resolver) Tag() TagResolver { return &tagResolver{r} }
 
@@ -336,9 +436,19 @@ func (r *Resolver) CreateScheduleInput() CreateScheduleInputResolver {
 	return &createScheduleInputResolver{r}
 }
 
+func (r *Resolver) EnquiryFilter() EnquiryFilterResolver { return &enquiryFilterResolver{r} }
+
 func (r *Resolver) PostCommentInput() PostCommentInputResolver { return &postCommentInputResolver{r} }
 
 func (r *Resolver) ScheduleFilter() ScheduleFilterResolver { return &scheduleFilterResolver{r} }
+
+func (r *Resolver) SubmitEnquiryInput() SubmitEnquiryInputResolver {
+	return &submitEnquiryInputResolver{r}
+}
+
+func (r *Resolver) UpdateEnquiryInput() UpdateEnquiryInputResolver {
+	return &updateEnquiryInputResolver{r}
+}
 
 func (r *Resolver) UpdateScheduleInput() UpdateScheduleInputResolver {
 	return &updateScheduleInputResolver{r}
@@ -350,14 +460,22 @@ type (
 	batchResolver               struct{ *Resolver }
 	commentResolver             struct{ *Resolver }
 	courseResolver              struct{ *Resolver }
+	enquiryResolver             struct{ *Resolver }
+	enquiryCourseCountResolver  struct{ *Resolver }
+	enquiryNoteResolver         struct{ *Resolver }
+	enquiryReceiptResolver      struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	scheduleResolver            struct{ *Resolver }
+	subscriptionResolver        struct{ *Resolver }
 	tagResolver                 struct{ *Resolver }
 	userResolver                struct{ *Resolver }
 	articleFilterResolver       struct{ *Resolver }
 	createScheduleInputResolver struct{ *Resolver }
+	enquiryFilterResolver       struct{ *Resolver }
 	postCommentInputResolver    struct{ *Resolver }
 	scheduleFilterResolver      struct{ *Resolver }
+	submitEnquiryInputResolver  struct{ *Resolver }
+	updateEnquiryInputResolver  struct{ *Resolver }
 	updateScheduleInputResolver struct{ *Resolver }
 )

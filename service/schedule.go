@@ -73,3 +73,12 @@ func (s *Service) SchedulesByBatchIDs(ctx context.Context, ids []uint) (map[uint
 	}
 	return groupBy(rows, func(sc *models.Schedule) uint { return sc.BatchID }), nil
 }
+
+// SchedulesByIDs returns the schedules with the given ids by id, for dataloaders.
+func (s *Service) SchedulesByIDs(ctx context.Context, ids []uint) (map[uint]*models.Schedule, error) {
+	rows, err := s.store.SchedulesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return byID(rows, (*models.Schedule).Key), nil
+}

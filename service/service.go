@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/events"
+	"coursegraph/models"
 	"coursegraph/ratelimit"
 	"coursegraph/store"
 )
@@ -26,6 +28,14 @@ type Options struct {
 	// CommentsPerAddress limits comments per client address (default 5 at once,
 	// then one every 2 minutes).
 	CommentsPerAddress Limit
+	// EnquiriesPerAddress limits contact-form messages per client address (default
+	// 5 at once, then one every 5 minutes).
+	EnquiriesPerAddress Limit
+	// Notify, when set, queues an email notice for every accepted enquiry.
+	Notify *Notify
+	// Enquiries carries accepted enquiries to staff subscribers (default: in
+	// process).
+	Enquiries events.Bus[*models.Enquiry]
 }
 
 // Limit is a rate: Burst events at once, then one every Every. A negative Burst
@@ -53,7 +63,10 @@ type Service struct {
 	loginPerAddress *ratelimit.Limiter
 	loginPerAccount *ratelimit.Limiter
 
-	commentsPerAddress *ratelimit.Limiter
+	commentsPerAddress  *ratelimit.Limiter
+	enquiriesPerAddress *ratelimit.Limiter
+	notify              *Notify
+	enquiries           events.Bus[*models.Enquiry]
 }
 
 // New returns a Service over st with opts.
@@ -76,6 +89,12 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
 	comments := opts.CommentsPerAddress.orDefault(5, 2*time.Minute)
 	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock)
+	enquiries := opts.EnquiriesPerAddress.orDefault(5, 5*time.Minute)
+	s.enquiriesPerAddress = ratelimit.New(enquiries.Burst, enquiries.Every, clock)
+	s.notify, s.enquiries = opts.Notify, opts.Enquiries
+	if s.enquiries == nil {
+		s.enquiries = events.NewLocal[*models.Enquiry]()
+	}
 	return s, nil
 }
 

@@ -117,3 +117,10 @@ func (s *Store) DeleteSchedule(ctx context.Context, id uint) error {
 	}
 	return translate(res.Error, "delete", "schedule")
 }
+
+// SchedulesByIDs returns the schedules with the given ids; missing ids are left out.
+func (s *Store) SchedulesByIDs(ctx context.Context, ids []uint) ([]*models.Schedule, error) {
+	var out []*models.Schedule
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
+	return out, translate(err, "list", "schedules")
+}

@@ -17,7 +17,7 @@ import (
 func TestMigratedSchemaHasEveryColumnAndIndexTheModelsNeed(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		m := s.Migrator()
-		for _, model := range []any{&models.Course{}, &models.Batch{}, &models.Schedule{}, &models.Centre{}, &models.User{}, &models.Session{}, &models.AuditEntry{}, &models.Article{}, &models.Tag{}, &models.ArticleTag{}, &models.Comment{}} {
+		for _, model := range []any{&models.Course{}, &models.Batch{}, &models.Schedule{}, &models.Centre{}, &models.User{}, &models.Session{}, &models.AuditEntry{}, &models.Article{}, &models.Tag{}, &models.ArticleTag{}, &models.Comment{}, &models.Enquiry{}, &models.EnquiryNote{}, &models.OutboxMessage{}} {
 			sch, err := schema.Parse(model, &sync.Map{}, schema.NamingStrategy{})
 			if err != nil {
 				t.Fatal(err)

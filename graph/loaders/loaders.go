@@ -28,6 +28,9 @@ type Loaders struct {
 	CommentCountByArticleID *Loader[uint, int]
 	ArticleCountByTagID     *Loader[uint, int]
 
+	ScheduleByID     *Loader[uint, *models.Schedule]
+	NotesByEnquiryID *Loader[uint, []*models.EnquiryNote]
+
 	svc *service.Service
 	// mu guards the loaders made per argument values (first comments, related
 	// articles) and the article pages they are hinted with.
@@ -48,6 +51,9 @@ func New(svc *service.Service) *Loaders {
 		TagsByArticleID:         NewLoader(svc.TagsByArticleIDs, empty[[]*models.Tag]),
 		CommentCountByArticleID: NewLoader(svc.CommentCounts, empty[int]),
 		ArticleCountByTagID:     NewLoader(svc.ArticleCountsByTagIDs, empty[int]),
+
+		ScheduleByID:     NewLoader(svc.SchedulesByIDs, notFound[*models.Schedule]("schedule")),
+		NotesByEnquiryID: NewLoader(svc.NotesByEnquiryIDs, empty[[]*models.EnquiryNote]),
 
 		svc:    svc,
 		byArgs: map[string]any{},
@@ -142,6 +148,28 @@ func (l *Loaders) Articles(conn *service.ArticleConnection, err error) (*service
 	for _, ld := range l.byArgs {
 		ld.(interface{ Hint([]uint) }).Hint(ids)
 	}
+	return conn, nil
+}
+
+// Enquiries passes a page of the inbox through, hinting the enquiries' courses,
+// schedules, assignees and notes.
+func (l *Loaders) Enquiries(conn *service.EnquiryConnection, err error) (*service.EnquiryConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	var ids, courses, schedules, assignees []uint
+	for _, e := range conn.Edges {
+		ids = append(ids, e.Node.ID)
+		for dst, id := range map[*[]uint]*uint{&courses: e.Node.CourseID, &schedules: e.Node.ScheduleID, &assignees: e.Node.AssigneeID} {
+			if id != nil {
+				*dst = append(*dst, *id)
+			}
+		}
+	}
+	l.NotesByEnquiryID.Hint(ids)
+	l.CourseByID.Hint(courses)
+	l.ScheduleByID.Hint(schedules)
+	l.UserByID.Hint(assignees)
 	return conn, nil
 }
 

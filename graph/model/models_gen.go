@@ -29,3 +29,7 @@ type Mutation struct {
 // The entry points for reading.
 type Query struct {
 }
+
+// Live events, over WebSocket (graphql-transport-ws). Authenticate with {"Authorization": "Bearer <token>"} in the connection_init payload.
+type Subscription struct {
+}
