@@ -37,6 +37,8 @@ type api struct {
 	token, rawAuth string
 	// remoteAddr, when set, is the client's address.
 	remoteAddr string
+	// headers are extra request headers.
+	headers map[string]string
 }
 
 func newAPI(t testing.TB, s *store.Store) *api {
@@ -58,10 +60,14 @@ func newAPIWith(t testing.TB, svc *service.Service) *api {
 
 // newService returns a service over s with the cheapest password hashes and no
 // rate limits (the rate limit tests make their own).
-func newService(t testing.TB, s *store.Store) *service.Service {
+func newService(t testing.TB, s *store.Store, opts ...func(*service.Options)) *service.Service {
 	t.Helper()
 	off := service.Limit{Burst: -1}
-	svc, err := service.New(s, service.Options{BcryptCost: 4, LoginPerAddress: off, LoginPerAccount: off, CommentsPerAddress: off})
+	o := service.Options{BcryptCost: 4, LoginPerAddress: off, LoginPerAccount: off, CommentsPerAddress: off, EnquiriesPerAddress: off}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	svc, err := service.New(s, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +92,9 @@ func (a *api) post(query string, vars map[string]any) (response, *httptest.Respo
 	req.Header.Set("Content-Type", "application/json")
 	if a.remoteAddr != "" {
 		req.RemoteAddr = a.remoteAddr
+	}
+	for k, v := range a.headers {
+		req.Header.Set(k, v)
 	}
 	switch {
 	case a.rawAuth != "":

@@ -1,0 +1,261 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const submit = `mutation($in: SubmitEnquiryInput!) { submitEnquiry(input: $in) { id receivedAt } }`
+
+// enquiry returns a contact-form input with changes applied (nil deletes a field).
+func enquiry(changes map[string]any) map[string]any {
+	in := map[string]any{"name": " Rahim Uddin ", "email": "Rahim@Example.com", "message": " Is there a seat in the evening batch? ", "phone": "01785 474 006"}
+	for k, v := range changes {
+		if v == nil {
+			delete(in, k)
+		} else {
+			in[k] = v
+		}
+	}
+	return map[string]any{"in": in}
+}
+
+type receipt struct {
+	SubmitEnquiry struct {
+		ID         string
+		ReceivedAt time.Time
+	}
+}
+
+func (a *api) submit(changes map[string]any) receipt {
+	a.t.Helper()
+	var r receipt
+	if err := json.Unmarshal(a.ok(submit, enquiry(changes)), &r); err != nil || r.SubmitEnquiry.ID == "" {
+		a.t.Fatalf("submit: %v", err)
+	}
+	return r
+}
+
+func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		for _, tc := range []struct {
+			name    string
+			changes map[string]any
+			field   string
+		}{
+			{"no name", map[string]any{"name": "  "}, "input.name"},
+			{"a name over 120 characters", map[string]any{"name": strings.Repeat("n", 121)}, "input.name"},
+			{"no email", map[string]any{"email": ""}, "input.email"},
+			{"a bad email", map[string]any{"email": "rahim@"}, "input.email"},
+			{"no message", map[string]any{"message": " "}, "input.message"},
+			{"a message over 5000 characters", map[string]any{"message": strings.Repeat("m", 5001)}, "input.message"},
+			{"a phone with letters", map[string]any{"phone": "call me"}, "input.phone"},
+			{"a phone too short", map[string]any{"phone": "123"}, "input.phone"},
+			{"an unknown course", map[string]any{"courseId": "Q291cnNlOjk5"}, "input.courseId"},
+			{"an id of another type", map[string]any{"courseId": "QmF0Y2g6MQ"}, "input.courseId"},
+			{"an unknown schedule", map[string]any{"scheduleId": "U2NoZWR1bGU6OTk"}, "input.scheduleId"},
+			{"a schedule of another course", map[string]any{"courseId": "Q291cnNlOjI", "scheduleId": "U2NoZWR1bGU6MQ"}, "input.scheduleId"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := a.post(submit, enquiry(tc.changes))
+				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
+			})
+		}
+		admin, _, _ := staffAPI(t, s)
+		if got := string(admin.ok(`{ enquiries { totalCount } }`, nil)); got != `{"enquiries":{"totalCount":0}}` {
+			t.Errorf("rejected input was stored: %s", got)
+		}
+
+		r := a.submit(map[string]any{"scheduleId": "U2NoZWR1bGU6NQ"}) // graphic design, 1st batch
+		var got struct {
+			Enquiry struct {
+				Name, Email, Phone, Message, Status string
+				Course                              struct{ Slug string }
+				Schedule                            struct{ Batch struct{ Name string } }
+			}
+		}
+		_ = json.Unmarshal(admin.ok(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
+		e := got.Enquiry
+		if e.Name != "Rahim Uddin" || e.Email != "rahim@example.com" || e.Phone != "+8801785474006" || e.Message != "Is there a seat in the evening batch?" ||
+			e.Status != "NEW" || e.Course.Slug != "graphic-design" || e.Schedule.Batch.Name != "1st Batch" {
+			t.Errorf("stored enquiry = %+v", e)
+		}
+	})
+}
+
+func TestSpamDefences(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		admin, _, _ := staffAPI(t, s)
+		statusOf := func(id string) string {
+			var got struct{ Enquiry struct{ Status string } }
+			_ = json.Unmarshal(admin.ok(`query($id: ID!) { enquiry(id: $id) { status } }`, map[string]any{"id": id}), &got)
+			return got.Enquiry.Status
+		}
+
+		t.Run("a filled honeypot is stored as spam with an answer of the same shape", func(t *testing.T) {
+			resp, _ := a.post(submit, enquiry(map[string]any{"website": "http://spam.example", "message": "Buy now"}))
+			var r receipt
+			_ = json.Unmarshal(resp.Data, &r)
+			if len(resp.Errors) > 0 || r.SubmitEnquiry.ID == "" || statusOf(r.SubmitEnquiry.ID) != "SPAM" {
+				t.Errorf("honeypot: %+v %s", resp.Errors, resp.Data)
+			}
+		})
+		t.Run("the same message again soon gets the first receipt", func(t *testing.T) {
+			first := a.submit(map[string]any{"message": "Do you have weekend classes?"})
+			again := a.submit(map[string]any{"message": "  do you have WEEKEND classes? ", "email": "RAHIM@example.com"})
+			if diff := cmp.Diff(first, again); diff != "" {
+				t.Errorf("a resend made a second enquiry (-first +again):\n%s", diff)
+			}
+			a.svc.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+			defer func() { a.svc.Now = store.Now }()
+			later := a.submit(map[string]any{"message": "Do you have weekend classes?"})
+			if later.SubmitEnquiry.ID == first.SubmitEnquiry.ID {
+				t.Error("the same message after the window was folded into the first")
+			}
+		})
+		t.Run("an idempotency key, as header or field, never makes two", func(t *testing.T) {
+			keyed := *a
+			first := keyed.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
+			again := keyed.submitWithHeader(map[string]any{"message": "A different body on retry"}, "retry-123")
+			field := a.submit(map[string]any{"message": "Third", "idempotencyKey": "retry-123"})
+			if first != again || first != field {
+				t.Errorf("receipts differ: %+v %+v %+v", first, again, field)
+			}
+		})
+	})
+}
+
+func (a *api) submitWithHeader(changes map[string]any, key string) receipt {
+	a.t.Helper()
+	withKey := *a
+	withKey.headers = map[string]string{"Idempotency-Key": key}
+	return withKey.submit(changes)
+}
+
+func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	svc, err := service.New(s, service.Options{BcryptCost: 4, EnquiriesPerAddress: service.Limit{Burst: 2, Every: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPIWith(t, svc)
+	send := func(addr, msg string) string {
+		from := *a
+		from.remoteAddr = addr
+		resp, _ := from.post(submit, enquiry(map[string]any{"message": msg}))
+		return code(resp)
+	}
+	got := []string{send("192.0.2.1:1", "one"), send("192.0.2.1:2", "two"), send("192.0.2.1:3", "three"), send("192.0.2.1:4", "one"), send("192.0.2.9:1", "four")}
+	// A resend of the first answers with its receipt and is not counted.
+	if diff := cmp.Diff([]string{"", "", "RATE_LIMITED", "", ""}, got); diff != "" {
+		t.Errorf("codes (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		admin, _, staff := staffAPI(t, s)
+		var me struct{ Me struct{ ID string } }
+		_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
+		a.submit(map[string]any{"message": "About nothing in particular"})
+		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
+		move := func(status string) response {
+			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status}})
+			return resp
+		}
+		for _, step := range []struct {
+			to   string
+			code string
+		}{
+			{"ANSWERED", "BAD_USER_INPUT"}, {"CLOSED", "BAD_USER_INPUT"}, {"IN_PROGRESS", ""}, {"NEW", "BAD_USER_INPUT"},
+			{"ANSWERED", ""}, {"IN_PROGRESS", "BAD_USER_INPUT"}, {"CLOSED", ""}, {"SPAM", ""}, {"CLOSED", "BAD_USER_INPUT"}, {"NEW", ""},
+		} {
+			resp := move(step.to)
+			if step.code == "" && len(resp.Errors) > 0 || step.code != "" && code(resp) != step.code {
+				t.Errorf("→ %s: %+v, want %q", step.to, resp.Errors, step.code)
+			}
+			if step.code != "" && len(resp.Errors) == 1 && resp.Errors[0].Extensions["field"] != "input.status" {
+				t.Errorf("→ %s: field %v", step.to, resp.Errors[0].Extensions["field"])
+			}
+		}
+		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID}}))
+		if got != `{"updateEnquiry":{"status":"NEW","version":7,"assignee":{"name":"staff"}}}` {
+			t.Errorf("assign = %s", got)
+		}
+		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk"}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.assigneeId")
+		resp, _ = staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
+		fieldErr(t, resp, "CONFLICT", "input.version")
+
+		staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called back, will visit Friday.") { id } }`, map[string]any{"id": id})
+		admin.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Offer the 5th batch.") { id } }`, map[string]any{"id": id})
+		resp, _ = staff.post(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: " ") { id } }`, map[string]any{"id": id})
+		fieldErr(t, resp, "BAD_USER_INPUT", "body")
+		got = string(staff.ok(`query($id: ID!) { enquiry(id: $id) { notes { body author { name } } } }`, map[string]any{"id": id}))
+		if got != `{"enquiry":{"notes":[{"body":"Called back, will visit Friday.","author":{"name":"staff"}},{"body":"Offer the 5th batch.","author":{"name":"admin"}}]}}` {
+			t.Errorf("notes = %s", got)
+		}
+
+		got = string(staff.ok(`{ enquiryStats { total byStatus { status count } byCourse { course { slug } count } } }`, nil))
+		want := `{"enquiryStats":{"total":2,"byStatus":[{"status":"NEW","count":2},{"status":"IN_PROGRESS","count":0},{"status":"ANSWERED","count":0},{"status":"CLOSED","count":0},{"status":"SPAM","count":0}],"byCourse":[{"course":null,"count":1},{"course":{"slug":"web-design"},"count":1}]}}`
+		if got != want {
+			t.Errorf("stats = %s", got)
+		}
+		got = string(staff.ok(`query($a: ID!) { mine: enquiries(filter: {assigneeId: $a}) { totalCount } course: enquiries(filter: {courseId: "Q291cnNlOjM"}) { totalCount } words: enquiries(filter: {search: "nothing particular"}) { totalCount } future: enquiries(filter: {receivedAfter: "2100-01-01T00:00:00Z"}) { totalCount } }`, map[string]any{"a": me.Me.ID}))
+		if got != `{"mine":{"totalCount":1},"course":{"totalCount":1},"words":{"totalCount":1},"future":{"totalCount":0}}` {
+			t.Errorf("filters = %s", got)
+		}
+	})
+}
+
+// TestConcurrentUpdatesNeverLoseAWrite sends the same versioned update from many
+// clients at once: exactly one wins, the rest get CONFLICT.
+func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		_, _, staff := staffAPI(t, s)
+		id := a.submit(nil).SubmitEnquiry.ID
+		const n = 8
+		codes := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				resp, _ := staff.post(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
+				codes[i] = code(resp)
+			})
+		}
+		wg.Wait()
+		won := 0
+		for _, c := range codes {
+			switch c {
+			case "":
+				won++
+			case "CONFLICT":
+			default:
+				t.Errorf("unexpected code %q", c)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d updates won, want exactly 1 (codes %v)", won, codes)
+		}
+		if got := string(staff.ok(fmt.Sprintf(`{ enquiry(id: %q) { status version } }`, id), nil)); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
+			t.Errorf("after the race: %s", got)
+		}
+	})
+}

@@ -1,0 +1,236 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"coursegraph/events"
+	"coursegraph/mail"
+	"coursegraph/models"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	coderws "github.com/coder/websocket"
+	"github.com/emersion/go-smtp"
+)
+
+// wsClient is a graphql-transport-ws client for tests.
+type wsClient struct {
+	t    *testing.T
+	conn *coderws.Conn
+}
+
+func dialWS(t *testing.T, url string) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	return &wsClient{t: t, conn: conn}
+}
+
+func (c *wsClient) send(msg map[string]any) {
+	c.t.Helper()
+	b, _ := json.Marshal(msg)
+	if err := c.conn.Write(context.Background(), coderws.MessageText, b); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+// read returns the next message, skipping keep-alive pings; err when the server
+// closed the connection.
+func (c *wsClient) read() (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		_, b, err := c.conn.Read(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var msg map[string]any
+		if err := json.Unmarshal(b, &msg); err != nil {
+			return nil, err
+		}
+		if msg["type"] != "ping" && msg["type"] != "pong" {
+			return msg, nil
+		}
+	}
+}
+
+// waitFor spins (yielding, without sleeping) until cond holds or ten seconds pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
+	}
+}
+
+func TestEnquiryReceivedSubscription(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		bus := events.NewLocal[*models.Enquiry]()
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		srv := httptest.NewServer(a.handler)
+		defer srv.Close()
+
+		for name, payload := range map[string]map[string]any{
+			"an anonymous connection": {},
+			"a forged token":          {"Authorization": "Bearer cgs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+		} {
+			t.Run(name+" is refused", func(t *testing.T) {
+				c := dialWS(t, srv.URL)
+				c.send(map[string]any{"type": "connection_init", "payload": payload})
+				msg, err := c.read()
+				if err == nil && msg["type"] == "connection_ack" {
+					t.Fatalf("acknowledged: %v", msg)
+				}
+				if status := coderws.CloseStatus(err); err == nil && msg["type"] != "connection_error" && status == -1 {
+					t.Errorf("want the connection refused, got %v (%v)", msg, err)
+				}
+			})
+		}
+
+		c := dialWS(t, srv.URL)
+		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
+		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			t.Fatalf("init as staff: %v %v", msg, err)
+		}
+		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name course { title } createdAt } }`}})
+		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+
+		a.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
+		r := a.submit(map[string]any{"courseId": "Q291cnNlOjU"})
+		msg, err := c.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(msg["payload"])
+		want := `{"data":{"enquiryReceived":{"course":{"title":"Digital Marketing Course"},"createdAt":"` + r.SubmitEnquiry.ReceivedAt.UTC().Format(time.RFC3339) + `","id":"` + r.SubmitEnquiry.ID + `","name":"Rahim Uddin"}}}`
+		if msg["type"] != "next" || string(got) != want {
+			t.Errorf("event = %v %s; want the accepted enquiry only, not the spam", msg["type"], got)
+		}
+		c.send(map[string]any{"id": "1", "type": "complete"})
+		waitFor(t, "the unsubscription", func() bool { return bus.Subscribers() == 0 })
+	})
+}
+
+// mailbox is a local SMTP server that keeps what it receives.
+type mailbox struct {
+	mu       sync.Mutex
+	messages []string
+	srv      *smtp.Server
+	ln       net.Listener
+}
+
+func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: m}, nil }
+
+type mailSession struct{ box *mailbox }
+
+func (s *mailSession) Reset()                               {}
+func (s *mailSession) Logout() error                        { return nil }
+func (s *mailSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *mailSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *mailSession) Data(r io.Reader) error {
+	var b bytes.Buffer
+	if _, err := io.Copy(&b, r); err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	s.box.messages = append(s.box.messages, b.String())
+	return nil
+}
+
+// start serves SMTP on addr and returns the address it listens on.
+func (m *mailbox) start(t *testing.T, addr string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen for SMTP: %v", err)
+	}
+	m.ln, m.srv = ln, smtp.NewServer(m)
+	m.srv.Domain = "localhost"
+	go func() { _ = m.srv.Serve(ln) }()
+	t.Cleanup(m.stop)
+	return ln.Addr().String()
+}
+
+// stop closes the listener itself, so that nothing is accepted even if Serve has
+// not started yet.
+func (m *mailbox) stop() {
+	_ = m.ln.Close()
+	_ = m.srv.Close()
+}
+
+func (m *mailbox) received() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.messages...)
+}
+
+// TestAnEnquiryNoticeSurvivesAnSMTPOutage stops the mail server, takes an
+// enquiry, fails to send its notice, starts the server again and sees the notice
+// arrive once.
+func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		box := &mailbox{}
+		addr := box.start(t, "127.0.0.1:0")
+		box.stop()
+		sender, err := mail.ParseURL("smtp://" + addr + "?from=noreply@lakeside-training.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := newService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: sender} })
+		clock := time.Now().UTC().Truncate(time.Second)
+		svc.Now = func() time.Time { return clock }
+		a := newAPIWith(t, svc)
+		a.submit(map[string]any{"courseId": "Q291cnNlOjE"})
+		a.submit(map[string]any{"message": "spam", "website": "x"})
+		ctx := context.Background()
+
+		deliver := func(when string, want int) {
+			t.Helper()
+			n, err := svc.DeliverMail(ctx)
+			if err != nil || n != want {
+				t.Fatalf("%s: sent %d (%v), want %d", when, n, err, want)
+			}
+		}
+		deliver("while the server is down", 0)
+		box.start(t, addr)
+		deliver("back up, before the retry is due", 0)
+		clock = clock.Add(11 * time.Second)
+		deliver("when the retry is due", 1)
+		clock = clock.Add(time.Hour)
+		deliver("an hour later", 0)
+
+		got := box.received()
+		if len(got) != 1 {
+			t.Fatalf("received %d messages, want exactly 1", len(got))
+		}
+		for _, want := range []string{"To: hello@lakeside-training.example", "Subject: New enquiry from Rahim Uddin (Office/Basic Computer Course)", "Is there a seat in the evening batch?"} {
+			if !strings.Contains(got[0], want) {
+				t.Errorf("the notice lacks %q:\n%s", want, got[0])
+			}
+		}
+	})
+}
