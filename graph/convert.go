@@ -43,6 +43,8 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 		n, err = asNode(nullIfNotFound(r.Service.Comment(ctx, id)))
 	case kindEnquiry:
 		n, err = asNode(nullIfNotFound(r.Service.Enquiry(ctx, id)))
+	case kindEnquiryNote:
+		n, err = asNode(nullIfNotFound(r.Service.EnquiryNote(ctx, id)))
 	case kindTag:
 		n, err = asNode(nullIfNotFound(r.Service.Tag(ctx, id)))
 	case kindAuditEntry:

@@ -207,6 +207,14 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		admin.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Offer the 5th batch.") { id } }`, map[string]any{"id": id})
 		resp, _ = staff.post(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: " ") { id } }`, map[string]any{"id": id})
 		fieldErr(t, resp, "BAD_USER_INPUT", "body")
+		for _, node := range []string{id, "RW5xdWlyeU5vdGU6MQ"} { // the enquiry and its first note
+			q := map[string]any{"id": node}
+			if got := string(staff.ok(`query($id: ID!) { node(id: $id) { __typename } }`, q)); !strings.Contains(got, `"__typename":"Enquiry`) {
+				t.Errorf("node(%s) as staff = %s", node, got)
+			}
+			resp, _ := a.post(`query($id: ID!) { node(id: $id) { __typename } }`, q)
+			fieldErr(t, resp, "UNAUTHENTICATED", "")
+		}
 		got = string(staff.ok(`query($id: ID!) { enquiry(id: $id) { notes { body author { name } } } }`, map[string]any{"id": id}))
 		if got != `{"enquiry":{"notes":[{"body":"Called back, will visit Friday.","author":{"name":"staff"}},{"body":"Offer the 5th batch.","author":{"name":"admin"}}]}}` {
 			t.Errorf("notes = %s", got)

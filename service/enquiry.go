@@ -354,3 +354,11 @@ func sortCourseCounts(cs []*CourseCount) {
 		return int(ai) - int(bi)
 	})
 }
+
+// EnquiryNote returns one note, for STAFF; NotFound if there is none.
+func (s *Service) EnquiryNote(ctx context.Context, id uint) (*models.EnquiryNote, error) {
+	if _, err := require(ctx, models.RoleStaff); err != nil {
+		return nil, err
+	}
+	return s.store.EnquiryNoteByID(ctx, id)
+}

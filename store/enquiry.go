@@ -213,3 +213,12 @@ func (s *Store) MarkOutboxFailed(ctx context.Context, id uint, attempts int, nex
 		UpdateColumns(map[string]any{"attempts": attempts, "next_attempt_at": next, "last_error": cause}).Error
 	return translate(err, "update", "outbox message")
 }
+
+// EnquiryNoteByID returns the note with id; NotFound if there is none.
+func (s *Store) EnquiryNoteByID(ctx context.Context, id uint) (*models.EnquiryNote, error) {
+	var n models.EnquiryNote
+	if err := s.db.WithContext(ctx).Take(&n, id).Error; err != nil {
+		return nil, translate(err, "find", "enquiry note")
+	}
+	return &n, nil
+}
