@@ -137,8 +137,6 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 type mailbox struct {
 	mu       sync.Mutex
 	messages []string
-	srv      *smtp.Server
-	ln       net.Listener
 }
 
 func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: m}, nil }
@@ -160,25 +158,24 @@ func (s *mailSession) Data(r io.Reader) error {
 	return nil
 }
 
-// start serves SMTP on addr and returns the address it listens on.
-func (m *mailbox) start(t *testing.T, addr string) string {
+// start serves SMTP on addr and returns the address it listens on and a function
+// that stops it. Stopping closes the listener itself, so that nothing is accepted
+// even if Serve has not started yet.
+func (m *mailbox) start(t *testing.T, addr string) (string, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("listen for SMTP: %v", err)
 	}
-	m.ln, m.srv = ln, smtp.NewServer(m)
-	m.srv.Domain = "localhost"
-	go func() { _ = m.srv.Serve(ln) }()
-	t.Cleanup(m.stop)
-	return ln.Addr().String()
-}
-
-// stop closes the listener itself, so that nothing is accepted even if Serve has
-// not started yet.
-func (m *mailbox) stop() {
-	_ = m.ln.Close()
-	_ = m.srv.Close()
+	srv := smtp.NewServer(m)
+	srv.Domain = "localhost"
+	go func() { _ = srv.Serve(ln) }()
+	stop := func() {
+		_ = ln.Close()
+		_ = srv.Close()
+	}
+	t.Cleanup(stop)
+	return ln.Addr().String(), stop
 }
 
 func (m *mailbox) received() []string {
@@ -194,8 +191,8 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		seeded(t, s)
 		box := &mailbox{}
-		addr := box.start(t, "127.0.0.1:0")
-		box.stop()
+		addr, stop := box.start(t, "127.0.0.1:0")
+		stop()
 		sender, err := mail.ParseURL("smtp://" + addr + "?from=noreply@lakeside-training.example")
 		if err != nil {
 			t.Fatal(err)
@@ -216,7 +213,7 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 			}
 		}
 		deliver("while the server is down", 0)
-		box.start(t, addr)
+		_, _ = box.start(t, addr)
 		deliver("back up, before the retry is due", 0)
 		clock = clock.Add(11 * time.Second)
 		deliver("when the retry is due", 1)
