@@ -375,3 +375,14 @@ func urlEscape(s string) string {
 	r := strings.NewReplacer(" ", "%20", "{", "%7B", "}", "%7D", "\n", "%0A")
 	return r.Replace(s)
 }
+
+func TestQueriesOverTheComplexityLimitAreRefusedBeforeTheyRun(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	a := newAPI(t, s)
+	counter := storetest.CountStatements(s)
+	resp, _ := a.post(`{ articles(first: 100) { edges { node { related(first: 20) { related(first: 20) { comments(first: 100) { edges { node { body } } } } } } } } }`, nil)
+	if code(resp) != "COMPLEXITY_LIMIT_EXCEEDED" || counter.Count() != 0 {
+		t.Errorf("code %q after %d statements; want COMPLEXITY_LIMIT_EXCEEDED before any", code(resp), counter.Count())
+	}
+	a.ok(`{ articles(first: 20) { edges { node { title related { title } comments(first: 3) { edges { node { body } } } } } } }`, nil)
+}

@@ -83,21 +83,35 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	return auth.Middleware(svc, opts.TrustedProxies, log, loaders.Middleware(svc, srv))
 }
 
-// setComplexity makes a connection cost its page size times what each item asks.
+// setComplexity makes every list a client sizes cost its size times what each
+// item asks, so that deep or wide queries (articles → related → comments …) hit
+// the limit instead of the database.
 func setComplexity(c *ComplexityRoot) {
-	perPage := func(first *int, child int) int {
-		n := 20
-		if first != nil && *first > 0 {
-			n = *first
+	times := func(def int) func(first *int, child int) int {
+		return func(first *int, child int) int {
+			n := def
+			if first != nil && *first > 0 {
+				n = *first
+			}
+			return 1 + n*child
 		}
-		return 1 + n*child
 	}
+	page, related, search := times(20), times(3), times(10)
 	c.Query.Courses = func(child int, _ *models.CourseFilter, _ *models.CourseOrder, first *int, _ *string) int {
-		return perPage(first, child)
+		return page(first, child)
 	}
-	c.Query.Schedules = func(child int, _ *models.ScheduleFilter, first *int, _ *string) int {
-		return perPage(first, child)
+	c.Query.Schedules = func(child int, _ *models.ScheduleFilter, first *int, _ *string) int { return page(first, child) }
+	c.Query.Articles = func(child int, _ *models.ArticleFilter, _ *models.ArticleOrder, first *int, _ *string) int {
+		return page(first, child)
 	}
+	c.Query.AuditLog = func(child int, _ *string, first *int, _ *string) int { return page(first, child) }
+	c.Query.Enquiries = func(child int, _ *models.EnquiryFilter, _ *models.OrderDirection, first *int, _ *string) int {
+		return page(first, child)
+	}
+	c.Query.Search = func(child int, _ string, first *int) int { return search(first, child) }
+	c.Tag.Articles = func(child int, first *int, _ *string) int { return page(first, child) }
+	c.Article.Comments = func(child int, first *int, _ *string, _ *models.CommentStatus) int { return page(first, child) }
+	c.Article.Related = func(child int, first *int) int { return related(first, child) }
 }
 
 // noIntrospection refuses operations that ask for the schema (__schema or __type)
