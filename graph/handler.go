@@ -46,8 +46,8 @@ const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
 // per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Middleware order:
-// auth (the viewer from the bearer token) → loaders (per request) → gqlgen.
+// complexity limit; the error presenter and the panic recoverer. Order: auth (the
+// viewer from the bearer token) → gqlgen, with fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	return newHandler(&Resolver{Service: svc}, svc, log, opts)
 }
@@ -78,9 +78,14 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
+	// Fresh loaders for every response: per query, and per subscription event, so
+	// that a long-lived subscription never serves stale or ever-growing caches.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(loaders.With(ctx, svc))
+	})
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return auth.Middleware(svc, opts.TrustedProxies, log, loaders.Middleware(svc, srv))
+	return auth.Middleware(svc, opts.TrustedProxies, log, srv)
 }
 
 // setComplexity makes every list a client sizes cost its size times what each

@@ -128,6 +128,17 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 		if msg["type"] != "next" || string(got) != want {
 			t.Errorf("event = %v %s; want the accepted enquiry only, not the spam", msg["type"], got)
 		}
+		// Each event is answered with fresh loaders: a course renamed between two
+		// events shows its new title.
+		a.addUser("editor@example.com", models.RoleEditor)
+		a.signIn("editor@example.com", testPassword).ok(`mutation { updateCourse(id: "Q291cnNlOjU", input: {title: "Digital Marketing"}) { title } }`, nil)
+		a.submit(map[string]any{"courseId": "Q291cnNlOjU", "message": "A second question"})
+		if msg, err = c.read(); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(msg["payload"]); !strings.Contains(string(got), `"title":"Digital Marketing"}`) {
+			t.Errorf("second event = %s; want the course's new title", got)
+		}
 		c.send(map[string]any{"id": "1", "type": "complete"})
 		waitFor(t, "the unsubscription", func() bool { return bus.Subscribers() == 0 })
 	})

@@ -8,7 +8,6 @@ package loaders
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 
 	"coursegraph/models"
@@ -260,15 +259,13 @@ func empty[V any]() (V, error) {
 
 type ctxKey struct{}
 
-// Middleware gives every request its own Loaders.
-func Middleware(svc *service.Service, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(svc))
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+// With returns ctx with fresh Loaders: call it once per response (each query, each
+// subscription event), so that nothing is cached longer than one answer.
+func With(ctx context.Context, svc *service.Service) context.Context {
+	return context.WithValue(ctx, ctxKey{}, New(svc))
 }
 
-// For returns the request's loaders. It panics when Middleware did not run, which
+// For returns the response's loaders. It panics when With was not called, which
 // is a wiring mistake, not a runtime condition.
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
