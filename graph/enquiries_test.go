@@ -215,6 +215,15 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 			resp, _ := a.post(`query($id: ID!) { node(id: $id) { __typename } }`, q)
 			fieldErr(t, resp, "UNAUTHENTICATED", "")
 		}
+		var log struct {
+			AuditLog struct {
+				Edges []struct{ Node struct{ Action string } }
+			}
+		}
+		_ = json.Unmarshal(admin.ok(`query($id: ID!) { auditLog(entityId: $id, first: 2) { edges { node { action } } } }`, map[string]any{"id": id}), &log)
+		if len(log.AuditLog.Edges) != 2 || log.AuditLog.Edges[0].Node.Action != "enquiry.note" {
+			t.Errorf("notes are not audited: %+v", log)
+		}
 		got = string(staff.ok(`query($id: ID!) { enquiry(id: $id) { notes { body author { name } } } }`, map[string]any{"id": id}))
 		if got != `{"enquiry":{"notes":[{"body":"Called back, will visit Friday.","author":{"name":"staff"}},{"body":"Offer the 5th batch.","author":{"name":"admin"}}]}}` {
 			t.Errorf("notes = %s", got)

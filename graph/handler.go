@@ -78,6 +78,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.AroundOperations(recheckWebSocketSession(svc))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -179,6 +180,31 @@ func websocketAuth(svc *service.Service) transport.WebsocketInitFunc {
 		if !user.Can(models.RoleStaff) {
 			return ctx, nil, errors.New("subscriptions are for staff")
 		}
+		ctx = context.WithValue(ctx, webSocketSessionKey{}, hash)
 		return auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)), nil, nil
+	}
+}
+
+// webSocketSessionKey marks a context whose viewer came from a WebSocket's
+// connection_init: its token hash, to check again on every operation.
+type webSocketSessionKey struct{}
+
+// recheckWebSocketSession checks the session of a WebSocket connection again for
+// every operation sent over it, so that a user signed out, deactivated or demoted
+// after connecting loses access at once, as over HTTP.
+func recheckWebSocketSession(svc *service.Service) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		hash, ok := ctx.Value(webSocketSessionKey{}).(string)
+		if !ok {
+			return next(ctx)
+		}
+		user, err := svc.UserBySession(ctx, hash)
+		if err != nil || !user.Can(models.RoleStaff) {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    "the session has ended; sign in and reconnect",
+				Extensions: map[string]any{extensionCode: apiCodes[models.Unauthenticated]},
+			}}})
+		}
+		return next(auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)))
 	}
 }

@@ -141,6 +141,28 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 		}
 		c.send(map[string]any{"id": "1", "type": "complete"})
 		waitFor(t, "the unsubscription", func() bool { return bus.Subscribers() == 0 })
+		if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+			t.Fatalf("want the server to confirm the end of subscription 1, got %v (%v)", msg, err)
+		}
+
+		t.Run("a deactivated user's connection loses access at once", func(t *testing.T) {
+			c.send(map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
+			waitFor(t, "the second subscription", func() bool { return bus.Subscribers() == 1 })
+			a.addUser("admin@example.com", models.RoleAdmin)
+			var me struct{ Me struct{ ID string } }
+			_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+			a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
+			a.submit(map[string]any{"message": "After the deactivation"})
+			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "2" {
+				t.Errorf("after deactivation the subscription got %v (%v); want it completed without the enquiry", msg, err)
+			}
+			c.send(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": `{ enquiries { totalCount } }`}})
+			msg, err := c.read()
+			got, _ := json.Marshal(msg)
+			if err != nil || !strings.Contains(string(got), "UNAUTHENTICATED") || strings.Contains(string(got), "totalCount") {
+				t.Errorf("a query over the socket after deactivation = %s (%v)", got, err)
+			}
+		})
 	})
 }
 

@@ -150,11 +150,14 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 		seeded(t, s)
 		admin, editor, _ := staffAPI(t, s)
 		const id = "Q291cnNlOjI" // graphic-design
-		got := editor.ok(`mutation { updateCourse(id: "Q291cnNlOjI", input: {fee: "9000.50", sessionsPerWeek: 3, weekdays: [THURSDAY, FRIDAY, SATURDAY]}) { fee { formatted } weekdays } }`, nil)
-		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY","SATURDAY"]}}` {
+		got := editor.ok(`mutation { updateCourse(id: "Q291cnNlOjI", input: {fee: "9000.50", weekdays: [THURSDAY, FRIDAY]}) { fee { formatted } weekdays } }`, nil)
+		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY"]}}` {
 			t.Errorf("update = %s", got)
 		}
-		resp, _ := editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 4}) { id } }`, nil)
+		// Its schedules meet two days a week: three sessions would break them.
+		resp, _ := editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 3, weekdays: [THURSDAY, FRIDAY, SATURDAY]}) { id } }`, nil)
+		fieldErr(t, resp, "CONFLICT", "input.sessionsPerWeek")
+		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 4}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
 		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {slug: "web-design"}) { id } }`, nil)
 		fieldErr(t, resp, "CONFLICT", "input.slug")
@@ -197,6 +200,10 @@ func TestBatchRules(t *testing.T) {
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime") // overlaps the 8th, 20:30-22:00
 		resp, _ = admin.post(create, batch("22:00", "23:00", 8))
 		fieldErr(t, resp, "CONFLICT", "input.ordinal")
+		morning := batch("22:00", "23:00", 9)
+		morning["in"].(map[string]any)["period"] = "MORNING"
+		resp, _ = admin.post(create, morning)
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.period")
 		resp, _ = admin.post(create, batch("25:00", "23:00", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime")
 		got := admin.ok(create, batch("22:00", "23:30", 9))

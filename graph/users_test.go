@@ -1,11 +1,16 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -134,4 +139,48 @@ func TestLoginIsRateLimitedPerAddressAndPerAccount(t *testing.T) {
 	if got[2] != "UNAUTHENTICATED" || got[3] != "RATE_LIMITED" {
 		t.Errorf("per address: %v", got)
 	}
+}
+
+// TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin races two deactivations:
+// the locked count lets exactly one through, on either engine.
+func TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		one, two := a.addUser("one@example.com", models.RoleAdmin), a.addUser("two@example.com", models.RoleAdmin)
+		callers := []*api{a.signIn("one@example.com", testPassword), a.signIn("two@example.com", testPassword)}
+		targets := []string{userID(two), userID(one)}
+		codes := make([]string, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() {
+				resp, _ := callers[i].post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": targets[i]})
+				codes[i] = code(resp)
+			})
+		}
+		wg.Wait()
+		n, err := a.svc.HasActiveAdmin(context.Background())
+		if err != nil || !n {
+			t.Fatalf("no active admin is left (codes %v)", codes)
+		}
+		slices.Sort(codes)
+		if codes[0] != "" || codes[1] != "CONFLICT" && codes[1] != "UNAUTHENTICATED" {
+			t.Errorf("codes = %v; want one success and one refusal", codes)
+		}
+	})
+}
+
+func TestChangePasswordNeverReactivatesADeactivatedAccount(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		a.addUser("admin@example.com", models.RoleAdmin)
+		u := a.addUser("staff@example.com", models.RoleStaff)
+		stale := *u // the user as a request read it before the deactivation
+		a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": userID(u)})
+		_, err := a.svc.ChangePassword(auth.WithUser(context.Background(), &stale), testPassword, "a brand new password")
+		if me, ok := errors.AsType[*models.Error](err); !ok || me.Code != models.Unauthenticated {
+			t.Fatalf("ChangePassword on a deactivated account = %v; want Unauthenticated", err)
+		}
+		resp, _ := a.post(`mutation { login(email: "staff@example.com", password: "a brand new password") { token } }`, nil)
+		fieldErr(t, resp, "UNAUTHENTICATED", "")
+	})
 }

@@ -25,6 +25,13 @@ type Batch struct {
 // DurationMinutes returns how long one class in the batch lasts.
 func (b *Batch) DurationMinutes() int { return int(b.EndTime - b.StartTime) }
 
+// The periods' bounds: morning batches ("morning to noon") start before 15:00,
+// evening ones ("afternoon to night") from noon; the centre chooses in between.
+const (
+	latestMorningStart   LocalTime = 15 * 60
+	earliestEveningStart LocalTime = 12 * 60
+)
+
 // BatchInput is a new batch, or the changes to one: nil fields stay as they are.
 type BatchInput struct {
 	Name      *string
@@ -61,6 +68,10 @@ func (b *Batch) Validate(prefix string, others []*Batch) error {
 		return InvalidField(prefix+".endTime", "must be after startTime, on the same day")
 	case !b.Period.IsValid():
 		return InvalidField(prefix+".period", "is required")
+	case b.Period == Morning && b.StartTime >= latestMorningStart:
+		return InvalidField(prefix+".period", "a batch starting at %s is not a MORNING batch", b.StartTime)
+	case b.Period == Evening && b.StartTime < earliestEveningStart:
+		return InvalidField(prefix+".period", "a batch starting at %s is not an EVENING batch", b.StartTime)
 	}
 	for _, o := range others {
 		if o.ID != b.ID && b.StartTime < o.EndTime && o.StartTime < b.EndTime {

@@ -49,6 +49,22 @@ func (s *Service) UpdateCourse(ctx context.Context, id uint, in models.CourseInp
 	return s.changeCourse(ctx, id, "course.update", func(c *models.Course) models.Changes { return c.Apply(in) })
 }
 
+// schedulesStillFit is Conflict when a course's new sessions per week no longer
+// match the days of its schedules: those must change first.
+func schedulesStillFit(ctx context.Context, tx *store.Store, c *models.Course) error {
+	scheds, err := tx.SchedulesByCourseIDs(ctx, []uint{c.ID})
+	if err != nil {
+		return err
+	}
+	for _, sc := range scheds {
+		if sc.WeekdaySet.Len() != c.SessionsPerWeek {
+			return &models.Error{Code: models.Conflict, Field: "input.sessionsPerWeek",
+				Message: fmt.Sprintf("schedule %d meets %d days a week; change its days first", sc.ID, sc.WeekdaySet.Len())}
+		}
+	}
+	return nil
+}
+
 // ArchiveCourse takes a course out of the active catalogue, for EDITOR; it stays
 // readable. NotFound if there is none.
 func (s *Service) ArchiveCourse(ctx context.Context, id uint) (*models.Course, error) {
@@ -72,12 +88,18 @@ func (s *Service) changeCourse(ctx context.Context, id uint, action string, chan
 		if c, err = tx.CourseByID(ctx, id); err != nil {
 			return err
 		}
+		sessions := c.SessionsPerWeek
 		ch := change(c)
 		if err := c.Validate("input"); err != nil {
 			return err
 		}
 		if len(ch) == 0 {
 			return nil
+		}
+		if c.SessionsPerWeek != sessions {
+			if err := schedulesStillFit(ctx, tx, c); err != nil {
+				return err
+			}
 		}
 		if err := tx.SaveCourse(ctx, c); err != nil {
 			return onConflict(err, "input.slug", "a course with the slug %q already exists", c.Slug)
@@ -114,7 +136,7 @@ func (s *Service) saveBatch(ctx context.Context, id uint, in models.BatchInput) 
 			}
 		}
 		ch := b.Apply(in)
-		others, err := tx.Batches(ctx, nil)
+		others, err := tx.LockBatches(ctx)
 		if err != nil {
 			return err
 		}

@@ -309,7 +309,12 @@ func (s *Service) AddEnquiryNote(ctx context.Context, enquiryID uint, body strin
 		if _, err := tx.EnquiryByID(ctx, enquiryID); err != nil {
 			return err
 		}
-		return tx.CreateEnquiryNote(ctx, n)
+		if err := tx.CreateEnquiryNote(ctx, n); err != nil {
+			return err
+		}
+		var ch models.Changes
+		ch.Record("note", "", n.Body, false)
+		return audit(ctx, tx, actor, "enquiry.note", "Enquiry", enquiryID, ch)
 	})
 	if err != nil {
 		return nil, err
@@ -330,12 +335,38 @@ func (s *Service) NotesByEnquiryIDs(ctx context.Context, ids []uint) (map[uint][
 }
 
 // EnquiryReceived returns the enquiries accepted from now until ctx ends (spam is
-// not announced), for STAFF.
+// not announced), for STAFF. The viewer's session is checked again before each
+// enquiry is handed on: once it is signed out, expired or deactivated, the stream
+// ends.
 func (s *Service) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error) {
 	if _, err := require(ctx, models.RoleStaff); err != nil {
 		return nil, err
 	}
-	return s.enquiries.Subscribe(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	in, err := s.enquiries.Subscribe(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	hash := auth.TokenHash(ctx)
+	out := make(chan *models.Enquiry)
+	go func() {
+		defer cancel()
+		defer close(out)
+		for e := range in {
+			if hash != "" {
+				if u, err := s.UserBySession(ctx, hash); err != nil || !u.Can(models.RoleStaff) {
+					return
+				}
+			}
+			select {
+			case out <- e:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // sortCourseCounts orders counts by count, largest first, then by course id.

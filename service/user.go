@@ -183,7 +183,7 @@ func (s *Service) UpdateUser(ctx context.Context, id uint, in models.UserInput) 
 	}
 	var u *models.User
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if u, err = tx.UserByID(ctx, id); err != nil {
+		if u, err = tx.LockUser(ctx, id); err != nil {
 			return err
 		}
 		wasAdmin := u.Role == models.RoleAdmin && u.Active
@@ -229,7 +229,7 @@ func (s *Service) DeactivateUser(ctx context.Context, id uint) (*models.User, er
 	}
 	var u *models.User
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if u, err = tx.UserByID(ctx, id); err != nil {
+		if u, err = tx.LockUser(ctx, id); err != nil {
 			return err
 		}
 		if !u.Active {
@@ -264,6 +264,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	if err != nil {
 		return false, err
 	}
+	if !s.loginPerAccount.Allow("password:" + actor.Email) {
+		return false, models.Errorf(models.RateLimited, "too many attempts; wait a few minutes and try again")
+	}
 	u, err := s.store.UserByID(ctx, actor.ID)
 	if err != nil {
 		return false, err
@@ -274,11 +277,14 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	if err := models.ValidatePassword("new", next, u.Email); err != nil {
 		return false, err
 	}
-	if u.PasswordHash, err = s.passwords.Hash(next); err != nil {
+	hash, err := s.passwords.Hash(next)
+	if err != nil {
 		return false, err
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.SaveUser(ctx, u); err != nil {
+		// Only the hash is written: the account may have changed (even been
+		// deactivated) while the hashes were computed.
+		if err := tx.SetPassword(ctx, u.ID, hash, s.Now()); err != nil {
 			return err
 		}
 		if _, err := tx.RevokeUserSessions(ctx, u.ID, auth.TokenHash(ctx), s.Now()); err != nil {

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"coursegraph/models"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -17,6 +19,15 @@ func (s *Store) Batches(ctx context.Context, period *models.Period) ([]*models.B
 	}
 	var out []*models.Batch
 	err := q.Order("ordinal").Find(&out).Error
+	return out, translate(err, "list", "batches")
+}
+
+// LockBatches returns every batch in order of the day, locking their rows until the
+// transaction ends, so that two batches checked for overlap at once are checked one
+// after the other.
+func (s *Store) LockBatches(ctx context.Context) ([]*models.Batch, error) {
+	var out []*models.Batch
+	err := s.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Order("ordinal").Find(&out).Error
 	return out, translate(err, "list", "batches")
 }
 
@@ -69,6 +80,9 @@ func (s *Store) DeleteBatch(ctx context.Context, id uint) error {
 	res := s.db.WithContext(ctx).Delete(&models.Batch{}, id)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return models.Errorf(models.NotFound, "batch not found")
+	}
+	if errors.Is(res.Error, gorm.ErrForeignKeyViolated) {
+		return models.Errorf(models.Conflict, "the batch has schedules; delete or move them first")
 	}
 	return translate(res.Error, "delete", "batch")
 }

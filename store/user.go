@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"coursegraph/models"
+
+	"gorm.io/gorm/clause"
 )
 
 // UserByID returns the user with id; NotFound if there is none.
@@ -39,12 +41,39 @@ func (s *Store) Users(ctx context.Context) ([]*models.User, error) {
 	return out, translate(err, "list", "users")
 }
 
-// CountActiveAdmins returns how many active ADMIN users there are.
+// CountActiveAdmins returns how many active ADMIN users there are. In a
+// transaction it locks their rows (FOR UPDATE on MySQL; SQLite transactions are
+// serial anyway), so that two admins demoting each other at once cannot both see
+// another admin left.
 func (s *Store) CountActiveAdmins(ctx context.Context) (int, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&models.User{}).
-		Where("role = ? AND active = ?", models.RoleAdmin, true).Count(&n).Error
-	return int(n), translate(err, "count", "admins")
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&models.User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("role = ? AND active = ?", models.RoleAdmin, true).Pluck("id", &ids).Error
+	return len(ids), translate(err, "count", "admins")
+}
+
+// LockUser returns the user with id, locking the row until the transaction ends;
+// NotFound if there is none. Call it in a transaction before changing the user.
+func (s *Store) LockUser(ctx context.Context, id uint) (*models.User, error) {
+	var u models.User
+	if err := s.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&u, id).Error; err != nil {
+		return nil, translate(err, "find", "user")
+	}
+	return &u, nil
+}
+
+// SetPassword stores a new password hash for an active user, touching no other
+// column; Unauthenticated if the user is gone or deactivated meanwhile.
+func (s *Store) SetPassword(ctx context.Context, userID uint, hash string, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&models.User{}).Where("id = ? AND active = ?", userID, true).
+		UpdateColumns(map[string]any{"password_hash": hash, "updated_at": now})
+	if res.Error != nil {
+		return translate(res.Error, "update", "user")
+	}
+	if res.RowsAffected == 0 {
+		return models.Errorf(models.Unauthenticated, "the account is deactivated")
+	}
+	return nil
 }
 
 // CreateUser inserts u and sets its id; Conflict if the email is taken.
