@@ -276,3 +276,37 @@ func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestTheInboxCostsAConstantNumberOfStatements lists enquiries with their course,
+// schedule, assignee and notes: one query per relation, with 3 enquiries as with 30.
+func TestTheInboxCostsAConstantNumberOfStatements(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		_, _, staff := staffAPI(t, s)
+		var me struct{ Me struct{ ID string } }
+		_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+		counter := storetest.CountStatements(s)
+		counts := map[int]int{}
+		made := 0
+		for _, n := range []int{3, 30} {
+			for ; made < n; made++ {
+				id := a.submit(map[string]any{"message": fmt.Sprintf("Question %d", made), "scheduleId": "U2NoZWR1bGU6NQ"}).SubmitEnquiry.ID
+				staff.ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a}) { id } }`, map[string]any{"id": id, "a": me.Me.ID})
+				staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called.") { id } }`, map[string]any{"id": id})
+			}
+			counter.Reset()
+			data := staff.ok(`{ enquiries(first: 50) { edges { node { name course { title } schedule { batch { name } } assignee { name } notes { body author { name } } } } } }`, nil)
+			counts[n] = counter.Count()
+			if strings.Count(string(data), `"notes":[{"body":"Called."`) != n {
+				t.Fatalf("with %d enquiries: %s", n, data)
+			}
+		}
+		// The session and its user, enquiries, notes, courses, schedules, users
+		// (assignees; the note authors are the same), batches.
+		if counts[3] != 8 || counts[30] != 8 {
+			t.Errorf("statements: %d with 3 enquiries, %d with 30; want 8 for both", counts[3], counts[30])
+		}
+		t.Logf("statements per request: %d with 3 enquiries, %d with 30", counts[3], counts[30])
+	})
+}

@@ -157,13 +157,16 @@ func (l *Loaders) Enquiries(conn *service.EnquiryConnection, err error) (*servic
 		return nil, err
 	}
 	var ids, courses, schedules, assignees []uint
+	add := func(dst *[]uint, id *uint) {
+		if id != nil {
+			*dst = append(*dst, *id)
+		}
+	}
 	for _, e := range conn.Edges {
 		ids = append(ids, e.Node.ID)
-		for dst, id := range map[*[]uint]*uint{&courses: e.Node.CourseID, &schedules: e.Node.ScheduleID, &assignees: e.Node.AssigneeID} {
-			if id != nil {
-				*dst = append(*dst, *id)
-			}
-		}
+		add(&courses, e.Node.CourseID)
+		add(&schedules, e.Node.ScheduleID)
+		add(&assignees, e.Node.AssigneeID)
 	}
 	l.NotesByEnquiryID.Hint(ids)
 	l.CourseByID.Hint(courses)
