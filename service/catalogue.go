@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"coursegraph/models"
 	"coursegraph/store"
@@ -128,18 +129,24 @@ func (s *Service) saveBatch(ctx context.Context, id uint, in models.BatchInput) 
 	if err != nil {
 		return nil, err
 	}
-	b := &models.Batch{}
+	var b *models.Batch
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if id != 0 {
-			if b, err = tx.BatchByID(ctx, id); err != nil {
-				return err
-			}
-		}
-		ch := b.Apply(in)
+		// Every batch is locked first, the changed one with the others, so that
+		// concurrent changes take their locks in one order and read the batch as
+		// it is now, not as the transaction's snapshot saw it.
 		others, err := tx.LockBatches(ctx)
 		if err != nil {
 			return err
 		}
+		b = &models.Batch{}
+		if id != 0 {
+			i := slices.IndexFunc(others, func(o *models.Batch) bool { return o.ID == id })
+			if i < 0 {
+				return models.Errorf(models.NotFound, "batch not found")
+			}
+			b = others[i] // Validate skips the batch itself among the others
+		}
+		ch := b.Apply(in)
 		if err := b.Validate("input", others); err != nil {
 			return err
 		}

@@ -183,13 +183,21 @@ func (s *Service) UpdateUser(ctx context.Context, id uint, in models.UserInput) 
 	}
 	var u *models.User
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		// A role change may demote an admin: lock the admins before the user, in
+		// the one order every such transaction uses (see LockActiveAdmins).
+		var admins []uint
+		if in.Role != nil {
+			if admins, err = tx.LockActiveAdmins(ctx); err != nil {
+				return err
+			}
+		}
 		if u, err = tx.LockUser(ctx, id); err != nil {
 			return err
 		}
 		wasAdmin := u.Role == models.RoleAdmin && u.Active
 		ch := u.Apply(in)
 		if wasAdmin && u.Role != models.RoleAdmin {
-			if err := lastAdminGuard(ctx, tx, "input.role"); err != nil {
+			if err := lastAdminGuard(admins, "input.role"); err != nil {
 				return err
 			}
 		}
@@ -207,14 +215,10 @@ func (s *Service) UpdateUser(ctx context.Context, id uint, in models.UserInput) 
 	return u, nil
 }
 
-// lastAdminGuard is Conflict when there is only one active admin left: the one
-// about to be demoted or deactivated.
-func lastAdminGuard(ctx context.Context, tx *store.Store, field string) error {
-	n, err := tx.CountActiveAdmins(ctx)
-	if err != nil {
-		return err
-	}
-	if n <= 1 {
+// lastAdminGuard is Conflict when there is only one active admin left (admins,
+// as LockActiveAdmins returned them): the one about to be demoted or deactivated.
+func lastAdminGuard(admins []uint, field string) error {
+	if len(admins) <= 1 {
 		return &models.Error{Code: models.Conflict, Field: field, Message: "this is the last active admin; make another admin first"}
 	}
 	return nil
@@ -229,6 +233,12 @@ func (s *Service) DeactivateUser(ctx context.Context, id uint) (*models.User, er
 	}
 	var u *models.User
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		// The admins first, then the user: one lock order for every transaction
+		// that may take both (see LockActiveAdmins).
+		admins, err := tx.LockActiveAdmins(ctx)
+		if err != nil {
+			return err
+		}
 		if u, err = tx.LockUser(ctx, id); err != nil {
 			return err
 		}
@@ -236,7 +246,7 @@ func (s *Service) DeactivateUser(ctx context.Context, id uint) (*models.User, er
 			return nil
 		}
 		if u.Role == models.RoleAdmin {
-			if err := lastAdminGuard(ctx, tx, "id"); err != nil {
+			if err := lastAdminGuard(admins, "id"); err != nil {
 				return err
 			}
 		}

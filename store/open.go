@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/ncruces/go-sqlite3"
 	_ "github.com/ncruces/go-sqlite3/embed" // the SQLite engine, compiled to WebAssembly: no cgo
 	"github.com/ncruces/go-sqlite3/gormlite"
 	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases shared by a pool, for tests
@@ -33,6 +35,7 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	inTx    bool // in a transaction: WithTx nests and never retries
 }
 
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
@@ -187,10 +190,57 @@ func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 
 // WithTx runs fn in one transaction: it commits when fn returns nil and rolls back
 // otherwise, so a failed use case changes nothing.
+//
+// When the database gives up on the transaction for a reason that a second try
+// can cure (a deadlock or a lock-wait timeout on MySQL, a busy database on
+// SQLite), the whole transaction runs again, up to maxTxAttempts times in all, after
+// a short random pause; so fn may run more than once and must build its writes from
+// what it reads inside the transaction, with no effects outside it. In a
+// transaction already (tx.WithTx), it makes a nested one and never retries: only
+// the outermost transaction can start again.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, dialect: s.dialect})
-	})
+	run := func() error {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(&Store{db: tx, dialect: s.dialect, inTx: true})
+		})
+	}
+	if s.inTx {
+		return run()
+	}
+	for attempt := 1; ; attempt++ {
+		err := run()
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return err
+		}
+		pause := time.NewTimer(txRetryPause(attempt))
+		select {
+		case <-pause.C:
+		case <-ctx.Done():
+			pause.Stop()
+			return err
+		}
+	}
+}
+
+// maxTxAttempts bounds how often WithTx runs a transaction that keeps deadlocking.
+const maxTxAttempts = 5
+
+// txRetryPause is the wait before attempt+1: random (full jitter), so that two
+// transactions that deadlocked do not meet again at once, and growing from up to
+// 10 ms to up to 80 ms.
+func txRetryPause(attempt int) time.Duration {
+	ceiling := 10 * time.Millisecond << min(attempt-1, 3)
+	return time.Duration(rand.Int64N(int64(ceiling))) + time.Millisecond
+}
+
+// retryable tells whether err ended a transaction that may succeed if run again:
+// MySQL's deadlock (1213) and lock-wait timeout (1205), SQLSTATE 40001 from a
+// compatible engine, and SQLite's busy and locked.
+func retryable(err error) bool {
+	if me, ok := errors.AsType[*mysql.MySQLError](err); ok {
+		return me.Number == 1213 || me.Number == 1205 || string(me.SQLState[:]) == "40001"
+	}
+	return errors.Is(err, sqlite3.BUSY) || errors.Is(err, sqlite3.LOCKED)
 }
 
 // OnStatement calls fn after every SQL statement the store runs, with its SQL. Tests

@@ -41,19 +41,29 @@ func (s *Store) Users(ctx context.Context) ([]*models.User, error) {
 	return out, translate(err, "list", "users")
 }
 
-// CountActiveAdmins returns how many active ADMIN users there are. In a
-// transaction it locks their rows (FOR UPDATE on MySQL; SQLite transactions are
-// serial anyway), so that two admins demoting each other at once cannot both see
-// another admin left.
+// CountActiveAdmins returns how many active ADMIN users there are, without locking.
 func (s *Store) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.User{}).Where("role = ? AND active = ?", models.RoleAdmin, true).Count(&n).Error
+	return int(n), translate(err, "count", "admins")
+}
+
+// LockActiveAdmins returns the ids of the active ADMIN users, in id order, and in a
+// transaction locks their rows (FOR UPDATE on MySQL; SQLite transactions are
+// serial anyway), so that two admins demoting each other at once cannot both see
+// another admin left. Lock order matters: call it before locking any single user
+// (LockUser), so that every transaction takes the admins first and two of them
+// never wait on each other in opposite orders.
+func (s *Store) LockActiveAdmins(ctx context.Context) ([]uint, error) {
 	var ids []uint
 	err := s.db.WithContext(ctx).Model(&models.User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
-		Where("role = ? AND active = ?", models.RoleAdmin, true).Pluck("id", &ids).Error
-	return len(ids), translate(err, "count", "admins")
+		Where("role = ? AND active = ?", models.RoleAdmin, true).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "lock", "admins")
 }
 
 // LockUser returns the user with id, locking the row until the transaction ends;
-// NotFound if there is none. Call it in a transaction before changing the user.
+// NotFound if there is none. Call it in a transaction before changing the user,
+// after LockActiveAdmins when the change may need that lock too.
 func (s *Store) LockUser(ctx context.Context, id uint) (*models.User, error) {
 	var u models.User
 	if err := s.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&u, id).Error; err != nil {
