@@ -35,18 +35,15 @@ type ResolverRoot interface {
 	Article() ArticleResolver
 	AuditEntry() AuditEntryResolver
 	Batch() BatchResolver
-	Comment() CommentResolver
 	Course() CourseResolver
 	Enquiry() EnquiryResolver
 	EnquiryCourseCount() EnquiryCourseCountResolver
 	EnquiryNote() EnquiryNoteResolver
-	EnquiryReceipt() EnquiryReceiptResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Schedule() ScheduleResolver
 	Subscription() SubscriptionResolver
 	Tag() TagResolver
-	User() UserResolver
 	ArticleFilter() ArticleFilterResolver
 	CreateScheduleInput() CreateScheduleInputResolver
 	EnquiryFilter() EnquiryFilterResolver
@@ -68,8 +65,8 @@ type ComplexityRoot struct {
 		CommentCount       func(childComplexity int) int
 		Comments           func(childComplexity int, first *int, after *string, status *models.CommentStatus) int
 		Faqs               func(childComplexity int) int
+		GlobalID           func(childComplexity int) int
 		HTML               func(childComplexity int) int
-		ID                 func(childComplexity int) int
 		PublishedAt        func(childComplexity int) int
 		ReadingTimeMinutes func(childComplexity int) int
 		Related            func(childComplexity int, first *int) int
@@ -100,7 +97,7 @@ type ComplexityRoot struct {
 		CreatedAt  func(childComplexity int) int
 		EntityID   func(childComplexity int) int
 		EntityType func(childComplexity int) int
-		ID         func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
 	}
 
 	AuditEntryConnection struct {
@@ -123,7 +120,7 @@ type ComplexityRoot struct {
 	Batch struct {
 		DurationMinutes func(childComplexity int) int
 		EndTime         func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Ordinal         func(childComplexity int) int
 		Period          func(childComplexity int) int
@@ -151,7 +148,7 @@ type ComplexityRoot struct {
 		AuthorName  func(childComplexity int) int
 		Body        func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
-		ID          func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
 		Status      func(childComplexity int) int
 	}
 
@@ -173,7 +170,7 @@ type ComplexityRoot struct {
 		Description     func(childComplexity int) int
 		DurationMonths  func(childComplexity int) int
 		Fee             func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		Schedules       func(childComplexity int) int
 		SessionsPerWeek func(childComplexity int) int
 		Slug            func(childComplexity int) int
@@ -200,7 +197,7 @@ type ComplexityRoot struct {
 		Course    func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		Email     func(childComplexity int) int
-		ID        func(childComplexity int) int
+		GlobalID  func(childComplexity int) int
 		Message   func(childComplexity int) int
 		Name      func(childComplexity int) int
 		Notes     func(childComplexity int) int
@@ -231,11 +228,11 @@ type ComplexityRoot struct {
 		Author    func(childComplexity int) int
 		Body      func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
+		GlobalID  func(childComplexity int) int
 	}
 
 	EnquiryReceipt struct {
-		ID         func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
 		ReceivedAt func(childComplexity int) int
 	}
 
@@ -332,7 +329,7 @@ type ComplexityRoot struct {
 		Batch      func(childComplexity int) int
 		Capacity   func(childComplexity int) int
 		Course     func(childComplexity int) int
-		ID         func(childComplexity int) int
+		GlobalID   func(childComplexity int) int
 		SeatsLeft  func(childComplexity int) int
 		SeatsTaken func(childComplexity int) int
 		StartsOn   func(childComplexity int) int
@@ -358,7 +355,7 @@ type ComplexityRoot struct {
 	Tag struct {
 		ArticleCount func(childComplexity int) int
 		Articles     func(childComplexity int, first *int, after *string) int
-		ID           func(childComplexity int) int
+		GlobalID     func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Slug         func(childComplexity int) int
 	}
@@ -369,7 +366,7 @@ type ComplexityRoot struct {
 		Bio         func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Email       func(childComplexity int) int
-		ID          func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
 		LastLoginAt func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Role        func(childComplexity int) int
@@ -381,8 +378,6 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ArticleResolver interface {
-	ID(ctx context.Context, obj *models.Article) (string, error)
-
 	Author(ctx context.Context, obj *models.Article) (*models.User, error)
 	Tags(ctx context.Context, obj *models.Article) ([]*models.Tag, error)
 	Comments(ctx context.Context, obj *models.Article, first *int, after *string, status *models.CommentStatus) (*service.CommentConnection, error)
@@ -390,27 +385,17 @@ type ArticleResolver interface {
 	Related(ctx context.Context, obj *models.Article, first *int) ([]*models.Article, error)
 }
 type AuditEntryResolver interface {
-	ID(ctx context.Context, obj *models.AuditEntry) (string, error)
 	Actor(ctx context.Context, obj *models.AuditEntry) (*models.User, error)
 
 	EntityID(ctx context.Context, obj *models.AuditEntry) (string, error)
 }
 type BatchResolver interface {
-	ID(ctx context.Context, obj *models.Batch) (string, error)
-
 	Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error)
 }
-type CommentResolver interface {
-	ID(ctx context.Context, obj *models.Comment) (string, error)
-}
 type CourseResolver interface {
-	ID(ctx context.Context, obj *models.Course) (string, error)
-
 	Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error)
 }
 type EnquiryResolver interface {
-	ID(ctx context.Context, obj *models.Enquiry) (string, error)
-
 	Course(ctx context.Context, obj *models.Enquiry) (*models.Course, error)
 	Schedule(ctx context.Context, obj *models.Enquiry) (*models.Schedule, error)
 
@@ -421,12 +406,7 @@ type EnquiryCourseCountResolver interface {
 	Course(ctx context.Context, obj *service.CourseCount) (*models.Course, error)
 }
 type EnquiryNoteResolver interface {
-	ID(ctx context.Context, obj *models.EnquiryNote) (string, error)
-
 	Author(ctx context.Context, obj *models.EnquiryNote) (*models.User, error)
-}
-type EnquiryReceiptResolver interface {
-	ID(ctx context.Context, obj *service.EnquiryReceipt) (string, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*service.AuthPayload, error)
@@ -475,7 +455,6 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error)
 }
 type ScheduleResolver interface {
-	ID(ctx context.Context, obj *models.Schedule) (string, error)
 	Course(ctx context.Context, obj *models.Schedule) (*models.Course, error)
 	Batch(ctx context.Context, obj *models.Schedule) (*models.Batch, error)
 }
@@ -483,13 +462,8 @@ type SubscriptionResolver interface {
 	EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error)
 }
 type TagResolver interface {
-	ID(ctx context.Context, obj *models.Tag) (string, error)
-
 	ArticleCount(ctx context.Context, obj *models.Tag) (int, error)
 	Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error)
-}
-type UserResolver interface {
-	ID(ctx context.Context, obj *models.User) (string, error)
 }
 
 type ArticleFilterResolver interface {
@@ -574,18 +548,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Faqs(childComplexity), true
+	case "Article.id":
+		if e.ComplexityRoot.Article.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.GlobalID(childComplexity), true
 	case "Article.html":
 		if e.ComplexityRoot.Article.HTML == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Article.HTML(childComplexity), true
-	case "Article.id":
-		if e.ComplexityRoot.Article.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Article.ID(childComplexity), true
 	case "Article.publishedAt":
 		if e.ComplexityRoot.Article.PublishedAt == nil {
 			break
@@ -721,11 +695,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.EntityType(childComplexity), true
 	case "AuditEntry.id":
-		if e.ComplexityRoot.AuditEntry.ID == nil {
+		if e.ComplexityRoot.AuditEntry.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+		return e.ComplexityRoot.AuditEntry.GlobalID(childComplexity), true
 
 	case "AuditEntryConnection.edges":
 		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
@@ -791,11 +765,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Batch.EndTime(childComplexity), true
 	case "Batch.id":
-		if e.ComplexityRoot.Batch.ID == nil {
+		if e.ComplexityRoot.Batch.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Batch.ID(childComplexity), true
+		return e.ComplexityRoot.Batch.GlobalID(childComplexity), true
 	case "Batch.name":
 		if e.ComplexityRoot.Batch.Name == nil {
 			break
@@ -908,11 +882,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Comment.CreatedAt(childComplexity), true
 	case "Comment.id":
-		if e.ComplexityRoot.Comment.ID == nil {
+		if e.ComplexityRoot.Comment.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Comment.ID(childComplexity), true
+		return e.ComplexityRoot.Comment.GlobalID(childComplexity), true
 	case "Comment.status":
 		if e.ComplexityRoot.Comment.Status == nil {
 			break
@@ -989,11 +963,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Course.Fee(childComplexity), true
 	case "Course.id":
-		if e.ComplexityRoot.Course.ID == nil {
+		if e.ComplexityRoot.Course.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Course.ID(childComplexity), true
+		return e.ComplexityRoot.Course.GlobalID(childComplexity), true
 	case "Course.schedules":
 		if e.ComplexityRoot.Course.Schedules == nil {
 			break
@@ -1100,11 +1074,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Enquiry.Email(childComplexity), true
 	case "Enquiry.id":
-		if e.ComplexityRoot.Enquiry.ID == nil {
+		if e.ComplexityRoot.Enquiry.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Enquiry.ID(childComplexity), true
+		return e.ComplexityRoot.Enquiry.GlobalID(childComplexity), true
 	case "Enquiry.message":
 		if e.ComplexityRoot.Enquiry.Message == nil {
 			break
@@ -1218,18 +1192,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnquiryNote.CreatedAt(childComplexity), true
 	case "EnquiryNote.id":
-		if e.ComplexityRoot.EnquiryNote.ID == nil {
+		if e.ComplexityRoot.EnquiryNote.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.EnquiryNote.ID(childComplexity), true
+		return e.ComplexityRoot.EnquiryNote.GlobalID(childComplexity), true
 
 	case "EnquiryReceipt.id":
-		if e.ComplexityRoot.EnquiryReceipt.ID == nil {
+		if e.ComplexityRoot.EnquiryReceipt.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.EnquiryReceipt.ID(childComplexity), true
+		return e.ComplexityRoot.EnquiryReceipt.GlobalID(childComplexity), true
 	case "EnquiryReceipt.receivedAt":
 		if e.ComplexityRoot.EnquiryReceipt.ReceivedAt == nil {
 			break
@@ -1818,11 +1792,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Schedule.Course(childComplexity), true
 	case "Schedule.id":
-		if e.ComplexityRoot.Schedule.ID == nil {
+		if e.ComplexityRoot.Schedule.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Schedule.ID(childComplexity), true
+		return e.ComplexityRoot.Schedule.GlobalID(childComplexity), true
 	case "Schedule.seatsLeft":
 		if e.ComplexityRoot.Schedule.SeatsLeft == nil {
 			break
@@ -1911,11 +1885,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tag.Articles(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Tag.id":
-		if e.ComplexityRoot.Tag.ID == nil {
+		if e.ComplexityRoot.Tag.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Tag.ID(childComplexity), true
+		return e.ComplexityRoot.Tag.GlobalID(childComplexity), true
 	case "Tag.name":
 		if e.ComplexityRoot.Tag.Name == nil {
 			break
@@ -1960,11 +1934,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
 	case "User.id":
-		if e.ComplexityRoot.User.ID == nil {
+		if e.ComplexityRoot.User.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.User.ID(childComplexity), true
+		return e.ComplexityRoot.User.GlobalID(childComplexity), true
 	case "User.lastLoginAt":
 		if e.ComplexityRoot.User.LastLoginAt == nil {
 			break
@@ -4728,7 +4702,7 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Article_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4739,7 +4713,7 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Article", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *models.Article) (ret graphql.Marshaler) {
@@ -5339,7 +5313,7 @@ func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_AuditEntry_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEntry().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5350,7 +5324,7 @@ func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *models.AuditEntry) (ret graphql.Marshaler) {
@@ -5738,7 +5712,7 @@ func (ec *executionContext) _Batch_id(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Batch_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Batch().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5749,7 +5723,7 @@ func (ec *executionContext) _Batch_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Batch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Batch", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Batch", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Batch_name(ctx context.Context, field graphql.CollectedField, obj *models.Batch) (ret graphql.Marshaler) {
@@ -6147,7 +6121,7 @@ func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Comment_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Comment().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6158,7 +6132,7 @@ func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Comment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Comment", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Comment", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Comment_authorName(ctx context.Context, field graphql.CollectedField, obj *models.Comment) (ret graphql.Marshaler) {
@@ -6463,7 +6437,7 @@ func (ec *executionContext) _Course_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Course_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Course().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6474,7 +6448,7 @@ func (ec *executionContext) _Course_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Course_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Course", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Course", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Course_slug(ctx context.Context, field graphql.CollectedField, obj *models.Course) (ret graphql.Marshaler) {
@@ -6968,7 +6942,7 @@ func (ec *executionContext) _Enquiry_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Enquiry_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Enquiry().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6979,7 +6953,7 @@ func (ec *executionContext) _Enquiry_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Enquiry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Enquiry", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Enquiry", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Enquiry_name(ctx context.Context, field graphql.CollectedField, obj *models.Enquiry) (ret graphql.Marshaler) {
@@ -7500,7 +7474,7 @@ func (ec *executionContext) _EnquiryNote_id(ctx context.Context, field graphql.C
 			return ec.fieldContext_EnquiryNote_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.EnquiryNote().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7511,7 +7485,7 @@ func (ec *executionContext) _EnquiryNote_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_EnquiryNote_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EnquiryNote", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("EnquiryNote", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _EnquiryNote_body(ctx context.Context, field graphql.CollectedField, obj *models.EnquiryNote) (ret graphql.Marshaler) {
@@ -7601,7 +7575,7 @@ func (ec *executionContext) _EnquiryReceipt_id(ctx context.Context, field graphq
 			return ec.fieldContext_EnquiryReceipt_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.EnquiryReceipt().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7612,7 +7586,7 @@ func (ec *executionContext) _EnquiryReceipt_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_EnquiryReceipt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EnquiryReceipt", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("EnquiryReceipt", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _EnquiryReceipt_receivedAt(ctx context.Context, field graphql.CollectedField, obj *service.EnquiryReceipt) (ret graphql.Marshaler) {
@@ -10454,7 +10428,7 @@ func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Schedule_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Schedule().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10465,7 +10439,7 @@ func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Schedule_course(ctx context.Context, field graphql.CollectedField, obj *models.Schedule) (ret graphql.Marshaler) {
@@ -10871,7 +10845,7 @@ func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.Collected
 			return ec.fieldContext_Tag_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Tag().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10882,7 +10856,7 @@ func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.Collected
 	)
 }
 func (ec *executionContext) fieldContext_Tag_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Tag", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Tag", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Tag_slug(ctx context.Context, field graphql.CollectedField, obj *models.Tag) (ret graphql.Marshaler) {
@@ -11007,7 +10981,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_User_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11018,7 +10992,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("User", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *models.User) (ret graphql.Marshaler) {
@@ -13696,43 +13670,10 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Article")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Article_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Article_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "slug":
 			out.Values[i] = ec._Article_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14136,43 +14077,10 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AuditEntry")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._AuditEntry_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "actor":
 			field := field
 
@@ -14475,43 +14383,10 @@ func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Batch")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Batch_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Batch_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Batch_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14725,67 +14600,34 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Comment")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Comment_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Comment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "authorName":
 			out.Values[i] = ec._Comment_authorName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "body":
 			out.Values[i] = ec._Comment_body(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._Comment_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
 			out.Values[i] = ec._Comment_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "authorEmail":
 			out.Values[i] = ec._Comment_authorEmail(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14945,43 +14787,10 @@ func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Course")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Course_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Course_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "slug":
 			out.Values[i] = ec._Course_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15243,43 +15052,10 @@ func (ec *executionContext) _Enquiry(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Enquiry")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Enquiry_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Enquiry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Enquiry_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15706,43 +15482,10 @@ func (ec *executionContext) _EnquiryNote(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("EnquiryNote")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._EnquiryNote_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._EnquiryNote_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "body":
 			out.Values[i] = ec._EnquiryNote_body(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15825,47 +15568,14 @@ func (ec *executionContext) _EnquiryReceipt(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("EnquiryReceipt")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._EnquiryReceipt_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._EnquiryReceipt_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "receivedAt":
 			out.Values[i] = ec._EnquiryReceipt_receivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16877,43 +16587,10 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Schedule")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Schedule_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Schedule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "course":
 			field := field
 
@@ -17198,43 +16875,10 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Tag")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Tag_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Tag_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "slug":
 			out.Values[i] = ec._Tag_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17355,82 +16999,49 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("User")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._User_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._User_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._User_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bio":
 			out.Values[i] = ec._User_bio(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "avatarUrl":
 			out.Values[i] = ec._User_avatarUrl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "email":
 			out.Values[i] = ec._User_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._User_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "active":
 			out.Values[i] = ec._User_active(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "lastLoginAt":
 			out.Values[i] = ec._User_lastLoginAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"encoding/base64"
-	"strconv"
 	"strings"
 
 	"coursegraph/models"
@@ -10,33 +8,24 @@ import (
 
 // Kinds of global ids: the GraphQL type names of the entities.
 const (
-	kindCourse      = "Course"
-	kindBatch       = "Batch"
-	kindSchedule    = "Schedule"
-	kindUser        = "User"
-	kindAuditEntry  = "AuditEntry"
-	kindArticle     = "Article"
-	kindTag         = "Tag"
-	kindComment     = "Comment"
-	kindEnquiry     = "Enquiry"
-	kindEnquiryNote = "EnquiryNote"
+	kindCourse      = models.KindCourse
+	kindBatch       = models.KindBatch
+	kindSchedule    = models.KindSchedule
+	kindUser        = models.KindUser
+	kindAuditEntry  = models.KindAuditEntry
+	kindArticle     = models.KindArticle
+	kindTag         = models.KindTag
+	kindComment     = models.KindComment
+	kindEnquiry     = models.KindEnquiry
+	kindEnquiryNote = models.KindEnquiryNote
 )
 
-// globalID returns the opaque global id of the entity of kind with key id. It is
-// the only place ids are encoded.
-func globalID(kind string, id uint) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.FormatUint(uint64(id), 10)))
-}
+// globalID returns the opaque global id of the entity of kind with key id.
+func globalID(kind string, id uint) string { return models.GlobalID(kind, id) }
 
 // parseGlobalID reads any global id; field names the input for the error.
 func parseGlobalID(gid, field string) (kind string, id uint, err error) {
-	b, decodeErr := base64.RawURLEncoding.DecodeString(gid)
-	kind, key, ok := strings.Cut(string(b), ":")
-	n, parseErr := strconv.ParseUint(key, 10, 64)
-	if decodeErr != nil || !ok || parseErr != nil || n == 0 || uint64(uint(n)) != n {
-		return "", 0, models.InvalidField(field, "is not a valid id")
-	}
-	return kind, uint(n), nil
+	return models.ParseGlobalID(gid, field)
 }
 
 // parseID reads a global id that must be of kind.

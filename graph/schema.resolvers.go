@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-func (r *articleResolver) ID(ctx context.Context, obj *models.Article) (string, error) {
-	return globalID(kindArticle, obj.ID), nil
-}
-
 func (r *articleResolver) Author(ctx context.Context, obj *models.Article) (*models.User, error) {
 	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
 }
@@ -41,10 +37,6 @@ func (r *articleResolver) Related(ctx context.Context, obj *models.Article, firs
 	return r.related(ctx, obj, first)
 }
 
-func (r *auditEntryResolver) ID(ctx context.Context, obj *models.AuditEntry) (string, error) {
-	return globalID(kindAuditEntry, obj.ID), nil
-}
-
 func (r *auditEntryResolver) Actor(ctx context.Context, obj *models.AuditEntry) (*models.User, error) {
 	if obj.ActorID == 0 {
 		return nil, nil // the server's operator
@@ -56,28 +48,12 @@ func (r *auditEntryResolver) EntityID(ctx context.Context, obj *models.AuditEntr
 	return globalID(obj.EntityType, obj.EntityID), nil
 }
 
-func (r *batchResolver) ID(ctx context.Context, obj *models.Batch) (string, error) {
-	return globalID(kindBatch, obj.ID), nil
-}
-
 func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByBatchID.Load(ctx, obj.ID)
 }
 
-func (r *commentResolver) ID(ctx context.Context, obj *models.Comment) (string, error) {
-	return globalID(kindComment, obj.ID), nil
-}
-
-func (r *courseResolver) ID(ctx context.Context, obj *models.Course) (string, error) {
-	return globalID(kindCourse, obj.ID), nil
-}
-
 func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
-}
-
-func (r *enquiryResolver) ID(ctx context.Context, obj *models.Enquiry) (string, error) {
-	return globalID(kindEnquiry, obj.ID), nil
 }
 
 func (r *enquiryResolver) Course(ctx context.Context, obj *models.Enquiry) (*models.Course, error) {
@@ -100,16 +76,8 @@ func (r *enquiryCourseCountResolver) Course(ctx context.Context, obj *service.Co
 	return loadOptional(ctx, loaders.For(ctx).CourseByID, obj.CourseID)
 }
 
-func (r *enquiryNoteResolver) ID(ctx context.Context, obj *models.EnquiryNote) (string, error) {
-	return globalID(kindEnquiryNote, obj.ID), nil
-}
-
 func (r *enquiryNoteResolver) Author(ctx context.Context, obj *models.EnquiryNote) (*models.User, error) {
 	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
-}
-
-func (r *enquiryReceiptResolver) ID(ctx context.Context, obj *service.EnquiryReceipt) (string, error) {
-	return globalID(kindEnquiry, obj.ID), nil
 }
 
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*service.AuthPayload, error) {
@@ -281,7 +249,7 @@ func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, erro
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
-	return r.Service.Search(ctx, query, first)
+	return loaders.For(ctx).Nodes(r.Service.Search(ctx, query, first))
 }
 
 func (r *queryResolver) Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error) {
@@ -316,10 +284,6 @@ func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *i
 	return loaders.For(ctx).AuditEntries(r.Service.AuditLog(ctx, f, first, after))
 }
 
-func (r *scheduleResolver) ID(ctx context.Context, obj *models.Schedule) (string, error) {
-	return globalID(kindSchedule, obj.ID), nil
-}
-
 func (r *scheduleResolver) Course(ctx context.Context, obj *models.Schedule) (*models.Course, error) {
 	return loaders.For(ctx).CourseByID.Load(ctx, obj.CourseID)
 }
@@ -332,20 +296,12 @@ func (r *subscriptionResolver) EnquiryReceived(ctx context.Context) (<-chan *mod
 	return r.Service.EnquiryReceived(ctx)
 }
 
-func (r *tagResolver) ID(ctx context.Context, obj *models.Tag) (string, error) {
-	return globalID(kindTag, obj.ID), nil
-}
-
 func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, error) {
 	return loaders.For(ctx).ArticleCountByTagID.Load(ctx, obj.ID)
 }
 
 func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
 	return loaders.For(ctx).Articles(r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after))
-}
-
-func (r *userResolver) ID(ctx context.Context, obj *models.User) (string, error) {
-	return globalID(kindUser, obj.ID), nil
 }
 
 func (r *articleFilterResolver) AuthorID(ctx context.Context, obj *models.ArticleFilter, data *string) error {
@@ -404,8 +360,6 @@ func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
 
-func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
-
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
 func (r *Resolver) Enquiry() EnquiryResolver { return &enquiryResolver{r} }
@@ -416,8 +370,6 @@ func (r *Resolver) EnquiryCourseCount() EnquiryCourseCountResolver {
 
 func (r *Resolver) EnquiryNote() EnquiryNoteResolver { return &enquiryNoteResolver{r} }
 
-func (r *Resolver) EnquiryReceipt() EnquiryReceiptResolver { return &enquiryReceiptResolver{r} }
-
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -427,8 +379,6 @@ func (r *Resolver) Schedule() ScheduleResolver { return &scheduleResolver{r} }
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 func (r *Resolver) Tag() TagResolver { return &tagResolver{r} }
-
-func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 func (r *Resolver) ArticleFilter() ArticleFilterResolver { return &articleFilterResolver{r} }
 
@@ -458,18 +408,15 @@ type (
 	articleResolver             struct{ *Resolver }
 	auditEntryResolver          struct{ *Resolver }
 	batchResolver               struct{ *Resolver }
-	commentResolver             struct{ *Resolver }
 	courseResolver              struct{ *Resolver }
 	enquiryResolver             struct{ *Resolver }
 	enquiryCourseCountResolver  struct{ *Resolver }
 	enquiryNoteResolver         struct{ *Resolver }
-	enquiryReceiptResolver      struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	scheduleResolver            struct{ *Resolver }
 	subscriptionResolver        struct{ *Resolver }
 	tagResolver                 struct{ *Resolver }
-	userResolver                struct{ *Resolver }
 	articleFilterResolver       struct{ *Resolver }
 	createScheduleInputResolver struct{ *Resolver }
 	enquiryFilterResolver       struct{ *Resolver }

@@ -20,6 +20,9 @@ type EnquiryReceipt struct {
 	ReceivedAt time.Time
 }
 
+// GlobalID returns the global id of the enquiry the receipt is for.
+func (r *EnquiryReceipt) GlobalID() string { return models.GlobalID(models.KindEnquiry, r.ID) }
+
 // duplicateWindow is how long the same message from the same email is answered
 // with the first receipt instead of making a second enquiry.
 const duplicateWindow = 10 * time.Minute

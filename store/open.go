@@ -137,6 +137,10 @@ func mysqlDSN(cfg *mysql.Config) string {
 	}
 	cfg.Params["charset"] = "utf8mb4"
 	cfg.Params["time_zone"] = "'+00:00'"
+	// Arguments are interpolated by the driver (safely, with the connection's
+	// charset): each statement is one round trip instead of prepare, execute and
+	// close (three).
+	cfg.InterpolateParams = true
 	cfg.Timeout = 5 * time.Second
 	cfg.ReadTimeout = 30 * time.Second
 	cfg.WriteTimeout = 30 * time.Second

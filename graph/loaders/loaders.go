@@ -38,35 +38,53 @@ type Loaders struct {
 	articlePages [][]uint
 }
 
-// New returns fresh loaders over svc. Loading the schedules of some courses or
-// batches hints their courses and batches, so that the next level is one query too.
+// New returns fresh loaders over svc. Every loader that fetches entities hints
+// their relations for the whole batch it fetched (the batches and courses of all
+// the schedules of a page of courses, the authors of all the notes of a page of
+// enquiries ...), so that each level of a response is one query whatever the
+// parents, never one per parent.
 func New(svc *service.Service) *Loaders {
-	l := &Loaders{
-		CourseByID: NewLoader(svc.CoursesByIDs, notFound[*models.Course]("course")),
-		BatchByID:  NewLoader(svc.BatchesByIDs, notFound[*models.Batch]("batch")),
-		UserByID:   NewLoader(svc.UsersByIDs, notFound[*models.User]("user")),
-
-		ArticleByID:             NewLoader(svc.ArticlesByIDs, notFound[*models.Article]("article")),
-		TagsByArticleID:         NewLoader(svc.TagsByArticleIDs, empty[[]*models.Tag]),
-		CommentCountByArticleID: NewLoader(svc.CommentCounts, empty[int]),
-		ArticleCountByTagID:     NewLoader(svc.ArticleCountsByTagIDs, empty[int]),
-
-		ScheduleByID:     NewLoader(svc.SchedulesByIDs, notFound[*models.Schedule]("schedule")),
-		NotesByEnquiryID: NewLoader(svc.NotesByEnquiryIDs, empty[[]*models.EnquiryNote]),
-
-		svc:    svc,
-		byArgs: map[string]any{},
-	}
-	l.SchedulesByCourseID = NewLoader(l.hintingSchedules(svc.SchedulesByCourseIDs), empty[[]*models.Schedule])
-	l.SchedulesByBatchID = NewLoader(l.hintingSchedules(svc.SchedulesByBatchIDs), empty[[]*models.Schedule])
+	l := &Loaders{svc: svc, byArgs: map[string]any{}}
+	l.CourseByID = NewLoader(hinting(svc.CoursesByIDs, l.hintCourses), notFound[*models.Course]("course"))
+	l.BatchByID = NewLoader(hinting(svc.BatchesByIDs, l.hintBatches), notFound[*models.Batch]("batch"))
+	l.UserByID = NewLoader(svc.UsersByIDs, notFound[*models.User]("user"))
+	l.ArticleByID = NewLoader(hinting(svc.ArticlesByIDs, l.hintArticles), notFound[*models.Article]("article"))
+	l.TagsByArticleID = NewLoader(hintingLists(svc.TagsByArticleIDs, l.hintTags), empty[[]*models.Tag])
+	l.CommentCountByArticleID = NewLoader(svc.CommentCounts, empty[int])
+	l.ArticleCountByTagID = NewLoader(svc.ArticleCountsByTagIDs, empty[int])
+	l.ScheduleByID = NewLoader(hinting(svc.SchedulesByIDs, l.hintSchedules), notFound[*models.Schedule]("schedule"))
+	l.NotesByEnquiryID = NewLoader(hintingLists(svc.NotesByEnquiryIDs, l.hintNotes), empty[[]*models.EnquiryNote])
+	l.SchedulesByCourseID = NewLoader(hintingLists(svc.SchedulesByCourseIDs, l.hintSchedules), empty[[]*models.Schedule])
+	l.SchedulesByBatchID = NewLoader(hintingLists(svc.SchedulesByBatchIDs, l.hintSchedules), empty[[]*models.Schedule])
 	return l
 }
 
-func (l *Loaders) hintingSchedules(read func(context.Context, []uint) (map[uint][]*models.Schedule, error)) func(context.Context, []uint) (map[uint][]*models.Schedule, error) {
-	return func(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
-		found, err := read(ctx, ids)
-		for _, list := range found {
-			l.hintSchedules(list)
+// hinting wraps a fetch of entities by key so that hint sees all it found at once.
+func hinting[V any](fetch func(context.Context, []uint) (map[uint]V, error), hint func([]V)) func(context.Context, []uint) (map[uint]V, error) {
+	return func(ctx context.Context, ids []uint) (map[uint]V, error) {
+		found, err := fetch(ctx, ids)
+		if err == nil {
+			all := make([]V, 0, len(found))
+			for _, v := range found {
+				all = append(all, v)
+			}
+			hint(all)
+		}
+		return found, err
+	}
+}
+
+// hintingLists wraps a fetch of lists by key so that hint sees every element of
+// every list at once.
+func hintingLists[V any](fetch func(context.Context, []uint) (map[uint][]V, error), hint func([]V)) func(context.Context, []uint) (map[uint][]V, error) {
+	return func(ctx context.Context, ids []uint) (map[uint][]V, error) {
+		found, err := fetch(ctx, ids)
+		if err == nil {
+			var all []V
+			for _, list := range found {
+				all = append(all, list...)
+			}
+			hint(all)
 		}
 		return found, err
 	}
@@ -77,9 +95,64 @@ func (l *Loaders) hintSchedules(list []*models.Schedule) {
 	batches := make([]uint, len(list))
 	for i, sc := range list {
 		courses[i], batches[i] = sc.CourseID, sc.BatchID
+		l.ScheduleByID.Prime(sc.ID, sc)
 	}
 	l.CourseByID.Hint(courses)
 	l.BatchByID.Hint(batches)
+}
+
+func (l *Loaders) hintCourses(list []*models.Course) {
+	ids := make([]uint, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+		l.CourseByID.Prime(c.ID, c)
+	}
+	l.SchedulesByCourseID.Hint(ids)
+}
+
+func (l *Loaders) hintBatches(list []*models.Batch) {
+	ids := make([]uint, len(list))
+	for i, b := range list {
+		ids[i] = b.ID
+		l.BatchByID.Prime(b.ID, b)
+	}
+	l.SchedulesByBatchID.Hint(ids)
+}
+
+func (l *Loaders) hintTags(list []*models.Tag) {
+	ids := make([]uint, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	l.ArticleCountByTagID.Hint(ids)
+}
+
+func (l *Loaders) hintNotes(list []*models.EnquiryNote) {
+	ids := make([]uint, len(list))
+	for i, n := range list {
+		ids[i] = n.AuthorID
+	}
+	l.UserByID.Hint(ids)
+}
+
+// hintArticles primes articles and hints their authors, tags, comment counts, and
+// the comments and related articles asked for later.
+func (l *Loaders) hintArticles(list []*models.Article) {
+	ids := make([]uint, len(list))
+	authors := make([]uint, len(list))
+	for i, a := range list {
+		ids[i], authors[i] = a.ID, a.AuthorID
+		l.ArticleByID.Prime(a.ID, a)
+	}
+	l.UserByID.Hint(authors)
+	l.TagsByArticleID.Hint(ids)
+	l.CommentCountByArticleID.Hint(ids)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.articlePages = append(l.articlePages, ids)
+	for _, ld := range l.byArgs {
+		ld.(interface{ Hint([]uint) }).Hint(ids)
+	}
 }
 
 // Courses passes a page of courses through, priming the courses and hinting their
@@ -88,12 +161,11 @@ func (l *Loaders) Courses(conn *service.CourseConnection, err error) (*service.C
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uint, len(conn.Edges))
+	list := make([]*models.Course, len(conn.Edges))
 	for i, e := range conn.Edges {
-		ids[i] = e.Node.ID
-		l.CourseByID.Prime(e.Node.ID, e.Node)
+		list[i] = e.Node
 	}
-	l.SchedulesByCourseID.Hint(ids)
+	l.hintCourses(list)
 	return conn, nil
 }
 
@@ -116,38 +188,43 @@ func (l *Loaders) Batches(list []*models.Batch, err error) ([]*models.Batch, err
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uint, len(list))
-	for i, b := range list {
-		ids[i] = b.ID
-		l.BatchByID.Prime(b.ID, b)
-	}
-	l.SchedulesByBatchID.Hint(ids)
+	l.hintBatches(list)
 	return list, nil
 }
 
 // Articles passes a page of articles through, priming the articles and hinting
-// their authors, tags, comment counts, and the comments and related articles asked
-// for later.
+// their relations.
 func (l *Loaders) Articles(conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uint, len(conn.Edges))
-	authors := make([]uint, len(conn.Edges))
+	list := make([]*models.Article, len(conn.Edges))
 	for i, e := range conn.Edges {
-		ids[i], authors[i] = e.Node.ID, e.Node.AuthorID
-		l.ArticleByID.Prime(e.Node.ID, e.Node)
+		list[i] = e.Node
 	}
-	l.UserByID.Hint(authors)
-	l.TagsByArticleID.Hint(ids)
-	l.CommentCountByArticleID.Hint(ids)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.articlePages = append(l.articlePages, ids)
-	for _, ld := range l.byArgs {
-		ld.(interface{ Hint([]uint) }).Hint(ids)
-	}
+	l.hintArticles(list)
 	return conn, nil
+}
+
+// Nodes passes search results through, hinting the relations of the articles and
+// courses among them.
+func (l *Loaders) Nodes(list []models.Node, err error) ([]models.Node, error) {
+	if err != nil {
+		return nil, err
+	}
+	var articles []*models.Article
+	var courses []*models.Course
+	for _, n := range list {
+		switch v := n.(type) {
+		case *models.Article:
+			articles = append(articles, v)
+		case *models.Course:
+			courses = append(courses, v)
+		}
+	}
+	l.hintArticles(articles)
+	l.hintCourses(courses)
+	return list, nil
 }
 
 // Enquiries passes a page of the inbox through, hinting the enquiries' courses,
@@ -180,11 +257,7 @@ func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uint, len(list))
-	for i, t := range list {
-		ids[i] = t.ID
-	}
-	l.ArticleCountByTagID.Hint(ids)
+	l.hintTags(list)
 	return list, nil
 }
 

@@ -49,7 +49,7 @@ func OpenSQLite(t testing.TB) *store.Store {
 // OpenMySQL creates a fresh database on the MySQL server that dsn names (its
 // database part is ignored), migrates it and drops it when t ends. An unreachable
 // server fails the test: it never skips.
-func OpenMySQL(t *testing.T, dsn string) *store.Store {
+func OpenMySQL(t testing.TB, dsn string) *store.Store {
 	t.Helper()
 	_, driverDSN, err := store.ParseURL(dsn)
 	if err != nil {
