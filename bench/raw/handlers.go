@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -246,7 +247,7 @@ func (s *server) firstComments(ctx context.Context, ids []uint64, n int, byID ma
 			if d := a.c.CreatedAt.Compare(b.c.CreatedAt); d != 0 {
 				return d
 			}
-			return int(a.id) - int(b.id)
+			return cmp.Compare(a.id, b.id)
 		})
 		a := byID[articleID]
 		for _, k := range cs {
@@ -383,7 +384,7 @@ func (s *server) schedulesOf(ctx context.Context, ids []uint64, list []*catalogu
 		if a.start != b.start {
 			return a.start - b.start
 		}
-		return int(a.id) - int(b.id)
+		return cmp.Compare(a.id, b.id)
 	})
 	byID := make(map[uint64]*catalogueCourse, len(ids))
 	for i, id := range ids {
@@ -734,28 +735,42 @@ func (s *server) inbox(ctx context.Context, r *http.Request, _ json.RawMessage) 
 	return map[string]any{"enquiries": map[string]any{"edges": edges, "pageInfo": info}}, nil
 }
 
+// notes fills in the enquiries' notes, oldest first. The rows are put in order
+// here: with ORDER BY, MariaDB may read the small users table first and then sort
+// the notes, TEXT bodies and all, through an on-disk temporary table.
 func (s *server) notes(ctx context.Context, ids []uint64, list []*inboxEnquiry) error {
 	in, args := inList(ids)
 	rows, err := s.db.QueryContext(ctx, `SELECT n.id, n.enquiry_id, n.body, n.created_at, u.name
 		FROM enquiry_notes n JOIN users u ON u.id = n.author_id
-		WHERE n.enquiry_id IN (`+in+`) ORDER BY n.enquiry_id, n.id`, args...)
+		WHERE n.enquiry_id IN (`+in+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("list notes: %w", err)
 	}
 	defer rows.Close()
+	type row struct {
+		id, enquiry uint64
+		n           inboxNote
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.enquiry, &r.n.Body, &r.n.CreatedAt, &r.n.Author.Name); err != nil {
+			return fmt.Errorf("list notes: %w", err)
+		}
+		r.n.ID = globalID("EnquiryNote", r.id)
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list notes: %w", err)
+	}
+	slices.SortFunc(all, func(a, b row) int { return cmp.Compare(a.id, b.id) })
 	byID := make(map[uint64]*inboxEnquiry, len(ids))
 	for i, id := range ids {
 		byID[id] = list[i]
 	}
-	for rows.Next() {
-		var id, enquiryID uint64
-		var n inboxNote
-		if err := rows.Scan(&id, &enquiryID, &n.Body, &n.CreatedAt, &n.Author.Name); err != nil {
-			return fmt.Errorf("list notes: %w", err)
-		}
-		n.ID = globalID("EnquiryNote", id)
-		e := byID[enquiryID]
-		e.Notes = append(e.Notes, n)
+	for _, r := range all {
+		e := byID[r.enquiry]
+		e.Notes = append(e.Notes, r.n)
 	}
-	return rows.Err()
+	return nil
 }
