@@ -386,10 +386,29 @@ func delta(before, after, overhead map[string]float64, requests int) dbDelta {
 	return out
 }
 
-// countStatements sends n requests of a scenario one at a time and returns the
-// database work per request. Other clients of the same MariaDB would add to the
-// counters; the figures assume a quiet server.
+// countStatements sends n requests of a scenario one at a time, three times, and
+// returns the least database work per request seen: other clients of the same
+// MariaDB can only add to its global counters.
 func countStatements(ctx context.Context, db *sql.DB, s *server, f *fixture, sc string, n int) (dbDelta, error) {
+	var best dbDelta
+	for i := range 3 {
+		d, err := countOnce(ctx, db, s, f, sc, n)
+		if err != nil {
+			return d, err
+		}
+		if i == 0 {
+			best = d
+			continue
+		}
+		best.statements, best.prepares = min(best.statements, d.statements), min(best.prepares, d.prepares)
+		best.roundTrips = min(best.roundTrips, d.roundTrips)
+		best.tmpTables, best.tmpDiskTable = min(best.tmpTables, d.tmpTables), min(best.tmpDiskTable, d.tmpDiskTable)
+		best.connections = min(best.connections, d.connections)
+	}
+	return best, nil
+}
+
+func countOnce(ctx context.Context, db *sql.DB, s *server, f *fixture, sc string, n int) (dbDelta, error) {
 	overhead, err := statusOverhead(ctx, db)
 	if err != nil {
 		return dbDelta{}, err
