@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench
+.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench bench-compare
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -34,3 +34,6 @@ seed:
 
 bench:
 	go test -run '^$$' -bench . ./graph/
+
+bench-compare: ## coursegraph against the raw baseline on MySQL (bench/README.md)
+	go run ./bench/compare

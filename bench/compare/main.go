@@ -1,0 +1,430 @@
+// Command compare measures coursegraph against the hand-written baseline in
+// bench/raw on MySQL (MariaDB), scenario by scenario, and prints the throughput
+// ratio coursegraph/raw with the database work per request.
+//
+//	go run ./bench/compare                          # everything, about 8 minutes
+//	go run ./bench/compare -duration 10s -rounds 5  # longer, steadier
+//	go run ./bench/compare -scenarios q1,q3 -conns 16 -dataset=false
+//
+// It builds both servers (and bench/dataset) into a temporary directory, loads
+// the default dataset into a fresh database (-dataset=false keeps what is there),
+// starts both servers on free loopback ports against that database, checks that
+// they answer every scenario with the same JSON (it stops with a diff if not),
+// counts the SQL statements, round trips and temporary tables per request from
+// MariaDB's global status while sending requests one at a time, and then runs each
+// scenario with wrk at each connection count, interleaving the two servers round
+// by round. Every loop is bounded in count and time; traffic goes to 127.0.0.1
+// only. It may import models (cursor encoding), bench/scenario and bench/dataset's
+// constants by value.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// The bench staff account made by bench/dataset (bench-only credentials).
+const (
+	staffEmail    = "bench-staff@bench.example"
+	staffPassword = "bench-only-password-7c41e9"
+	// loadDomain marks the enquiries the runner submits, so that it can delete them.
+	loadDomain = "load.bench.example"
+)
+
+type options struct {
+	dsn         string
+	duration    time.Duration
+	warmup      time.Duration
+	rounds      int
+	conns       []int
+	scenarios   []string
+	dataset     bool
+	datasetArgs []string
+	count       int
+	out         string
+	keep        bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (*options, error) {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	o := &options{}
+	fs.StringVar(&o.dsn, "dsn", "mysql://root@127.0.0.1:3306/coursegraph_bench", "the benchmark database (loopback; its name must contain \"bench\")")
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each measured wrk run")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured run before a scenario's rounds, per server and connection count")
+	fs.IntVar(&o.rounds, "rounds", 3, "measured runs per server, scenario and connection count (interleaved)")
+	conns := fs.String("conns", "16,64", "connection counts, comma-separated")
+	scenarios := fs.String("scenarios", "q1,q2,q3,q4,q6,q5", "scenarios to run, in order (q5 writes: keep it last)")
+	fs.BoolVar(&o.dataset, "dataset", true, "load a fresh default dataset first (false: use the database as it is)")
+	datasetArgs := fs.String("dataset-args", "", "more flags for bench/dataset, such as \"-large\" or \"-scale 10\"")
+	fs.IntVar(&o.count, "count", 50, "requests sent one at a time per scenario and server to count statements")
+	fs.StringVar(&o.out, "out", "", "also write the results table (markdown) to this file")
+	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, wrk scripts, server logs, answers)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	for _, c := range strings.Split(*conns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 || n > 1024 {
+			return nil, fmt.Errorf("-conns: %q is not a connection count from 1 to 1024", c)
+		}
+		o.conns = append(o.conns, n)
+	}
+	for _, s := range strings.Split(*scenarios, ",") {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if _, ok := scenarioNames[s]; !ok {
+			return nil, fmt.Errorf("-scenarios: unknown scenario %q (want q1 to q6)", s)
+		}
+		o.scenarios = append(o.scenarios, s)
+	}
+	o.datasetArgs = strings.Fields(*datasetArgs)
+	switch {
+	case o.duration < time.Second || o.duration > 10*time.Minute:
+		return nil, errors.New("-duration must be from 1s to 10m")
+	case o.warmup < 0 || o.warmup > time.Minute:
+		return nil, errors.New("-warmup must be from 0 to 1m")
+	case o.rounds < 1 || o.rounds > 50:
+		return nil, errors.New("-rounds must be from 1 to 50")
+	case o.count < 1 || o.count > 10000:
+		return nil, errors.New("-count must be from 1 to 10000")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	o, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	cfg, err := dbConfig(o.dsn)
+	if err != nil {
+		return err
+	}
+	if err := ensureWrk(ctx, stdout); err != nil {
+		return err
+	}
+	root, err := repoRoot(ctx)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "coursegraph-compare-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Fprintf(stdout, "compare: keeping %s\n", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+
+	fmt.Fprintln(stdout, "compare: building coursegraph, bench/raw and bench/dataset")
+	bins := map[string]string{"coursegraph": ".", "raw": "./bench/raw", "dataset": "./bench/dataset"}
+	for name, pkg := range bins {
+		if err := command(ctx, root, nil, os.Stderr, "go", "build", "-o", filepath.Join(tmp, name), pkg); err != nil {
+			return fmt.Errorf("build %s: %w", pkg, err)
+		}
+	}
+	if o.dataset {
+		fmt.Fprintln(stdout, "compare: loading the dataset")
+		dargs := append([]string{"-fresh", "-dsn", o.dsn}, o.datasetArgs...)
+		if err := command(ctx, root, nil, stdout, filepath.Join(tmp, "dataset"), dargs...); err != nil {
+			return fmt.Errorf("dataset: %w", err)
+		}
+	}
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(2)
+	if err := deleteLoadEnquiries(ctx, db); err != nil {
+		return err
+	}
+	defer func() { _ = deleteLoadEnquiries(context.WithoutCancel(ctx), db) }()
+
+	cgPort, err := freePort()
+	if err != nil {
+		return err
+	}
+	cg, err := startServer(ctx, "coursegraph", filepath.Join(tmp, "coursegraph"), nil, []string{
+		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(cgPort), "APP_ENV=production", "LOG_LEVEL=warn",
+		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off",
+	}, cgPort, tmp)
+	if err != nil {
+		return err
+	}
+	defer cg.stop()
+	rawPort, err := freePort()
+	if err != nil {
+		return err
+	}
+	raw, err := startServer(ctx, "raw", filepath.Join(tmp, "raw"), []string{"-addr", "127.0.0.1:" + strconv.Itoa(rawPort), "-dsn", o.dsn}, nil, rawPort, tmp)
+	if err != nil {
+		return err
+	}
+	defer raw.stop()
+	servers := []*server{raw, cg}
+
+	fix, err := fixtures(ctx, db, cg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "compare: checking that both servers answer the same")
+	if err := checkSame(ctx, db, raw, cg, fix, tmp); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "compare: counting statements (%d requests one at a time per scenario and server)\n", o.count)
+	counts := map[string]map[string]dbDelta{}
+	for _, sc := range o.scenarios {
+		counts[sc] = map[string]dbDelta{}
+		for _, s := range servers {
+			d, err := countStatements(ctx, db, s, fix, sc, o.count)
+			if err != nil {
+				return err
+			}
+			counts[sc][s.name] = d
+		}
+		if sc == "q5" {
+			if err := deleteLoadEnquiries(ctx, db); err != nil {
+				return err
+			}
+		}
+	}
+
+	res := &results{opts: o, counts: counts}
+	for _, sc := range o.scenarios {
+		for _, c := range o.conns {
+			scripts := map[string]string{}
+			for _, s := range servers {
+				if scripts[s.name], err = writeScript(tmp, fix, sc, s.name, c); err != nil {
+					return err
+				}
+				if o.warmup > 0 {
+					if _, err := runWrk(ctx, db, s, scripts[s.name], c, o.warmup); err != nil {
+						return fmt.Errorf("%s %s warm-up: %w", s.name, sc, err)
+					}
+				}
+			}
+			for round := range o.rounds {
+				order := servers
+				if round%2 == 1 {
+					order = []*server{cg, raw}
+				}
+				pair := map[string]wrkResult{}
+				for _, s := range order {
+					fmt.Fprintf(stdout, "compare: %s c=%d round %d/%d %s\n", sc, c, round+1, o.rounds, s.name)
+					r, err := runWrk(ctx, db, s, scripts[s.name], c, o.duration)
+					if err != nil {
+						return fmt.Errorf("%s %s: %w", s.name, sc, err)
+					}
+					pair[s.name] = r
+				}
+				res.add(sc, c, pair["raw"], pair["coursegraph"])
+			}
+		}
+		if sc == "q5" {
+			if err := deleteLoadEnquiries(ctx, db); err != nil {
+				return err
+			}
+		}
+	}
+	res.hwm = map[string]int64{"raw": raw.hwm(), "coursegraph": cg.hwm()}
+	table, err := res.markdown(ctx, root, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprint(stdout, table)
+	if o.out != "" {
+		if err := os.WriteFile(o.out, []byte(table), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dbConfig reads the DSN and insists on a loopback benchmark database.
+func dbConfig(raw string) (*mysql.Config, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "mysql" {
+		return nil, errors.New("-dsn must be a mysql:// URL, as coursegraph's DATABASE_URL")
+	}
+	cfg := mysql.NewConfig()
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.Net, cfg.Addr = "tcp", u.Host
+	if u.Port() == "" {
+		cfg.Addr += ":3306"
+	}
+	cfg.DBName = strings.TrimPrefix(u.Path, "/")
+	cfg.ParseTime, cfg.Loc, cfg.InterpolateParams = true, time.UTC, true
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("-dsn must name a loopback IP address, not %q", u.Hostname())
+	}
+	if !strings.Contains(cfg.DBName, "bench") {
+		return nil, fmt.Errorf("-dsn must name a database whose name contains \"bench\", not %q", cfg.DBName)
+	}
+	return cfg, nil
+}
+
+func repoRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run compare inside the coursegraph module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func command(ctx context.Context, dir string, env []string, stdout io.Writer, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, os.Stderr
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	return cmd.Run()
+}
+
+// ensureWrk installs wrk with apt-get when it is missing.
+func ensureWrk(ctx context.Context, stdout io.Writer) error {
+	if _, err := exec.LookPath("wrk"); err == nil {
+		return nil
+	}
+	fmt.Fprintln(stdout, "compare: installing wrk (apt-get)")
+	if err := command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
+		if err := command(ctx, "", nil, io.Discard, "apt-get", "update"); err != nil {
+			return fmt.Errorf("apt-get update: %w", err)
+		}
+		if err := command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
+			return fmt.Errorf("install wrk: %w", err)
+		}
+	}
+	_, err := exec.LookPath("wrk")
+	return err
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+type server struct {
+	name string
+	url  string
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// startServer starts a server and waits (at most 30 s) until /readyz answers.
+func startServer(ctx context.Context, name, bin string, args, env []string, port int, dir string) (*server, error) {
+	logf, err := os.Create(filepath.Join(dir, name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	s := &server{name: name, url: "http://127.0.0.1:" + strconv.Itoa(port) + "/graphql", cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
+	ready := "http://127.0.0.1:" + strconv.Itoa(port) + "/readyz"
+	for range 300 {
+		select {
+		case <-s.done:
+			log, _ := os.ReadFile(filepath.Join(dir, name+".log"))
+			return nil, fmt.Errorf("%s exited at start:\n%s", name, log)
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		resp, err := http.Get(ready)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s was not ready within 30s", name)
+}
+
+// stop asks the server to finish (SIGTERM) and kills it after 20 s.
+func (s *server) stop() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// procStatus reads a field of /proc/PID/status in KiB.
+func (s *server) procStatus(field string) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func (s *server) rss() int64 { return s.procStatus("VmRSS") }
+func (s *server) hwm() int64 { return s.procStatus("VmHWM") }
+
+func deleteLoadEnquiries(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM enquiries WHERE email LIKE ?", "%@"+loadDomain)
+	if err != nil {
+		return fmt.Errorf("delete the enquiries the runner made: %w", err)
+	}
+	return nil
+}
