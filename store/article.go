@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"coursegraph/models"
@@ -60,9 +61,9 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 	if o.Direction == models.Desc {
 		dir = " DESC"
 	}
-	var rows []*models.Article
-	if err := q.Order(col + dir).Order("articles.id" + dir).Limit(page.First + 1).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list", "articles")
+	rows, err := scanAll(q.Select(articleColumns).Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", scanArticle)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Keyed[*models.Article], len(rows))
 	for i, a := range rows {
@@ -122,18 +123,13 @@ func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, erro
 
 // ArticleBySlug returns the article with slug; NotFound if there is none.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	var a models.Article
-	if err := s.db.WithContext(ctx).Where("slug = ?", models.NormalizeSlug(slug)).Take(&a).Error; err != nil {
-		return nil, translate(err, "find", "article")
-	}
-	return &a, nil
+	return scanOne(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleColumns).
+		Where("slug = ?", models.NormalizeSlug(slug)), "article", scanArticle)
 }
 
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
-	var out []*models.Article
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
-	return out, translate(err, "list", "articles")
+	return scanAll(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleColumns).Where("id IN ?", ids), "articles", scanArticle)
 }
 
 // CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.
@@ -207,13 +203,14 @@ type ArticleTagRow struct {
 
 // TagsByArticleIDs returns the tags of the given articles, by name, in one query.
 func (s *Store) TagsByArticleIDs(ctx context.Context, ids []uint) ([]ArticleTagRow, error) {
-	var rows []ArticleTagRow
-	err := s.db.WithContext(ctx).Table("article_tags").
+	return scanAll(s.db.WithContext(ctx).Table("article_tags").
 		Select("article_tags.article_id, tags.id, tags.slug, tags.name").
 		Joins("JOIN tags ON tags.id = article_tags.tag_id").
 		Where("article_tags.article_id IN ?", ids).
-		Order("article_tags.article_id").Order("tags.name").Scan(&rows).Error
-	return rows, translate(err, "list", "tags")
+		Order("article_tags.article_id").Order("tags.name"), "tags", func(rows *sql.Rows) (ArticleTagRow, error) {
+		var r ArticleTagRow
+		return r, rows.Scan(&r.ArticleID, &r.ID, &r.Slug, &r.Name)
+	})
 }
 
 // SetArticleTags files the article under exactly the tags named (creating the tags

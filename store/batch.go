@@ -42,9 +42,7 @@ func (s *Store) BatchByID(ctx context.Context, id uint) (*models.Batch, error) {
 
 // BatchesByIDs returns the batches with the given ids; missing ids are left out.
 func (s *Store) BatchesByIDs(ctx context.Context, ids []uint) ([]*models.Batch, error) {
-	var out []*models.Batch
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
-	return out, translate(err, "list", "batches")
+	return scanAll(s.db.WithContext(ctx).Model(&models.Batch{}).Select(batchColumns).Where("id IN ?", ids), "batches", scanBatch)
 }
 
 // UpsertBatch inserts b, or updates the batch with the same ordinal to match it, and

@@ -1,7 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"coursegraph/models"
@@ -52,24 +56,45 @@ func (s *Store) Comments(ctx context.Context, articleID uint, status models.Comm
 }
 
 // FirstComments returns, for each given article, its first n+1 comments with the
-// status, oldest first, in one query (a window function; MySQL 8, MariaDB 10.2,
-// SQLite 3.25 and TiDB all have them). The extra row tells that more follow.
+// status, oldest first, in one statement per firstCommentsChunk articles (one for a
+// page). The extra row tells that more follow.
+//
+// Each article's comments are one index range read, stopped after n+1 rows: a
+// UNION ALL of per-article "ORDER BY created_at, id LIMIT n+1" selects of ids on
+// ix_comments_article_status (article_id, status, created_at, id), joined back to
+// the rows by primary key. Only ids pass through the derived table and the rows are
+// put in order here, so the engine never builds a temporary table holding the TEXT
+// bodies (which MySQL and MariaDB would write to disk), and an article with many
+// comments costs no more than one with few.
 func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status models.CommentStatus, n int) (map[uint][]Keyed[*models.Comment], error) {
-	var rows []struct {
-		models.Comment
-		Rn int
+	out := make(map[uint][]Keyed[*models.Comment], len(articleIDs))
+	for chunk := range slices.Chunk(articleIDs, firstCommentsChunk) {
+		arms := make([]string, len(chunk))
+		args := make([]any, 0, 3*len(chunk))
+		for i, id := range chunk {
+			arms[i] = fmt.Sprintf("SELECT id FROM (SELECT id FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id LIMIT ?) a%d", i)
+			args = append(args, id, status, n+1)
+		}
+		sql := "SELECT " + commentColumns + " FROM (" + strings.Join(arms, " UNION ALL ") + ") firsts JOIN comments ON comments.id = firsts.id"
+		rows, err := scanAll(s.db.WithContext(ctx).Raw(sql, args...), "comments", scanComment)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range rows {
+			out[c.ArticleID] = append(out[c.ArticleID], Keyed[*models.Comment]{Row: c, Key: commentCursorKey(c)})
+		}
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT * FROM (
-		SELECT comments.*, ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY created_at, id) AS rn
-		FROM comments WHERE article_id IN ? AND status = ?
-	) ranked WHERE rn <= ? ORDER BY article_id, created_at, id`, articleIDs, status, n+1).Scan(&rows).Error
-	out := make(map[uint][]Keyed[*models.Comment])
-	for i := range rows {
-		c := &rows[i].Comment
-		out[c.ArticleID] = append(out[c.ArticleID], Keyed[*models.Comment]{Row: c, Key: commentCursorKey(c)})
+	for _, list := range out {
+		slices.SortFunc(list, func(a, b Keyed[*models.Comment]) int {
+			return cmp.Or(a.Row.CreatedAt.Compare(b.Row.CreatedAt), cmp.Compare(a.Row.ID, b.Row.ID))
+		})
 	}
-	return out, translate(err, "list", "comments")
+	return out, nil
 }
+
+// firstCommentsChunk is how many articles one FirstComments statement covers: a
+// page's worth (pages hold at most 100), so that a page costs one statement.
+const firstCommentsChunk = 100
 
 // CountComments returns how many comments with the status each given article
 // has, in one query; articles with none are absent.

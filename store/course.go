@@ -68,9 +68,10 @@ func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.Cou
 	if o.Direction == models.Desc {
 		dir = "DESC"
 	}
-	var rows []*models.Course
-	if err := q.Order(col + " " + dir).Order("id " + dir).Limit(page.First + 1).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list", "courses")
+	rows, err := scanAll(q.Model(&models.Course{}).Select(courseColumns).
+		Order(col+" "+dir).Order("id "+dir).Limit(page.First+1), "courses", scanCourse)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Keyed[*models.Course], len(rows))
 	for i, c := range rows {
@@ -151,9 +152,7 @@ func (s *Store) CourseBySlug(ctx context.Context, slug string) (*models.Course, 
 // CoursesByIDs returns the courses with the given ids, in no particular order;
 // missing ids are left out.
 func (s *Store) CoursesByIDs(ctx context.Context, ids []uint) ([]*models.Course, error) {
-	var out []*models.Course
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
-	return out, translate(err, "list", "courses")
+	return scanAll(s.db.WithContext(ctx).Model(&models.Course{}).Select(courseColumns).Where("id IN ?", ids), "courses", scanCourse)
 }
 
 // UpsertCourse inserts c, or updates the course with the same slug to match it, and

@@ -78,25 +78,19 @@ func (s *Store) ScheduleByID(ctx context.Context, id uint) (*models.Schedule, er
 // SchedulesByCourseIDs returns the schedules of the given courses, ordered by
 // course and then by their batch's start time, in one statement.
 func (s *Store) SchedulesByCourseIDs(ctx context.Context, courseIDs []uint) ([]*models.Schedule, error) {
-	var out []*models.Schedule
-	err := s.db.WithContext(ctx).Select("schedules.*").
+	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).
 		Joins("JOIN batches ON batches.id = schedules.batch_id").
 		Where("schedules.course_id IN ?", courseIDs).
-		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id").
-		Find(&out).Error
-	return out, translate(err, "list", "schedules")
+		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id"), "schedules", scanSchedule)
 }
 
 // SchedulesByBatchIDs returns the schedules in the given batches, ordered by batch
 // and then by course title, in one statement.
 func (s *Store) SchedulesByBatchIDs(ctx context.Context, batchIDs []uint) ([]*models.Schedule, error) {
-	var out []*models.Schedule
-	err := s.db.WithContext(ctx).Select("schedules.*").
+	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).
 		Joins("JOIN courses ON courses.id = schedules.course_id").
 		Where("schedules.batch_id IN ?", batchIDs).
-		Order("schedules.batch_id").Order("courses.title").Order("schedules.id").
-		Find(&out).Error
-	return out, translate(err, "list", "schedules")
+		Order("schedules.batch_id").Order("courses.title").Order("schedules.id"), "schedules", scanSchedule)
 }
 
 // CreateSchedule inserts sc and sets its id.
@@ -120,7 +114,5 @@ func (s *Store) DeleteSchedule(ctx context.Context, id uint) error {
 
 // SchedulesByIDs returns the schedules with the given ids; missing ids are left out.
 func (s *Store) SchedulesByIDs(ctx context.Context, ids []uint) ([]*models.Schedule, error) {
-	var out []*models.Schedule
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
-	return out, translate(err, "list", "schedules")
+	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).Where("id IN ?", ids), "schedules", scanSchedule)
 }

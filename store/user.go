@@ -29,9 +29,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, er
 
 // UsersByIDs returns the users with the given ids; missing ids are left out.
 func (s *Store) UsersByIDs(ctx context.Context, ids []uint) ([]*models.User, error) {
-	var out []*models.User
-	err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error
-	return out, translate(err, "list", "users")
+	return scanAll(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Where("id IN ?", ids), "users", scanUser)
 }
 
 // Users returns every user, by name.
