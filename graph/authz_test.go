@@ -48,7 +48,7 @@ var mutationGates = map[string]gate{
 	"postComment":      {"", `mutation($article: ID!) { postComment(input: {articleId: $article, authorName: "R", authorEmail: "r@example.com", body: "Nice post."}) { id } }`},
 	"moderateComment":  {models.RoleEditor, `mutation($comment: ID!) { moderateComment(id: $comment, status: APPROVED) { id } }`},
 	"submitEnquiry":    {"", `mutation { submitEnquiry(input: {name: "R", email: "r@example.com", message: "Hello"}) { id } }`},
-	"updateEnquiry":    {models.RoleStaff, `mutation($enquiry: ID!) { updateEnquiry(id: $enquiry, input: {status: SPAM}) { id } }`},
+	"updateEnquiry":    {models.RoleStaff, `mutation($enquiry: ID!) { updateEnquiry(id: $enquiry, input: {status: SPAM, version: 1}) { id } }`},
 	"addEnquiryNote":   {models.RoleStaff, `mutation($enquiry: ID!) { addEnquiryNote(enquiryId: $enquiry, body: "Noted.") { id } }`},
 	// Last: it signs the caller out.
 	"logout": {models.RoleStaff, `mutation { logout }`},

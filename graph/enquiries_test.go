@@ -175,8 +175,12 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
 		a.submit(map[string]any{"message": "About nothing in particular"})
 		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
+		version := 1
 		move := func(status string) response {
-			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status}})
+			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status, "version": version}})
+			if len(resp.Errors) == 0 {
+				version++
+			}
 			return resp
 		}
 		for _, step := range []struct {
@@ -194,11 +198,11 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 				t.Errorf("→ %s: field %v", step.to, resp.Errors[0].Extensions["field"])
 			}
 		}
-		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID}}))
+		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID, "version": version}}))
 		if got != `{"updateEnquiry":{"status":"NEW","version":7,"assignee":{"name":"staff"}}}` {
 			t.Errorf("assign = %s", got)
 		}
-		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk"}})
+		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk", "version": 7}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.assigneeId")
 		resp, _ = staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
 		fieldErr(t, resp, "CONFLICT", "input.version")
@@ -277,6 +281,32 @@ func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 	})
 }
 
+// TestAnUpdateWithoutAVersionIsRefused shows that updateEnquiry cannot skip the
+// version check: without a version, nothing changes, and the client is told so.
+func TestAnUpdateWithoutAVersionIsRefused(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		_, _, staff := staffAPI(t, s)
+		id := a.submit(nil).SubmitEnquiry.ID
+		staff.ok(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
+		for _, tc := range []struct{ name, query string }{
+			{"in the query", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM}) { version } }`},
+			{"in variables", `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { version } }`},
+			{"as null", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM, version: null}) { version } }`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := staff.post(tc.query, map[string]any{"id": id, "in": map[string]any{"status": "SPAM"}})
+				if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+					t.Errorf("without a version: %+v", resp.Errors)
+				}
+			})
+		}
+		if got := string(staff.ok(`query($id: ID!) { enquiry(id: $id) { status version } }`, map[string]any{"id": id})); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
+			t.Errorf("an update without a version changed the enquiry: %s", got)
+		}
+	})
+}
+
 // TestTheInboxCostsAConstantNumberOfStatements lists enquiries with their course,
 // schedule, assignee and notes: one query per relation, with 3 enquiries as with 30.
 func TestTheInboxCostsAConstantNumberOfStatements(t *testing.T) {
@@ -292,7 +322,7 @@ func TestTheInboxCostsAConstantNumberOfStatements(t *testing.T) {
 		for _, n := range []int{3, 30} {
 			for ; made < n; made++ {
 				id := a.submit(map[string]any{"message": fmt.Sprintf("Question %d", made), "scheduleId": "U2NoZWR1bGU6NQ"}).SubmitEnquiry.ID
-				staff.ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a}) { id } }`, map[string]any{"id": id, "a": me.Me.ID})
+				staff.ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a, version: 1}) { id } }`, map[string]any{"id": id, "a": me.Me.ID})
 				staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called.") { id } }`, map[string]any{"id": id})
 			}
 			counter.Reset()

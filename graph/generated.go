@@ -2870,8 +2870,11 @@ input UpdateEnquiryInput {
   assigneeId: ID
   "True to leave it unassigned."
   unassign: Boolean
-  "The version you last read; if it changed meanwhile, the update is refused with CONFLICT."
-  version: Int
+  """
+  The enquiry's version as you last read it (required): if someone changed it
+  meanwhile, the update is refused with CONFLICT, so no one overwrites another's change.
+  """
+  version: Int!
 }
 
 "The entry points for reading."
@@ -13421,7 +13424,7 @@ func (ec *executionContext) unmarshalInputUpdateEnquiryInput(ctx context.Context
 			it.Unassign = data
 		case "version":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalNInt2int(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17908,14 +17911,14 @@ func (ec *executionContext) marshalNArticleEdge2ᚖcoursegraphᚋserviceᚐArtic
 }
 
 func (ec *executionContext) unmarshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField(ctx context.Context, v any) (models.ArticleOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField(ctx context.Context, sel ast.SelectionSet, v models.ArticleOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[v])
+	res := scalars.MarshalString(marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -17936,14 +17939,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus(ctx context.Context, v any) (models.ArticleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus(ctx context.Context, sel ast.SelectionSet, v models.ArticleStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[v])
+	res := scalars.MarshalString(marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18048,13 +18051,13 @@ func (ec *executionContext) marshalNBatch2ᚖcoursegraphᚋmodelsᚐBatch(ctx co
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18140,14 +18143,14 @@ func (ec *executionContext) marshalNCommentEdge2ᚖcoursegraphᚋserviceᚐComme
 }
 
 func (ec *executionContext) unmarshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus(ctx context.Context, v any) (models.CommentStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus(ctx context.Context, sel ast.SelectionSet, v models.CommentStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[v])
+	res := scalars.MarshalString(marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18218,14 +18221,14 @@ func (ec *executionContext) marshalNCourseEdge2ᚖcoursegraphᚋserviceᚐCourse
 }
 
 func (ec *executionContext) unmarshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField(ctx context.Context, v any) (models.CourseOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField(ctx context.Context, sel ast.SelectionSet, v models.CourseOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[v])
+	res := scalars.MarshalString(marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18429,14 +18432,14 @@ func (ec *executionContext) marshalNEnquiryStats2ᚖcoursegraphᚋserviceᚐEnqu
 }
 
 func (ec *executionContext) unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, v any) (models.EnquiryStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, sel ast.SelectionSet, v models.EnquiryStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[v])
+	res := scalars.MarshalString(marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18549,13 +18552,13 @@ func (ec *executionContext) marshalNHeading2ᚕcoursegraphᚋmodelsᚐHeadingᚄ
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalID(v)
+	res := scalars.MarshalID(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18565,13 +18568,13 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt(v)
+	res := scalars.MarshalInt(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18581,7 +18584,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) unmarshalNInt2ᚖint(ctx context.Context, v any) (*int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18593,7 +18596,7 @@ func (ec *executionContext) marshalNInt2ᚖint(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalInt(*v)
+	res := scalars.MarshalInt(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18655,14 +18658,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖcoursegraphᚋserviceᚐPageInfo
 }
 
 func (ec *executionContext) unmarshalNPeriod2coursegraphᚋmodelsᚐPeriod(ctx context.Context, v any) (models.Period, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNPeriod2coursegraphᚋmodelsᚐPeriod[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPeriod2coursegraphᚋmodelsᚐPeriod(ctx context.Context, sel ast.SelectionSet, v models.Period) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNPeriod2coursegraphᚋmodelsᚐPeriod[v])
+	res := scalars.MarshalString(marshalNPeriod2coursegraphᚋmodelsᚐPeriod[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18683,7 +18686,7 @@ var (
 )
 
 func (ec *executionContext) unmarshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx context.Context, v any) (*models.Period, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18696,7 +18699,7 @@ func (ec *executionContext) marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx 
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalString(marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
+	res := scalars.MarshalString(marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18722,14 +18725,14 @@ func (ec *executionContext) unmarshalNPostCommentInput2coursegraphᚋmodelsᚐCo
 }
 
 func (ec *executionContext) unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx context.Context, v any) (models.Role, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNRole2coursegraphᚋmodelsᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRole2coursegraphᚋmodelsᚐRole(ctx context.Context, sel ast.SelectionSet, v models.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRole2coursegraphᚋmodelsᚐRole[v])
+	res := scalars.MarshalString(marshalNRole2coursegraphᚋmodelsᚐRole[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18814,14 +18817,14 @@ func (ec *executionContext) marshalNScheduleEdge2ᚖcoursegraphᚋserviceᚐSche
 }
 
 func (ec *executionContext) unmarshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus(ctx context.Context, v any) (models.ScheduleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus(ctx context.Context, sel ast.SelectionSet, v models.ScheduleStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[v])
+	res := scalars.MarshalString(marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18870,13 +18873,13 @@ func (ec *executionContext) marshalNSearchResult2ᚕcoursegraphᚋmodelsᚐNode�
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := scalars.MarshalString(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18915,7 +18918,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18927,7 +18930,7 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalString(*v)
+	res := scalars.MarshalString(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -19040,14 +19043,14 @@ func (ec *executionContext) marshalNUser2ᚖcoursegraphᚋmodelsᚐUser(ctx cont
 }
 
 func (ec *executionContext) unmarshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx context.Context, v any) (models.Weekday, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNWeekday2coursegraphᚋmodelsᚐWeekday[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx context.Context, sel ast.SelectionSet, v models.Weekday) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNWeekday2coursegraphᚋmodelsᚐWeekday[v])
+	res := scalars.MarshalString(marshalNWeekday2coursegraphᚋmodelsᚐWeekday[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -19274,7 +19277,7 @@ func (ec *executionContext) unmarshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐAr
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19285,7 +19288,7 @@ func (ec *executionContext) marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArti
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[*v])
+	res := scalars.MarshalString(marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[*v])
 	return res
 }
 
@@ -19303,14 +19306,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	return res
 }
 
@@ -19318,7 +19321,7 @@ func (ec *executionContext) unmarshalOBoolean2ᚖbool(ctx context.Context, v any
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19328,7 +19331,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(*v)
+	res := scalars.MarshalBoolean(*v)
 	return res
 }
 
@@ -19336,7 +19339,7 @@ func (ec *executionContext) unmarshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCo
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19347,7 +19350,7 @@ func (ec *executionContext) marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐComm
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[*v])
+	res := scalars.MarshalString(marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[*v])
 	return res
 }
 
@@ -19444,7 +19447,7 @@ func (ec *executionContext) unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEn
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19455,7 +19458,7 @@ func (ec *executionContext) marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnqu
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[*v])
+	res := scalars.MarshalString(marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[*v])
 	return res
 }
 
@@ -19480,7 +19483,7 @@ func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19490,7 +19493,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalID(*v)
+	res := scalars.MarshalID(*v)
 	return res
 }
 
@@ -19498,7 +19501,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19508,7 +19511,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalInt(*v)
+	res := scalars.MarshalInt(*v)
 	return res
 }
 
@@ -19538,7 +19541,7 @@ func (ec *executionContext) marshalONode2coursegraphᚋmodelsᚐNode(ctx context
 }
 
 func (ec *executionContext) unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection(ctx context.Context, v any) (models.OrderDirection, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19546,7 +19549,7 @@ func (ec *executionContext) unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrde
 func (ec *executionContext) marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v models.OrderDirection) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[v])
+	res := scalars.MarshalString(marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[v])
 	return res
 }
 
@@ -19565,7 +19568,7 @@ func (ec *executionContext) unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐO
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19576,7 +19579,7 @@ func (ec *executionContext) marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrd
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[*v])
+	res := scalars.MarshalString(marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[*v])
 	return res
 }
 
@@ -19595,7 +19598,7 @@ func (ec *executionContext) unmarshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ct
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19606,7 +19609,7 @@ func (ec *executionContext) marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx 
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
+	res := scalars.MarshalString(marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
 	return res
 }
 
@@ -19625,7 +19628,7 @@ func (ec *executionContext) unmarshalORole2ᚖcoursegraphᚋmodelsᚐRole(ctx co
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalORole2ᚖcoursegraphᚋmodelsᚐRole[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19636,7 +19639,7 @@ func (ec *executionContext) marshalORole2ᚖcoursegraphᚋmodelsᚐRole(ctx cont
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalORole2ᚖcoursegraphᚋmodelsᚐRole[*v])
+	res := scalars.MarshalString(marshalORole2ᚖcoursegraphᚋmodelsᚐRole[*v])
 	return res
 }
 
@@ -19707,7 +19710,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19717,7 +19720,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := scalars.MarshalString(*v)
 	return res
 }
 
@@ -19793,7 +19796,7 @@ func (ec *executionContext) unmarshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday(
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19804,7 +19807,7 @@ func (ec *executionContext) marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday(ct
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[*v])
+	res := scalars.MarshalString(marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[*v])
 	return res
 }
 

@@ -202,13 +202,13 @@ func (f EnquiryFilter) Validate(prefix string) error {
 }
 
 // EnquiryUpdate is a staff change to an enquiry: nil fields stay as they are.
-// Version, when set, is the version the client last read; a different stored
-// version means someone else changed it first.
+// Version is the version the client last read, always required: a different
+// stored version means someone else changed it first.
 type EnquiryUpdate struct {
 	Status     *EnquiryStatus
 	AssigneeID *uint
 	Unassign   bool
-	Version    *int
+	Version    int
 }
 
 // OutboxMessage is an email waiting to be sent, written in the same transaction as

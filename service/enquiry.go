@@ -251,7 +251,7 @@ func (s *Service) UpdateEnquiry(ctx context.Context, id uint, in models.EnquiryU
 			return err
 		}
 		read := e.Version
-		if in.Version != nil && *in.Version != read {
+		if in.Version != read {
 			return &models.Error{Code: models.Conflict, Field: "input.version", Message: "someone else changed this enquiry first; reload it and try again"}
 		}
 		var ch models.Changes
