@@ -100,9 +100,19 @@ func (s *Service) UserBySession(ctx context.Context, hash string) (*models.User,
 // Me returns the signed-in user, or nil for an anonymous caller.
 func (s *Service) Me(ctx context.Context) *models.User { return auth.UserFrom(ctx) }
 
-// User returns the user with id, for anyone (private fields are gated in the
-// schema); NotFound if there is none.
+// User returns the user with id (private fields are gated in the schema): any user
+// for STAFF, and for readers only the author of an article they may read, so that
+// staff who never published are not listed to the world. NotFound otherwise.
 func (s *Service) User(ctx context.Context, id uint) (*models.User, error) {
+	if !auth.UserFrom(ctx).Can(models.RoleStaff) {
+		ok, err := s.store.HasVisibleArticleBy(ctx, id, s.Now())
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, models.Errorf(models.NotFound, "user not found")
+		}
+	}
 	return s.store.UserByID(ctx, id)
 }
 
