@@ -126,15 +126,60 @@ func TestSpamDefences(t *testing.T) {
 				t.Error("the same message after the window was folded into the first")
 			}
 		})
-		t.Run("an idempotency key, as header or field, never makes two", func(t *testing.T) {
-			keyed := *a
-			first := keyed.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
-			again := keyed.submitWithHeader(map[string]any{"message": "A different body on retry"}, "retry-123")
-			field := a.submit(map[string]any{"message": "Third", "idempotencyKey": "retry-123"})
+		t.Run("an idempotency key, as header or field, replays the same request", func(t *testing.T) {
+			first := a.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
+			again := a.submitWithHeader(map[string]any{"message": " First try ", "email": "RAHIM@example.com"}, "retry-123")
+			field := a.submit(map[string]any{"message": "First try", "idempotencyKey": "retry-123"})
 			if first != again || first != field {
 				t.Errorf("receipts differ: %+v %+v %+v", first, again, field)
 			}
 		})
+	})
+}
+
+// TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict: a key replays only the
+// request it was first used with; any other payload under it is CONFLICT, says
+// why, and is not stored, and the first enquiry is unchanged.
+func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		admin, _, _ := staffAPI(t, s)
+		first := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"})
+		for _, tc := range []struct {
+			name    string
+			changes map[string]any
+		}{
+			{"another message", map[string]any{"message": "A different question"}},
+			{"another email", map[string]any{"email": "karim@example.com"}},
+			{"another name", map[string]any{"name": "Karim"}},
+			{"another phone", map[string]any{"phone": "01911 000 111"}},
+			{"no phone", map[string]any{"phone": nil}},
+			{"a course", map[string]any{"courseId": "Q291cnNlOjM"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				changes := map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}
+				for k, v := range tc.changes {
+					changes[k] = v
+				}
+				resp, _ := a.post(submit, enquiry(changes))
+				fieldErr(t, resp, "CONFLICT", "")
+				if !strings.Contains(resp.Errors[0].Message, "idempotency key was already used for a different enquiry") {
+					t.Errorf("message %q does not say the key was reused", resp.Errors[0].Message)
+				}
+				withHeader := *a
+				withHeader.headers = map[string]string{"Idempotency-Key": "key-1"}
+				delete(changes, "idempotencyKey")
+				resp, _ = withHeader.post(submit, enquiry(changes))
+				fieldErr(t, resp, "CONFLICT", "")
+			})
+		}
+		if got := string(admin.ok(`{ enquiries { totalCount edges { node { message } } } }`, nil)); got != `{"enquiries":{"totalCount":1,"edges":[{"node":{"message":"Is there a seat?"}}]}}` {
+			t.Errorf("after the conflicts: %s", got)
+		}
+		if again := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}); again != first {
+			t.Errorf("the same request again got %+v, want the first receipt %+v", again, first)
+		}
 	})
 }
 

@@ -26,8 +26,9 @@ const duplicateWindow = 10 * time.Minute
 
 // SubmitEnquiry takes a message from the contact form, for anyone. A filled
 // honeypot is stored as SPAM with the same kind of receipt and no notice. The
-// same email and message again within ten minutes, or the same idempotency key at
-// any time, returns the first receipt. Too many from one address are RateLimited.
+// same email and message again within ten minutes, or the same request with the
+// same idempotency key at any time, returns the first receipt; the key with a
+// different request is Conflict. Too many from one address are RateLimited.
 // An accepted enquiry is announced to staff subscribers and, with mail set up,
 // queued for an email notice in the same transaction.
 func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*EnquiryReceipt, error) {
@@ -35,9 +36,10 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
+	hash := in.PayloadHash()
 	if in.IdempotencyKey != nil {
 		if e, err := s.store.EnquiryByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
-			return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
+			return replay(e, hash)
 		} else if !isNotFound(err) {
 			return nil, err
 		}
@@ -56,6 +58,9 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		Name: in.Name, Email: in.Email, Message: in.Message, CourseID: in.CourseID, ScheduleID: in.ScheduleID,
 		Status: models.EnquiryNew, Version: 1, ClientIP: auth.ClientIP(ctx), Fingerprint: fingerprint,
 		IdempotencyKey: in.IdempotencyKey,
+	}
+	if in.IdempotencyKey != nil {
+		e.IdempotencyHash = &hash
 	}
 	if in.Phone != nil {
 		e.Phone = *in.Phone
@@ -78,7 +83,7 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.Conflict && in.IdempotencyKey != nil {
 		// Two retries raced with the same key: answer with the one that won.
 		if first, err := s.store.EnquiryByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
-			return &EnquiryReceipt{ID: first.ID, ReceivedAt: first.CreatedAt}, nil
+			return replay(first, hash)
 		}
 	}
 	if err != nil {
@@ -86,6 +91,20 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	}
 	if e.Status != models.EnquirySpam {
 		_ = s.enquiries.Publish(ctx, e) // a missed live notice is not a lost enquiry
+	}
+	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
+}
+
+// errKeyReused answers a reused idempotency key with another request, as payment
+// APIs do: the client has a bug, and its second message must not vanish silently.
+var errKeyReused = models.Errorf(models.Conflict,
+	"this idempotency key was already used for a different enquiry; send a new key with a new message")
+
+// replay answers a request whose idempotency key made e: its receipt for the same
+// request, Conflict for another.
+func replay(e *models.Enquiry, hash string) (*EnquiryReceipt, error) {
+	if !e.SameRequest(hash) {
+		return nil, errKeyReused
 	}
 	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
 }
