@@ -70,9 +70,9 @@ type Enquiry struct {
 	IdempotencyKey *string       `gorm:"size:100;uniqueIndex:ux_enquiries_idempotency_key"`
 	// IdempotencyHash is the PayloadHash of the request the key came with (nil for
 	// enquiries older than it): the key replays that request only.
-	IdempotencyHash *string `gorm:"size:64"`
-	CreatedAt      time.Time     `gorm:"not null;index:ix_enquiries_status_created,priority:2;index:ix_enquiries_created;index:ix_enquiries_fingerprint,priority:2"`
-	UpdatedAt      time.Time     `gorm:"not null"`
+	IdempotencyHash *string   `gorm:"size:64"`
+	CreatedAt       time.Time `gorm:"not null;index:ix_enquiries_status_created,priority:2;index:ix_enquiries_created;index:ix_enquiries_fingerprint,priority:2"`
+	UpdatedAt       time.Time `gorm:"not null"`
 }
 
 func (Enquiry) isNode() {}
