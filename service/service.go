@@ -63,8 +63,8 @@ type Service struct {
 	// Now is the clock; tests replace it before use.
 	Now func() time.Time
 
-	passwords       *auth.Passwords
-	sessionTTL      time.Duration
+	passwords            *auth.Passwords
+	sessionTTL           time.Duration
 	loginPerAddress      *ratelimit.Limiter
 	loginPerAccount      *ratelimit.Limiter
 	loginPerAccountTotal *ratelimit.Limiter
