@@ -21,6 +21,8 @@ func TestClientAddrBelievesForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		{"chained trusted proxies are skipped", "10.0.0.2:80", "198.51.100.1, 10.0.0.3", "198.51.100.1"},
 		{"a trusted proxy with no header is the client", "[::1]:80", "", "::1"},
 		{"garbage in the header stops the walk", "10.0.0.2:80", "nonsense", "10.0.0.2"},
+		{"a zone of any length is dropped, so the address fits its column", "10.0.0.2:80", "fe80::1%" + strings.Repeat("z", 1000), "fe80::1"},
+		{"an address that is not one is cut to fit its column", strings.Repeat("x", 300), "", strings.Repeat("x", 44) + "…"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)

@@ -87,9 +87,9 @@ func ClientAddr(r *http.Request, trusted []netip.Prefix) string {
 	}
 	peer, err := netip.ParseAddr(host)
 	if err != nil {
-		return host
+		return models.Truncate(host, maxClientAddr)
 	}
-	peer = peer.Unmap()
+	peer = peer.Unmap().WithZone("")
 	if !isTrusted(peer, trusted) {
 		return peer.String()
 	}
@@ -99,7 +99,7 @@ func ClientAddr(r *http.Request, trusted []netip.Prefix) string {
 		if err != nil {
 			break
 		}
-		a = a.Unmap()
+		a = a.Unmap().WithZone("") // a zone ("%eth0") is any text a client likes, of any length
 		if !isTrusted(a, trusted) {
 			return a.String()
 		}
@@ -107,6 +107,10 @@ func ClientAddr(r *http.Request, trusted []netip.Prefix) string {
 	}
 	return peer.String()
 }
+
+// maxClientAddr is the size of the client_ip columns (VARCHAR(45), the longest
+// IPv6 text); an address is stored with what it sent.
+const maxClientAddr = 45
 
 func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 	for _, p := range trusted {

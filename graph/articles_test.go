@@ -287,8 +287,15 @@ func TestCommentsAreRateLimitedPerClientAddress(t *testing.T) {
 		resp, _ := from.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Hello there"}) { id } }`, map[string]any{"a": id})
 		return code(resp)
 	}
-	got := []string{post("192.0.2.1:1"), post("192.0.2.1:2"), post("192.0.2.1:3"), post("192.0.2.2:1")}
-	if diff := cmp.Diff([]string{"", "", "RATE_LIMITED", ""}, got); diff != "" {
+	invalid := func(addr string) string {
+		from := *limited
+		from.remoteAddr = addr
+		resp, _ := from.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@", body: "Hello there"}) { id } }`, map[string]any{"a": id})
+		return code(resp)
+	}
+	// A form refused for a typo does not use up the allowance.
+	got := []string{invalid("192.0.2.1:1"), invalid("192.0.2.1:1"), invalid("192.0.2.1:1"), post("192.0.2.1:1"), post("192.0.2.1:2"), post("192.0.2.1:3"), post("192.0.2.2:1")}
+	if diff := cmp.Diff([]string{"BAD_USER_INPUT", "BAD_USER_INPUT", "BAD_USER_INPUT", "", "", "RATE_LIMITED", ""}, got); diff != "" {
 		t.Errorf("codes (-want +got):\n%s", diff)
 	}
 }

@@ -126,15 +126,60 @@ func TestSpamDefences(t *testing.T) {
 				t.Error("the same message after the window was folded into the first")
 			}
 		})
-		t.Run("an idempotency key, as header or field, never makes two", func(t *testing.T) {
-			keyed := *a
-			first := keyed.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
-			again := keyed.submitWithHeader(map[string]any{"message": "A different body on retry"}, "retry-123")
-			field := a.submit(map[string]any{"message": "Third", "idempotencyKey": "retry-123"})
+		t.Run("an idempotency key, as header or field, replays the same request", func(t *testing.T) {
+			first := a.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
+			again := a.submitWithHeader(map[string]any{"message": " First try ", "email": "RAHIM@example.com"}, "retry-123")
+			field := a.submit(map[string]any{"message": "First try", "idempotencyKey": "retry-123"})
 			if first != again || first != field {
 				t.Errorf("receipts differ: %+v %+v %+v", first, again, field)
 			}
 		})
+	})
+}
+
+// TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict: a key replays only the
+// request it was first used with; any other payload under it is CONFLICT, says
+// why, and is not stored, and the first enquiry is unchanged.
+func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		a := newAPI(t, s)
+		admin, _, _ := staffAPI(t, s)
+		first := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"})
+		for _, tc := range []struct {
+			name    string
+			changes map[string]any
+		}{
+			{"another message", map[string]any{"message": "A different question"}},
+			{"another email", map[string]any{"email": "karim@example.com"}},
+			{"another name", map[string]any{"name": "Karim"}},
+			{"another phone", map[string]any{"phone": "01911 000 111"}},
+			{"no phone", map[string]any{"phone": nil}},
+			{"a course", map[string]any{"courseId": "Q291cnNlOjM"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				changes := map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}
+				for k, v := range tc.changes {
+					changes[k] = v
+				}
+				resp, _ := a.post(submit, enquiry(changes))
+				fieldErr(t, resp, "CONFLICT", "")
+				if !strings.Contains(resp.Errors[0].Message, "idempotency key was already used for a different enquiry") {
+					t.Errorf("message %q does not say the key was reused", resp.Errors[0].Message)
+				}
+				withHeader := *a
+				withHeader.headers = map[string]string{"Idempotency-Key": "key-1"}
+				delete(changes, "idempotencyKey")
+				resp, _ = withHeader.post(submit, enquiry(changes))
+				fieldErr(t, resp, "CONFLICT", "")
+			})
+		}
+		if got := string(admin.ok(`{ enquiries { totalCount edges { node { message } } } }`, nil)); got != `{"enquiries":{"totalCount":1,"edges":[{"node":{"message":"Is there a seat?"}}]}}` {
+			t.Errorf("after the conflicts: %s", got)
+		}
+		if again := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}); again != first {
+			t.Errorf("the same request again got %+v, want the first receipt %+v", again, first)
+		}
 	})
 }
 
@@ -175,8 +220,12 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
 		a.submit(map[string]any{"message": "About nothing in particular"})
 		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
+		version := 1
 		move := func(status string) response {
-			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status}})
+			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status, "version": version}})
+			if len(resp.Errors) == 0 {
+				version++
+			}
 			return resp
 		}
 		for _, step := range []struct {
@@ -194,11 +243,11 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 				t.Errorf("→ %s: field %v", step.to, resp.Errors[0].Extensions["field"])
 			}
 		}
-		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID}}))
+		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID, "version": version}}))
 		if got != `{"updateEnquiry":{"status":"NEW","version":7,"assignee":{"name":"staff"}}}` {
 			t.Errorf("assign = %s", got)
 		}
-		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk"}})
+		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk", "version": 7}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.assigneeId")
 		resp, _ = staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
 		fieldErr(t, resp, "CONFLICT", "input.version")
@@ -277,6 +326,32 @@ func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 	})
 }
 
+// TestAnUpdateWithoutAVersionIsRefused shows that updateEnquiry cannot skip the
+// version check: without a version, nothing changes, and the client is told so.
+func TestAnUpdateWithoutAVersionIsRefused(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		_, _, staff := staffAPI(t, s)
+		id := a.submit(nil).SubmitEnquiry.ID
+		staff.ok(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
+		for _, tc := range []struct{ name, query string }{
+			{"in the query", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM}) { version } }`},
+			{"in variables", `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { version } }`},
+			{"as null", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM, version: null}) { version } }`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, _ := staff.post(tc.query, map[string]any{"id": id, "in": map[string]any{"status": "SPAM"}})
+				if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+					t.Errorf("without a version: %+v", resp.Errors)
+				}
+			})
+		}
+		if got := string(staff.ok(`query($id: ID!) { enquiry(id: $id) { status version } }`, map[string]any{"id": id})); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
+			t.Errorf("an update without a version changed the enquiry: %s", got)
+		}
+	})
+}
+
 // TestTheInboxCostsAConstantNumberOfStatements lists enquiries with their course,
 // schedule, assignee and notes: one query per relation, with 3 enquiries as with 30.
 func TestTheInboxCostsAConstantNumberOfStatements(t *testing.T) {
@@ -292,7 +367,7 @@ func TestTheInboxCostsAConstantNumberOfStatements(t *testing.T) {
 		for _, n := range []int{3, 30} {
 			for ; made < n; made++ {
 				id := a.submit(map[string]any{"message": fmt.Sprintf("Question %d", made), "scheduleId": "U2NoZWR1bGU6NQ"}).SubmitEnquiry.ID
-				staff.ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a}) { id } }`, map[string]any{"id": id, "a": me.Me.ID})
+				staff.ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a, version: 1}) { id } }`, map[string]any{"id": id, "a": me.Me.ID})
 				staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called.") { id } }`, map[string]any{"id": id})
 			}
 			counter.Reset()

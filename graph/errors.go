@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
 	"coursegraph/models"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -60,7 +62,10 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return out
 		}
-		if _, coded := gqlErr.Extensions[extensionCode]; coded {
+		if c, coded := gqlErr.Extensions[extensionCode]; coded {
+			if c == errcode.ValidationFailed {
+				nameVariable(gqlErr)
+			}
 			return gqlErr
 		}
 		if len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
@@ -80,6 +85,31 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{extensionCode: codeInternal},
 		}
 	}
+}
+
+// wrongKind is gqlparser's message for a variable of the wrong kind. Its kind is
+// Go's ("string" for a JSON number), so the message is rewritten.
+var wrongKind = regexp.MustCompile(`^cannot use \w+ as (\w+)$`)
+
+// nameVariable makes a variable's validation error name the variable, as
+// "variable $in.email: must be a String", so a client sees which value it sent
+// was refused without reading the path.
+func nameVariable(e *gqlerror.Error) {
+	if len(e.Path) < 2 || e.Path[0] != ast.PathName("variable") {
+		return
+	}
+	msg := e.Message
+	if m := wrongKind.FindStringSubmatch(msg); m != nil {
+		msg = "must be " + article(m[1]) + " " + m[1]
+	}
+	e.Message = "variable $" + inputField(e.Path[1:], nil) + ": " + msg
+}
+
+func article(typeName string) string {
+	if strings.ContainsRune("AEIOU", rune(typeName[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func samePath(a, b ast.Path) bool { return a.String() == b.String() }

@@ -2844,8 +2844,11 @@ input UpdateEnquiryInput {
   assigneeId: ID
   "True to leave it unassigned."
   unassign: Boolean
-  "The version you last read; if it changed meanwhile, the update is refused with CONFLICT."
-  version: Int
+  """
+  The enquiry's version as you last read it (required): if someone changed it
+  meanwhile, the update is refused with CONFLICT, so no one overwrites another's change.
+  """
+  version: Int!
 }
 
 "The entry points for reading."
@@ -13395,7 +13398,7 @@ func (ec *executionContext) unmarshalInputUpdateEnquiryInput(ctx context.Context
 			it.Unassign = data
 		case "version":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalNInt2int(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17519,14 +17522,14 @@ func (ec *executionContext) marshalNArticleEdge2ᚖcoursegraphᚋserviceᚐArtic
 }
 
 func (ec *executionContext) unmarshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField(ctx context.Context, v any) (models.ArticleOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField(ctx context.Context, sel ast.SelectionSet, v models.ArticleOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[v])
+	res := scalars.MarshalString(marshalNArticleOrderField2coursegraphᚋmodelsᚐArticleOrderField[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -17547,14 +17550,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus(ctx context.Context, v any) (models.ArticleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus(ctx context.Context, sel ast.SelectionSet, v models.ArticleStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[v])
+	res := scalars.MarshalString(marshalNArticleStatus2coursegraphᚋmodelsᚐArticleStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -17659,13 +17662,13 @@ func (ec *executionContext) marshalNBatch2ᚖcoursegraphᚋmodelsᚐBatch(ctx co
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -17751,14 +17754,14 @@ func (ec *executionContext) marshalNCommentEdge2ᚖcoursegraphᚋserviceᚐComme
 }
 
 func (ec *executionContext) unmarshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus(ctx context.Context, v any) (models.CommentStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus(ctx context.Context, sel ast.SelectionSet, v models.CommentStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[v])
+	res := scalars.MarshalString(marshalNCommentStatus2coursegraphᚋmodelsᚐCommentStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -17829,14 +17832,14 @@ func (ec *executionContext) marshalNCourseEdge2ᚖcoursegraphᚋserviceᚐCourse
 }
 
 func (ec *executionContext) unmarshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField(ctx context.Context, v any) (models.CourseOrderField, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField(ctx context.Context, sel ast.SelectionSet, v models.CourseOrderField) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[v])
+	res := scalars.MarshalString(marshalNCourseOrderField2coursegraphᚋmodelsᚐCourseOrderField[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18040,14 +18043,14 @@ func (ec *executionContext) marshalNEnquiryStats2ᚖcoursegraphᚋserviceᚐEnqu
 }
 
 func (ec *executionContext) unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, v any) (models.EnquiryStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus(ctx context.Context, sel ast.SelectionSet, v models.EnquiryStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[v])
+	res := scalars.MarshalString(marshalNEnquiryStatus2coursegraphᚋmodelsᚐEnquiryStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18160,13 +18163,13 @@ func (ec *executionContext) marshalNHeading2ᚕcoursegraphᚋmodelsᚐHeadingᚄ
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalID(v)
+	res := scalars.MarshalID(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18176,13 +18179,13 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt(v)
+	res := scalars.MarshalInt(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18192,7 +18195,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) unmarshalNInt2ᚖint(ctx context.Context, v any) (*int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18204,7 +18207,7 @@ func (ec *executionContext) marshalNInt2ᚖint(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalInt(*v)
+	res := scalars.MarshalInt(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18266,14 +18269,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖcoursegraphᚋserviceᚐPageInfo
 }
 
 func (ec *executionContext) unmarshalNPeriod2coursegraphᚋmodelsᚐPeriod(ctx context.Context, v any) (models.Period, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNPeriod2coursegraphᚋmodelsᚐPeriod[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPeriod2coursegraphᚋmodelsᚐPeriod(ctx context.Context, sel ast.SelectionSet, v models.Period) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNPeriod2coursegraphᚋmodelsᚐPeriod[v])
+	res := scalars.MarshalString(marshalNPeriod2coursegraphᚋmodelsᚐPeriod[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18294,7 +18297,7 @@ var (
 )
 
 func (ec *executionContext) unmarshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx context.Context, v any) (*models.Period, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18307,7 +18310,7 @@ func (ec *executionContext) marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx 
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalString(marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
+	res := scalars.MarshalString(marshalNPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18333,14 +18336,14 @@ func (ec *executionContext) unmarshalNPostCommentInput2coursegraphᚋmodelsᚐCo
 }
 
 func (ec *executionContext) unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx context.Context, v any) (models.Role, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNRole2coursegraphᚋmodelsᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRole2coursegraphᚋmodelsᚐRole(ctx context.Context, sel ast.SelectionSet, v models.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRole2coursegraphᚋmodelsᚐRole[v])
+	res := scalars.MarshalString(marshalNRole2coursegraphᚋmodelsᚐRole[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18425,14 +18428,14 @@ func (ec *executionContext) marshalNScheduleEdge2ᚖcoursegraphᚋserviceᚐSche
 }
 
 func (ec *executionContext) unmarshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus(ctx context.Context, v any) (models.ScheduleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus(ctx context.Context, sel ast.SelectionSet, v models.ScheduleStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[v])
+	res := scalars.MarshalString(marshalNScheduleStatus2coursegraphᚋmodelsᚐScheduleStatus[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18481,13 +18484,13 @@ func (ec *executionContext) marshalNSearchResult2ᚕcoursegraphᚋmodelsᚐNode�
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := scalars.MarshalString(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18526,7 +18529,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18538,7 +18541,7 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalString(*v)
+	res := scalars.MarshalString(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18651,14 +18654,14 @@ func (ec *executionContext) marshalNUser2ᚖcoursegraphᚋmodelsᚐUser(ctx cont
 }
 
 func (ec *executionContext) unmarshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx context.Context, v any) (models.Weekday, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalNWeekday2coursegraphᚋmodelsᚐWeekday[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx context.Context, sel ast.SelectionSet, v models.Weekday) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNWeekday2coursegraphᚋmodelsᚐWeekday[v])
+	res := scalars.MarshalString(marshalNWeekday2coursegraphᚋmodelsᚐWeekday[v])
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -18885,7 +18888,7 @@ func (ec *executionContext) unmarshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐAr
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18896,7 +18899,7 @@ func (ec *executionContext) marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArti
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[*v])
+	res := scalars.MarshalString(marshalOArticleStatus2ᚖcoursegraphᚋmodelsᚐArticleStatus[*v])
 	return res
 }
 
@@ -18914,14 +18917,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(v)
+	res := scalars.MarshalBoolean(v)
 	return res
 }
 
@@ -18929,7 +18932,7 @@ func (ec *executionContext) unmarshalOBoolean2ᚖbool(ctx context.Context, v any
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalBoolean(v)
+	res, err := scalars.UnmarshalBoolean(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18939,7 +18942,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalBoolean(*v)
+	res := scalars.MarshalBoolean(*v)
 	return res
 }
 
@@ -18947,7 +18950,7 @@ func (ec *executionContext) unmarshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCo
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18958,7 +18961,7 @@ func (ec *executionContext) marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐComm
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[*v])
+	res := scalars.MarshalString(marshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus[*v])
 	return res
 }
 
@@ -19055,7 +19058,7 @@ func (ec *executionContext) unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEn
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19066,7 +19069,7 @@ func (ec *executionContext) marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnqu
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[*v])
+	res := scalars.MarshalString(marshalOEnquiryStatus2ᚖcoursegraphᚋmodelsᚐEnquiryStatus[*v])
 	return res
 }
 
@@ -19091,7 +19094,7 @@ func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalID(v)
+	res, err := scalars.UnmarshalID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19101,7 +19104,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalID(*v)
+	res := scalars.MarshalID(*v)
 	return res
 }
 
@@ -19109,7 +19112,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt(v)
+	res, err := scalars.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19119,7 +19122,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalInt(*v)
+	res := scalars.MarshalInt(*v)
 	return res
 }
 
@@ -19149,7 +19152,7 @@ func (ec *executionContext) marshalONode2coursegraphᚋmodelsᚐNode(ctx context
 }
 
 func (ec *executionContext) unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection(ctx context.Context, v any) (models.OrderDirection, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19157,7 +19160,7 @@ func (ec *executionContext) unmarshalOOrderDirection2coursegraphᚋmodelsᚐOrde
 func (ec *executionContext) marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v models.OrderDirection) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[v])
+	res := scalars.MarshalString(marshalOOrderDirection2coursegraphᚋmodelsᚐOrderDirection[v])
 	return res
 }
 
@@ -19176,7 +19179,7 @@ func (ec *executionContext) unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐO
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19187,7 +19190,7 @@ func (ec *executionContext) marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrd
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[*v])
+	res := scalars.MarshalString(marshalOOrderDirection2ᚖcoursegraphᚋmodelsᚐOrderDirection[*v])
 	return res
 }
 
@@ -19206,7 +19209,7 @@ func (ec *executionContext) unmarshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ct
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19217,7 +19220,7 @@ func (ec *executionContext) marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod(ctx 
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
+	res := scalars.MarshalString(marshalOPeriod2ᚖcoursegraphᚋmodelsᚐPeriod[*v])
 	return res
 }
 
@@ -19236,7 +19239,7 @@ func (ec *executionContext) unmarshalORole2ᚖcoursegraphᚋmodelsᚐRole(ctx co
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalORole2ᚖcoursegraphᚋmodelsᚐRole[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19247,7 +19250,7 @@ func (ec *executionContext) marshalORole2ᚖcoursegraphᚋmodelsᚐRole(ctx cont
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalORole2ᚖcoursegraphᚋmodelsᚐRole[*v])
+	res := scalars.MarshalString(marshalORole2ᚖcoursegraphᚋmodelsᚐRole[*v])
 	return res
 }
 
@@ -19318,7 +19321,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := scalars.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19328,7 +19331,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := scalars.MarshalString(*v)
 	return res
 }
 
@@ -19404,7 +19407,7 @@ func (ec *executionContext) unmarshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday(
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalars.UnmarshalString(v)
 	res := unmarshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19415,7 +19418,7 @@ func (ec *executionContext) marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday(ct
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[*v])
+	res := scalars.MarshalString(marshalOWeekday2ᚖcoursegraphᚋmodelsᚐWeekday[*v])
 	return res
 }
 

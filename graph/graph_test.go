@@ -63,7 +63,7 @@ func newAPIWith(t testing.TB, svc *service.Service) *api {
 func newService(t testing.TB, s *store.Store, opts ...func(*service.Options)) *service.Service {
 	t.Helper()
 	off := service.Limit{Burst: -1}
-	o := service.Options{BcryptCost: 4, LoginPerAddress: off, LoginPerAccount: off, CommentsPerAddress: off, EnquiriesPerAddress: off}
+	o := service.Options{BcryptCost: 4, LoginPerAddress: off, LoginPerAccount: off, LoginPerAccountTotal: off, CommentsPerAddress: off, EnquiriesPerAddress: off}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -32,12 +32,13 @@ type FieldChange struct {
 type Changes []FieldChange
 
 // Record notes a field's change from old to new, if they differ. A secret field is
-// recorded without its values.
+// recorded without its values; long values are cut to MaxAuditValue characters.
 func (c *Changes) Record(field string, old, new any, secret bool) {
 	from, to := fmt.Sprint(old), fmt.Sprint(new)
 	if from == to {
 		return
 	}
+	from, to = Truncate(from, MaxAuditValue), Truncate(to, MaxAuditValue)
 	fc := FieldChange{Field: field}
 	if !secret {
 		fc.From, fc.To = &from, &to
@@ -53,7 +54,7 @@ func (c *Changes) Created(fields map[string]any) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		to := fmt.Sprint(fields[name])
+		to := Truncate(fmt.Sprint(fields[name]), MaxAuditValue)
 		*c = append(*c, FieldChange{Field: name, To: &to})
 	}
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -67,8 +68,11 @@ type Enquiry struct {
 	ClientIP       string        `gorm:"size:45;not null"`
 	Fingerprint    string        `gorm:"size:64;not null;index:ix_enquiries_fingerprint,priority:1"`
 	IdempotencyKey *string       `gorm:"size:100;uniqueIndex:ux_enquiries_idempotency_key"`
-	CreatedAt      time.Time     `gorm:"not null;index:ix_enquiries_status_created,priority:2;index:ix_enquiries_created;index:ix_enquiries_fingerprint,priority:2"`
-	UpdatedAt      time.Time     `gorm:"not null"`
+	// IdempotencyHash is the PayloadHash of the request the key came with (nil for
+	// enquiries older than it): the key replays that request only.
+	IdempotencyHash *string   `gorm:"size:64"`
+	CreatedAt       time.Time `gorm:"not null;index:ix_enquiries_status_created,priority:2;index:ix_enquiries_created;index:ix_enquiries_fingerprint,priority:2"`
+	UpdatedAt       time.Time `gorm:"not null"`
 }
 
 func (Enquiry) isNode() {}
@@ -143,6 +147,32 @@ func (in EnquiryInput) Validate(prefix string) error {
 // IsSpam reports whether the honeypot was filled.
 func (in EnquiryInput) IsSpam() bool { return in.Website != nil && trimmed(*in.Website) != "" }
 
+// PayloadHash identifies the whole request, less its idempotency key, once
+// normalised (call Normalize first): the same form sent again has the same hash,
+// and any field changed gives another.
+func (in EnquiryInput) PayloadHash() string {
+	payload := struct {
+		Name, Email, Phone, Message, Website string
+		CourseID, ScheduleID                 *uint
+	}{Name: in.Name, Email: in.Email, Message: in.Message, CourseID: in.CourseID, ScheduleID: in.ScheduleID}
+	if in.Phone != nil {
+		payload.Phone = *in.Phone
+	}
+	if in.Website != nil {
+		payload.Website = trimmed(*in.Website)
+	}
+	b, _ := json.Marshal(payload) // a struct of strings and numbers always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// SameRequest reports whether e was made by a request with payload hash: a key
+// replays only the request it was first used with. Enquiries stored before hashes
+// were kept match any request, as they did then.
+func (e *Enquiry) SameRequest(hash string) bool {
+	return e.IdempotencyHash == nil || *e.IdempotencyHash == hash
+}
+
 // Fingerprint identifies the same message from the same sender, to fold resends
 // within a short window into the first enquiry.
 func (in EnquiryInput) Fingerprint() string {
@@ -202,13 +232,13 @@ func (f EnquiryFilter) Validate(prefix string) error {
 }
 
 // EnquiryUpdate is a staff change to an enquiry: nil fields stay as they are.
-// Version, when set, is the version the client last read; a different stored
-// version means someone else changed it first.
+// Version is the version the client last read, always required: a different
+// stored version means someone else changed it first.
 type EnquiryUpdate struct {
 	Status     *EnquiryStatus
 	AssigneeID *uint
 	Unassign   bool
-	Version    *int
+	Version    int
 }
 
 // OutboxMessage is an email waiting to be sent, written in the same transaction as

@@ -53,6 +53,62 @@ func (l *Limiter) Allow(key string) bool {
 	return b.lim.AllowN(now, 1)
 }
 
+// Ticket is one event taken from a key's bucket by Take. Refund gives it back, for
+// an event that turned out not to count (a sign-in that succeeded).
+type Ticket struct {
+	l     *Limiter
+	res   *rate.Reservation
+	taken time.Time
+}
+
+// Take is Allow for an event that may be refunded: it reports whether key may act
+// now and, if so, returns the ticket it took. Taking before acting (rather than
+// counting after) keeps concurrent attempts from all slipping under the limit.
+func (l *Limiter) Take(key string) (*Ticket, bool) {
+	if l == nil || l.burst <= 0 {
+		return nil, true
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	res := b.lim.ReserveN(now, 1)
+	if !res.OK() || res.DelayFrom(now) > 0 {
+		res.CancelAt(now)
+		return nil, false
+	}
+	return &Ticket{l: l, res: res, taken: now}, true
+}
+
+// Refund gives the ticket's event back to its bucket. A nil ticket (from a
+// disabled limiter) does nothing.
+func (t *Ticket) Refund() {
+	if t == nil {
+		return
+	}
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	// Cancelled as of the time it was taken: x/time/rate gives nothing back for a
+	// reservation whose time has passed, and the time between is the action's own.
+	t.res.CancelAt(t.taken)
+}
+
+// Reset forgets key's use: it starts again with a full burst.
+func (l *Limiter) Reset(key string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.buckets, key)
+}
+
 // sweep drops buckets idle long enough to have refilled, at most once a minute.
 func (l *Limiter) sweep(now time.Time) {
 	if now.Sub(l.swept) < time.Minute {

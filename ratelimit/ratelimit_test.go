@@ -52,3 +52,26 @@ func TestZeroBurstDisablesLimiting(t *testing.T) {
 		}
 	}
 }
+
+func TestARefundedTicketDoesNotCount(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(2, time.Hour, c.now)
+	for i := range 10 {
+		tk, ok := l.Take("k")
+		if !ok {
+			t.Fatalf("take %d refused though every earlier one was refunded", i)
+		}
+		c.t = c.t.Add(time.Second) // the checked action takes time
+		tk.Refund()
+	}
+	_, first := l.Take("k")
+	_, second := l.Take("k")
+	_, third := l.Take("k")
+	if !first || !second || third {
+		t.Errorf("kept tickets: %v %v %v, want the burst of 2 then a refusal", first, second, third)
+	}
+	l.Reset("k")
+	if _, ok := l.Take("k"); !ok {
+		t.Error("a reset key is still limited")
+	}
+}

@@ -137,17 +137,33 @@ func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]
 	return out, nil
 }
 
-// Tags lists every tag by name, for anyone.
-func (s *Service) Tags(ctx context.Context) ([]*models.Tag, error) { return s.store.Tags(ctx) }
-
-// TagBySlug returns a tag, for anyone; NotFound if there is none.
-func (s *Service) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
-	return s.store.TagBySlug(ctx, slug)
+// Tags lists tags by name, for anyone: readers see the tags with at least one
+// visible article, editors (who may read unpublished articles) every tag.
+func (s *Service) Tags(ctx context.Context) ([]*models.Tag, error) {
+	return s.store.Tags(ctx, s.tagsVisibleAt(ctx))
 }
 
-// Tag returns a tag by id, for anyone; NotFound if there is none.
+// TagBySlug returns a tag, for anyone, with the visibility of Tags; NotFound if
+// there is none or the viewer may not see it.
+func (s *Service) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+	return s.store.TagBySlug(ctx, slug, s.tagsVisibleAt(ctx))
+}
+
+// Tag returns a tag by id, with the visibility of Tags; NotFound if there is none
+// or the viewer may not see it.
 func (s *Service) Tag(ctx context.Context, id uint) (*models.Tag, error) {
-	return s.store.TagByID(ctx, id)
+	return s.store.TagByID(ctx, id, s.tagsVisibleAt(ctx))
+}
+
+// tagsVisibleAt is the time at which a tag must have a visible article for the
+// viewer to see it: now for readers, nil (no condition) for editors, who read
+// articles in any state.
+func (s *Service) tagsVisibleAt(ctx context.Context) *time.Time {
+	if auth.UserFrom(ctx).Can(models.RoleEditor) {
+		return nil
+	}
+	now := s.Now()
+	return &now
 }
 
 // ArticleCountsByTagIDs returns how many visible articles each tag has.

@@ -100,11 +100,9 @@ func (s *Service) CommentCounts(ctx context.Context, ids []uint) (map[uint]int, 
 
 // PostComment takes a visitor's comment, for anyone. It is held for moderation and
 // never shown until an editor approves it. A filled honeypot (website) stores it as
-// SPAM with the same answer. Too many comments from one address are RateLimited.
+// SPAM with the same answer. Too many valid comments from one address are
+// RateLimited; refused forms do not count.
 func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*models.Comment, error) {
-	if !s.commentsPerAddress.Allow(auth.ClientIP(ctx)) {
-		return nil, models.Errorf(models.RateLimited, "too many comments from your address; wait a few minutes and try again")
-	}
 	in.Normalize()
 	if err := in.Validate("input"); err != nil {
 		return nil, err
@@ -115,6 +113,11 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	}
 	if err != nil {
 		return nil, err
+	}
+	// Counted once the comment is known to be valid: a visitor correcting a typo
+	// in the form must not use up their allowance.
+	if !s.commentsPerAddress.Allow(auth.ClientIP(ctx)) {
+		return nil, models.Errorf(models.RateLimited, "too many comments from your address; wait a few minutes and try again")
 	}
 	c := &models.Comment{
 		ArticleID: a.ID, Status: models.CommentPending, AuthorName: in.AuthorName, AuthorEmail: in.AuthorEmail,

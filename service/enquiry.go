@@ -29,8 +29,9 @@ const duplicateWindow = 10 * time.Minute
 
 // SubmitEnquiry takes a message from the contact form, for anyone. A filled
 // honeypot is stored as SPAM with the same kind of receipt and no notice. The
-// same email and message again within ten minutes, or the same idempotency key at
-// any time, returns the first receipt. Too many from one address are RateLimited.
+// same email and message again within ten minutes, or the same request with the
+// same idempotency key at any time, returns the first receipt; the key with a
+// different request is Conflict. Too many from one address are RateLimited.
 // An accepted enquiry is announced to staff subscribers and, with mail set up,
 // queued for an email notice in the same transaction.
 func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*EnquiryReceipt, error) {
@@ -38,9 +39,10 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
+	hash := in.PayloadHash()
 	if in.IdempotencyKey != nil {
 		if e, err := s.store.EnquiryByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
-			return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
+			return replay(e, hash)
 		} else if !isNotFound(err) {
 			return nil, err
 		}
@@ -59,6 +61,9 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		Name: in.Name, Email: in.Email, Message: in.Message, CourseID: in.CourseID, ScheduleID: in.ScheduleID,
 		Status: models.EnquiryNew, Version: 1, ClientIP: auth.ClientIP(ctx), Fingerprint: fingerprint,
 		IdempotencyKey: in.IdempotencyKey,
+	}
+	if in.IdempotencyKey != nil {
+		e.IdempotencyHash = &hash
 	}
 	if in.Phone != nil {
 		e.Phone = *in.Phone
@@ -81,7 +86,7 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.Conflict && in.IdempotencyKey != nil {
 		// Two retries raced with the same key: answer with the one that won.
 		if first, err := s.store.EnquiryByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
-			return &EnquiryReceipt{ID: first.ID, ReceivedAt: first.CreatedAt}, nil
+			return replay(first, hash)
 		}
 	}
 	if err != nil {
@@ -89,6 +94,20 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	}
 	if e.Status != models.EnquirySpam {
 		_ = s.enquiries.Publish(ctx, e) // a missed live notice is not a lost enquiry
+	}
+	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
+}
+
+// errKeyReused answers a reused idempotency key with another request, as payment
+// APIs do: the client has a bug, and its second message must not vanish silently.
+var errKeyReused = models.Errorf(models.Conflict,
+	"this idempotency key was already used for a different enquiry; send a new key with a new message")
+
+// replay answers a request whose idempotency key made e: its receipt for the same
+// request, Conflict for another.
+func replay(e *models.Enquiry, hash string) (*EnquiryReceipt, error) {
+	if !e.SameRequest(hash) {
+		return nil, errKeyReused
 	}
 	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
 }
@@ -131,7 +150,7 @@ func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry
 	body := fmt.Sprintf("A new enquiry arrived through the website.\n\nFrom: %s <%s>\nPhone: %s\nAbout: %s\n\n%s\n\nAnswer it from the staff inbox.\n",
 		e.Name, e.Email, e.Phone, about, e.Message)
 	return &models.OutboxMessage{
-		Recipient: to, Subject: "New enquiry from " + e.Name + " (" + about + ")", Body: body, NextAttemptAt: s.Now(),
+		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: s.Now(),
 	}
 }
 
@@ -254,7 +273,7 @@ func (s *Service) UpdateEnquiry(ctx context.Context, id uint, in models.EnquiryU
 			return err
 		}
 		read := e.Version
-		if in.Version != nil && *in.Version != read {
+		if in.Version != read {
 			return &models.Error{Code: models.Conflict, Field: "input.version", Message: "someone else changed this enquiry first; reload it and try again"}
 		}
 		var ch models.Changes

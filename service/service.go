@@ -19,12 +19,17 @@ type Options struct {
 	BcryptCost int
 	// SessionTTL is how long a session token lasts (default 7 days).
 	SessionTTL time.Duration
-	// LoginPerAddress limits sign-in attempts per client address (default 10 at
-	// once, then one a minute).
+	// LoginPerAddress limits failed sign-ins per client address, whatever the
+	// account (default 10 at once, then one a minute).
 	LoginPerAddress Limit
-	// LoginPerAccount limits sign-in attempts per email address (default 5 at once,
-	// then one every 3 minutes).
+	// LoginPerAccount limits failed sign-ins per account from one client address
+	// (default 5 at once, then one every 3 minutes); a successful sign-in from that
+	// address starts it afresh. Someone elsewhere cannot lock the account's owner out.
 	LoginPerAccount Limit
+	// LoginPerAccountTotal caps failed sign-ins per account from all addresses
+	// together, against guessing from many addresses (default 50 at once, then one
+	// a minute).
+	LoginPerAccountTotal Limit
 	// CommentsPerAddress limits comments per client address (default 5 at once,
 	// then one every 2 minutes).
 	CommentsPerAddress Limit
@@ -58,10 +63,12 @@ type Service struct {
 	// Now is the clock; tests replace it before use.
 	Now func() time.Time
 
-	passwords       *auth.Passwords
-	sessionTTL      time.Duration
-	loginPerAddress *ratelimit.Limiter
-	loginPerAccount *ratelimit.Limiter
+	passwords            *auth.Passwords
+	sessionTTL           time.Duration
+	loginPerAddress      *ratelimit.Limiter
+	loginPerAccount      *ratelimit.Limiter
+	loginPerAccountTotal *ratelimit.Limiter
+	passwordChanges      *ratelimit.Limiter
 
 	commentsPerAddress  *ratelimit.Limiter
 	enquiriesPerAddress *ratelimit.Limiter
@@ -87,6 +94,9 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
 	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock)
 	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
+	total := opts.LoginPerAccountTotal.orDefault(50, time.Minute)
+	s.loginPerAccountTotal = ratelimit.New(total.Burst, total.Every, clock)
+	s.passwordChanges = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
 	comments := opts.CommentsPerAddress.orDefault(5, 2*time.Minute)
 	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock)
 	enquiries := opts.EnquiriesPerAddress.orDefault(5, 5*time.Minute)

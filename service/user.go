@@ -7,6 +7,7 @@ import (
 
 	"coursegraph/auth"
 	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/store"
 )
 
@@ -25,24 +26,45 @@ var errBadCredentials = models.Errorf(models.Unauthenticated, "the email or pass
 // Login signs a user in by email and password, for anyone: it returns a new session
 // token and makes the rest of the request act as the user. A wrong email, wrong
 // password or deactivated account is Unauthenticated with one message, and costs
-// the same time (a password hash is checked either way). Too many attempts from one
-// client address or for one account are RateLimited.
+// the same time (a password hash is checked either way). Only failures count
+// towards the limits: too many from one client address, for one account from one
+// address, or for one account from everywhere are RateLimited. A success refunds
+// its attempt and starts the account's limit at that address afresh, so no one can
+// lock staff out from elsewhere (short of the loose total cap).
 func (s *Service) Login(ctx context.Context, email, password string) (*AuthPayload, error) {
 	email = models.NormalizeEmail(email)
-	if !s.loginPerAddress.Allow(auth.ClientIP(ctx)) || !s.loginPerAccount.Allow(email) {
-		return nil, models.Errorf(models.RateLimited, "too many sign-in attempts; wait a few minutes and try again")
+	ip := auth.ClientIP(ctx)
+	accountAtAddress := email + "\x00" + ip
+	var tickets []*ratelimit.Ticket
+	for _, take := range []struct {
+		lim *ratelimit.Limiter
+		key string
+	}{{s.loginPerAddress, ip}, {s.loginPerAccount, accountAtAddress}, {s.loginPerAccountTotal, email}} {
+		t, ok := take.lim.Take(take.key)
+		if !ok {
+			for _, t := range tickets {
+				t.Refund() // a refused attempt is not a failure
+			}
+			return nil, models.Errorf(models.RateLimited, "too many failed sign-in attempts; wait a few minutes and try again")
+		}
+		tickets = append(tickets, t)
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.NotFound {
 		s.passwords.Check("", password)
 		return nil, errBadCredentials
 	}
+	if err == nil && (!s.passwords.Check(u.PasswordHash, password) || !u.Active) {
+		return nil, errBadCredentials
+	}
+	// From here the attempt is not a failure: a right password, or our own error.
+	for _, t := range tickets {
+		t.Refund()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !s.passwords.Check(u.PasswordHash, password) || !u.Active {
-		return nil, errBadCredentials
-	}
+	s.loginPerAccount.Reset(accountAtAddress)
 	now := s.Now()
 	token, hash := auth.NewToken()
 	sess := &models.Session{UserID: u.ID, TokenHash: hash, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL)}
@@ -100,9 +122,19 @@ func (s *Service) UserBySession(ctx context.Context, hash string) (*models.User,
 // Me returns the signed-in user, or nil for an anonymous caller.
 func (s *Service) Me(ctx context.Context) *models.User { return auth.UserFrom(ctx) }
 
-// User returns the user with id, for anyone (private fields are gated in the
-// schema); NotFound if there is none.
+// User returns the user with id (private fields are gated in the schema): any user
+// for STAFF, and for readers only the author of an article they may read, so that
+// staff who never published are not listed to the world. NotFound otherwise.
 func (s *Service) User(ctx context.Context, id uint) (*models.User, error) {
+	if !auth.UserFrom(ctx).Can(models.RoleStaff) {
+		ok, err := s.store.HasVisibleArticleBy(ctx, id, s.Now())
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, models.Errorf(models.NotFound, "user not found")
+		}
+	}
 	return s.store.UserByID(ctx, id)
 }
 
@@ -268,22 +300,26 @@ func (s *Service) DeactivateUser(ctx context.Context, id uint) (*models.User, er
 }
 
 // ChangePassword sets a new password for the signed-in user, who must give the
-// current one, and signs out every other session of theirs.
+// current one, and signs out every other session of theirs. Too many wrong current
+// passwords are RateLimited; right ones do not count.
 func (s *Service) ChangePassword(ctx context.Context, current, next string) (bool, error) {
 	actor, err := require(ctx, models.RoleStaff)
 	if err != nil {
 		return false, err
 	}
-	if !s.loginPerAccount.Allow("password:" + actor.Email) {
-		return false, models.Errorf(models.RateLimited, "too many attempts; wait a few minutes and try again")
+	ticket, ok := s.passwordChanges.Take(actor.Email)
+	if !ok {
+		return false, models.Errorf(models.RateLimited, "too many wrong passwords; wait a few minutes and try again")
 	}
 	u, err := s.store.UserByID(ctx, actor.ID)
 	if err != nil {
+		ticket.Refund()
 		return false, err
 	}
 	if !s.passwords.Check(u.PasswordHash, current) {
 		return false, models.InvalidField("current", "is not your current password")
 	}
+	ticket.Refund() // only wrong current passwords count
 	if err := models.ValidatePassword("new", next, u.Email); err != nil {
 		return false, err
 	}

@@ -127,6 +127,15 @@ func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article
 		Where("slug = ?", models.NormalizeSlug(slug)), "article", scanArticle)
 }
 
+// HasVisibleArticleBy reports whether the user with id wrote an article the public
+// may read at now.
+func (s *Store) HasVisibleArticleBy(ctx context.Context, authorID uint, now time.Time) (bool, error) {
+	var ids []uint
+	err := visible(s.db.WithContext(ctx).Model(&models.Article{}), now).
+		Where("articles.author_id = ?", authorID).Limit(1).Pluck("articles.id", &ids).Error
+	return len(ids) > 0, translate(err, "find", "article by author")
+}
+
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
 	return scanAll(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleColumns).Where("id IN ?", ids), "articles", scanArticle)
@@ -170,29 +179,44 @@ func (s *Store) DeleteArticle(ctx context.Context, id uint) error {
 	return s.unindexArticle(ctx, id)
 }
 
-// Tags returns every tag, by name.
-func (s *Store) Tags(ctx context.Context) ([]*models.Tag, error) {
+// Tags returns the tags, by name: every tag, or with visibleAt set only those with
+// at least one article the public may read at that time.
+func (s *Store) Tags(ctx context.Context, visibleAt *time.Time) ([]*models.Tag, error) {
 	var out []*models.Tag
-	err := s.db.WithContext(ctx).Order("name").Order("id").Find(&out).Error
+	err := tagsVisibleAt(s.db.WithContext(ctx), visibleAt).Order("name").Order("id").Find(&out).Error
 	return out, translate(err, "list", "tags")
 }
 
-// TagBySlug returns the tag with slug; NotFound if there is none.
-func (s *Store) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+// TagBySlug returns the tag with slug; NotFound if there is none, or, with
+// visibleAt set, if it has no article the public may read at that time.
+func (s *Store) TagBySlug(ctx context.Context, slug string, visibleAt *time.Time) (*models.Tag, error) {
 	var t models.Tag
-	if err := s.db.WithContext(ctx).Where("slug = ?", models.NormalizeSlug(slug)).Take(&t).Error; err != nil {
+	if err := tagsVisibleAt(s.db.WithContext(ctx), visibleAt).Where("slug = ?", models.NormalizeSlug(slug)).Take(&t).Error; err != nil {
 		return nil, translate(err, "find", "tag")
 	}
 	return &t, nil
 }
 
-// TagByID returns the tag with id; NotFound if there is none.
-func (s *Store) TagByID(ctx context.Context, id uint) (*models.Tag, error) {
+// TagByID returns the tag with id; NotFound as for TagBySlug.
+func (s *Store) TagByID(ctx context.Context, id uint, visibleAt *time.Time) (*models.Tag, error) {
 	var t models.Tag
-	if err := s.db.WithContext(ctx).Take(&t, id).Error; err != nil {
+	if err := tagsVisibleAt(s.db.WithContext(ctx), visibleAt).Where("tags.id = ?", id).Take(&t).Error; err != nil {
 		return nil, translate(err, "find", "tag")
 	}
 	return &t, nil
+}
+
+// tagsVisibleAt keeps, when visibleAt is set, the tags with at least one article
+// the public may read then: a tag used only by drafts, scheduled or archived
+// articles must not show that they exist.
+func tagsVisibleAt(q *gorm.DB, visibleAt *time.Time) *gorm.DB {
+	q = q.Model(&models.Tag{})
+	if visibleAt == nil {
+		return q
+	}
+	return q.Where("EXISTS (SELECT 1 FROM article_tags JOIN articles ON articles.id = article_tags.article_id"+
+		" WHERE article_tags.tag_id = tags.id AND articles.status = ? AND articles.published_at <= ?)",
+		models.ArticlePublished, *visibleAt)
 }
 
 // ArticleTagRow is a tag of an article.
