@@ -191,7 +191,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error
 }
 
 func (r *queryResolver) Courses(ctx context.Context, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) (*service.CourseConnection, error) {
-	return loaders.For(ctx).Courses(r.Service.Courses(ctx, filter, orderBy, first, after))
+	list, err := r.Service.Courses(ctx, filter, orderBy, first, after)
+	return coursesAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*models.Course, error) {
@@ -210,11 +211,13 @@ func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*
 }
 
 func (r *queryResolver) Batches(ctx context.Context, period *models.Period) ([]*models.Batch, error) {
-	return loaders.For(ctx).Batches(r.Service.Batches(ctx, period))
+	list, err := r.Service.Batches(ctx, period)
+	return batchesAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Schedules(ctx context.Context, filter *models.ScheduleFilter, first *int, after *string) (*service.ScheduleConnection, error) {
-	return loaders.For(ctx).Schedules(r.Service.Schedules(ctx, filter, first, after))
+	list, err := r.Service.Schedules(ctx, filter, first, after)
+	return schedulesAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
@@ -222,7 +225,8 @@ func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
 }
 
 func (r *queryResolver) Articles(ctx context.Context, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) (*service.ArticleConnection, error) {
-	return loaders.For(ctx).Articles(r.Service.Articles(ctx, filter, orderBy, first, after))
+	list, err := r.Service.Articles(ctx, filter, orderBy, first, after)
+	return articlesAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (*models.Article, error) {
@@ -249,11 +253,13 @@ func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, erro
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
-	return loaders.For(ctx).Nodes(r.Service.Search(ctx, query, first))
+	list, err := r.Service.Search(ctx, query, first)
+	return searchAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error) {
-	return loaders.For(ctx).Enquiries(r.Service.Enquiries(ctx, filter, orderBy, first, after))
+	list, err := r.Service.Enquiries(ctx, filter, orderBy, first, after)
+	return enquiriesAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry, error) {
@@ -301,7 +307,8 @@ func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, e
 }
 
 func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
-	return loaders.For(ctx).Articles(r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after))
+	list, err := r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after)
+	return articlesAhead(ctx, list, err)
 }
 
 func (r *articleFilterResolver) AuthorID(ctx context.Context, obj *models.ArticleFilter, data *string) error {

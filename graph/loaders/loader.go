@@ -118,6 +118,13 @@ func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values map[K]V,
 }
 
 func (e *entry[V]) wait(ctx context.Context) (V, error) {
+	// The common case, a value loaded ahead, without a blocking select (whose
+	// frame alone can make a deep goroutine grow its stack).
+	select {
+	case <-e.done:
+		return e.value, e.err
+	default:
+	}
 	select {
 	case <-e.done:
 		return e.value, e.err

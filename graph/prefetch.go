@@ -1,0 +1,314 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+
+	"coursegraph/graph/loaders"
+	"coursegraph/models"
+	"coursegraph/service"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Loading ahead. gqlgen resolves each element of a list in a goroutine of its own;
+// when a relation of those elements (a schedule's batch) is loaded on demand, the
+// first goroutine fetches the whole level and every other one parks until it is
+// done, and parking a goroutine deep in gqlgen's recursion grows and copies its
+// stack: in a profile of the catalogue (BenchmarkReadPath/Q2) the waits and the
+// stack copies they caused were a fifth of the CPU.
+//
+// So a resolver that returns a list walks the query's selection below it and loads
+// every relation it asks for, a level at a time, through the same loaders (one
+// statement per level, as before) before gqlgen starts on the elements; the field
+// resolvers then find their values cached and never wait. What is not loaded ahead
+// (a relation with a cursor, say) is still loaded on demand, so this is a speed-up
+// only, never a condition for a correct answer.
+
+// ahead loads the relations selected below the current field.
+type ahead struct {
+	ctx context.Context
+	op  *graphql.OperationContext
+	l   *loaders.Loaders
+}
+
+func loadAhead(ctx context.Context) (*ahead, ast.SelectionSet) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return nil, nil
+	}
+	return &ahead{ctx: ctx, op: graphql.GetOperationContext(ctx), l: loaders.For(ctx)}, fc.Field.Selections
+}
+
+func (a *ahead) fields(sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	return graphql.CollectFields(a.op, sel, implementors)
+}
+
+// nodes returns the selection of a connection's edges' nodes.
+func (a *ahead) nodes(sel ast.SelectionSet, connection, edge []string) []ast.SelectionSet {
+	var out []ast.SelectionSet
+	for _, e := range a.fields(sel, connection) {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range a.fields(e.Selections, edge) {
+			if n.Name == "node" {
+				out = append(out, n.Selections)
+			}
+		}
+	}
+	return out
+}
+
+// loadAll loads every key through ld; it stops at the first error, which the field
+// resolvers will meet and report themselves.
+func loadAll[V any](ctx context.Context, ld *loaders.Loader[uint, V], keys []uint) ([]V, bool) {
+	out := make([]V, 0, len(keys))
+	for _, k := range keys {
+		v, err := ld.Load(ctx, k)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// argInt reads an Int argument as the field resolver receives it (nil when absent).
+func argInt(v any) *int {
+	var n int64
+	switch x := v.(type) {
+	case int64:
+		n = x
+	case int:
+		n = int64(x)
+	case json.Number:
+		var err error
+		if n, err = x.Int64(); err != nil {
+			return nil
+		}
+	case float64:
+		n = int64(x)
+	default:
+		return nil
+	}
+	i := int(n)
+	return &i
+}
+
+// argEnum reads an enum argument as the field resolver receives it (nil when absent).
+func argEnum[E ~string](v any) *E {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	e := E(s)
+	return &e
+}
+
+func flatten[V any](lists [][]V) []V {
+	var out []V
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func ids[T any](list []T, key func(T) uint) []uint {
+	out := make([]uint, len(list))
+	for i, v := range list {
+		out[i] = key(v)
+	}
+	return out
+}
+
+func optionalIDs[T any](list []T, key func(T) *uint) []uint {
+	var out []uint
+	for _, v := range list {
+		if k := key(v); k != nil {
+			out = append(out, *k)
+		}
+	}
+	return out
+}
+
+func (a *ahead) courses(sel ast.SelectionSet, list []*models.Course) {
+	for _, f := range a.fields(sel, courseImplementors) {
+		if f.Name == "schedules" {
+			if lists, ok := loadAll(a.ctx, a.l.SchedulesByCourseID, ids(list, (*models.Course).Key)); ok {
+				a.schedules(f.Selections, flatten(lists))
+			}
+		}
+	}
+}
+
+func (a *ahead) schedules(sel ast.SelectionSet, list []*models.Schedule) {
+	for _, f := range a.fields(sel, scheduleImplementors) {
+		switch f.Name {
+		case "course":
+			if courses, ok := loadAll(a.ctx, a.l.CourseByID, ids(list, func(s *models.Schedule) uint { return s.CourseID })); ok {
+				a.courses(f.Selections, courses)
+			}
+		case "batch":
+			if batches, ok := loadAll(a.ctx, a.l.BatchByID, ids(list, func(s *models.Schedule) uint { return s.BatchID })); ok {
+				a.batches(f.Selections, batches)
+			}
+		}
+	}
+}
+
+func (a *ahead) batches(sel ast.SelectionSet, list []*models.Batch) {
+	for _, f := range a.fields(sel, batchImplementors) {
+		if f.Name == "schedules" {
+			if lists, ok := loadAll(a.ctx, a.l.SchedulesByBatchID, ids(list, func(b *models.Batch) uint { return b.ID })); ok {
+				a.schedules(f.Selections, flatten(lists))
+			}
+		}
+	}
+}
+
+func (a *ahead) articles(sel ast.SelectionSet, list []*models.Article) {
+	keys := ids(list, (*models.Article).Key)
+	for _, f := range a.fields(sel, articleImplementors) {
+		switch f.Name {
+		case "author":
+			loadAll(a.ctx, a.l.UserByID, ids(list, func(x *models.Article) uint { return x.AuthorID }))
+		case "tags":
+			if lists, ok := loadAll(a.ctx, a.l.TagsByArticleID, keys); ok {
+				a.tags(f.Selections, flatten(lists))
+			}
+		case "commentCount":
+			loadAll(a.ctx, a.l.CommentCountByArticleID, keys)
+		case "comments":
+			args := f.ArgumentMap(a.op.Variables)
+			if args["after"] != nil {
+				continue
+			}
+			loadAll(a.ctx, a.l.FirstComments(argEnum[models.CommentStatus](args["status"]), argInt(args["first"])), keys)
+		}
+	}
+}
+
+func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
+	for _, f := range a.fields(sel, tagImplementors) {
+		if f.Name == "articleCount" {
+			loadAll(a.ctx, a.l.ArticleCountByTagID, ids(list, func(t *models.Tag) uint { return t.ID }))
+		}
+	}
+}
+
+func (a *ahead) enquiries(sel ast.SelectionSet, list []*models.Enquiry) {
+	for _, f := range a.fields(sel, enquiryImplementors) {
+		switch f.Name {
+		case "course":
+			if courses, ok := loadAll(a.ctx, a.l.CourseByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.CourseID })); ok {
+				a.courses(f.Selections, courses)
+			}
+		case "schedule":
+			if schedules, ok := loadAll(a.ctx, a.l.ScheduleByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.ScheduleID })); ok {
+				a.schedules(f.Selections, schedules)
+			}
+		case "assignee":
+			loadAll(a.ctx, a.l.UserByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.AssigneeID }))
+		case "notes":
+			if lists, ok := loadAll(a.ctx, a.l.NotesByEnquiryID, ids(list, func(e *models.Enquiry) uint { return e.ID })); ok {
+				a.notes(f.Selections, flatten(lists))
+			}
+		}
+	}
+}
+
+func (a *ahead) notes(sel ast.SelectionSet, list []*models.EnquiryNote) {
+	for _, f := range a.fields(sel, enquiryNoteImplementors) {
+		if f.Name == "author" {
+			loadAll(a.ctx, a.l.UserByID, ids(list, func(n *models.EnquiryNote) uint { return n.AuthorID }))
+		}
+	}
+}
+
+// The resolvers' entry points: each passes its answer through the loaders (which
+// prime and hint what it holds), then loads ahead what the query selects below it.
+
+func coursesAhead(ctx context.Context, conn *service.CourseConnection, err error) (*service.CourseConnection, error) {
+	conn, err = loaders.For(ctx).Courses(conn, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		list := make([]*models.Course, len(conn.Edges))
+		for i, e := range conn.Edges {
+			list[i] = e.Node
+		}
+		for _, nodeSel := range a.nodes(sel, courseConnectionImplementors, courseEdgeImplementors) {
+			a.courses(nodeSel, list)
+		}
+	}
+	return conn, err
+}
+
+func schedulesAhead(ctx context.Context, conn *service.ScheduleConnection, err error) (*service.ScheduleConnection, error) {
+	conn, err = loaders.For(ctx).Schedules(conn, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		list := make([]*models.Schedule, len(conn.Edges))
+		for i, e := range conn.Edges {
+			list[i] = e.Node
+		}
+		for _, nodeSel := range a.nodes(sel, scheduleConnectionImplementors, scheduleEdgeImplementors) {
+			a.schedules(nodeSel, list)
+		}
+	}
+	return conn, err
+}
+
+func batchesAhead(ctx context.Context, list []*models.Batch, err error) ([]*models.Batch, error) {
+	list, err = loaders.For(ctx).Batches(list, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		a.batches(sel, list)
+	}
+	return list, err
+}
+
+func articlesAhead(ctx context.Context, conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
+	conn, err = loaders.For(ctx).Articles(conn, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		list := make([]*models.Article, len(conn.Edges))
+		for i, e := range conn.Edges {
+			list[i] = e.Node
+		}
+		for _, nodeSel := range a.nodes(sel, articleConnectionImplementors, articleEdgeImplementors) {
+			a.articles(nodeSel, list)
+		}
+	}
+	return conn, err
+}
+
+func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err error) (*service.EnquiryConnection, error) {
+	conn, err = loaders.For(ctx).Enquiries(conn, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		list := make([]*models.Enquiry, len(conn.Edges))
+		for i, e := range conn.Edges {
+			list[i] = e.Node
+		}
+		for _, nodeSel := range a.nodes(sel, enquiryConnectionImplementors, enquiryEdgeImplementors) {
+			a.enquiries(nodeSel, list)
+		}
+	}
+	return conn, err
+}
+
+func searchAhead(ctx context.Context, list []models.Node, err error) ([]models.Node, error) {
+	list, err = loaders.For(ctx).Nodes(list, err)
+	if a, sel := loadAhead(ctx); a != nil && err == nil {
+		var articles []*models.Article
+		var courses []*models.Course
+		for _, n := range list {
+			switch v := n.(type) {
+			case *models.Article:
+				articles = append(articles, v)
+			case *models.Course:
+				courses = append(courses, v)
+			}
+		}
+		a.articles(sel, articles)
+		a.courses(sel, courses)
+	}
+	return list, err
+}
