@@ -2,12 +2,9 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"strings"
-	"time"
 
 	"coursegraph/auth"
 	"coursegraph/graph/loaders"
@@ -20,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -57,12 +53,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc:              websocketAuth(svc),
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebSocketOrigins}},
-	})
+	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -86,7 +77,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	})
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return auth.Middleware(svc, opts.TrustedProxies, log, srv)
+	return auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv))
 }
 
 // setComplexity makes every list a client sizes cost its size times what each
@@ -160,29 +151,6 @@ func asksForSchema(set ast.SelectionSet) bool {
 		}
 	}
 	return false
-}
-
-// websocketAuth signs a subscription connection in with the bearer token of its
-// connection_init payload ({"Authorization": "Bearer <token>"}). Subscriptions are
-// for staff: a connection without a valid token, or whose user is not staff, is
-// refused and closed.
-func websocketAuth(svc *service.Service) transport.WebsocketInitFunc {
-	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		token, ok := strings.CutPrefix(payload.Authorization(), "Bearer ")
-		if !ok || !auth.WellFormed(token) {
-			return ctx, nil, errors.New("sign in: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
-		}
-		hash := auth.HashToken(token)
-		user, err := svc.UserBySession(ctx, hash)
-		if err != nil {
-			return ctx, nil, errors.New("the token is not valid; sign in again")
-		}
-		if !user.Can(models.RoleStaff) {
-			return ctx, nil, errors.New("subscriptions are for staff")
-		}
-		ctx = context.WithValue(ctx, webSocketSessionKey{}, hash)
-		return auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)), nil, nil
-	}
 }
 
 // webSocketSessionKey marks a context whose viewer came from a WebSocket's

@@ -20,6 +20,10 @@ const (
 	Forbidden Code = "FORBIDDEN"
 	// RateLimited is a caller who asked too often.
 	RateLimited Code = "RATE_LIMITED"
+	// Unavailable is a request the server could not answer in time because the
+	// database (or another dependency) did not answer or is down: the caller may
+	// retry later, with the same idempotency key for a write.
+	Unavailable Code = "UNAVAILABLE"
 )
 
 // Error is a failure meant for the caller: its Message is written for end users and
