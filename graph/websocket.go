@@ -100,7 +100,9 @@ func websocketAuth(svc *service.Service, log *slog.Logger) transport.WebsocketIn
 // subscribe before connection_init is 4401 Unauthorized, not 1002; a missing
 // connection_init is 4408). It also lets the server close a connection whose
 // subscriber fell behind (see webSocketConns).
-type closeCodes struct{ transport.WebsocketImplementation }
+type closeCodes struct {
+	transport.WebsocketImplementation
+}
 
 func (i closeCodes) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
 	conn, err := i.WebsocketImplementation.Accept(w, r, opts)
