@@ -164,9 +164,11 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 		Handler:           newMux(cfg, svc, log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Longer than a request may take, so that a request cut by its deadline
+		// is still answered (SERVICE_UNAVAILABLE) rather than dropped.
+		WriteTimeout: cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	if cfg.Playground {
@@ -198,6 +200,7 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
+		RequestTimeout: cfg.RequestTimeout,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"coursegraph/auth"
 	"coursegraph/graph/loaders"
@@ -34,6 +35,9 @@ type HandlerOptions struct {
 	// ComplexityLimit is the most a query may cost (each field 1, lists times the
 	// page size they ask for); 0 means DefaultComplexityLimit.
 	ComplexityLimit int
+	// RequestTimeout is how long a request (but a WebSocket) may take, database
+	// calls included; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // DefaultComplexityLimit allows a full page of courses with their schedules,
@@ -42,8 +46,9 @@ const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
 // per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Order: auth (the
-// viewer from the bearer token) → gqlgen, with fresh loaders for each response.
+// complexity limit; the error presenter and the panic recoverer. Order: the
+// request's deadline → auth (the viewer from the bearer token) → gqlgen, with
+// fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	return newHandler(&Resolver{Service: svc}, svc, log, opts)
 }
@@ -75,9 +80,14 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(loaders.With(ctx, svc))
 	})
+	srv.AroundResponses(unavailableStatus)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv))
+	timeout := opts.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
 
 // setComplexity makes every list a client sizes cost its size times what each

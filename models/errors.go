@@ -33,6 +33,9 @@ type Error struct {
 	Message string
 	// Field is the input path at fault (for example "filter.minFee"), for Invalid.
 	Field string
+	// Err is the cause, for the log; it is never shown (Unavailable keeps the
+	// driver's error here).
+	Err error
 }
 
 // Error returns the message, with the field when there is one.
@@ -42,6 +45,9 @@ func (e *Error) Error() string {
 	}
 	return e.Message
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an Error with the code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

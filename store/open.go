@@ -186,11 +186,16 @@ func (s *Store) Close() error {
 func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 
 // WithTx runs fn in one transaction: it commits when fn returns nil and rolls back
-// otherwise, so a failed use case changes nothing.
+// otherwise, so a failed use case changes nothing. A begin or commit the database
+// does not answer in time is Unavailable.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(&Store{db: tx, dialect: s.dialect})
 	})
+	if me := asUnavailable(err); me != nil {
+		return me
+	}
+	return err
 }
 
 // OnStatement calls fn after every SQL statement the store runs, with its SQL. Tests
