@@ -207,7 +207,7 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id uint, attempts int, now t
 // MarkOutboxFailed records a failed attempt and when to try again.
 func (s *Store) MarkOutboxFailed(ctx context.Context, id uint, attempts int, next time.Time, cause string) error {
 	if len(cause) > 500 {
-		cause = cause[:500]
+		cause = strings.ToValidUTF8(cause[:500], "") // never half a character
 	}
 	err := s.db.WithContext(ctx).Model(&models.OutboxMessage{}).Where("id = ?", id).
 		UpdateColumns(map[string]any{"attempts": attempts, "next_attempt_at": next, "last_error": cause}).Error
