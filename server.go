@@ -33,6 +33,7 @@ import (
 	"coursegraph/store/seed"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-sql-driver/mysql"
 	"github.com/rs/cors"
 )
 
@@ -72,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	// The MySQL driver reports dropped connections on its own logger: send them
+	// to ours, at WARN, instead of unstructured lines on stderr.
+	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)

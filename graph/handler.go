@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -58,7 +59,11 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins))
+	timeout := opts.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -74,7 +79,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
-	srv.AroundOperations(recheckWebSocketSession(svc))
+	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -83,10 +88,6 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AroundResponses(unavailableStatus)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	timeout := opts.RequestTimeout
-	if timeout == 0 {
-		timeout = DefaultRequestTimeout
-	}
 	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
 
@@ -170,13 +171,23 @@ type webSocketSessionKey struct{}
 // recheckWebSocketSession checks the session of a WebSocket connection again for
 // every operation sent over it, so that a user signed out, deactivated or demoted
 // after connecting loses access at once, as over HTTP.
-func recheckWebSocketSession(svc *service.Service) graphql.OperationMiddleware {
+// A lookup the database does not answer within timeout is SERVICE_UNAVAILABLE, not
+// a signed-out session.
+func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		hash, ok := ctx.Value(webSocketSessionKey{}).(string)
 		if !ok {
 			return next(ctx)
 		}
-		user, err := svc.UserBySession(ctx, hash)
+		lookup, cancel := context.WithTimeout(ctx, timeout)
+		user, err := svc.UserBySession(lookup, hash)
+		cancel()
+		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unavailable {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    me.Message,
+				Extensions: map[string]any{extensionCode: codeUnavailable},
+			}}})
+		}
 		if err != nil || !user.Can(models.RoleStaff) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "the session has ended; sign in and reconnect",

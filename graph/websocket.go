@@ -38,11 +38,12 @@ const (
 // 4403 (a user who may not subscribe) or 1013 (the database did not answer), with
 // the reason, and each refusal is logged at INFO, once a minute at most for one
 // client address, so that a client stuck in a reconnect loop cannot flood the log.
-func webSocketTransport(svc *service.Service, log *slog.Logger, origins []string) transport.Websocket {
+// The sign-in's session lookup is bounded by timeout, as a request is.
+func webSocketTransport(svc *service.Service, log *slog.Logger, origins []string, timeout time.Duration) transport.Websocket {
 	return transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
-		InitFunc:              websocketAuth(svc, log),
+		InitFunc:              websocketAuth(svc, log, timeout),
 		Implementation: closeCodes{transport.CoderWebsocketImplementation{
 			AcceptOptions: coderws.AcceptOptions{OriginPatterns: origins},
 		}},
@@ -52,7 +53,7 @@ func webSocketTransport(svc *service.Service, log *slog.Logger, origins []string
 // websocketAuth signs a subscription connection in with the bearer token of its
 // connection_init payload ({"Authorization": "Bearer <token>"}). Subscriptions are
 // for staff.
-func websocketAuth(svc *service.Service, log *slog.Logger) transport.WebsocketInitFunc {
+func websocketAuth(svc *service.Service, log *slog.Logger, timeout time.Duration) transport.WebsocketInitFunc {
 	logRefusal := ratelimit.New(1, time.Minute, func() time.Time { return svc.Now() })
 	refuse := func(ctx context.Context, code int, reason string, cause error) (context.Context, *transport.InitPayload, error) {
 		level := slog.LevelInfo
@@ -75,7 +76,9 @@ func websocketAuth(svc *service.Service, log *slog.Logger) transport.WebsocketIn
 			return refuse(ctx, closeUnauthorized, `Unauthorized: send {"Authorization": "Bearer <token>"} in connection_init`, nil)
 		}
 		hash := auth.HashToken(token)
-		user, err := svc.UserBySession(ctx, hash)
+		lookup, cancel := context.WithTimeout(ctx, timeout)
+		user, err := svc.UserBySession(lookup, hash)
+		cancel()
 		if me, isModel := errors.AsType[*models.Error](err); isModel {
 			switch me.Code {
 			case models.Unauthenticated:

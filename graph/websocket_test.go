@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http/httptest"
@@ -175,6 +176,56 @@ func TestASubscriberThatFallsBehindIsClosedWithTryAgainLater(t *testing.T) {
 		waitFor(t, "the log of the cut", func() bool { return strings.Contains(logs.String(), "subscriber fell behind") })
 		if bus.CutOff() != 1 {
 			t.Errorf("cut off %d, want 1", bus.CutOff())
+		}
+	})
+}
+
+// TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater: a connection_init
+// whose session lookup the database does not answer in time is closed with 1013
+// (the client retries), not 4401 (the client would sign out); an operation over a
+// signed-in connection then is SERVICE_UNAVAILABLE, not UNAUTHENTICATED.
+func TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		srv, _ := serveLogged(t, a.svc, func(o *graph.HandlerOptions) { o.RequestTimeout = requestTimeout })
+		init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}}
+		signedIn := dialWS(t, srv.URL)
+		signedIn.send(init)
+		if msg, err := signedIn.read(); err != nil || msg["type"] != "connection_ack" {
+			t.Fatalf("init as staff: %v %v", msg, err)
+		}
+
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		lock, unlock := "LOCK TABLES sessions WRITE", "UNLOCK TABLES"
+		if s.Dialect() == store.SQLite {
+			lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
+		}
+		if _, err := conn.ExecContext(ctx, lock); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _, _ = conn.ExecContext(ctx, unlock) }()
+
+		c := dialWS(t, srv.URL)
+		c.send(init)
+		if code, reason, _ := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
+			t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
+		}
+		signedIn.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ me { name } }`}})
+		msg, err := signedIn.read()
+		got, _ := json.Marshal(msg)
+		if err != nil || !strings.Contains(string(got), "SERVICE_UNAVAILABLE") {
+			t.Errorf("an operation while the database stalls = %s (%v); want SERVICE_UNAVAILABLE", got, err)
 		}
 	})
 }
