@@ -71,6 +71,22 @@ type Config struct {
 	// NotifyEmail is NOTIFY_EMAIL: who gets enquiry notices (default: the centre's
 	// email).
 	NotifyEmail string
+	// RequestTimeout is REQUEST_TIMEOUT: how long a request may take, database
+	// calls and the wait for a pooled connection included, from 1s to 5m
+	// (default 10s). A request the database does not answer in time is answered
+	// SERVICE_UNAVAILABLE (HTTP 503). Flag -request-timeout.
+	RequestTimeout time.Duration
+	// SMTPTimeout is SMTP_TIMEOUT: how long one email may take to deliver, from
+	// the dial to the last reply (default 30s). SMTPCommandTimeout is
+	// SMTP_COMMAND_TIMEOUT: how long the mail server may take to accept the
+	// connection or answer one command (default 10s).
+	SMTPTimeout, SMTPCommandTimeout time.Duration
+	// ShutdownDrain is SHUTDOWN_DRAIN: on SIGTERM, how long the server keeps
+	// answering, unready and with "Connection: close", before it stops
+	// accepting, so that load balancers and keep-alive clients move away without
+	// a request cut (default 5s in production, 0s in development). Flag
+	// -shutdown-drain.
+	ShutdownDrain time.Duration
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
@@ -106,6 +122,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
 	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
 	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
+	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
+	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
@@ -190,6 +208,35 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if c.EnquiriesPerAddress, err = parseRateLimit(*enquiryRate); err != nil {
 		errs = append(errs, fmt.Errorf("ENQUIRIES_PER_ADDRESS %w", err))
+	}
+	if d, err := time.ParseDuration(*requestTimeout); err != nil || d < time.Second || d > 5*time.Minute {
+		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT must be a duration from 1s to 5m, such as 10s, not %q", *requestTimeout))
+	} else {
+		c.RequestTimeout = d
+	}
+	c.ShutdownDrain = 0
+	if c.Production() {
+		c.ShutdownDrain = 5 * time.Second
+	}
+	if *drain != "" {
+		if d, err := time.ParseDuration(*drain); err != nil || d < 0 || d > time.Minute {
+			errs = append(errs, fmt.Errorf("SHUTDOWN_DRAIN must be a duration from 0s to 1m, such as 5s, not %q", *drain))
+		} else {
+			c.ShutdownDrain = d
+		}
+	}
+	for _, t := range []struct {
+		name, def string
+		to        *time.Duration
+	}{{"SMTP_TIMEOUT", "30s", &c.SMTPTimeout}, {"SMTP_COMMAND_TIMEOUT", "10s", &c.SMTPCommandTimeout}} {
+		// At most a minute: a message is claimed for two minutes while it is
+		// sent, and another instance must not send it again meanwhile.
+		v := env(t.name, t.def)
+		if d, err := time.ParseDuration(v); err != nil || d < 100*time.Millisecond || d > time.Minute {
+			errs = append(errs, fmt.Errorf("%s must be a duration from 100ms to 1m, such as %s, not %q", t.name, t.def, v))
+		} else {
+			*t.to = d
+		}
 	}
 	c.SMTPURL, c.NotifyEmail = getenv("SMTP_URL"), getenv("NOTIFY_EMAIL")
 	if c.SMTPURL != "" {

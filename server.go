@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +33,7 @@ import (
 	"coursegraph/store/seed"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-sql-driver/mysql"
 	"github.com/rs/cors"
 )
 
@@ -70,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	// The MySQL driver reports dropped connections on its own logger: send them
+	// to ours, at WARN, instead of unstructured lines on stderr.
+	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
@@ -85,6 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return fmt.Errorf("SMTP_URL: %w", err)
 		}
+		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
 		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
 	}
 	svc, err := service.New(st, opts)
@@ -115,7 +122,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := bootstrapAdmin(ctx, cfg, svc, log); err != nil {
 			return err
 		}
-		go deliverMail(ctx, svc, log, mailInterval)
+		// serve returns once requests and background work are done: only then
+		// does the deferred st.Close close the pool.
 		return serve(ctx, cfg, svc, log, stdout)
 	default:
 		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
@@ -154,19 +162,38 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 	return nil
 }
 
-// serve listens on cfg.Addr until ctx ends, then finishes in-flight requests.
+// serve listens on cfg.Addr until ctx ends and runs the background work (the
+// outbox). Then it shuts down in order: it stops being ready and, for
+// cfg.ShutdownDrain, keeps answering with "Connection: close" so that clients
+// and load balancers move away without a request cut; it stops accepting and
+// finishes in-flight requests; it closes WebSockets; and it lets a mail delivery
+// in progress finish (or, at the shutdown deadline, cuts it and releases its
+// message for a retry). It returns only when all of that is done, so that the
+// caller may close the database.
 func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	var (
+		draining   atomic.Bool
+		webSockets sync.WaitGroup
+		work       sync.WaitGroup
+	)
+	// Requests get a context that ends only after shutdown, when WebSockets
+	// (which Shutdown does not wait for) must go.
+	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeWebSockets()
 	srv := &http.Server{
-		Handler:           newMux(cfg, svc, log),
+		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining)),
+		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Longer than a request may take, so that a request cut by its deadline
+		// is still answered (SERVICE_UNAVAILABLE) rather than dropped.
+		WriteTimeout: cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	if cfg.Playground {
@@ -176,28 +203,78 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 	}
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.maskedDatabaseURL()))
 
+	// A delivery in progress is not cut by ctx: it finishes, or is cut at the
+	// shutdown deadline through cutMail.
+	mailCtx, cutMail := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutMail()
+	if svc.Mail() {
+		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, mailInterval) })
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests")
+	log.Info("shutting down: finishing in-flight requests and background work", slog.Duration("drain", cfg.ShutdownDrain))
+	draining.Store(true)
+	if serveErr == nil && cfg.ShutdownDrain > 0 {
+		t := time.NewTimer(cfg.ShutdownDrain)
+		<-t.C
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(shutdownCtx); err != nil && serveErr == nil {
+		serveErr = fmt.Errorf("shutdown: %w", err)
 	}
-	return nil
+	closeWebSockets()
+	waitUntil(shutdownCtx, &webSockets, func() {})
+	waitUntil(shutdownCtx, &work, func() {
+		log.Warn("shutting down: cutting the mail delivery in progress; its message will be retried")
+		cutMail()
+	})
+	return serveErr
+}
+
+// waitUntil waits for wg; if ctx ends first, it calls cut and waits on.
+func waitUntil(ctx context.Context, wg *sync.WaitGroup, cut func()) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		cut()
+		<-done
+	}
+}
+
+// shutdownAware tracks WebSocket connections, which http.Server.Shutdown does
+// not wait for, and asks clients to close their connection after each response
+// once the server is draining.
+func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			webSockets.Add(1)
+			defer webSockets.Done()
+		}
+		if draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
-func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
+// While draining is set, /readyz answers 503.
+func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
+		RequestTimeout: cfg.RequestTimeout,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -205,16 +282,7 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger) http.Handler {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := svc.Ready(ctx); err != nil {
-			log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, "database unreachable\n")
-			return
-		}
-		_, _ = io.WriteString(w, "ok\n")
+		ready(w, r, svc, log, draining.Load())
 	})
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("coursegraph", "/graphql"))
@@ -262,24 +330,78 @@ func longLivedWebSockets(next http.Handler) http.Handler {
 	})
 }
 
-// mailInterval is how often the outbox is checked for due mail.
-const mailInterval = 5 * time.Second
+// mailInterval is how often the outbox is checked for due mail; tests shorten it.
+var mailInterval = 5 * time.Second
 
-// deliverMail sends the outbox's due mail every interval until ctx ends.
-func deliverMail(ctx context.Context, svc *service.Service, log *slog.Logger, interval time.Duration) {
+// deliverMail sends the outbox's due mail every interval until stop ends. Each
+// pass runs with ctx, which outlives stop so that a delivery in progress can
+// finish. Every failed attempt is logged at WARN.
+func deliverMail(stop, ctx context.Context, svc *service.Service, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-stop.Done():
 			return
 		case <-t.C:
-			if n, err := svc.DeliverMail(ctx); err != nil {
+			report, err := svc.DeliverMail(ctx)
+			for _, f := range report.Failed {
+				log.WarnContext(ctx, "mail delivery failed", slog.Uint64("outbox_id", uint64(f.ID)), slog.Int("attempt", f.Attempt),
+					slog.Time("next_attempt", f.NextAttempt), slog.Any("error", f.Err))
+			}
+			if err != nil {
 				log.ErrorContext(ctx, "deliver mail", slog.Any("error", err))
-			} else if n > 0 {
-				log.InfoContext(ctx, "delivered mail", slog.Int("sent", n))
+			}
+			if report.Sent > 0 {
+				log.InfoContext(ctx, "delivered mail", slog.Int("sent", report.Sent))
 			}
 		}
+	}
+}
+
+// ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
+// while shutting down. With ?verbose it lists each check, and the mail backlog
+// (how many notices wait and for how long), which does not affect readiness.
+func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	var lines []string
+	ok := true
+	if draining {
+		ok = false
+		lines = append(lines, "[-] shutting down")
+	}
+	if err := svc.Ready(ctx); err != nil {
+		log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
+		ok = false
+		lines = append(lines, "[-] database unreachable")
+	} else {
+		lines = append(lines, "[+] database ok")
+		if svc.Mail() {
+			if b, err := svc.MailBacklog(ctx); err != nil {
+				lines = append(lines, "[-] mail backlog unknown")
+			} else if b.Count == 0 {
+				lines = append(lines, "[+] mail backlog: 0")
+			} else {
+				age := svc.Now().Sub(b.Oldest).Round(time.Second)
+				lines = append(lines, fmt.Sprintf("[+] mail backlog: %d undelivered, oldest queued %s ago", b.Count, age))
+			}
+		}
+	}
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	if _, verbose := r.URL.Query()["verbose"]; verbose {
+		_, _ = io.WriteString(w, strings.Join(lines, "\n")+"\n")
+	}
+	switch {
+	case ok:
+		_, _ = io.WriteString(w, "ok\n")
+	case draining:
+		_, _ = io.WriteString(w, "shutting down\n")
+	default:
+		_, _ = io.WriteString(w, "database unreachable\n")
 	}
 }
 

@@ -136,7 +136,7 @@ func TestFirstStartMigratesSeedsAndServesTheCatalogue(t *testing.T) {
 
 func TestProductionTurnsOffPlaygroundAndIntrospectionAndLogsJSON(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
-	base, logs, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production"})
+	base, logs, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production", "SHUTDOWN_DRAIN": "0s"})
 	if code, _ := get(t, base+"/"); code != http.StatusNotFound {
 		t.Errorf("playground in production: GET / = %d, want 404", code)
 	}
@@ -147,7 +147,7 @@ func TestProductionTurnsOffPlaygroundAndIntrospectionAndLogsJSON(t *testing.T) {
 		t.Errorf("production logs are not JSON:\n%s", logs.String())
 	}
 
-	base, _, _ = startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production", "PLAYGROUND": "true", "INTROSPECTION": "true"})
+	base, _, _ = startServer(t, map[string]string{"DATABASE_URL": dbURL, "APP_ENV": "production", "PLAYGROUND": "true", "INTROSPECTION": "true", "SHUTDOWN_DRAIN": "0s"})
 	if code, _ := get(t, base+"/"); code != 200 {
 		t.Errorf("PLAYGROUND=true in production: GET / = %d", code)
 	}
@@ -196,6 +196,9 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"an admin email without a password", map[string]string{"ADMIN_EMAIL": "a@example.com"}, nil, "ADMIN_PASSWORD"},
 		{"a bcrypt cost out of range", map[string]string{"BCRYPT_COST": "40"}, nil, "BCRYPT_COST"},
 		{"a comment rate without an interval", map[string]string{"COMMENTS_PER_ADDRESS": "5"}, nil, "COMMENTS_PER_ADDRESS"},
+		{"a request timeout that is not a duration", map[string]string{"REQUEST_TIMEOUT": "soon"}, nil, "REQUEST_TIMEOUT"},
+		{"a mail timeout over a minute", map[string]string{"SMTP_TIMEOUT": "2h"}, nil, "SMTP_TIMEOUT"},
+		{"a negative shutdown drain", map[string]string{"SHUTDOWN_DRAIN": "-1s"}, nil, "SHUTDOWN_DRAIN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)

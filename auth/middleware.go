@@ -23,7 +23,9 @@ type SessionFinder interface {
 // token in the Authorization header (anonymous without one) and the client's
 // address (see ClientAddr). A malformed, unknown, expired or revoked token is
 // answered at once with 401 and a GraphQL error UNAUTHENTICATED, so that a client
-// knows to sign in again rather than silently getting public answers.
+// knows to sign in again rather than silently getting public answers. When the
+// session cannot be looked up because the database is unavailable, the answer is
+// 503 SERVICE_UNAVAILABLE with Retry-After.
 func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -41,6 +43,11 @@ func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, ne
 		user, err := find.UserBySession(ctx, hash)
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unauthenticated {
 			unauthenticated(w, me.Message)
+			return
+		} else if isModel && me.Code == models.Unavailable {
+			log.WarnContext(ctx, "find session", slog.Any("error", me.Err))
+			w.Header().Set("Retry-After", "5")
+			writeError(w, http.StatusServiceUnavailable, me.Message, "SERVICE_UNAVAILABLE")
 			return
 		}
 		if err != nil {

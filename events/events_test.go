@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"coursegraph/events"
 )
@@ -32,13 +33,40 @@ func TestEverySubscriberGetsWhatIsPublishedWhileSubscribed(t *testing.T) {
 	}
 }
 
-func TestASlowSubscriberMissesValuesButNeverBlocksThePublisher(t *testing.T) {
+// TestASlowSubscriberIsCutOffAndToldInsteadOfSilentlyMissingValues fills one
+// subscriber's buffer: it is told (its overflow function runs before its channel
+// closes) and gets every value up to the cut, never a stream with a hole in it,
+// while a subscriber that keeps up is untouched and the publisher never blocks.
+func TestASlowSubscriberIsCutOffAndToldInsteadOfSilentlyMissingValues(t *testing.T) {
 	bus := events.NewLocal[int]()
-	_, _ = bus.Subscribe(context.Background())
-	for i := range 100 {
+	told := make(chan struct{})
+	slow, _ := bus.Subscribe(events.OnOverflow(context.Background(), func() { close(told) }))
+	fast, _ := bus.Subscribe(context.Background())
+	const n = 100
+	for i := range n {
 		_ = bus.Publish(context.Background(), i)
+		if v := <-fast; v != i {
+			t.Fatalf("the subscriber that keeps up got %d, want %d", v, i)
+		}
 	}
-	if bus.Dropped() == 0 {
-		t.Error("want dropped values for a subscriber that never reads")
+	select {
+	case <-told:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow subscriber was never told that it fell behind")
+	}
+	var received []int
+	for v := range slow { // ends: the channel is closed
+		received = append(received, v)
+	}
+	for i, v := range received {
+		if v != i {
+			t.Fatalf("the slow subscriber got %v: a hole before the cut", received)
+		}
+	}
+	if len(received) == n {
+		t.Error("the slow subscriber got everything; want it cut off")
+	}
+	if bus.CutOff() != 1 || bus.Subscribers() != 1 {
+		t.Errorf("cut off %d, subscribers %d; want 1 and 1", bus.CutOff(), bus.Subscribers())
 	}
 }

@@ -21,6 +21,7 @@ import (
 const (
 	codeBadUserInput    = "BAD_USER_INPUT"
 	codeInternal        = "INTERNAL_SERVER_ERROR"
+	codeUnavailable     = "SERVICE_UNAVAILABLE"
 	internalMessage     = "internal error"
 	extensionCode       = "code"
 	extensionField      = "field"
@@ -34,10 +35,12 @@ var apiCodes = map[models.Code]string{
 	models.Unauthenticated: "UNAUTHENTICATED",
 	models.Forbidden:       "FORBIDDEN",
 	models.RateLimited:     "RATE_LIMITED",
+	models.Unavailable:     codeUnavailable,
 }
 
 // presenter is the one place errors become GraphQL errors. A *models.Error keeps its
-// message and gets its code (and the input field for BAD_USER_INPUT); gqlgen's own
+// message and gets its code (and the input field for BAD_USER_INPUT; Unavailable,
+// SERVICE_UNAVAILABLE, is logged at WARN with its cause); gqlgen's own
 // parse and validation errors keep theirs; anything else is logged with its cause
 // and answered as "internal error", so no SQL, stack or secret reaches a client.
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
@@ -45,6 +48,9 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		responsePath := graphql.GetPath(ctx)
 		if me, ok := errors.AsType[*models.Error](err); ok {
+			if me.Code == models.Unavailable {
+				log.WarnContext(ctx, "service unavailable", slog.String("path", responsePath.String()), slog.Any("error", me.Err))
+			}
 			field := me.Field
 			if field == "" && len(gqlErr.Path) > 0 && !samePath(gqlErr.Path, responsePath) {
 				// An input value that failed to parse: gqlgen gives its input path.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"coursegraph/auth"
@@ -20,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -38,6 +36,9 @@ type HandlerOptions struct {
 	// ComplexityLimit is the most a query may cost (each field 1, lists times the
 	// page size they ask for); 0 means DefaultComplexityLimit.
 	ComplexityLimit int
+	// RequestTimeout is how long a request (but a WebSocket) may take, database
+	// calls included; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // DefaultComplexityLimit allows a full page of courses with their schedules,
@@ -46,8 +47,9 @@ const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
 // per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Order: auth (the
-// viewer from the bearer token) → gqlgen, with fresh loaders for each response.
+// complexity limit; the error presenter and the panic recoverer. Order: the
+// request's deadline → auth (the viewer from the bearer token) → gqlgen, with
+// fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	return newHandler(&Resolver{Service: svc}, svc, log, opts)
 }
@@ -57,12 +59,11 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc:              websocketAuth(svc),
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebSocketOrigins}},
-	})
+	timeout := opts.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -78,15 +79,16 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
-	srv.AroundOperations(recheckWebSocketSession(svc))
+	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(loaders.With(ctx, svc))
 	})
+	srv.AroundResponses(unavailableStatus)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return auth.Middleware(svc, opts.TrustedProxies, log, srv)
+	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
 
 // setComplexity makes every list a client sizes cost its size times what each
@@ -162,29 +164,6 @@ func asksForSchema(set ast.SelectionSet) bool {
 	return false
 }
 
-// websocketAuth signs a subscription connection in with the bearer token of its
-// connection_init payload ({"Authorization": "Bearer <token>"}). Subscriptions are
-// for staff: a connection without a valid token, or whose user is not staff, is
-// refused and closed.
-func websocketAuth(svc *service.Service) transport.WebsocketInitFunc {
-	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		token, ok := strings.CutPrefix(payload.Authorization(), "Bearer ")
-		if !ok || !auth.WellFormed(token) {
-			return ctx, nil, errors.New("sign in: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
-		}
-		hash := auth.HashToken(token)
-		user, err := svc.UserBySession(ctx, hash)
-		if err != nil {
-			return ctx, nil, errors.New("the token is not valid; sign in again")
-		}
-		if !user.Can(models.RoleStaff) {
-			return ctx, nil, errors.New("subscriptions are for staff")
-		}
-		ctx = context.WithValue(ctx, webSocketSessionKey{}, hash)
-		return auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)), nil, nil
-	}
-}
-
 // webSocketSessionKey marks a context whose viewer came from a WebSocket's
 // connection_init: its token hash, to check again on every operation.
 type webSocketSessionKey struct{}
@@ -192,13 +171,23 @@ type webSocketSessionKey struct{}
 // recheckWebSocketSession checks the session of a WebSocket connection again for
 // every operation sent over it, so that a user signed out, deactivated or demoted
 // after connecting loses access at once, as over HTTP.
-func recheckWebSocketSession(svc *service.Service) graphql.OperationMiddleware {
+// A lookup the database does not answer within timeout is SERVICE_UNAVAILABLE, not
+// a signed-out session.
+func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		hash, ok := ctx.Value(webSocketSessionKey{}).(string)
 		if !ok {
 			return next(ctx)
 		}
-		user, err := svc.UserBySession(ctx, hash)
+		lookup, cancel := context.WithTimeout(ctx, timeout)
+		user, err := svc.UserBySession(lookup, hash)
+		cancel()
+		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unavailable {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    me.Message,
+				Extensions: map[string]any{extensionCode: codeUnavailable},
+			}}})
+		}
 		if err != nil || !user.Can(models.RoleStaff) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "the session has ended; sign in and reconnect",

@@ -83,8 +83,8 @@ func TestTheLongestValidInputsAreStored(t *testing.T) {
 		if inbox.Enquiries.TotalCount != 1 {
 			t.Errorf("enquiries stored: %d", inbox.Enquiries.TotalCount)
 		}
-		if sent, err := svc.DeliverMail(context.Background()); err != nil || sent != 1 {
-			t.Errorf("notices delivered: %d, %v", sent, err)
+		if report, err := svc.DeliverMail(context.Background()); err != nil || report.Sent != 1 {
+			t.Errorf("notices delivered: %+v, %v", report, err)
 		}
 	})
 }

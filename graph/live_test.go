@@ -240,9 +240,9 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 
 		deliver := func(when string, want int) {
 			t.Helper()
-			n, err := svc.DeliverMail(ctx)
-			if err != nil || n != want {
-				t.Fatalf("%s: sent %d (%v), want %d", when, n, err, want)
+			r, err := svc.DeliverMail(ctx)
+			if err != nil || r.Sent != want {
+				t.Fatalf("%s: sent %d (%v), want %d", when, r.Sent, err, want)
 			}
 		}
 		deliver("while the server is down", 0)

@@ -27,12 +27,26 @@ type Sender interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
-// SMTP sends through an SMTP server.
+// SMTP sends through an SMTP server. Set its timeouts before use.
 type SMTP struct {
+	// Timeout bounds one delivery, from the dial to the last reply
+	// (DefaultTimeout unless set).
+	Timeout time.Duration
+	// CommandTimeout bounds the dial, the TLS handshake and each command's reply
+	// (DefaultCommandTimeout unless set). go-smtp's own default is five
+	// minutes, which let a silent server hold every notice that long.
+	CommandTimeout time.Duration
+
 	addr, host, from string
 	user, password   string
 	security         string // "none", "starttls" or "tls"
 }
+
+// The default timeouts of an SMTP sender.
+const (
+	DefaultTimeout        = 30 * time.Second
+	DefaultCommandTimeout = 10 * time.Second
+)
 
 // ParseURL reads an SMTP_URL: smtp://user:pass@host:587?from=noreply@example.org
 // (add tls=starttls to upgrade the connection), or smtps://… for TLS from the
@@ -42,7 +56,7 @@ func ParseURL(raw string) (*SMTP, error) {
 	if err != nil || u.Host == "" {
 		return nil, errors.New("must be a URL such as smtp://user:pass@host:587?from=noreply@example.org")
 	}
-	s := &SMTP{host: u.Hostname(), addr: u.Host, security: "none"}
+	s := &SMTP{host: u.Hostname(), addr: u.Host, security: "none", Timeout: DefaultTimeout, CommandTimeout: DefaultCommandTimeout}
 	switch u.Scheme {
 	case "smtp":
 		if u.Port() == "" {
@@ -70,20 +84,33 @@ func ParseURL(raw string) (*SMTP, error) {
 	return s, nil
 }
 
-// sendTimeout bounds one delivery when ctx has no deadline.
-const sendTimeout = 30 * time.Second
-
-// Send delivers one plain-text message to one recipient.
-func (s *SMTP) Send(ctx context.Context, to, subject, body string) error {
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+// Send delivers one plain-text message to one recipient. It returns within
+// s.Timeout (or when ctx ends), whatever the server does: a server that accepts
+// the connection and never answers costs s.CommandTimeout.
+func (s *SMTP) Send(ctx context.Context, to, subject, body string) (err error) {
+	timeout, cmdTimeout := s.Timeout, s.CommandTimeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if cmdTimeout <= 0 {
+		cmdTimeout = DefaultCommandTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.addr)
+	d := net.Dialer{Timeout: cmdTimeout}
+	raw, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
 		return fmt.Errorf("connect to mail server: %w", err)
 	}
-	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
+	// The whole delivery ends with ctx, whatever it waits for.
+	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
+	defer func() {
+		if !stop() && err != nil {
+			err = fmt.Errorf("%w (the mail server took longer than %v)", err, timeout)
+		}
+	}()
+	conn := &boundedConn{Conn: raw, max: cmdTimeout}
+	_ = conn.SetDeadline(time.Time{})
 	tlsConfig := &tls.Config{ServerName: s.host, MinVersion: tls.VersionTLS12}
 	var c *smtp.Client
 	switch s.security {
@@ -98,6 +125,7 @@ func (s *SMTP) Send(ctx context.Context, to, subject, body string) error {
 		c = smtp.NewClient(conn)
 	}
 	defer c.Close()
+	c.CommandTimeout, c.SubmissionTimeout = cmdTimeout, cmdTimeout
 	if s.user != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.user, s.password)); err != nil {
 			return fmt.Errorf("sign in to mail server: %w", err)
@@ -106,7 +134,37 @@ func (s *SMTP) Send(ctx context.Context, to, subject, body string) error {
 	if err := c.SendMail(s.from, []string{to}, bytes.NewReader(message(s.from, to, subject, body))); err != nil {
 		return fmt.Errorf("send mail: %w", err)
 	}
-	return c.Quit()
+	if err := c.Quit(); err != nil {
+		return fmt.Errorf("end mail session: %w", err)
+	}
+	return nil
+}
+
+// boundedConn is a connection on which no read or write waits longer than max:
+// go-smtp sets (and clears) its own deadlines around each command, with defaults
+// of minutes, and this caps every one of them.
+type boundedConn struct {
+	net.Conn
+	max time.Duration
+}
+
+func (c *boundedConn) SetDeadline(t time.Time) error {
+	return c.Conn.SetDeadline(c.bound(t))
+}
+
+func (c *boundedConn) SetReadDeadline(t time.Time) error {
+	return c.Conn.SetReadDeadline(c.bound(t))
+}
+
+func (c *boundedConn) SetWriteDeadline(t time.Time) error {
+	return c.Conn.SetWriteDeadline(c.bound(t))
+}
+
+func (c *boundedConn) bound(t time.Time) time.Time {
+	if limit := time.Now().Add(c.max); t.IsZero() || t.After(limit) {
+		return limit
+	}
+	return t
 }
 
 // message writes a plain-text RFC 5322 message with CRLF line ends.

@@ -20,6 +20,10 @@ const (
 	Forbidden Code = "FORBIDDEN"
 	// RateLimited is a caller who asked too often.
 	RateLimited Code = "RATE_LIMITED"
+	// Unavailable is a request the server could not answer in time because the
+	// database (or another dependency) did not answer or is down: the caller may
+	// retry later, with the same idempotency key for a write.
+	Unavailable Code = "UNAVAILABLE"
 )
 
 // Error is a failure meant for the caller: its Message is written for end users and
@@ -29,6 +33,9 @@ type Error struct {
 	Message string
 	// Field is the input path at fault (for example "filter.minFee"), for Invalid.
 	Field string
+	// Err is the cause, for the log; it is never shown (Unavailable keeps the
+	// driver's error here).
+	Err error
 }
 
 // Error returns the message, with the field when there is one.
@@ -38,6 +45,9 @@ func (e *Error) Error() string {
 	}
 	return e.Message
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an Error with the code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

@@ -356,6 +356,9 @@ func (s *Service) NotesByEnquiryIDs(ctx context.Context, ids []uint) (map[uint][
 	return groupBy(rows, func(n *models.EnquiryNote) uint { return n.EnquiryID }), nil
 }
 
+// sessionCheckTimeout bounds the session check before each live event.
+const sessionCheckTimeout = 10 * time.Second
+
 // EnquiryReceived returns the enquiries accepted from now until ctx ends (spam is
 // not announced), for STAFF. The viewer's session is checked again before each
 // enquiry is handed on: once it is signed out, expired or deactivated, the stream
@@ -377,7 +380,11 @@ func (s *Service) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, 
 		defer close(out)
 		for e := range in {
 			if hash != "" {
-				if u, err := s.UserBySession(ctx, hash); err != nil || !u.Can(models.RoleStaff) {
+				// A subscription has no request deadline: bound the check itself.
+				check, cancelCheck := context.WithTimeout(ctx, sessionCheckTimeout)
+				u, err := s.UserBySession(check, hash)
+				cancelCheck()
+				if err != nil || !u.Can(models.RoleStaff) {
 					return
 				}
 			}

@@ -2,9 +2,12 @@ package service
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"coursegraph/mail"
+	"coursegraph/models"
 )
 
 // Notify is where enquiry notices go: the sender, and the address (the centre's
@@ -15,12 +18,19 @@ type Notify struct {
 }
 
 // Outbox retry timing: the first retry after retryBase, doubling up to retryMax;
-// a claimed message is another worker's for claimLease.
+// a claimed message is another worker's for claimLease, which must outlast one
+// delivery (mail.SMTP.Timeout) and its bookkeeping.
 const (
 	retryBase  = 10 * time.Second
 	retryMax   = 30 * time.Minute
 	claimLease = 2 * time.Minute
 	batchSize  = 20
+	// mailSenders is how many messages are sent at once, so that one the mail
+	// server is slow to take does not hold the others back.
+	mailSenders = 4
+	// outboxTimeout bounds each outbox query of a delivery pass: background work
+	// has no request deadline to inherit.
+	outboxTimeout = 10 * time.Second
 )
 
 // retryDelay is the wait after the given number of failed attempts.
@@ -32,38 +42,110 @@ func retryDelay(attempts int) time.Duration {
 	return min(d, retryMax)
 }
 
-// DeliverMail sends the outbox's due messages once, and returns how many it sent.
-// A failed message is retried later with backoff; a message is claimed before it
-// is sent, so that two server instances do not send it twice. Server code runs it
-// on a ticker.
-func (s *Service) DeliverMail(ctx context.Context) (int, error) {
+// MailReport is what one DeliverMail pass did.
+type MailReport struct {
+	// Sent is how many messages were sent.
+	Sent int
+	// Failed lists the attempts that failed, each to be tried again.
+	Failed []MailFailure
+}
+
+// MailFailure is one failed delivery attempt of an outbox message.
+type MailFailure struct {
+	ID          uint
+	Attempt     int
+	NextAttempt time.Time
+	Err         error
+}
+
+// DeliverMail sends the outbox's due messages once, a few at a time, and reports
+// what it sent and which attempts failed (each is retried later with backoff). A
+// message is claimed before it is sent, so that two server instances do not send
+// it twice. Once a message is claimed its outcome is recorded even if ctx ends
+// meanwhile, so that a cut delivery is released for a retry rather than left
+// claimed. The error is for the outbox itself (the database), not for the mail.
+// Server code runs it on a ticker.
+func (s *Service) DeliverMail(ctx context.Context) (MailReport, error) {
+	var report MailReport
 	if s.notify == nil {
-		return 0, nil
+		return report, nil
 	}
-	due, err := s.store.DueOutboxMessages(ctx, s.Now(), batchSize)
+	qctx, cancel := context.WithTimeout(ctx, outboxTimeout)
+	due, err := s.store.DueOutboxMessages(qctx, s.Now(), batchSize)
+	cancel()
 	if err != nil {
-		return 0, err
+		return report, err
 	}
-	sent := 0
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, mailSenders)
+	)
 	for _, m := range due {
-		ok, err := s.store.ClaimOutboxMessage(ctx, m, s.Now().Add(claimLease))
+		if ctx.Err() != nil {
+			break
+		}
+		qctx, cancel := context.WithTimeout(ctx, outboxTimeout)
+		ok, err := s.store.ClaimOutboxMessage(qctx, m, s.Now().Add(claimLease))
+		cancel()
 		if err != nil {
-			return sent, err
+			errs = append(errs, err)
+			break
 		}
 		if !ok {
 			continue
 		}
-		attempts := m.Attempts + 1
-		if err := s.notify.Sender.Send(ctx, m.Recipient, m.Subject, m.Body); err != nil {
-			if err := s.store.MarkOutboxFailed(ctx, m.ID, attempts, s.Now().Add(retryDelay(attempts)), err.Error()); err != nil {
-				return sent, err
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			failure, err := s.deliver(ctx, m)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case failure != nil:
+				report.Failed = append(report.Failed, *failure)
+			default:
+				report.Sent++
 			}
-			continue
-		}
-		if err := s.store.MarkOutboxSent(ctx, m.ID, attempts, s.Now()); err != nil {
-			return sent, err
-		}
-		sent++
+		})
 	}
-	return sent, nil
+	wg.Wait()
+	return report, errors.Join(errs...)
 }
+
+// deliver sends one claimed message and records the outcome: a failure to send
+// comes back as a MailFailure, a failure to record as an error.
+func (s *Service) deliver(ctx context.Context, m *models.OutboxMessage) (*MailFailure, error) {
+	attempts := m.Attempts + 1
+	sendErr := s.notify.Sender.Send(ctx, m.Recipient, m.Subject, m.Body)
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), outboxTimeout)
+	defer cancel()
+	if sendErr != nil {
+		next := s.Now().Add(retryDelay(attempts))
+		if err := s.store.MarkOutboxFailed(record, m.ID, attempts, next, sendErr.Error()); err != nil {
+			return nil, err
+		}
+		return &MailFailure{ID: m.ID, Attempt: attempts, NextAttempt: next, Err: sendErr}, nil
+	}
+	return nil, s.store.MarkOutboxSent(record, m.ID, attempts, s.Now())
+}
+
+// MailBacklog is the mail not yet sent.
+type MailBacklog struct {
+	// Count is how many messages wait.
+	Count int
+	// Oldest is when the oldest of them was queued (zero when none waits).
+	Oldest time.Time
+}
+
+// MailBacklog returns the outbox's undelivered mail, for health checks.
+func (s *Service) MailBacklog(ctx context.Context) (MailBacklog, error) {
+	n, oldest, err := s.store.OutboxBacklog(ctx)
+	return MailBacklog{Count: n, Oldest: oldest}, err
+}
+
+// Mail reports whether the service sends mail.
+func (s *Service) Mail() bool { return s.notify != nil }

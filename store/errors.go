@@ -15,6 +15,8 @@ func translate(err error, verb, what string) error {
 	switch {
 	case err == nil:
 		return nil
+	case unavailable(err):
+		return asUnavailable(err)
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return models.Errorf(models.NotFound, "%s not found", what)
 	case errors.Is(err, gorm.ErrDuplicatedKey):

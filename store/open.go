@@ -221,7 +221,8 @@ func (s *Store) Close() error {
 func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 
 // WithTx runs fn in one transaction: it commits when fn returns nil and rolls back
-// otherwise, so a failed use case changes nothing.
+// otherwise, so a failed use case changes nothing. A begin or commit the database
+// does not answer in time is Unavailable.
 //
 // When the database gives up on the transaction for a reason that a second try
 // can cure (a deadlock or a lock-wait timeout on MySQL, a busy database on
@@ -242,14 +243,14 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	for attempt := 1; ; attempt++ {
 		err := run()
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
-			return err
+			return unavailableOr(err)
 		}
 		pause := time.NewTimer(txRetryPause(attempt))
 		select {
 		case <-pause.C:
 		case <-ctx.Done():
 			pause.Stop()
-			return err
+			return unavailableOr(err)
 		}
 	}
 }
@@ -273,6 +274,14 @@ func retryable(err error) bool {
 		return me.Number == 1213 || me.Number == 1205 || string(me.SQLState[:]) == "40001"
 	}
 	return errors.Is(err, sqlite3.BUSY) || errors.Is(err, sqlite3.LOCKED)
+}
+
+// unavailableOr is err, or the Unavailable error it amounts to.
+func unavailableOr(err error) error {
+	if me := asUnavailable(err); me != nil {
+		return me
+	}
+	return err
 }
 
 // OnStatement calls fn after every SQL statement the store runs, with its SQL. Tests

@@ -1,0 +1,231 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"coursegraph/events"
+	"coursegraph/graph"
+	"coursegraph/logging"
+	"coursegraph/models"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+
+	coderws "github.com/coder/websocket"
+)
+
+// syncLog is a log that server goroutines write while the test reads it.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// serveLogged serves the endpoint over svc on a local port, with its own log.
+func serveLogged(t *testing.T, svc *service.Service, opts ...func(*graph.HandlerOptions)) (*httptest.Server, *syncLog) {
+	t.Helper()
+	logs := &syncLog{}
+	log, err := logging.New(logs, "json", slog.LevelInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o graph.HandlerOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	srv := httptest.NewServer(logging.Middleware(log, graph.NewHandler(svc, log, o)))
+	t.Cleanup(srv.Close)
+	return srv, logs
+}
+
+// closeOf reads until the server closes the connection and returns the close
+// code and reason, and the types of the messages read before it.
+func (c *wsClient) closeOf() (coderws.StatusCode, string, []string) {
+	c.t.Helper()
+	var types []string
+	for {
+		msg, err := c.read()
+		if err != nil {
+			var ce coderws.CloseError
+			if !errors.As(err, &ce) {
+				c.t.Fatalf("want a close frame, got %v", err)
+			}
+			return ce.Code, ce.Reason, types
+		}
+		types = append(types, msg["type"].(string))
+	}
+}
+
+func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		stranger := a.addUser("stranger@example.com", models.RoleStaff)
+		strangerToken := a.signIn("stranger@example.com", testPassword).token
+		// A role this server does not know (left by a newer version, say) grants
+		// nothing.
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("UPDATE users SET role = 'READER' WHERE id = ?", stranger.ID); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.handler)
+		defer srv.Close()
+
+		for _, tc := range []struct {
+			name   string
+			send   []map[string]any
+			code   coderws.StatusCode
+			reason string
+		}{
+			{"an anonymous connection_init is Unauthorized", []map[string]any{{"type": "connection_init"}}, 4401, "Unauthorized: send"},
+			{"a forged token is Unauthorized", []map[string]any{{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer cgs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}}, 4401, "Unauthorized: the token is not valid"},
+			{"a subscribe before connection_init is Unauthorized", []map[string]any{{"id": "1", "type": "subscribe", "payload": map[string]any{"query": "subscription { enquiryReceived { id } }"}}}, 4401, "Unauthorized"},
+			{"a signed-in user without a staff role is Forbidden", []map[string]any{{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + strangerToken}}}, 4403, "Forbidden: subscriptions are for staff"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c := dialWS(t, srv.URL)
+				for _, m := range tc.send {
+					c.send(m)
+				}
+				code, reason, msgs := c.closeOf()
+				if code != tc.code || !strings.HasPrefix(reason, tc.reason) || len(msgs) != 0 {
+					t.Errorf("closed with %d %q after %v; want %d %q… and no message", code, reason, msgs, tc.code, tc.reason)
+				}
+			})
+		}
+
+		t.Run("a client refused again and again is logged once", func(t *testing.T) {
+			srv, logs := serveLogged(t, a.svc)
+			for range 5 {
+				c := dialWS(t, srv.URL)
+				c.send(map[string]any{"type": "connection_init"})
+				if code, _, _ := c.closeOf(); code != 4401 {
+					t.Fatalf("closed with %d, want 4401", code)
+				}
+			}
+			if n := strings.Count(logs.String(), `"msg":"websocket refused"`); n != 1 || strings.Contains(logs.String(), `"level":"ERROR"`) {
+				t.Errorf("want one refusal logged, at INFO; got %d:\n%s", n, logs.String())
+			}
+		})
+
+		t.Run("staff are acknowledged", func(t *testing.T) {
+			c := dialWS(t, srv.URL)
+			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
+			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+				t.Fatalf("init as staff: %v %v", msg, err)
+			}
+		})
+	})
+}
+
+// TestASubscriberThatFallsBehindIsClosedWithTryAgainLater publishes faster than a
+// subscriber takes events: it is cut off, and its connection is closed with 1013
+// (a graphql-ws client reconnects and subscribes again), never completed as if
+// the stream had ended, and the cut is logged.
+func TestASubscriberThatFallsBehindIsClosedWithTryAgainLater(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		bus := events.NewLocal[*models.Enquiry]()
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		srv, logs := serveLogged(t, a.svc)
+
+		c := dialWS(t, srv.URL)
+		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
+		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			t.Fatalf("init as staff: %v %v", msg, err)
+		}
+		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
+		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		for i := range 1000 {
+			_ = bus.Publish(context.Background(), &models.Enquiry{ID: uint(i + 1), Name: "Rahim"})
+		}
+		code, reason, msgs := c.closeOf()
+		if code != 1013 || !strings.Contains(reason, "subscribe and fetch again") {
+			t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
+		}
+		for _, m := range msgs {
+			if m != "next" {
+				t.Errorf("got %v before the close; want events only, no complete", msgs)
+				break
+			}
+		}
+		waitFor(t, "the log of the cut", func() bool { return strings.Contains(logs.String(), "subscriber fell behind") })
+		if bus.CutOff() != 1 {
+			t.Errorf("cut off %d, want 1", bus.CutOff())
+		}
+	})
+}
+
+// TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater: a connection_init
+// whose session lookup the database does not answer in time is closed with 1013
+// (the client retries), not 4401 (the client would sign out); an operation over a
+// signed-in connection then is SERVICE_UNAVAILABLE, not UNAUTHENTICATED.
+func TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		srv, _ := serveLogged(t, a.svc, func(o *graph.HandlerOptions) { o.RequestTimeout = requestTimeout })
+		init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}}
+		signedIn := dialWS(t, srv.URL)
+		signedIn.send(init)
+		if msg, err := signedIn.read(); err != nil || msg["type"] != "connection_ack" {
+			t.Fatalf("init as staff: %v %v", msg, err)
+		}
+
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		lock, unlock := "LOCK TABLES sessions WRITE", "UNLOCK TABLES"
+		if s.Dialect() == store.SQLite {
+			lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
+		}
+		if _, err := conn.ExecContext(ctx, lock); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _, _ = conn.ExecContext(ctx, unlock) }()
+
+		c := dialWS(t, srv.URL)
+		c.send(init)
+		if code, reason, _ := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
+			t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
+		}
+		signedIn.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ me { name } }`}})
+		msg, err := signedIn.read()
+		got, _ := json.Marshal(msg)
+		if err != nil || !strings.Contains(string(got), "SERVICE_UNAVAILABLE") {
+			t.Errorf("an operation while the database stalls = %s (%v); want SERVICE_UNAVAILABLE", got, err)
+		}
+	})
+}
