@@ -208,7 +208,7 @@ func anchorHeadings(doc ast.Node, src []byte) {
 		if !ok || !entering {
 			return ast.WalkContinue, nil
 		}
-		h.SetAttributeString("id", []byte(ids.next(plain(h, src))))
+		h.SetAttributeString("id", []byte(ids.anchor(plain(h, src))))
 		return ast.WalkSkipChildren, nil
 	})
 }
@@ -216,20 +216,28 @@ func anchorHeadings(doc ast.Node, src []byte) {
 // ids gives headings anchors made from their text ("Core Responsibilities" →
 // "core-responsibilities"), unique within the document ("faqs", "faqs-1", even
 // after a heading "FAQs 1"), so that the same body always gives the same anchors.
-type ids struct{ used map[string]bool }
+type ids struct {
+	used map[string]bool
+	next map[string]int // the suffix to try first for a base, so n repeats cost O(n)
+}
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
-// next returns the anchor for a heading with the given text.
-func (s *ids) next(text string) string {
+// anchor returns the anchor for a heading with the given text.
+func (s *ids) anchor(text string) string {
 	base := models.Slugify(text)
 	if base == "" {
 		base = "section"
 	}
-	id := base
-	for n := 1; s.used[id]; n++ {
+	id, n := base, s.next[base]
+	if n > 0 {
 		id = fmt.Sprintf("%s-%d", base, n)
 	}
+	for s.used[id] {
+		n++
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	s.next[base] = n + 1
 	s.used[id] = true
 	return id
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"coursegraph/markdown"
 	"coursegraph/models"
@@ -93,6 +94,23 @@ func TestAnchorsStayUniqueWhenAHeadingLooksLikeANumberedOne(t *testing.T) {
 		if !strings.Contains(doc.HTML, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, doc.HTML)
 		}
+	}
+}
+
+// TestManyRepeatedHeadingsRenderInLinearTime guards the anchor numbering: trying
+// every suffix from 1 again for each repeat took minutes for this body, not the
+// tenth of a second it takes now. The bound is loose so a busy machine passes.
+func TestManyRepeatedHeadingsRenderInLinearTime(t *testing.T) {
+	start := time.Now()
+	doc, err := markdown.Render(strings.Repeat("## a-1\n\n", 2000) + strings.Repeat("## a\n\n", 20000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("rendering took %v", took)
+	}
+	if got, want := doc.TableOfContents[len(doc.TableOfContents)-1].Anchor, "a-20000"; got != want {
+		t.Errorf("last anchor = %q; want %q", got, want)
 	}
 }
 
