@@ -209,6 +209,49 @@ func TestArticleRenderingThroughTheAPI(t *testing.T) {
 	})
 }
 
+func TestArticlesWithInlineCodeAreCreatedAndUpdated(t *testing.T) {
+	type heading struct {
+		Level        int
+		Text, Anchor string
+	}
+	type faq struct{ Question, Answer string }
+	type article struct {
+		HTML            string
+		TableOfContents []heading
+		Faqs            []faq
+	}
+	const fields = `html tableOfContents { level text anchor } faqs { question answer }`
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		body := "## Running `go test`\n\nRun `go test ./...` first.\n\n## FAQ\n\n### What does `go vet` do?\n\nIt checks `*.go` files.\n"
+		id := writeArticle(t, editor, "Testing in Go", body, nil, false)
+		var created struct{ Article article }
+		if err := json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { `+fields+` } }`, map[string]any{"id": id}), &created); err != nil {
+			t.Fatal(err)
+		}
+		got := created.Article
+		if !strings.Contains(got.HTML, `<h2 id="running-go-test">Running <code>go test</code></h2>`) || !strings.Contains(got.HTML, "<code>go test ./...</code>") {
+			t.Errorf("created html = %s", got.HTML)
+		}
+		if diff := cmp.Diff([]heading{{2, "Running go test", "running-go-test"}, {2, "FAQ", "faq"}, {3, "What does go vet do?", "what-does-go-vet-do"}}, got.TableOfContents); diff != "" {
+			t.Errorf("table of contents (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]faq{{"What does go vet do?", "It checks *.go files."}}, got.Faqs); diff != "" {
+			t.Errorf("faqs (-want +got):\n%s", diff)
+		}
+
+		var updated struct{ UpdateArticle article }
+		data := editor.ok(`mutation($id: ID!, $in: UpdateArticleInput!) { updateArticle(id: $id, input: $in) { `+fields+` } }`,
+			map[string]any{"id": id, "in": map[string]any{"body": "## Use ``a ` b``\n\nThen `go vet`."}})
+		if err := json.Unmarshal(data, &updated); err != nil {
+			t.Fatal(err)
+		}
+		if got := updated.UpdateArticle; !strings.Contains(got.HTML, "<h2 id=\"use-a-b\">Use <code>a ` b</code></h2>") || !strings.Contains(got.HTML, "<code>go vet</code>") {
+			t.Errorf("updated html = %s", got.HTML)
+		}
+	})
+}
+
 func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)

@@ -9,6 +9,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,8 +21,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Document is a rendered body.
@@ -41,7 +42,6 @@ var md = goldmark.New(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 		extension.Strikethrough, extension.Linkify,
 	),
-	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	// Raw HTML in the source is dropped by goldmark ("<!-- raw HTML omitted -->")
 	// and whatever remains is sanitised again below.
 )
@@ -73,7 +73,8 @@ var faqHeading = regexp.MustCompile(`(?i)^(faqs?|frequently asked questions)$`)
 // Render renders a Markdown body.
 func Render(body string) (Document, error) {
 	src := []byte(body)
-	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext(parser.WithIDs(newIDs()))))
+	doc := md.Parser().Parse(text.NewReader(src))
+	anchorHeadings(doc, src)
 	var buf bytes.Buffer
 	if err := md.Renderer().Render(&buf, src, doc); err != nil {
 		return Document{}, fmt.Errorf("render markdown: %w", err)
@@ -123,7 +124,13 @@ func outline(doc ast.Node, src []byte) ([]models.Heading, []models.Faq) {
 	return toc, faqs
 }
 
-// plain returns the text of a node, its children's joined by spaces.
+// plain returns the text of a node as a reader sees it: the text of its inline
+// children with escapes and entities resolved, code as written, link and image
+// labels without their URLs, raw HTML left out, and blocks separated by spaces.
+//
+// It reads only what goldmark gives each kind of node: block nodes own Lines,
+// inline nodes (a CodeSpan too) have Text children, and calling Lines on an inline
+// node panics.
 func plain(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -132,44 +139,105 @@ func plain(n ast.Node, src []byte) string {
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			if t.IsRaw() {
+				b.Write(t.Value(src))
+			} else {
+				writeUnescaped(&b, t.Value(src))
+			}
 			if t.SoftLineBreak() || t.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
 			b.Write(t.Value)
-		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock:
-			lines := c.Lines()
-			for i := 0; i < lines.Len(); i++ {
+		case *ast.AutoLink:
+			b.Write(t.Label(src))
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			b.WriteByte(' ')
+			lines := t.Lines()
+			for i := range lines.Len() {
 				seg := lines.At(i)
 				b.Write(seg.Value(src))
 			}
-		case *ast.Paragraph, *ast.Heading, *ast.ListItem:
-			b.WriteByte(' ')
+		default:
+			if c.Type() == ast.TypeBlock {
+				b.WriteByte(' ')
+			}
 		}
 		return ast.WalkContinue, nil
 	})
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// writeUnescaped writes Markdown text as it reads: a backslash-escaped punctuation
+// character as itself, an entity or numeric reference as its character.
+func writeUnescaped(b *strings.Builder, s []byte) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s) && util.IsPunct(s[i+1]):
+			i++
+			b.WriteByte(s[i])
+		case c == '&':
+			if end := bytes.IndexByte(s[i:min(len(s), i+maxEntity)], ';'); end > 1 {
+				ref := string(s[i : i+end+1])
+				if r := html.UnescapeString(ref); r != ref {
+					b.WriteString(r)
+					i += end
+					continue
+				}
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// maxEntity bounds the length of an entity or numeric reference, ";" included
+// ("&CounterClockwiseContourIntegral;" is the longest HTML5 name).
+const maxEntity = 34
+
+// anchorHeadings gives every heading an id made from its text as a reader sees
+// it, not from its source line (goldmark's auto heading id), which would put link
+// URLs and raw HTML tags into the anchor.
+func anchorHeadings(doc ast.Node, src []byte) {
+	ids := newIDs()
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		h.SetAttributeString("id", []byte(ids.anchor(plain(h, src))))
+		return ast.WalkSkipChildren, nil
+	})
+}
+
 // ids gives headings anchors made from their text ("Core Responsibilities" →
-// "core-responsibilities"), unique within the document ("faqs", "faqs-1"), so that
-// the same body always gives the same anchors.
-type ids struct{ seen map[string]int }
+// "core-responsibilities"), unique within the document ("faqs", "faqs-1", even
+// after a heading "FAQs 1"), so that the same body always gives the same anchors.
+type ids struct {
+	used map[string]bool
+	next map[string]int // the suffix to try first for a base, so n repeats cost O(n)
+}
 
-func newIDs() *ids { return &ids{seen: map[string]int{}} }
+func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
-func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
-	base := models.Slugify(string(value))
+// anchor returns the anchor for a heading with the given text.
+func (s *ids) anchor(text string) string {
+	base := models.Slugify(text)
 	if base == "" {
 		base = "section"
 	}
-	id := base
-	if n := s.seen[base]; n > 0 {
+	id, n := base, s.next[base]
+	if n > 0 {
 		id = fmt.Sprintf("%s-%d", base, n)
 	}
-	s.seen[base]++
-	return []byte(id)
+	for s.used[id] {
+		n++
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	s.next[base] = n + 1
+	s.used[id] = true
+	return id
 }
-
-func (s *ids) Put(value []byte) { s.seen[string(value)]++ }

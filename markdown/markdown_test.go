@@ -1,9 +1,11 @@
 package markdown_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"coursegraph/markdown"
 	"coursegraph/models"
@@ -83,6 +85,35 @@ func TestHeadingsGetStableUniqueAnchorsListedInTheTableOfContents(t *testing.T) 
 	}
 }
 
+func TestAnchorsStayUniqueWhenAHeadingLooksLikeANumberedOne(t *testing.T) {
+	doc, err := markdown.Render("## FAQs\n\n## FAQs 1\n\n## FAQs\n\n> ## FAQs\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<h2 id="faqs">FAQs</h2>`, `<h2 id="faqs-1">FAQs 1</h2>`, `<h2 id="faqs-2">FAQs</h2>`, `<h2 id="faqs-3">FAQs</h2>`} {
+		if !strings.Contains(doc.HTML, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, doc.HTML)
+		}
+	}
+}
+
+// TestManyRepeatedHeadingsRenderInLinearTime guards the anchor numbering: trying
+// every suffix from 1 again for each repeat took minutes for this body, not the
+// tenth of a second it takes now. The bound is loose so a busy machine passes.
+func TestManyRepeatedHeadingsRenderInLinearTime(t *testing.T) {
+	start := time.Now()
+	doc, err := markdown.Render(strings.Repeat("## a-1\n\n", 2000) + strings.Repeat("## a\n\n", 20000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("rendering took %v", took)
+	}
+	if got, want := doc.TableOfContents[len(doc.TableOfContents)-1].Anchor, "a-20000"; got != want {
+		t.Errorf("last anchor = %q; want %q", got, want)
+	}
+}
+
 func TestFaqSectionQuestionsAndAnswers(t *testing.T) {
 	body := "## Intro\n\nText.\n\n## FAQs\n\n### What is a back-end developer?\n\nSomeone who builds the server side.\n\nIt has *two* paragraphs.\n\n### Which languages?\n\n- Go\n- Python\n\n## Conclusion\n\nNot a question.\n"
 	doc, err := markdown.Render(body)
@@ -92,6 +123,84 @@ func TestFaqSectionQuestionsAndAnswers(t *testing.T) {
 	want := []models.Faq{
 		{Question: "What is a back-end developer?", Answer: "Someone who builds the server side. It has two paragraphs."},
 		{Question: "Which languages?", Answer: "Go Python"},
+	}
+	if diff := cmp.Diff(want, doc.Faqs); diff != "" {
+		t.Errorf("FAQs (-want +got):\n%s", diff)
+	}
+}
+
+func TestInlineCodeRendersAndCountsAsWords(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, html string
+		words            int
+	}{
+		{"inline code in a paragraph", "Run `go test ./...` now.", "<p>Run <code>go test ./...</code> now.</p>", 5},
+		{"inline code with a backtick inside", "Use ``a ` b`` here.", "<code>a ` b</code>", 5},
+		{"inline code across a line break", "Say `hello\nworld` twice.", "<code>hello world</code>", 4},
+		{"inline code in a table cell", "| Command | Does |\n|---|---|\n| `go vet` | checks |\n", "<td><code>go vet</code></td>", 5},
+		{"inline code in a list item", "- `a`\n- `b`\n", "<li><code>a</code></li>", 2},
+		{"an empty-looking code span", "Odd `` ` `` here.", "<code>`</code>", 3},
+		{"inline raw HTML", "Press <kbd>Ctrl</kbd> and <kbd>C</kbd>.", "Press Ctrl and C.", 4},
+		{"autolinks", "See https://go.dev and <https://pkg.go.dev>.", `href="https://pkg.go.dev"`, 4},
+		{"an image", "Look ![a gopher](gopher.png) here.", `alt="a gopher"`, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := markdown.Render(tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(doc.HTML, tc.html) {
+				t.Errorf("HTML lacks %q:\n%s", tc.html, doc.HTML)
+			}
+			if doc.Words != tc.words {
+				t.Errorf("words = %d; want %d", doc.Words, tc.words)
+			}
+		})
+	}
+}
+
+func TestHeadingTextAndAnchorComeFromItsInlineContent(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       models.Heading
+	}{
+		{"inline code", "## Using `go test`\n", models.Heading{Level: 2, Text: "Using go test", Anchor: "using-go-test"}},
+		{"only inline code", "## `gofmt`\n", models.Heading{Level: 2, Text: "gofmt", Anchor: "gofmt"}},
+		{"a link, whose URL is not text", "## See [the docs](https://docs.example/x)\n", models.Heading{Level: 2, Text: "See the docs", Anchor: "see-the-docs"}},
+		{"emphasis, strong and strikethrough", "## *Really* **fast** ~~slow~~ code\n", models.Heading{Level: 2, Text: "Really fast slow code", Anchor: "really-fast-slow-code"}},
+		{"code inside a link", "## Read [`go doc`](https://pkg.go.dev)\n", models.Heading{Level: 2, Text: "Read go doc", Anchor: "read-go-doc"}},
+		{"inline raw HTML, whose tags are not text", "## Fish <em>and</em> chips\n", models.Heading{Level: 2, Text: "Fish and chips", Anchor: "fish-and-chips"}},
+		{"entities and escapes", "## Fish &amp; Chips \\*not\\* &#35;1\n", models.Heading{Level: 2, Text: "Fish & Chips *not* #1", Anchor: "fish-chips-not-1"}},
+		{"a bare URL", "## Visit https://go.dev today\n", models.Heading{Level: 2, Text: "Visit https://go.dev today", Anchor: "visit-https-go-dev-today"}},
+		{"an email autolink", "## Mail <me@x.example>\n", models.Heading{Level: 2, Text: "Mail me@x.example", Anchor: "mail-me-x-example"}},
+		{"an image", "## The ![Go gopher](gopher.png) mascot\n", models.Heading{Level: 2, Text: "The Go gopher mascot", Anchor: "the-go-gopher-mascot"}},
+		{"a setext heading over two lines", "Two\nlines\n===\n", models.Heading{Level: 1, Text: "Two lines", Anchor: "two-lines"}},
+		{"no text at all", "## <br>\n", models.Heading{Level: 2, Text: "", Anchor: "section"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := markdown.Render(tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]models.Heading{tc.want}, doc.TableOfContents); diff != "" {
+				t.Errorf("table of contents (-want +got):\n%s", diff)
+			}
+			if want := fmt.Sprintf(`<h%d id="%s">`, tc.want.Level, tc.want.Anchor); !strings.Contains(doc.HTML, want) {
+				t.Errorf("HTML lacks %q:\n%s", want, doc.HTML)
+			}
+		})
+	}
+}
+
+func TestFaqWithInlineCodeLinksAndAutolinks(t *testing.T) {
+	body := "## FAQ\n\n### What does `go vet` do?\n\nIt runs `vet` checks on [your code](https://x.example).\n\n| Flag | Means |\n|---|---|\n| `-n` | dry run |\n\n### Where *are* the docs?\n\nAt <https://pkg.go.dev>.\n"
+	doc, err := markdown.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.Faq{
+		{Question: "What does go vet do?", Answer: "It runs vet checks on your code. Flag Means -n dry run"},
+		{Question: "Where are the docs?", Answer: "At https://pkg.go.dev."},
 	}
 	if diff := cmp.Diff(want, doc.Faqs); diff != "" {
 		t.Errorf("FAQs (-want +got):\n%s", diff)
