@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,11 @@ type Config struct {
 	// NotifyEmail is NOTIFY_EMAIL: who gets enquiry notices (default: the centre's
 	// email).
 	NotifyEmail string
+	// SQLiteEngineCache is SQLITE_ENGINE_CACHE: a directory where the embedded
+	// SQLite engine keeps its compiled machine code between starts, or "off".
+	// Default: .sqlite-engine beside the database file. Only the embedded
+	// database uses it. Flag -sqlite-engine-cache.
+	SQLiteEngineCache string
 	// RequestTimeout is REQUEST_TIMEOUT: how long a request may take, database
 	// calls and the wait for a pooled connection included, from 1s to 5m
 	// (default 10s). A request the database does not answer in time is answered
@@ -122,6 +128,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
 	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
 	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
+	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
 	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
@@ -208,6 +215,15 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if c.EnquiriesPerAddress, err = parseRateLimit(*enquiryRate); err != nil {
 		errs = append(errs, fmt.Errorf("ENQUIRIES_PER_ADDRESS %w", err))
+	}
+	c.SQLiteEngineCache = strings.TrimSpace(*engineCache)
+	if c.SQLiteEngineCache == "" && c.Embedded() {
+		if _, path, ok := strings.Cut(c.DatabaseURL, ":"); ok && !strings.HasPrefix(path, "memory:") {
+			c.SQLiteEngineCache = filepath.Join(filepath.Dir(strings.TrimPrefix(path, "//")), ".sqlite-engine")
+		}
+	}
+	if c.SQLiteEngineCache == "off" || !c.Embedded() {
+		c.SQLiteEngineCache = ""
 	}
 	if d, err := time.ParseDuration(*requestTimeout); err != nil || d < time.Second || d > 5*time.Minute {
 		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT must be a duration from 1s to 5m, such as 10s, not %q", *requestTimeout))

@@ -76,6 +76,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
 	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	tuneGC(getenv)
+	if cfg.SQLiteEngineCache != "" {
+		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
+			log.Warn("the SQLite engine will be compiled at every start", "err", err)
+		}
+	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)

@@ -16,9 +16,9 @@ import (
 	"github.com/ncruces/go-sqlite3"
 	_ "github.com/ncruces/go-sqlite3/embed" // the SQLite engine, compiled to WebAssembly: no cgo
 	"github.com/ncruces/go-sqlite3/gormlite"
+	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases shared by a pool, for tests
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases shared by a pool, for tests
 	gormmysql "gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
