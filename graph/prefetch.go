@@ -199,22 +199,30 @@ func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
 }
 
 func (a *ahead) enquiries(sel ast.SelectionSet, list []*models.Enquiry) {
-	for _, f := range a.fields(sel, enquiryImplementors) {
+	fields := a.fields(sel, enquiryImplementors)
+	// Notes and schedules first: fetching them hints their authors and courses
+	// into the groups of the enquiries' own assignees and courses, so that users
+	// and courses are one statement each, whatever path reaches them.
+	for _, f := range fields {
+		switch f.Name {
+		case "schedule":
+			if schedules, ok := loadAll(a.ctx, a.l.ScheduleByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.ScheduleID })); ok {
+				a.schedules(f.Selections, schedules)
+			}
+		case "notes":
+			if lists, ok := loadAll(a.ctx, a.l.NotesByEnquiryID, ids(list, func(e *models.Enquiry) uint { return e.ID })); ok {
+				a.notes(f.Selections, flatten(lists))
+			}
+		}
+	}
+	for _, f := range fields {
 		switch f.Name {
 		case "course":
 			if courses, ok := loadAll(a.ctx, a.l.CourseByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.CourseID })); ok {
 				a.courses(f.Selections, courses)
 			}
-		case "schedule":
-			if schedules, ok := loadAll(a.ctx, a.l.ScheduleByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.ScheduleID })); ok {
-				a.schedules(f.Selections, schedules)
-			}
 		case "assignee":
 			loadAll(a.ctx, a.l.UserByID, optionalIDs(list, func(e *models.Enquiry) *uint { return e.AssigneeID }))
-		case "notes":
-			if lists, ok := loadAll(a.ctx, a.l.NotesByEnquiryID, ids(list, func(e *models.Enquiry) uint { return e.ID })); ok {
-				a.notes(f.Selections, flatten(lists))
-			}
 		}
 	}
 }

@@ -24,6 +24,11 @@ type Schedule struct {
 	Closed     bool       `gorm:"not null"`
 	CreatedAt  time.Time  `gorm:"not null"`
 	UpdatedAt  time.Time  `gorm:"not null"`
+
+	// LoadedBatch is the schedule's batch when the read that found the schedule
+	// joined it (nil otherwise): the loaders keep it, so that a response's
+	// schedules and their batches are one statement. Never written.
+	LoadedBatch *Batch `gorm:"-"`
 }
 
 // Weekdays returns the days the classes are held, Sunday first.

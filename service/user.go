@@ -99,7 +99,7 @@ func (s *Service) Logout(ctx context.Context) (bool, error) {
 // An unknown, expired or revoked session, or a deactivated user, is
 // Unauthenticated. It implements auth.SessionFinder.
 func (s *Service) UserBySession(ctx context.Context, hash string) (*models.User, error) {
-	sess, err := s.store.SessionByTokenHash(ctx, hash)
+	sess, u, err := s.store.SessionWithUser(ctx, hash)
 	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.NotFound {
 		return nil, models.Errorf(models.Unauthenticated, "the token is not valid; sign in again")
 	}
@@ -108,10 +108,6 @@ func (s *Service) UserBySession(ctx context.Context, hash string) (*models.User,
 	}
 	if !sess.Valid(s.Now()) {
 		return nil, models.Errorf(models.Unauthenticated, "the session has expired or was signed out; sign in again")
-	}
-	u, err := s.store.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, err
 	}
 	if !u.Active {
 		return nil, models.Errorf(models.Unauthenticated, "the account is deactivated")

@@ -125,6 +125,18 @@ func scanCourse(rows *sql.Rows) (*models.Course, error) {
 
 const scheduleColumns = "schedules.id, schedules.course_id, schedules.batch_id, schedules.weekdays, schedules.starts_on, schedules.capacity, schedules.seats_taken, schedules.closed, schedules.created_at, schedules.updated_at"
 
+// scheduleWithBatchColumns are a schedule's columns and its batch's, for reads that
+// join the batches.
+const scheduleWithBatchColumns = scheduleColumns + ", " + batchColumns
+
+func scanScheduleWithBatch(rows *sql.Rows) (*models.Schedule, error) {
+	s, b := new(models.Schedule), new(models.Batch)
+	s.LoadedBatch = b
+	return s, rows.Scan(&s.ID, &s.CourseID, &s.BatchID, weekdays{&s.WeekdaySet}, nullDate{&s.StartsOn}, &s.Capacity,
+		&s.SeatsTaken, &s.Closed, &s.CreatedAt, &s.UpdatedAt,
+		&b.ID, &b.Name, &b.Ordinal, (*int)(&b.StartTime), (*int)(&b.EndTime), (*string)(&b.Period))
+}
+
 func scanSchedule(rows *sql.Rows) (*models.Schedule, error) {
 	s := new(models.Schedule)
 	return s, rows.Scan(&s.ID, &s.CourseID, &s.BatchID, weekdays{&s.WeekdaySet}, nullDate{&s.StartsOn}, &s.Capacity,

@@ -76,12 +76,13 @@ func (s *Store) ScheduleByID(ctx context.Context, id uint) (*models.Schedule, er
 }
 
 // SchedulesByCourseIDs returns the schedules of the given courses, ordered by
-// course and then by their batch's start time, in one statement.
+// course and then by their batch's start time, each with its batch (LoadedBatch), in
+// one statement.
 func (s *Store) SchedulesByCourseIDs(ctx context.Context, courseIDs []uint) ([]*models.Schedule, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).
+	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleWithBatchColumns).
 		Joins("JOIN batches ON batches.id = schedules.batch_id").
 		Where("schedules.course_id IN ?", courseIDs).
-		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id"), "schedules", scanSchedule)
+		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id"), "schedules", scanScheduleWithBatch)
 }
 
 // SchedulesByBatchIDs returns the schedules in the given batches, ordered by batch
@@ -112,7 +113,9 @@ func (s *Store) DeleteSchedule(ctx context.Context, id uint) error {
 	return translate(res.Error, "delete", "schedule")
 }
 
-// SchedulesByIDs returns the schedules with the given ids; missing ids are left out.
+// SchedulesByIDs returns the schedules with the given ids, each with its batch
+// (LoadedBatch); missing ids are left out.
 func (s *Store) SchedulesByIDs(ctx context.Context, ids []uint) ([]*models.Schedule, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).Where("id IN ?", ids), "schedules", scanSchedule)
+	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleWithBatchColumns).
+		Joins("JOIN batches ON batches.id = schedules.batch_id").Where("schedules.id IN ?", ids), "schedules", scanScheduleWithBatch)
 }

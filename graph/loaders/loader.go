@@ -35,20 +35,28 @@ func NewLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, e
 	return &Loader[K, V]{fetch: fetch, missing: missing, groups: map[K][]K{}, entries: map[K]*entry[V]{}}
 }
 
-// Hint declares keys to fetch together. Keys already loaded, or already in a
-// pending group, are left where they are.
+// Hint declares keys to fetch together. A pending group that shares a key with
+// keys is merged into the new one, so that relations reached by two paths of one
+// response (an enquiry's assignee and its notes' authors) are still one fetch;
+// keys already loaded are left out.
 func (l *Loader[K, V]) Hint(keys []K) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	group := make([]K, 0, len(keys))
 	seen := make(map[K]bool, len(keys))
-	for _, k := range keys {
-		_, loaded := l.entries[k]
-		_, grouped := l.groups[k]
-		if !loaded && !grouped && !seen[k] {
+	add := func(k K) {
+		if _, loaded := l.entries[k]; !loaded && !seen[k] {
 			seen[k] = true
 			group = append(group, k)
 		}
+	}
+	for _, k := range keys {
+		if pending, ok := l.groups[k]; ok {
+			for _, p := range pending {
+				add(p)
+			}
+		}
+		add(k)
 	}
 	for _, k := range group {
 		l.groups[k] = group

@@ -118,3 +118,19 @@ func TestAPanickingFetchIsAnErrorNotAHang(t *testing.T) {
 		t.Fatal("want the group's other key to fail too, not hang")
 	}
 }
+
+func TestHintsThatShareAKeyMergeIntoOneFetch(t *testing.T) {
+	var r recorder
+	l := loaders.NewLoader(r.fetch, missing)
+	l.Hint([]int{1, 2})    // an enquiry's assignees
+	l.Hint([]int{2, 3, 4}) // its notes' authors, one of them an assignee too
+	l.Hint([]int{5})       // unrelated: a group of its own
+	for _, k := range []int{3, 1, 4, 2} {
+		if _, err := l.Load(context.Background(), k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([][]int{{1, 2, 3, 4}}, r.calls); diff != "" {
+		t.Errorf("fetches (-want +got):\n%s", diff)
+	}
+}

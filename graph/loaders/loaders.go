@@ -96,6 +96,9 @@ func (l *Loaders) hintSchedules(list []*models.Schedule) {
 	for i, sc := range list {
 		courses[i], batches[i] = sc.CourseID, sc.BatchID
 		l.ScheduleByID.Prime(sc.ID, sc)
+		if sc.LoadedBatch != nil {
+			l.BatchByID.Prime(sc.BatchID, sc.LoadedBatch)
+		}
 	}
 	l.CourseByID.Hint(courses)
 	l.BatchByID.Hint(batches)
