@@ -1,0 +1,43 @@
+package graph_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+)
+
+// TestTheReadPathMakesNoOnDiskTemporaryTable sends the read-path queries (Q1-Q3)
+// on MySQL with the pool held to one connection, so that the session's status
+// counters are the queries' own: none may make MySQL write a temporary table to
+// disk (as a derived table of comment bodies did). SQLite has no such tables.
+func TestTheReadPathMakesNoOnDiskTemporaryTable(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.MySQL {
+			return
+		}
+		a, slug := readFixture(t, s)
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		diskTables := func() int {
+			var name string
+			var n int
+			if err := db.QueryRowContext(context.Background(), "SHOW SESSION STATUS LIKE 'Created_tmp_disk_tables'").Scan(&name, &n); err != nil && err != sql.ErrNoRows {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, q := range []struct{ name, query string }{{"Q1", readQ1}, {"Q2", readQ2}, {"Q3", readQ3}} {
+			before := diskTables()
+			a.ok(q.query, map[string]any{"slug": slug})
+			if made := diskTables() - before; made != 0 {
+				t.Errorf("%s made %d on-disk temporary tables", q.name, made)
+			}
+		}
+	})
+}
