@@ -41,3 +41,28 @@ func TestTheReadPathMakesNoOnDiskTemporaryTable(t *testing.T) {
 		}
 	})
 }
+
+// TestTheReadPathCostsOneStatementPerLevel counts the statements of Q1-Q3 over a
+// blog and catalogue whose parents differ (three authors, eight tags, eight
+// batches): each relation is one statement whatever the parents, and a relation
+// joined into its parent's read (an article's author, a schedule's batch) none.
+func TestTheReadPathCostsOneStatementPerLevel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, slug := readFixture(t, s)
+		counter := storetest.CountStatements(s)
+		for _, q := range []struct {
+			name, query string
+			want        int
+		}{
+			{"Q1: articles with authors, tags, first comments", readQ1, 3},
+			{"Q2: courses, schedules with batches", readQ2, 2},
+			{"Q3: the article with its author, tags, comments", readQ3, 3},
+		} {
+			counter.Reset()
+			a.ok(q.query, map[string]any{"slug": slug})
+			if got := counter.Count(); got != q.want {
+				t.Errorf("%s: %d statements; want %d", q.name, got, q.want)
+			}
+		}
+	})
+}

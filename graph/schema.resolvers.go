@@ -236,9 +236,9 @@ func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (
 		if err != nil {
 			return nil, err
 		}
-		return nullIfNotFound(r.Service.Article(ctx, key))
+		return nullIfNotFound(loaders.For(ctx).Article(r.Service.Article(ctx, key)))
 	case slug != nil && id == nil:
-		return nullIfNotFound(r.Service.ArticleBySlug(ctx, *slug))
+		return nullIfNotFound(loaders.For(ctx).Article(r.Service.ArticleBySlug(ctx, *slug)))
 	default:
 		return nil, models.InvalidField("id", "give either id or slug")
 	}

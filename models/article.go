@@ -49,6 +49,11 @@ type Article struct {
 	Faqs               []Faq         `gorm:"type:text;not null;serializer:json"`
 	CreatedAt          time.Time     `gorm:"not null"`
 	UpdatedAt          time.Time     `gorm:"not null"`
+
+	// LoadedAuthor is the article's author when the read that found the article
+	// joined it (nil otherwise): the loaders keep it, so that a page of articles
+	// and their authors are one statement. Never written.
+	LoadedAuthor *User `gorm:"-"`
 }
 
 func (Article) isNode() {}

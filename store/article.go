@@ -61,7 +61,8 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 	if o.Direction == models.Desc {
 		dir = " DESC"
 	}
-	rows, err := scanAll(q.Select(articleColumns).Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", scanArticle)
+	rows, err := scanAll(q.Select(articleWithAuthorColumns).Joins("LEFT JOIN users ON users.id = articles.author_id").
+		Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", scanArticleWithAuthor)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +124,9 @@ func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, erro
 
 // ArticleBySlug returns the article with slug; NotFound if there is none.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	return scanOne(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleColumns).
-		Where("slug = ?", models.NormalizeSlug(slug)), "article", scanArticle)
+	return scanOne(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleWithAuthorColumns).
+		Joins("LEFT JOIN users ON users.id = articles.author_id").
+		Where("articles.slug = ?", models.NormalizeSlug(slug)), "article", scanArticleWithAuthor)
 }
 
 // HasVisibleArticleBy reports whether the user with id wrote an article the public
@@ -138,7 +140,8 @@ func (s *Store) HasVisibleArticleBy(ctx context.Context, authorID uint, now time
 
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleColumns).Where("id IN ?", ids), "articles", scanArticle)
+	return scanAll(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleWithAuthorColumns).
+		Joins("LEFT JOIN users ON users.id = articles.author_id").Where("articles.id IN ?", ids), "articles", scanArticleWithAuthor)
 }
 
 // CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.

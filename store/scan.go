@@ -160,6 +160,20 @@ func scanUser(rows *sql.Rows) (*models.User, error) {
 
 const articleColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.body, articles.html, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.toc, articles.faqs, articles.created_at, articles.updated_at"
 
+// articleWithAuthorColumns are an article's columns and its author's, for reads
+// that join the users.
+const articleWithAuthorColumns = articleColumns + ", " + userColumns
+
+func scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
+	a, u := new(models.Article), new(models.User)
+	a.LoadedAuthor = u
+	return a, rows.Scan(&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
+		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
+		&a.CreatedAt, &a.UpdatedAt,
+		&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
+		&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt})
+}
+
 func scanArticle(rows *sql.Rows) (*models.Article, error) {
 	a := new(models.Article)
 	return a, rows.Scan(&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},

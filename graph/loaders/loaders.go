@@ -146,6 +146,9 @@ func (l *Loaders) hintArticles(list []*models.Article) {
 	for i, a := range list {
 		ids[i], authors[i] = a.ID, a.AuthorID
 		l.ArticleByID.Prime(a.ID, a)
+		if a.LoadedAuthor != nil {
+			l.UserByID.Prime(a.AuthorID, a.LoadedAuthor)
+		}
 	}
 	l.UserByID.Hint(authors)
 	l.TagsByArticleID.Hint(ids)
@@ -207,6 +210,14 @@ func (l *Loaders) Articles(conn *service.ArticleConnection, err error) (*service
 	}
 	l.hintArticles(list)
 	return conn, nil
+}
+
+// Article passes one article through, priming it and hinting its relations.
+func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error) {
+	if err == nil && a != nil {
+		l.hintArticles([]*models.Article{a})
+	}
+	return a, err
 }
 
 // Nodes passes search results through, hinting the relations of the articles and
