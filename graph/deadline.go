@@ -45,6 +45,14 @@ type httpResponse struct {
 	once sync.Once
 }
 
+// setRetryAfter sets the Retry-After header of the request's HTTP response, before
+// gqlgen writes it (a no-op over WebSockets).
+func setRetryAfter(ctx context.Context, seconds string) {
+	if hr, ok := ctx.Value(httpResponseKey{}).(*httpResponse); ok {
+		hr.w.Header().Set("Retry-After", seconds)
+	}
+}
+
 // unavailableStatus answers a response without data whose errors say the service
 // was unavailable with HTTP 503 and Retry-After, so that clients and proxies that
 // look only at the status know to retry later. A response with partial data stays

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -208,6 +209,20 @@ func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
 	// A resend of the first answers with its receipt and is not counted.
 	if diff := cmp.Diff([]string{"", "", "RATE_LIMITED", "", ""}, got); diff != "" {
 		t.Errorf("codes (-want +got):\n%s", diff)
+	}
+	// A refusal says when to try again: in the header and in the error. Two of the
+	// address's hour-long tokens are spent, so the next comes in at most an hour.
+	from := *a
+	from.remoteAddr = "192.0.2.1:5"
+	resp, rec := from.post(submit, enquiry(map[string]any{"message": "five"}))
+	header, _ := strconv.Atoi(rec.Header().Get("Retry-After"))
+	var inError float64
+	if len(resp.Errors) > 0 {
+		inError, _ = resp.Errors[0].Extensions["retryAfter"].(float64)
+	}
+	if code(resp) != "RATE_LIMITED" || header < 3000 || header > 3600 || int(inError) != header {
+		t.Errorf("a refusal: code %q, Retry-After %q, extensions.retryAfter %v; want RATE_LIMITED and the same wait of up to an hour in both",
+			code(resp), rec.Header().Get("Retry-After"), inError)
 	}
 }
 

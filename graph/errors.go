@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"coursegraph/models"
@@ -25,6 +27,7 @@ const (
 	internalMessage     = "internal error"
 	extensionCode       = "code"
 	extensionField      = "field"
+	extensionRetryAfter = "retryAfter"
 	extensionsRequestID = "requestId"
 )
 
@@ -65,6 +68,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if field != "" {
 				out.Extensions[extensionField] = field
 				out.Message = field + ": " + me.Message
+			}
+			if me.RetryAfter > 0 {
+				secs := int(math.Ceil(me.RetryAfter.Seconds()))
+				out.Extensions[extensionRetryAfter] = secs
+				setRetryAfter(ctx, strconv.Itoa(secs))
 			}
 			return out
 		}

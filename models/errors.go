@@ -1,6 +1,9 @@
 package models
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Code says what kind of failure an Error is. The GraphQL layer maps each code to
 // its extensions.code.
@@ -36,6 +39,9 @@ type Error struct {
 	// Err is the cause, for the log; it is never shown (Unavailable keeps the
 	// driver's error here).
 	Err error
+	// RetryAfter is how long the caller should wait before trying again, for
+	// RateLimited (0 when unknown).
+	RetryAfter time.Duration
 }
 
 // Error returns the message, with the field when there is one.

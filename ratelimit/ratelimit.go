@@ -99,6 +99,26 @@ func (t *Ticket) Refund() {
 	t.res.CancelAt(t.taken)
 }
 
+// Wait returns how long key must wait before its next event is allowed: 0 when it
+// may act now.
+func (l *Limiter) Wait(key string) time.Duration {
+	if l == nil || l.burst <= 0 {
+		return 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return 0
+	}
+	tokens := b.lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) * float64(l.every))
+}
+
 // Reset forgets key's use: it starts again with a full burst.
 func (l *Limiter) Reset(key string) {
 	if l == nil {

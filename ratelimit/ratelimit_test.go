@@ -75,3 +75,27 @@ func TestARefundedTicketDoesNotCount(t *testing.T) {
 		t.Error("a reset key is still limited")
 	}
 }
+
+func TestWaitIsTheTimeUntilTheNextEvent(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(2, time.Minute, c.now)
+	if w := l.Wait("a"); w != 0 {
+		t.Errorf("an unseen key waits %v; want 0", w)
+	}
+	l.Allow("a")
+	if w := l.Wait("a"); w != 0 {
+		t.Errorf("with a token left, Wait = %v; want 0", w)
+	}
+	l.Allow("a")
+	c.t = c.t.Add(20 * time.Second)
+	if w := l.Wait("a"); w != 40*time.Second {
+		t.Errorf("20 s after the burst is spent, Wait = %v; want 40s", w)
+	}
+	if l.Allow("a") {
+		t.Error("allowed before the wait was over")
+	}
+	c.t = c.t.Add(40 * time.Second)
+	if !l.Allow("a") {
+		t.Error("refused once the wait was over")
+	}
+}

@@ -54,8 +54,8 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	} else if !isNotFound(err) {
 		return nil, err
 	}
-	if !s.enquiriesPerAddress.Allow(auth.ClientIP(ctx)) {
-		return nil, models.Errorf(models.RateLimited, "too many messages from your address; wait a few minutes and try again")
+	if ip := auth.ClientIP(ctx); !s.enquiriesPerAddress.Allow(ip) {
+		return nil, rateLimited(s.enquiriesPerAddress.Wait(ip), "too many messages from your address; wait a few minutes and try again")
 	}
 	e := &models.Enquiry{
 		Name: in.Name, Email: in.Email, Message: in.Message, CourseID: in.CourseID, ScheduleID: in.ScheduleID,

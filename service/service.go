@@ -128,3 +128,9 @@ func groupBy[T any](rows []T, key func(T) uint) map[uint][]T {
 	}
 	return m
 }
+
+// rateLimited is the RateLimited error for a limit that allows the next attempt
+// after wait.
+func rateLimited(wait time.Duration, message string) error {
+	return &models.Error{Code: models.RateLimited, Message: message, RetryAfter: wait}
+}

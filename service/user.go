@@ -45,7 +45,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthPaylo
 			for _, t := range tickets {
 				t.Refund() // a refused attempt is not a failure
 			}
-			return nil, models.Errorf(models.RateLimited, "too many failed sign-in attempts; wait a few minutes and try again")
+			return nil, rateLimited(take.lim.Wait(take.key), "too many failed sign-in attempts; wait a few minutes and try again")
 		}
 		tickets = append(tickets, t)
 	}
@@ -305,7 +305,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	}
 	ticket, ok := s.passwordChanges.Take(actor.Email)
 	if !ok {
-		return false, models.Errorf(models.RateLimited, "too many wrong passwords; wait a few minutes and try again")
+		return false, rateLimited(s.passwordChanges.Wait(actor.Email), "too many wrong passwords; wait a few minutes and try again")
 	}
 	u, err := s.store.UserByID(ctx, actor.ID)
 	if err != nil {
