@@ -107,6 +107,14 @@ func argEnum[E ~string](v any) *E {
 	return &e
 }
 
+func nodesOf[E, N any](edges []E, node func(E) N) []N {
+	out := make([]N, len(edges))
+	for i, e := range edges {
+		out[i] = node(e)
+	}
+	return out
+}
+
 func flatten[V any](lists [][]V) []V {
 	var out []V
 	for _, l := range lists {
@@ -241,10 +249,7 @@ func (a *ahead) notes(sel ast.SelectionSet, list []*models.EnquiryNote) {
 func coursesAhead(ctx context.Context, conn *service.CourseConnection, err error) (*service.CourseConnection, error) {
 	conn, err = loaders.For(ctx).Courses(conn, err)
 	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := make([]*models.Course, len(conn.Edges))
-		for i, e := range conn.Edges {
-			list[i] = e.Node
-		}
+		list := nodesOf(conn.Edges, func(e *service.CourseEdge) *models.Course { return e.Node })
 		for _, nodeSel := range a.nodes(sel, courseConnectionImplementors, courseEdgeImplementors) {
 			a.courses(nodeSel, list)
 		}
@@ -255,10 +260,7 @@ func coursesAhead(ctx context.Context, conn *service.CourseConnection, err error
 func schedulesAhead(ctx context.Context, conn *service.ScheduleConnection, err error) (*service.ScheduleConnection, error) {
 	conn, err = loaders.For(ctx).Schedules(conn, err)
 	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := make([]*models.Schedule, len(conn.Edges))
-		for i, e := range conn.Edges {
-			list[i] = e.Node
-		}
+		list := nodesOf(conn.Edges, func(e *service.ScheduleEdge) *models.Schedule { return e.Node })
 		for _, nodeSel := range a.nodes(sel, scheduleConnectionImplementors, scheduleEdgeImplementors) {
 			a.schedules(nodeSel, list)
 		}
@@ -277,10 +279,7 @@ func batchesAhead(ctx context.Context, list []*models.Batch, err error) ([]*mode
 func articlesAhead(ctx context.Context, conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
 	conn, err = loaders.For(ctx).Articles(conn, err)
 	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := make([]*models.Article, len(conn.Edges))
-		for i, e := range conn.Edges {
-			list[i] = e.Node
-		}
+		list := nodesOf(conn.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })
 		for _, nodeSel := range a.nodes(sel, articleConnectionImplementors, articleEdgeImplementors) {
 			a.articles(nodeSel, list)
 		}
@@ -291,10 +290,7 @@ func articlesAhead(ctx context.Context, conn *service.ArticleConnection, err err
 func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err error) (*service.EnquiryConnection, error) {
 	conn, err = loaders.For(ctx).Enquiries(conn, err)
 	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := make([]*models.Enquiry, len(conn.Edges))
-		for i, e := range conn.Edges {
-			list[i] = e.Node
-		}
+		list := nodesOf(conn.Edges, func(e *service.EnquiryEdge) *models.Enquiry { return e.Node })
 		for _, nodeSel := range a.nodes(sel, enquiryConnectionImplementors, enquiryEdgeImplementors) {
 			a.enquiries(nodeSel, list)
 		}
@@ -305,16 +301,7 @@ func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err er
 func searchAhead(ctx context.Context, list []models.Node, err error) ([]models.Node, error) {
 	list, err = loaders.For(ctx).Nodes(list, err)
 	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		var articles []*models.Article
-		var courses []*models.Course
-		for _, n := range list {
-			switch v := n.(type) {
-			case *models.Article:
-				articles = append(articles, v)
-			case *models.Course:
-				courses = append(courses, v)
-			}
-		}
+		articles, courses := loaders.SplitNodes(list)
 		a.articles(sel, articles)
 		a.courses(sel, courses)
 	}

@@ -43,6 +43,12 @@ func (l *Limiter) Allow(key string) bool {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.bucket(key, now).AllowN(now, 1)
+}
+
+// bucket returns key's bucket, made full on first use, and marks it seen at now.
+// The caller holds l.mu.
+func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
 	l.sweep(now)
 	b, ok := l.buckets[key]
 	if !ok {
@@ -50,7 +56,7 @@ func (l *Limiter) Allow(key string) bool {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	return b.lim.AllowN(now, 1)
+	return b.lim
 }
 
 // Ticket is one event taken from a key's bucket by Take. Refund gives it back, for
@@ -71,14 +77,7 @@ func (l *Limiter) Take(key string) (*Ticket, bool) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sweep(now)
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
-		l.buckets[key] = b
-	}
-	b.seen = now
-	res := b.lim.ReserveN(now, 1)
+	res := l.bucket(key, now).ReserveN(now, 1)
 	if !res.OK() || res.DelayFrom(now) > 0 {
 		res.CancelAt(now)
 		return nil, false

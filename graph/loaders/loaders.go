@@ -226,8 +226,14 @@ func (l *Loaders) Nodes(list []models.Node, err error) ([]models.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	var articles []*models.Article
-	var courses []*models.Course
+	articles, courses := SplitNodes(list)
+	l.hintArticles(articles)
+	l.hintCourses(courses)
+	return list, nil
+}
+
+// SplitNodes returns the articles and the courses among search results.
+func SplitNodes(list []models.Node) (articles []*models.Article, courses []*models.Course) {
 	for _, n := range list {
 		switch v := n.(type) {
 		case *models.Article:
@@ -236,9 +242,7 @@ func (l *Loaders) Nodes(list []models.Node, err error) ([]models.Node, error) {
 			courses = append(courses, v)
 		}
 	}
-	l.hintArticles(articles)
-	l.hintCourses(courses)
-	return list, nil
+	return articles, courses
 }
 
 // Enquiries passes a page of the inbox through, hinting the enquiries' courses,
