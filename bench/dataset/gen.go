@@ -237,10 +237,8 @@ func (g gen) Article(i int) (Article, error) {
 			}
 			b.WriteString("\n")
 		case 1:
-			// No inline code spans: markdown.Render panics on them (plain() asks an
-			// inline node for its Lines). A fenced block is fine.
-			fmt.Fprintf(&b, "Use **%s** with _%s_, and read [the guide](https://docs.bench.example/%d/%d).\n\n```\n%s\n```\n\n",
-				pick(r, words), pick(r, words), i, s, sentence(r, 3, 6))
+			fmt.Fprintf(&b, "Use **%s** with _%s_ and `%s`, and read [the guide](https://docs.bench.example/%d/%d).\n\n```\n%s\n```\n\n",
+				pick(r, words), pick(r, words), pick(r, words), i, s, sentence(r, 3, 6))
 		case 2:
 			b.WriteString("| Step | What |\n|---|:---|\n")
 			for k := range 3 {
