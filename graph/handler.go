@@ -83,13 +83,22 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(loaders.With(ctx, svc))
+		ctx = loaders.With(ctx, svc)
+		resp := next(ctx)
+		if onResponseLoaders != nil {
+			onResponseLoaders(loaders.For(ctx))
+		}
+		return resp
 	})
 	srv.AroundResponses(unavailableStatus)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
 	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
+
+// onResponseLoaders, when set (by tests), sees each response's loaders once the
+// response is complete.
+var onResponseLoaders func(*loaders.Loaders)
 
 // setComplexity makes every list a client sizes cost its size times what each
 // item asks, so that deep or wide queries (articles → related → comments …) hit

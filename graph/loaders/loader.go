@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Loader loads values by key for one request, fetching keys in groups. Hint names
@@ -21,6 +22,7 @@ type Loader[K comparable, V any] struct {
 	mu      sync.Mutex
 	groups  map[K][]K
 	entries map[K]*entry[V]
+	waited  atomic.Int64
 }
 
 type entry[V any] struct {
@@ -80,6 +82,11 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	l.mu.Lock()
 	if e, ok := l.entries[key]; ok {
 		l.mu.Unlock()
+		select {
+		case <-e.done:
+		default:
+			l.waited.Add(1)
+		}
 		return e.wait(ctx)
 	}
 	keys := []K{key}
@@ -115,6 +122,10 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	}
 	return mine.value, mine.err
 }
+
+// Waited returns how many loads found their key being fetched by another goroutine
+// and had to wait for it: a measure of how much loading ahead missed.
+func (l *Loader[K, V]) Waited() int { return int(l.waited.Load()) }
 
 func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values map[K]V, err error) {
 	defer func() {

@@ -351,6 +351,20 @@ func empty[V any]() (V, error) {
 	return zero, nil
 }
 
+// Waited returns how many loads of the response waited for a fetch another
+// goroutine had started (see Loader.Waited): 0 when loading ahead covered them all.
+func (l *Loaders) Waited() int {
+	n := l.CourseByID.Waited() + l.BatchByID.Waited() + l.SchedulesByCourseID.Waited() + l.SchedulesByBatchID.Waited() +
+		l.UserByID.Waited() + l.ArticleByID.Waited() + l.TagsByArticleID.Waited() + l.CommentCountByArticleID.Waited() +
+		l.ArticleCountByTagID.Waited() + l.ScheduleByID.Waited() + l.NotesByEnquiryID.Waited()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, ld := range l.byArgs {
+		n += ld.(interface{ Waited() int }).Waited()
+	}
+	return n
+}
+
 type ctxKey struct{}
 
 // With returns ctx with fresh Loaders: call it once per response (each query, each
