@@ -447,3 +447,27 @@ func TestTheInboxCostsOneStatementPerKindWhateverTheParents(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmittingAnEnquiryCostsThreeStatements: the resend check, the reference
+// check (a schedule names its course, whose existence the foreign key vouches
+// for), and the insert.
+func TestSubmittingAnEnquiryCostsThreeStatements(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		c := storetest.CreateCourse(t, s)
+		sc := storetest.CreateSchedule(t, s, c, storetest.CreateBatch(t, s))
+		counter := storetest.CountStatements(s)
+		for i, ref := range []map[string]any{
+			{"scheduleId": models.GlobalID(models.KindSchedule, sc.ID)},
+			{"courseId": models.GlobalID(models.KindCourse, c.ID)},
+			{"courseId": models.GlobalID(models.KindCourse, c.ID), "scheduleId": models.GlobalID(models.KindSchedule, sc.ID)},
+		} {
+			ref["message"], ref["email"] = fmt.Sprintf("Question %d", i), fmt.Sprintf("q%d@example.com", i)
+			counter.Reset()
+			a.submit(ref)
+			if got := counter.Count(); got != 3 {
+				t.Errorf("with %v: %d statements; want 3", ref, got)
+			}
+		}
+	})
+}

@@ -123,7 +123,9 @@ func (s *Service) checkEnquiryRefs(ctx context.Context, tx *store.Store, e *mode
 		if e.CourseID != nil && *e.CourseID != sc.CourseID {
 			return models.InvalidField("input.scheduleId", "is not a schedule of the chosen course")
 		}
+		// The schedule names its course, which exists: a foreign key says so.
 		e.CourseID = &sc.CourseID
+		return nil
 	}
 	if e.CourseID != nil {
 		if _, err := tx.CourseByID(ctx, *e.CourseID); err != nil {
