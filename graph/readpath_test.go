@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 
 	"coursegraph/store"
@@ -63,6 +64,23 @@ func TestTheReadPathCostsOneStatementPerLevel(t *testing.T) {
 			if got := counter.Count(); got != q.want {
 				t.Errorf("%s: %d statements; want %d", q.name, got, q.want)
 			}
+		}
+	})
+}
+
+// TestCommentTotalsOfAPageAreOneStatement: the totalCount of every article's
+// first comments is one count for the page, not one per article.
+func TestCommentTotalsOfAPageAreOneStatement(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, _ := readFixture(t, s)
+		counter := storetest.CountStatements(s)
+		data := a.ok(`{ articles(first: 20) { edges { node { comments(first: 2) { totalCount edges { node { body } } } } } } }`, nil)
+		// The articles (with authors), their first comments, their totals.
+		if got := counter.Count(); got != 3 {
+			t.Errorf("%d statements; want 3", got)
+		}
+		if n := strings.Count(string(data), `"totalCount":10`); n != 20 {
+			t.Errorf("%d of 20 articles have their 10 comments counted: %s", n, data)
 		}
 	})
 }

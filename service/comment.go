@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"coursegraph/auth"
 	"coursegraph/models"
@@ -85,9 +86,19 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 	if err != nil {
 		return nil, err
 	}
+	// One count for all the articles, when the first of them is asked for its
+	// totalCount, instead of one per article.
+	var once sync.Once
+	var counts map[uint]int
+	var countErr error
 	out := make(map[uint]*CommentConnection, len(ids))
 	for _, id := range ids {
-		out[id] = s.commentConnection(id, st, rows[id], args)
+		conn := s.commentConnection(id, st, rows[id], args)
+		conn.count = func(ctx context.Context) (int, error) {
+			once.Do(func() { counts, countErr = s.store.CountComments(ctx, ids, st) })
+			return counts[id], countErr
+		}
+		out[id] = conn
 	}
 	return out, nil
 }
