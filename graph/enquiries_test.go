@@ -471,3 +471,30 @@ func TestSubmittingAnEnquiryCostsThreeStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestInboxStatsCostTheSameWhateverTheCourses: the courses of the per-course
+// counts are one statement, for two courses as for six.
+func TestInboxStatsCostTheSameWhateverTheCourses(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		u := a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn(u.Email, testPassword)
+		counter := storetest.CountStatements(s)
+		counts := map[int]int{}
+		for n, made := range []int{2, 6} {
+			for i := n * 2; i < made; i++ {
+				c := storetest.CreateCourse(t, s)
+				a.submit(map[string]any{"message": fmt.Sprintf("About %s", c.Title), "email": fmt.Sprintf("s%d@example.com", i), "courseId": models.GlobalID(models.KindCourse, c.ID)})
+			}
+			counter.Reset()
+			data := staff.ok(`{ enquiryStats { total byCourse { course { title } count } } }`, nil)
+			counts[made] = counter.Count()
+			if strings.Count(string(data), `"title":"Course`) != made {
+				t.Fatalf("with %d courses: %s", made, data)
+			}
+		}
+		if counts[2] != counts[6] {
+			t.Errorf("statements: %d with 2 courses, %d with 6; want the same", counts[2], counts[6])
+		}
+	})
+}

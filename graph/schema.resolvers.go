@@ -267,7 +267,7 @@ func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry
 }
 
 func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats, error) {
-	return r.Service.EnquiryStats(ctx)
+	return loaders.For(ctx).EnquiryStats(r.Service.EnquiryStats(ctx))
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {

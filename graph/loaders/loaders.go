@@ -270,6 +270,21 @@ func (l *Loaders) Enquiries(conn *service.EnquiryConnection, err error) (*servic
 	return conn, nil
 }
 
+// EnquiryStats passes the inbox's counts through, hinting the courses they name.
+func (l *Loaders) EnquiryStats(stats *service.EnquiryStats, err error) (*service.EnquiryStats, error) {
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint
+	for _, c := range stats.ByCourse {
+		if c.CourseID != nil {
+			ids = append(ids, *c.CourseID)
+		}
+	}
+	l.CourseByID.Hint(ids)
+	return stats, nil
+}
+
 // Tags passes a list of tags through, hinting their article counts.
 func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
 	if err != nil {
