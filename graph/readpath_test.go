@@ -84,3 +84,30 @@ func TestCommentTotalsOfAPageAreOneStatement(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchCostsTheSameWhateverTheResults: the relations of search results
+// (articles' authors, tags and comment counts; courses' schedules and their
+// batches) are one statement each, for 3 results as for 12.
+func TestSearchCostsTheSameWhateverTheResults(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, _ := readFixture(t, s)
+		counter := storetest.CountStatements(s)
+		const query = `query($q: String!, $n: Int) { search(query: $q, first: $n) { __typename
+			... on Article { title author { name } tags { name } commentCount }
+			... on Course { title schedules { batch { name } } } } }`
+		for _, words := range []string{"spreadsheets", "course"} { // the articles; the courses
+			counts := map[int]int{}
+			for _, n := range []int{3, 12} {
+				counter.Reset()
+				data := a.ok(query, map[string]any{"q": words, "n": n})
+				counts[n] = counter.Count()
+				if got := strings.Count(string(data), `"__typename"`); got != n {
+					t.Fatalf("search %q gave %d results; want %d: %s", words, got, n, data)
+				}
+			}
+			if counts[3] != counts[12] {
+				t.Errorf("search %q: %d statements for 3 results, %d for 12; want the same", words, counts[3], counts[12])
+			}
+		}
+	})
+}
