@@ -11,6 +11,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"coursegraph/graph"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine to write while the test
@@ -199,6 +203,8 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a request timeout that is not a duration", map[string]string{"REQUEST_TIMEOUT": "soon"}, nil, "REQUEST_TIMEOUT"},
 		{"a mail timeout over a minute", map[string]string{"SMTP_TIMEOUT": "2h"}, nil, "SMTP_TIMEOUT"},
 		{"a negative shutdown drain", map[string]string{"SHUTDOWN_DRAIN": "-1s"}, nil, "SHUTDOWN_DRAIN"},
+		{"a depth limit that is not a number", map[string]string{"QUERY_MAX_DEPTH": "deep"}, nil, "QUERY_MAX_DEPTH"},
+		{"a token limit of zero", nil, []string{"-query-max-tokens", "0"}, "QUERY_MAX_TOKENS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -225,6 +231,26 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:7000" || c.Production() {
 		t.Errorf("flags did not override the environment: %+v", c)
+	}
+}
+
+func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
+	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.Limits{Tokens: 15000, Aliases: 30, Directives: 10, Depth: 12, Cost: 5000}
+	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+		t.Errorf("default limits (-want +got):\n%s", diff)
+	}
+	env := map[string]string{"QUERY_MAX_TOKENS": "2000", "QUERY_MAX_ALIASES": "off", "QUERY_MAX_DEPTH": "8", "QUERY_MAX_COST": "900"}
+	c, err = loadConfig([]string{"-query-max-directives", "3", "-query-max-depth", "off"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = graph.Limits{Tokens: 2000, Aliases: -1, Directives: 3, Depth: -1, Cost: 900}
+	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+		t.Errorf("set limits (-want +got):\n%s", diff)
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 // HandlerOptions are the GraphQL endpoint's settings.
@@ -33,9 +35,13 @@ type HandlerOptions struct {
 	WebSocketOrigins []string
 	// Introspection lets clients ask for the schema (tools, the playground).
 	Introspection bool
-	// ComplexityLimit is the most a query may cost (each field 1, lists times the
-	// page size they ask for); 0 means DefaultComplexityLimit.
-	ComplexityLimit int
+	// Limits bound each document's tokens, aliases, directives, depth and cost;
+	// a zero field means its default.
+	Limits Limits
+	// DisableSuggestions leaves "Did you mean …" out of validation errors, which
+	// would reveal the schema; NewHandler also leaves them out whenever
+	// Introspection is off.
+	DisableSuggestions bool
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -67,18 +73,27 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	limits := opts.Limits.withDefaults()
+	// After the persisted query extension, which fills in the document.
+	srv.Use(documentLimits{limits: limits, cache: queries})
+	if limits.Tokens > 0 {
+		srv.SetParserTokenLimit(limits.Tokens)
+	}
+	if opts.DisableSuggestions || !opts.Introspection {
+		srv.SetDisableSuggestion(true) // fields and scalar leaves
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
 	}
-	limit := opts.ComplexityLimit
-	if limit == 0 {
-		limit = DefaultComplexityLimit
+	if limits.Cost > 0 {
+		srv.Use(&costLimit{limit: limits.Cost})
 	}
-	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
@@ -96,6 +111,21 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
 
+// rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"
+// suggestions that gqlgen's SetDisableSuggestion leaves (arguments, types, enum
+// values and input fields), which would reveal the schema.
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, pair := range [][2]core.Rule{
+		{rules.KnownArgumentNamesRule, rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{rules.KnownTypeNamesRule, rules.KnownTypeNamesRuleWithoutSuggestions},
+		{rules.ValuesOfCorrectTypeRule, rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+	} {
+		r.ReplaceRule(pair[0].Name, pair[1].RuleFunc)
+	}
+	return r
+}
+
 // onResponseLoaders, when set (by tests), sees each response's loaders once the
 // response is complete.
 var onResponseLoaders func(*loaders.Loaders)
@@ -104,16 +134,10 @@ var onResponseLoaders func(*loaders.Loaders)
 // item asks, so that deep or wide queries (articles → related → comments …) hit
 // the limit instead of the database.
 func setComplexity(c *ComplexityRoot) {
-	times := func(def int) func(first *int, child int) int {
-		return func(first *int, child int) int {
-			n := def
-			if first != nil && *first > 0 {
-				n = *first
-			}
-			return 1 + n*child
-		}
+	times := func(def, largest int) func(first *int, child int) int {
+		return func(first *int, child int) int { return 1 + pageCost(first, def, largest)*child }
 	}
-	page, related, search := times(20), times(3), times(10)
+	page, related, search := times(models.DefaultPageSize, models.MaxPageSize), times(3, 20), times(10, 50)
 	c.Query.Courses = func(child int, _ *models.CourseFilter, _ *models.CourseOrder, first *int, _ *string) int {
 		return page(first, child)
 	}
