@@ -114,3 +114,41 @@ fragment B on Article { related { ...A } }`, nil)
 		t.Errorf("HTTP %d, errors %+v; want GRAPHQL_VALIDATION_FAILED", rec.Code, resp.Errors)
 	}
 }
+
+func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	dev := newAPI(t, s)
+	prod := newAPIOptions(t, s, graph.HandlerOptions{})
+	for _, tc := range []struct {
+		name, query string
+		// suggests is whether gqlparser suggests anything for it at all.
+		suggests bool
+	}{
+		{"a misspelt field", `{ coursess { totalCount } }`, true},
+		{"a misspelt argument", `{ courses(frist: 1) { totalCount } }`, true},
+		{"a misspelt enum value", `{ batches(period: MORNIN) { name } }`, true},
+		{"a misspelt type", `query($p: Perod) { batches(period: $p) { name } }`, false},
+		{"a misspelt input field", `{ courses(filter: {categry: "x"}) { totalCount } }`, true},
+		{"a scalar given a selection", `{ centre { name { x } } }`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			messages := func(a *api) string {
+				resp, _ := a.post(tc.query, nil)
+				if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+					t.Fatalf("errors %+v; want GRAPHQL_VALIDATION_FAILED", resp.Errors)
+				}
+				var all []string
+				for _, e := range resp.Errors {
+					all = append(all, e.Message)
+				}
+				return strings.Join(all, "\n")
+			}
+			if got := messages(dev); tc.suggests && !strings.Contains(got, "Did you mean") {
+				t.Errorf("with introspection on, no suggestion to compare with: %s", got)
+			}
+			if got := messages(prod); strings.Contains(got, "Did you mean") {
+				t.Errorf("with introspection off: %s", got)
+			}
+		})
+	}
+}
