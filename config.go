@@ -99,9 +99,10 @@ type Config struct {
 	BcryptCost int
 	// QueryLimits bound each GraphQL document before it is validated:
 	// QUERY_MAX_TOKENS (default 15000), QUERY_MAX_ALIASES (30),
-	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_DEPTH (12) and
-	// QUERY_MAX_COST (5000), each a positive whole number or "off". Flags
-	// -query-max-tokens, -query-max-aliases, -query-max-directives,
+	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_REPEATS (10 of one
+	// name in one selection set), QUERY_MAX_DEPTH (12) and QUERY_MAX_COST
+	// (5000), each a positive whole number or "off". Flags -query-max-tokens,
+	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
 	QueryLimits graph.Limits
 }
@@ -149,6 +150,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", graph.DefaultTokenLimit, &limits.Tokens, nil},
 		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", graph.DefaultAliasLimit, &limits.Aliases, nil},
 		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", graph.DefaultDirectiveLimit, &limits.Directives, nil},
+		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", graph.DefaultRepeatLimit, &limits.Repeats, nil},
 		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", graph.DefaultDepthLimit, &limits.Depth, nil},
 		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", graph.DefaultComplexityLimit, &limits.Cost, nil},
 	}

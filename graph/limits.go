@@ -30,6 +30,9 @@ type Limits struct {
 	Aliases int
 	// Directives is the most directives on one field, fragment or operation.
 	Directives int
+	// Repeats is the most times one response name (or one fragment's spread)
+	// may appear in one selection set: validation compares every such pair.
+	Repeats int
 	// Depth is the most fields nested in one another, counted through fragments;
 	// the introspection fields __schema and __type count as one (gqlparser bounds
 	// what is under them).
@@ -45,6 +48,7 @@ const (
 	DefaultTokenLimit     = 15000
 	DefaultAliasLimit     = 30
 	DefaultDirectiveLimit = 10
+	DefaultRepeatLimit    = 10
 	DefaultDepthLimit     = 12
 )
 
@@ -53,7 +57,7 @@ func (l Limits) withDefaults() Limits {
 	for _, f := range []struct {
 		v   *int
 		def int
-	}{{&l.Tokens, DefaultTokenLimit}, {&l.Aliases, DefaultAliasLimit}, {&l.Directives, DefaultDirectiveLimit}, {&l.Depth, DefaultDepthLimit}, {&l.Cost, DefaultComplexityLimit}} {
+	}{{&l.Tokens, DefaultTokenLimit}, {&l.Aliases, DefaultAliasLimit}, {&l.Directives, DefaultDirectiveLimit}, {&l.Repeats, DefaultRepeatLimit}, {&l.Depth, DefaultDepthLimit}, {&l.Cost, DefaultComplexityLimit}} {
 		if *f.v == 0 {
 			*f.v = f.def
 		}
@@ -138,6 +142,9 @@ func checkDocument(doc *ast.QueryDocument, l Limits) *gqlerror.Error {
 	if l.Aliases > 0 && w.aliases > l.Aliases {
 		return tooComplex(l.Aliases, w.aliases, "the document has %d aliases, over the limit of %d", w.aliases, l.Aliases)
 	}
+	if l.Repeats > 0 && w.maxRepeats > l.Repeats {
+		return tooComplex(l.Repeats, w.maxRepeats, "%q appears %d times in one selection, over the limit of %d", w.repeated, w.maxRepeats, l.Repeats)
+	}
 	for _, op := range doc.Operations {
 		if depth := w.setDepth(op.SelectionSet); l.Depth > 0 && depth > l.Depth {
 			return tooComplex(l.Depth, depth, "the operation is %d fields deep, over the limit of %d", depth, l.Depth)
@@ -155,6 +162,8 @@ func checkDocument(doc *ast.QueryDocument, l Limits) *gqlerror.Error {
 type limitWalker struct {
 	doc                    *ast.QueryDocument
 	aliases, maxDirectives int
+	maxRepeats             int
+	repeated               string // the name repeated maxRepeats times
 	depth, fields          map[string]int
 	visiting               map[string]bool
 }
@@ -163,24 +172,36 @@ type limitWalker struct {
 // multiply beyond any int.
 const maxFields = 1 << 40
 
-// directives counts aliases and the most directives on one location, over the
+// directives counts aliases, the most directives on one location and the most
+// repeats of one name in one selection set (inline fragments included), over the
 // whole text of the document.
 func (w *limitWalker) directives(doc *ast.QueryDocument) {
 	note := func(list ast.DirectiveList) { w.maxDirectives = max(w.maxDirectives, len(list)) }
-	var walk func(ast.SelectionSet)
-	walk = func(set ast.SelectionSet) {
+	var walk func(ast.SelectionSet, map[string]int)
+	repeat := func(name string, seen map[string]int) {
+		seen[name]++
+		if seen[name] > w.maxRepeats {
+			w.maxRepeats, w.repeated = seen[name], name
+		}
+	}
+	walk = func(set ast.SelectionSet, seen map[string]int) {
+		if seen == nil {
+			seen = map[string]int{}
+		}
 		for _, sel := range set {
 			switch s := sel.(type) {
 			case *ast.Field:
 				if s.Alias != s.Name {
 					w.aliases++
 				}
+				repeat(s.Alias, seen)
 				note(s.Directives)
-				walk(s.SelectionSet)
+				walk(s.SelectionSet, nil)
 			case *ast.InlineFragment:
 				note(s.Directives)
-				walk(s.SelectionSet)
+				walk(s.SelectionSet, seen)
 			case *ast.FragmentSpread:
+				repeat("..."+s.Name, seen)
 				note(s.Directives)
 			}
 		}
@@ -190,11 +211,11 @@ func (w *limitWalker) directives(doc *ast.QueryDocument) {
 		for _, v := range op.VariableDefinitions {
 			note(v.Directives)
 		}
-		walk(op.SelectionSet)
+		walk(op.SelectionSet, nil)
 	}
 	for _, f := range doc.Fragments {
 		note(f.Directives)
-		walk(f.SelectionSet)
+		walk(f.SelectionSet, nil)
 	}
 }
 

@@ -47,14 +47,29 @@ func deepFragments(n int) string {
 	return b.String()
 }
 
+// doubling is a query of fragments L0 … Ln, each with a field and two spreads of
+// the next: 2^(n+1) - 1 fields, few tokens.
+func doubling(n int) string {
+	var b strings.Builder
+	b.WriteString("{ ...L0 }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment L%d on Query { __typename ...L%d ...L%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment L%d on Query { __typename }\n", n)
+	return b.String()
+}
+
 func TestDocumentsOverALimitAreRefusedWithOneErrorBeforeValidation(t *testing.T) {
 	typenames := func(n int) string { return "{ " + repeat(n, func(int) string { return "__typename" }) + " }" }
 	for _, tc := range []struct {
 		name, query   string
 		limit, actual int
 	}{
-		{"10,000 fields cost at least 10,000, over the cost limit", typenames(10000), 5000, 10000},
+		{"10,000 __typename fields are over the repeat limit", typenames(10000), 10, 10000},
+		{"11 __typename fields in inline fragments are over the repeat limit", "{ " + repeat(11, func(int) string { return "... on Query { __typename }" }) + " }", 10, 11},
+		{"11 spreads of one fragment are over the repeat limit", "{ " + repeat(11, func(int) string { return "...F" }) + " } fragment F on Query { __typename }", 10, 11},
 		{"20,000 fields are over the token limit", typenames(20000), 15000, 20002},
+		{"fragments that spread the next one twice, 12 deep, cost at least 8,191", doubling(12), 5000, 8191},
 		{"1,000 aliases are over the alias limit", "{ " + repeat(1000, func(i int) string { return fmt.Sprintf("a%d: __typename", i) }) + " }", 30, 1000},
 		{"1,000 directives on one field are over the directive limit", "{ __typename " + repeat(1000, func(int) string { return "@aa" }) + " }", 10, 1000},
 		{"11 directives on a fragment spread are over the directive limit", "{ ...F " + repeat(11, func(int) string { return "@include(if: true)" }) + " } fragment F on Query { __typename }", 10, 11},
@@ -85,6 +100,7 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 	s := storetest.OpenSQLite(t)
 	a := newAPI(t, s)
 	a.ok(deepFragments(8), nil) // 12 deep, the limit
+	a.ok("{ "+repeat(10, func(int) string { return "__typename" })+" }", nil)
 	a.ok("{ "+repeat(30, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
 	// Valid or not (@include twice is not), 10 directives are not over the limit.
 	if resp, _ := a.post("{ __typename "+repeat(10, func(int) string { return "@include(if: true)" })+" }", nil); code(resp) != "GRAPHQL_VALIDATION_FAILED" {
@@ -99,9 +115,10 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 		t.Errorf("2 aliases with a limit of 1: %+v", resp.Errors)
 	}
 
-	off := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Aliases: -1, Depth: -1}})
+	off := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
 	off.ok("{ "+repeat(100, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
 	off.ok(deepFragments(10), nil)
+	off.ok("{ "+repeat(100, func(int) string { return "__typename" })+" }", nil)
 }
 
 func TestAFragmentCycleIsAValidationError(t *testing.T) {
