@@ -34,14 +34,12 @@ type HandlerOptions struct {
 	// server's own.
 	WebSocketOrigins []string
 	// Introspection lets clients ask for the schema (tools, the playground).
+	// Without it, validation errors have no "Did you mean …" suggestions either,
+	// which would reveal the schema just as well.
 	Introspection bool
-	// Limits bound each document's tokens, aliases, directives, depth and cost;
-	// a zero field means its default.
+	// Limits bound each document's tokens, aliases, directives, repeated
+	// names, depth and cost; a zero field means its default.
 	Limits Limits
-	// DisableSuggestions leaves "Did you mean …" out of validation errors, which
-	// would reveal the schema; NewHandler also leaves them out whenever
-	// Introspection is off.
-	DisableSuggestions bool
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -52,8 +50,10 @@ type HandlerOptions struct {
 const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
-// per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Order: the
+// per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; the
+// document limits (QUERY_TOO_COMPLEX, before validation but for the exact cost);
+// no suggestions without introspection; the error presenter and the panic
+// recoverer. Order: the
 // request's deadline → auth (the viewer from the bearer token) → gqlgen, with
 // fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
@@ -82,14 +82,12 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	if limits.Tokens > 0 {
 		srv.SetParserTokenLimit(limits.Tokens)
 	}
-	if opts.DisableSuggestions || !opts.Introspection {
-		srv.SetDisableSuggestion(true) // fields and scalar leaves
-		srv.SetValidationRulesFn(rulesWithoutSuggestions)
-	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
+		srv.SetDisableSuggestion(true) // fields and scalar leaves
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	if limits.Cost > 0 {
 		srv.Use(&costLimit{limit: limits.Cost})
