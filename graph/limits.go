@@ -245,9 +245,12 @@ func (w *limitWalker) setFields(set ast.SelectionSet) int {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			n++
-			if !isIntrospection(s) {
-				n += w.setFields(s.SelectionSet)
+			switch s.Name {
+			case "__schema": // gqlgen's cost leaves the schema out
+			case "__type":
+				n++
+			default:
+				n += 1 + w.setFields(s.SelectionSet)
 			}
 		case *ast.InlineFragment:
 			n += w.setFields(s.SelectionSet)
