@@ -30,8 +30,9 @@ type Limits struct {
 	Aliases int
 	// Directives is the most directives on one field, fragment or operation.
 	Directives int
-	// Repeats is the most times one response name (or one fragment's spread)
-	// may appear in one selection set: validation compares every such pair.
+	// Repeats is the most times one response name may appear in one selection
+	// set, counted through the fragments merged into it: validation compares
+	// every such pair.
 	Repeats int
 	// Depth is the most fields nested in one another, counted through fragments;
 	// the introspection fields __schema and __type count as one (gqlparser bounds
@@ -134,8 +135,14 @@ func countTokens(query string) int {
 // operation is checked, since the query cache does not know which one a request
 // runs.
 func checkDocument(doc *ast.QueryDocument, l Limits) *gqlerror.Error {
-	w := &limitWalker{doc: doc, depth: map[string]int{}, fields: map[string]int{}, visiting: map[string]bool{}}
+	w := &limitWalker{doc: doc, depth: map[string]int{}, fields: map[string]int{}, nameCounts: map[string]map[string]int{}, visiting: map[string]bool{}}
 	w.directives(doc)
+	for _, op := range doc.Operations {
+		w.names(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		w.fragmentNames(f.Name)
+	}
 	if l.Directives > 0 && w.maxDirectives > l.Directives {
 		return tooComplex(l.Directives, w.maxDirectives, "a location has %d directives, over the limit of %d", w.maxDirectives, l.Directives)
 	}
@@ -165,6 +172,7 @@ type limitWalker struct {
 	maxRepeats             int
 	repeated               string // the name repeated maxRepeats times
 	depth, fields          map[string]int
+	nameCounts             map[string]map[string]int
 	visiting               map[string]bool
 }
 
@@ -172,36 +180,24 @@ type limitWalker struct {
 // multiply beyond any int.
 const maxFields = 1 << 40
 
-// directives counts aliases, the most directives on one location and the most
-// repeats of one name in one selection set (inline fragments included), over the
+// directives counts aliases and the most directives on one location, over the
 // whole text of the document.
 func (w *limitWalker) directives(doc *ast.QueryDocument) {
 	note := func(list ast.DirectiveList) { w.maxDirectives = max(w.maxDirectives, len(list)) }
-	var walk func(ast.SelectionSet, map[string]int)
-	repeat := func(name string, seen map[string]int) {
-		seen[name]++
-		if seen[name] > w.maxRepeats {
-			w.maxRepeats, w.repeated = seen[name], name
-		}
-	}
-	walk = func(set ast.SelectionSet, seen map[string]int) {
-		if seen == nil {
-			seen = map[string]int{}
-		}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
 		for _, sel := range set {
 			switch s := sel.(type) {
 			case *ast.Field:
 				if s.Alias != s.Name {
 					w.aliases++
 				}
-				repeat(s.Alias, seen)
 				note(s.Directives)
-				walk(s.SelectionSet, nil)
+				walk(s.SelectionSet)
 			case *ast.InlineFragment:
 				note(s.Directives)
-				walk(s.SelectionSet, seen)
+				walk(s.SelectionSet)
 			case *ast.FragmentSpread:
-				repeat("..."+s.Name, seen)
 				note(s.Directives)
 			}
 		}
@@ -211,12 +207,59 @@ func (w *limitWalker) directives(doc *ast.QueryDocument) {
 		for _, v := range op.VariableDefinitions {
 			note(v.Directives)
 		}
-		walk(op.SelectionSet, nil)
+		walk(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
 		note(f.Directives)
-		walk(f.SelectionSet, nil)
+		walk(f.SelectionSet)
 	}
+}
+
+// names counts each response name of set once its inline fragments and
+// fragment spreads are merged into it, as validation merges them (and compares
+// every pair of the same name), and notes the most repeated name of set and of
+// every set within it. A fragment's counts are computed once.
+func (w *limitWalker) names(set ast.SelectionSet) map[string]int {
+	counts := map[string]int{}
+	add := func(name string, n int) {
+		counts[name] = min(counts[name]+n, maxFields)
+		if counts[name] > w.maxRepeats {
+			w.maxRepeats, w.repeated = counts[name], name
+		}
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			add(s.Alias, 1)
+			if len(s.SelectionSet) > 0 {
+				w.names(s.SelectionSet)
+			}
+		case *ast.InlineFragment:
+			for name, n := range w.names(s.SelectionSet) {
+				add(name, n)
+			}
+		case *ast.FragmentSpread:
+			for name, n := range w.fragmentNames(s.Name) {
+				add(name, n)
+			}
+		}
+	}
+	return counts
+}
+
+func (w *limitWalker) fragmentNames(name string) map[string]int {
+	if v, ok := w.nameCounts[name]; ok {
+		return v
+	}
+	def := w.doc.Fragments.ForName(name)
+	if def == nil || w.visiting[name] {
+		return nil
+	}
+	w.visiting[name] = true
+	v := w.names(def.SelectionSet)
+	delete(w.visiting, name)
+	w.nameCounts[name] = v
+	return v
 }
 
 func isIntrospection(f *ast.Field) bool { return f.Name == "__schema" || f.Name == "__type" }

@@ -59,6 +59,17 @@ func doubling(n int) string {
 	return b.String()
 }
 
+// sideBySide is a query of n fragments, each with the same one field, spread
+// next to one another.
+func sideBySide(n int) string {
+	var b strings.Builder
+	b.WriteString("{ " + repeat(n, func(i int) string { return fmt.Sprintf("...F%d", i) }) + " }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment F%d on Query { __typename }\n", i)
+	}
+	return b.String()
+}
+
 func TestDocumentsOverALimitAreRefusedWithOneErrorBeforeValidation(t *testing.T) {
 	typenames := func(n int) string { return "{ " + repeat(n, func(int) string { return "__typename" }) + " }" }
 	for _, tc := range []struct {
@@ -69,7 +80,8 @@ func TestDocumentsOverALimitAreRefusedWithOneErrorBeforeValidation(t *testing.T)
 		{"11 __typename fields in inline fragments are over the repeat limit", "{ " + repeat(11, func(int) string { return "... on Query { __typename }" }) + " }", 10, 11},
 		{"11 spreads of one fragment are over the repeat limit", "{ " + repeat(11, func(int) string { return "...F" }) + " } fragment F on Query { __typename }", 10, 11},
 		{"20,000 fields are over the token limit", typenames(20000), 15000, 20002},
-		{"fragments that spread the next one twice, 12 deep, cost at least 8,191", doubling(12), 5000, 8191},
+		{"fragments that spread the next one twice, 12 deep, merge 8,191 __typename fields", doubling(12), 10, 8191},
+		{"1,500 fragments of one __typename each, spread side by side, are over the repeat limit", sideBySide(1500), 10, 1500},
 		{"1,000 aliases are over the alias limit", "{ " + repeat(1000, func(i int) string { return fmt.Sprintf("a%d: __typename", i) }) + " }", 30, 1000},
 		{"1,000 directives on one field are over the directive limit", "{ __typename " + repeat(1000, func(int) string { return "@aa" }) + " }", 10, 1000},
 		{"11 directives on a fragment spread are over the directive limit", "{ ...F " + repeat(11, func(int) string { return "@include(if: true)" }) + " } fragment F on Query { __typename }", 10, 11},
@@ -113,6 +125,15 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 	}
 	if resp, _ := strict.post(`{ a: __typename b: __typename }`, nil); code(resp) != "QUERY_TOO_COMPLEX" {
 		t.Errorf("2 aliases with a limit of 1: %+v", resp.Errors)
+	}
+
+	noRepeats := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Repeats: -1}})
+	resp, _ := noRepeats.post(doubling(12), nil)
+	if len(resp.Errors) != 1 {
+		t.Fatalf("8,191 fields through fragments, without the repeat limit: %+v; want one error", resp.Errors)
+	}
+	if ext := resp.Errors[0].Extensions; ext["code"] != "QUERY_TOO_COMPLEX" || ext["limit"] != 5000.0 || ext["actual"] != 8191.0 {
+		t.Errorf("8,191 fields through fragments, without the repeat limit: %+v; want the cost's lower bound refused", resp.Errors)
 	}
 
 	off := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
