@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"coursegraph/graph"
 	"coursegraph/mail"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -96,6 +97,14 @@ type Config struct {
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
+	// QueryLimits bound each GraphQL document before it is validated:
+	// QUERY_MAX_TOKENS (default 15000), QUERY_MAX_ALIASES (30),
+	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_REPEATS (10 of one
+	// name in one selection set), QUERY_MAX_DEPTH (12) and QUERY_MAX_COST
+	// (5000), each a positive whole number or "off". Flags -query-max-tokens,
+	// -query-max-aliases, -query-max-directives, -query-max-repeats,
+	// -query-max-depth and -query-max-cost.
+	QueryLimits graph.Limits
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -131,6 +140,24 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
 	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
+	var limits graph.Limits
+	queryLimits := []struct {
+		env, usage string
+		def        int
+		to         *int
+		val        *string
+	}{
+		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", graph.DefaultTokenLimit, &limits.Tokens, nil},
+		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", graph.DefaultAliasLimit, &limits.Aliases, nil},
+		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", graph.DefaultDirectiveLimit, &limits.Directives, nil},
+		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", graph.DefaultRepeatLimit, &limits.Repeats, nil},
+		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", graph.DefaultDepthLimit, &limits.Depth, nil},
+		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", graph.DefaultComplexityLimit, &limits.Cost, nil},
+	}
+	for i, l := range queryLimits {
+		flagName := strings.ToLower(strings.ReplaceAll(l.env, "_", "-"))
+		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
+	}
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
@@ -143,7 +170,19 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 
 	var errs []error
-	c := Config{DatabaseURL: *dbURL, Env: *appEnv}
+	for _, l := range queryLimits {
+		switch v := strings.TrimSpace(*l.val); v {
+		case "off":
+			*l.to = -1
+		default:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				errs = append(errs, fmt.Errorf("%s must be a positive whole number or off, not %q", l.env, v))
+			}
+			*l.to = n
+		}
+	}
+	c := Config{DatabaseURL: *dbURL, Env: *appEnv, QueryLimits: limits}
 	switch {
 	case *addr != "":
 		c.Addr = *addr

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -11,6 +13,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"coursegraph/graph"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine to write while the test
@@ -199,6 +205,8 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a request timeout that is not a duration", map[string]string{"REQUEST_TIMEOUT": "soon"}, nil, "REQUEST_TIMEOUT"},
 		{"a mail timeout over a minute", map[string]string{"SMTP_TIMEOUT": "2h"}, nil, "SMTP_TIMEOUT"},
 		{"a negative shutdown drain", map[string]string{"SHUTDOWN_DRAIN": "-1s"}, nil, "SHUTDOWN_DRAIN"},
+		{"a depth limit that is not a number", map[string]string{"QUERY_MAX_DEPTH": "deep"}, nil, "QUERY_MAX_DEPTH"},
+		{"a token limit of zero", nil, []string{"-query-max-tokens", "0"}, "QUERY_MAX_TOKENS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -225,6 +233,26 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:7000" || c.Production() {
 		t.Errorf("flags did not override the environment: %+v", c)
+	}
+}
+
+func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
+	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.Limits{Tokens: 15000, Aliases: 30, Directives: 10, Repeats: 10, Depth: 12, Cost: 5000}
+	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+		t.Errorf("default limits (-want +got):\n%s", diff)
+	}
+	env := map[string]string{"QUERY_MAX_TOKENS": "2000", "QUERY_MAX_ALIASES": "off", "QUERY_MAX_DEPTH": "8", "QUERY_MAX_COST": "900"}
+	c, err = loadConfig([]string{"-query-max-directives", "3", "-query-max-depth", "off"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = graph.Limits{Tokens: 2000, Aliases: -1, Directives: 3, Repeats: 10, Depth: -1, Cost: 900}
+	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+		t.Errorf("set limits (-want +got):\n%s", diff)
 	}
 }
 
@@ -363,4 +391,89 @@ func TestFirstAdminFromTheEnvironmentAndTheDemoAdminOfTheDevelopmentDatabase(t *
 			t.Errorf("production did not warn that there is no admin:\n%s", logs.String())
 		}
 	})
+}
+
+func TestSecurityHeadersOnEveryResponseAndCredentialedOnesAreNotCached(t *testing.T) {
+	base, _, _ := startServer(t, map[string]string{
+		"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db"),
+		"ADMIN_EMAIL":  "admin@example.com", "ADMIN_PASSWORD": "a long enough password",
+	})
+	send := func(method, path, body, token string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp
+	}
+	_, login := postQuery(t, base, `mutation { login(email: "admin@example.com", password: "a long enough password") { token } }`)
+	_, after, _ := strings.Cut(login, `"token":"`)
+	token, _, _ := strings.Cut(after, `"`)
+	if token == "" {
+		t.Fatalf("no token: %s", login)
+	}
+	query := `{"query":"{ me { name } }"}`
+	for _, tc := range []struct {
+		name               string
+		resp               *http.Response
+		signedIn, playPage bool
+	}{
+		{"an anonymous query", send(http.MethodPost, "/graphql", query, ""), false, false},
+		{"a signed-in query", send(http.MethodPost, "/graphql", query, token), true, false},
+		{"a query with a token that is not valid", send(http.MethodPost, "/graphql", query, "nonsense"), true, false},
+		{"a body over the limit", send(http.MethodPost, "/graphql", strings.Repeat(" ", maxBodyBytes+1), ""), false, false},
+		{"the health check", send(http.MethodGet, "/healthz", "", ""), false, false},
+		{"the playground", send(http.MethodGet, "/", "", ""), false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.resp.Header
+			if h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("X-Content-Type-Options = %q", h.Get("X-Content-Type-Options"))
+			}
+			if got := h.Get("Cache-Control") == "no-store" && h.Get("Referrer-Policy") == "no-referrer"; got != tc.signedIn {
+				t.Errorf("Cache-Control %q, Referrer-Policy %q; want no-store and no-referrer: %v", h.Get("Cache-Control"), h.Get("Referrer-Policy"), tc.signedIn)
+			}
+			if csp := h.Get("Content-Security-Policy"); (csp != "") != tc.playPage {
+				t.Errorf("Content-Security-Policy %q", csp)
+			}
+		})
+	}
+}
+
+func TestThePlaygroundsPolicyAllowsItsOwnInlineScriptAndNothingElseInline(t *testing.T) {
+	base, _, _ := startServer(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db")})
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "connect-src 'self'", "frame-ancestors 'none'", "script-src https://cdn.jsdelivr.net 'sha256-"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("policy %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "script-src 'unsafe-inline'") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("policy allows any inline script: %q", csp)
+	}
+	inline := inlineScript.FindAllSubmatch(page, -1)
+	if len(inline) == 0 {
+		t.Fatal("the playground has no inline script to check")
+	}
+	for _, m := range inline {
+		sum := sha256.Sum256(m[1])
+		if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, hash) {
+			t.Errorf("policy %q lacks the inline script's hash %s", csp, hash)
+		}
+	}
 }

@@ -303,6 +303,7 @@ func TestBadInputIsBadUserInputNamingTheArgument(t *testing.T) {
 			name, query, field string
 		}{
 			{"first above the maximum", `{ courses(first: 101) { totalCount } }`, "first"},
+			{"first far above the maximum, under the cost limit as the maximum", `{ courses(first: 100000) { edges { node { title } } } }`, "first"},
 			{"first below one", `{ schedules(first: 0) { totalCount } }`, "first"},
 			{"a malformed cursor", `{ courses(after: "not-a-cursor") { totalCount } }`, "after"},
 			{"a cursor from another order", `{ courses(after: "eyJvIjoic2NoZWR1bGU6YmF0Y2giLCJrIjoiMSIsImkiOjF9") { totalCount } }`, "after"},
@@ -381,8 +382,8 @@ func TestQueriesOverTheComplexityLimitAreRefusedBeforeTheyRun(t *testing.T) {
 	a := newAPI(t, s)
 	counter := storetest.CountStatements(s)
 	resp, _ := a.post(`{ articles(first: 100) { edges { node { related(first: 20) { related(first: 20) { comments(first: 100) { edges { node { body } } } } } } } } }`, nil)
-	if code(resp) != "COMPLEXITY_LIMIT_EXCEEDED" || counter.Count() != 0 {
-		t.Errorf("code %q after %d statements; want COMPLEXITY_LIMIT_EXCEEDED before any", code(resp), counter.Count())
+	if code(resp) != "QUERY_TOO_COMPLEX" || counter.Count() != 0 {
+		t.Errorf("code %q after %d statements; want QUERY_TOO_COMPLEX before any", code(resp), counter.Count())
 	}
 	a.ok(`{ articles(first: 20) { edges { node { title related { title } comments(first: 3) { edges { node { body } } } } } } }`, nil)
 }

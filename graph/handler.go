@@ -21,6 +21,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 // HandlerOptions are the GraphQL endpoint's settings.
@@ -32,10 +34,12 @@ type HandlerOptions struct {
 	// server's own.
 	WebSocketOrigins []string
 	// Introspection lets clients ask for the schema (tools, the playground).
+	// Without it, validation errors have no "Did you mean …" suggestions either,
+	// which would reveal the schema just as well.
 	Introspection bool
-	// ComplexityLimit is the most a query may cost (each field 1, lists times the
-	// page size they ask for); 0 means DefaultComplexityLimit.
-	ComplexityLimit int
+	// Limits bound each document's tokens, aliases, directives, repeated
+	// names, depth and cost; a zero field means its default.
+	Limits Limits
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -46,8 +50,10 @@ type HandlerOptions struct {
 const DefaultComplexityLimit = 5000
 
 // NewHandler returns the GraphQL endpoint over svc: POST, and GET for queries only,
-// per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; a
-// complexity limit; the error presenter and the panic recoverer. Order: the
+// per GraphQL over HTTP; a parsed-query cache; automatic persisted queries; the
+// document limits (QUERY_TOO_COMPLEX, before validation but for the exact cost);
+// no suggestions without introspection; the error presenter and the panic
+// recoverer. Order: the
 // request's deadline → auth (the viewer from the bearer token) → gqlgen, with
 // fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
@@ -67,18 +73,25 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	limits := opts.Limits.withDefaults()
+	// After the persisted query extension, which fills in the document.
+	srv.Use(documentLimits{limits: limits, cache: queries})
+	if limits.Tokens > 0 {
+		srv.SetParserTokenLimit(limits.Tokens)
+	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
+		srv.SetDisableSuggestion(true) // fields and scalar leaves
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	limit := opts.ComplexityLimit
-	if limit == 0 {
-		limit = DefaultComplexityLimit
+	if limits.Cost > 0 {
+		srv.Use(&costLimit{limit: limits.Cost})
 	}
-	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
@@ -96,6 +109,21 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
 }
 
+// rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"
+// suggestions that gqlgen's SetDisableSuggestion leaves (arguments, types, enum
+// values and input fields), which would reveal the schema.
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, pair := range [][2]core.Rule{
+		{rules.KnownArgumentNamesRule, rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{rules.KnownTypeNamesRule, rules.KnownTypeNamesRuleWithoutSuggestions},
+		{rules.ValuesOfCorrectTypeRule, rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+	} {
+		r.ReplaceRule(pair[0].Name, pair[1].RuleFunc)
+	}
+	return r
+}
+
 // onResponseLoaders, when set (by tests), sees each response's loaders once the
 // response is complete.
 var onResponseLoaders func(*loaders.Loaders)
@@ -104,16 +132,10 @@ var onResponseLoaders func(*loaders.Loaders)
 // item asks, so that deep or wide queries (articles → related → comments …) hit
 // the limit instead of the database.
 func setComplexity(c *ComplexityRoot) {
-	times := func(def int) func(first *int, child int) int {
-		return func(first *int, child int) int {
-			n := def
-			if first != nil && *first > 0 {
-				n = *first
-			}
-			return 1 + n*child
-		}
+	times := func(def, largest int) func(first *int, child int) int {
+		return func(first *int, child int) int { return 1 + pageCost(first, def, largest)*child }
 	}
-	page, related, search := times(20), times(3), times(10)
+	page, related, search := times(models.DefaultPageSize, models.MaxPageSize), times(3, 20), times(10, 50)
 	c.Query.Courses = func(child int, _ *models.CourseFilter, _ *models.CourseOrder, first *int, _ *string) int {
 		return page(first, child)
 	}
