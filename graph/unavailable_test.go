@@ -61,9 +61,10 @@ func wantUnavailable(t *testing.T, what string, rec *httptest.ResponseRecorder, 
 	}
 }
 
-// lockTables holds a write lock on the tables from another connection, as a
-// long migration or a stuck transaction would, until the test ends.
-func lockTables(t *testing.T, s *store.Store) {
+// lockTables holds a write lock on tables (MySQL; the whole database on SQLite)
+// from another connection, as a long migration or a stuck transaction would, until
+// the test ends.
+func lockTables(t *testing.T, s *store.Store, tables ...string) {
 	t.Helper()
 	db, err := s.SQL()
 	if err != nil {
@@ -74,7 +75,7 @@ func lockTables(t *testing.T, s *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock, unlock := "LOCK TABLES courses WRITE, enquiries WRITE", "UNLOCK TABLES"
+	lock, unlock := "LOCK TABLES "+strings.Join(tables, " WRITE, ")+" WRITE", "UNLOCK TABLES"
 	if s.Dialect() == store.SQLite {
 		lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
 	}
@@ -95,7 +96,7 @@ func TestAStalledDatabaseIsServiceUnavailableBeforeTheDeadline(t *testing.T) {
 		if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
 			t.Fatalf("before the stall: %d %+v", rec.Code, resp.Errors)
 		}
-		lockTables(t, s)
+		lockTables(t, s, "courses", "enquiries")
 
 		rec, resp, took := postTimed(t, h, submit, enquiry(nil))
 		wantUnavailable(t, "submitEnquiry", rec, resp, took)
@@ -246,24 +247,7 @@ func TestASessionLookupTheDatabaseCannotAnswerIsServiceUnavailable(t *testing.T)
 		a := newAPI(t, s)
 		a.addUser("staff@example.com", "STAFF")
 		staff := a.signIn("staff@example.com", testPassword)
-		db, err := s.SQL()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		lock, unlock := "LOCK TABLES sessions WRITE", "UNLOCK TABLES"
-		if s.Dialect() == store.SQLite {
-			lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
-		}
-		if _, err := conn.ExecContext(ctx, lock); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _, _ = conn.ExecContext(ctx, unlock) }()
+		lockTables(t, s, "sessions")
 
 		h := graph.NewHandler(a.svc, discardLog(), graph.HandlerOptions{RequestTimeout: requestTimeout})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { name } }"}`))

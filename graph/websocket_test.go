@@ -197,24 +197,7 @@ func TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater(t *testing.T) {
 			t.Fatalf("init as staff: %v %v", msg, err)
 		}
 
-		db, err := s.SQL()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		lock, unlock := "LOCK TABLES sessions WRITE", "UNLOCK TABLES"
-		if s.Dialect() == store.SQLite {
-			lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
-		}
-		if _, err := conn.ExecContext(ctx, lock); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _, _ = conn.ExecContext(ctx, unlock) }()
+		lockTables(t, s, "sessions")
 
 		c := dialWS(t, srv.URL)
 		c.send(init)
