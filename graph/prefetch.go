@@ -243,67 +243,87 @@ func (a *ahead) notes(sel ast.SelectionSet, list []*models.EnquiryNote) {
 	}
 }
 
-// The resolvers' entry points: each passes its answer through the loaders (which
-// prime and hint what it holds), then loads ahead what the query selects below it.
+// The resolvers' entry points: each primes the loaders with its answer (which
+// hints the relations of what it holds), then loads ahead what the query selects
+// below it, and passes the answer through.
 
 func coursesAhead(ctx context.Context, conn *service.CourseConnection, err error) (*service.CourseConnection, error) {
-	conn, err = loaders.For(ctx).Courses(conn, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := nodesOf(conn.Edges, func(e *service.CourseEdge) *models.Course { return e.Node })
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.CourseEdge) *models.Course { return e.Node })
+	loaders.For(ctx).Courses(list)
+	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, courseConnectionImplementors, courseEdgeImplementors) {
 			a.courses(nodeSel, list)
 		}
 	}
-	return conn, err
+	return conn, nil
 }
 
 func schedulesAhead(ctx context.Context, conn *service.ScheduleConnection, err error) (*service.ScheduleConnection, error) {
-	conn, err = loaders.For(ctx).Schedules(conn, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := nodesOf(conn.Edges, func(e *service.ScheduleEdge) *models.Schedule { return e.Node })
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.ScheduleEdge) *models.Schedule { return e.Node })
+	loaders.For(ctx).Schedules(list)
+	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, scheduleConnectionImplementors, scheduleEdgeImplementors) {
 			a.schedules(nodeSel, list)
 		}
 	}
-	return conn, err
+	return conn, nil
 }
 
 func batchesAhead(ctx context.Context, list []*models.Batch, err error) ([]*models.Batch, error) {
-	list, err = loaders.For(ctx).Batches(list, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
+	if err != nil {
+		return nil, err
+	}
+	loaders.For(ctx).Batches(list)
+	if a, sel := loadAhead(ctx); a != nil {
 		a.batches(sel, list)
 	}
-	return list, err
+	return list, nil
 }
 
 func articlesAhead(ctx context.Context, conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
-	conn, err = loaders.For(ctx).Articles(conn, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := nodesOf(conn.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })
+	loaders.For(ctx).Articles(list)
+	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, articleConnectionImplementors, articleEdgeImplementors) {
 			a.articles(nodeSel, list)
 		}
 	}
-	return conn, err
+	return conn, nil
 }
 
 func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err error) (*service.EnquiryConnection, error) {
-	conn, err = loaders.For(ctx).Enquiries(conn, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		list := nodesOf(conn.Edges, func(e *service.EnquiryEdge) *models.Enquiry { return e.Node })
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.EnquiryEdge) *models.Enquiry { return e.Node })
+	loaders.For(ctx).Enquiries(list)
+	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, enquiryConnectionImplementors, enquiryEdgeImplementors) {
 			a.enquiries(nodeSel, list)
 		}
 	}
-	return conn, err
+	return conn, nil
 }
 
 func searchAhead(ctx context.Context, list []models.Node, err error) ([]models.Node, error) {
-	list, err = loaders.For(ctx).Nodes(list, err)
-	if a, sel := loadAhead(ctx); a != nil && err == nil {
-		articles, courses := loaders.SplitNodes(list)
+	if err != nil {
+		return nil, err
+	}
+	articles, courses := loaders.SplitNodes(list)
+	loaders.For(ctx).Articles(articles)
+	loaders.For(ctx).Courses(courses)
+	if a, sel := loadAhead(ctx); a != nil {
 		a.articles(sel, articles)
 		a.courses(sel, courses)
 	}
-	return list, err
+	return list, nil
 }

@@ -61,7 +61,7 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 	if o.Direction == models.Desc {
 		dir = " DESC"
 	}
-	rows, err := scanAll(q.Select(articleWithAuthorColumns).Joins("LEFT JOIN users ON users.id = articles.author_id").
+	rows, err := scanAll(withAuthors(q).
 		Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", scanArticleWithAuthor)
 	if err != nil {
 		return nil, err
@@ -71,6 +71,13 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 		out[i] = Keyed[*models.Article]{Row: a, Key: articleCursorKey(a, col)}
 	}
 	return out, nil
+}
+
+// withAuthors selects articles with their authors (scanArticleWithAuthor). The
+// LEFT JOIN keeps articles the driving table, read in its index's order, so a page
+// needs no temporary table; every article has an author (a foreign key says so).
+func withAuthors(q *gorm.DB) *gorm.DB {
+	return q.Select(articleWithAuthorColumns).Joins("LEFT JOIN users ON users.id = articles.author_id")
 }
 
 // ArticleQuery is an article filter with the visibility the service decided.
@@ -115,17 +122,12 @@ func visible(q *gorm.DB, now time.Time) *gorm.DB {
 
 // ArticleByID returns the article with id; NotFound if there is none.
 func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, error) {
-	var a models.Article
-	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
-		return nil, translate(err, "find", "article")
-	}
-	return &a, nil
+	return scanOne(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id = ?", id), "article", scanArticleWithAuthor)
 }
 
 // ArticleBySlug returns the article with slug; NotFound if there is none.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	return scanOne(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleWithAuthorColumns).
-		Joins("LEFT JOIN users ON users.id = articles.author_id").
+	return scanOne(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).
 		Where("articles.slug = ?", models.NormalizeSlug(slug)), "article", scanArticleWithAuthor)
 }
 
@@ -140,8 +142,7 @@ func (s *Store) HasVisibleArticleBy(ctx context.Context, authorID uint, now time
 
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Article{}).Select(articleWithAuthorColumns).
-		Joins("LEFT JOIN users ON users.id = articles.author_id").Where("articles.id IN ?", ids), "articles", scanArticleWithAuthor)
+	return scanAll(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id IN ?", ids), "articles", scanArticleWithAuthor)
 }
 
 // CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.

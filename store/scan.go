@@ -123,62 +123,62 @@ func scanCourse(rows *sql.Rows) (*models.Course, error) {
 		&c.CreatedAt, &c.UpdatedAt)
 }
 
+// The xxxDest functions give the scan destinations of xxxColumns, so that a read
+// joining two tables scans both with the lists each table's own read uses.
+
 const scheduleColumns = "schedules.id, schedules.course_id, schedules.batch_id, schedules.weekdays, schedules.starts_on, schedules.capacity, schedules.seats_taken, schedules.closed, schedules.created_at, schedules.updated_at"
+
+func scheduleDest(s *models.Schedule) []any {
+	return []any{&s.ID, &s.CourseID, &s.BatchID, weekdays{&s.WeekdaySet}, nullDate{&s.StartsOn}, &s.Capacity,
+		&s.SeatsTaken, &s.Closed, &s.CreatedAt, &s.UpdatedAt}
+}
+
+func scanSchedule(rows *sql.Rows) (*models.Schedule, error) {
+	s := new(models.Schedule)
+	return s, rows.Scan(scheduleDest(s)...)
+}
 
 // scheduleWithBatchColumns are a schedule's columns and its batch's, for reads that
 // join the batches.
 const scheduleWithBatchColumns = scheduleColumns + ", " + batchColumns
 
 func scanScheduleWithBatch(rows *sql.Rows) (*models.Schedule, error) {
-	s, b := new(models.Schedule), new(models.Batch)
-	s.LoadedBatch = b
-	return s, rows.Scan(&s.ID, &s.CourseID, &s.BatchID, weekdays{&s.WeekdaySet}, nullDate{&s.StartsOn}, &s.Capacity,
-		&s.SeatsTaken, &s.Closed, &s.CreatedAt, &s.UpdatedAt,
-		&b.ID, &b.Name, &b.Ordinal, (*int)(&b.StartTime), (*int)(&b.EndTime), (*string)(&b.Period))
-}
-
-func scanSchedule(rows *sql.Rows) (*models.Schedule, error) {
-	s := new(models.Schedule)
-	return s, rows.Scan(&s.ID, &s.CourseID, &s.BatchID, weekdays{&s.WeekdaySet}, nullDate{&s.StartsOn}, &s.Capacity,
-		&s.SeatsTaken, &s.Closed, &s.CreatedAt, &s.UpdatedAt)
+	s := &models.Schedule{LoadedBatch: new(models.Batch)}
+	return s, rows.Scan(append(scheduleDest(s), batchDest(s.LoadedBatch)...)...)
 }
 
 const batchColumns = "batches.id, batches.name, batches.ordinal, batches.start_minutes, batches.end_minutes, batches.period"
 
+func batchDest(b *models.Batch) []any {
+	return []any{&b.ID, &b.Name, &b.Ordinal, (*int)(&b.StartTime), (*int)(&b.EndTime), (*string)(&b.Period)}
+}
+
 func scanBatch(rows *sql.Rows) (*models.Batch, error) {
 	b := new(models.Batch)
-	return b, rows.Scan(&b.ID, &b.Name, &b.Ordinal, (*int)(&b.StartTime), (*int)(&b.EndTime), (*string)(&b.Period))
+	return b, rows.Scan(batchDest(b)...)
 }
 
 const userColumns = "users.id, users.name, users.email, users.role, users.bio, users.avatar_url, users.active, users.password_hash, users.created_at, users.updated_at, users.last_login_at"
 
+func userDest(u *models.User) []any {
+	return []any{&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
+		&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt}}
+}
+
 func scanUser(rows *sql.Rows) (*models.User, error) {
 	u := new(models.User)
-	return u, rows.Scan(&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
-		&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt})
+	return u, rows.Scan(userDest(u)...)
 }
 
-const articleColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.body, articles.html, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.toc, articles.faqs, articles.created_at, articles.updated_at"
-
-// articleWithAuthorColumns are an article's columns and its author's, for reads
-// that join the users.
-const articleWithAuthorColumns = articleColumns + ", " + userColumns
+// articleWithAuthorColumns are an article's columns and its author's: every read
+// of articles joins their authors, who are nearly always asked for with them.
+const articleWithAuthorColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.body, articles.html, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.toc, articles.faqs, articles.created_at, articles.updated_at, " + userColumns
 
 func scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
-	a, u := new(models.Article), new(models.User)
-	a.LoadedAuthor = u
-	return a, rows.Scan(&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
+	a := &models.Article{LoadedAuthor: new(models.User)}
+	return a, rows.Scan(append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
 		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt,
-		&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
-		&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt})
-}
-
-func scanArticle(rows *sql.Rows) (*models.Article, error) {
-	a := new(models.Article)
-	return a, rows.Scan(&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
-		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt)
+		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)...)
 }
 
 const commentColumns = "comments.id, comments.article_id, comments.status, comments.author_name, comments.author_email, comments.body, comments.client_ip, comments.created_at"

@@ -25,9 +25,8 @@ func (s *Store) SessionWithUser(ctx context.Context, hash string) (*models.Sessi
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Where("sessions.token_hash = ?", hash), "session", func(rows *sql.Rows) (pair, error) {
 		sess, u := new(models.Session), new(models.User)
-		err := rows.Scan(&sess.ID, &sess.UserID, &sess.TokenHash, &sess.CreatedAt, &sess.ExpiresAt, nullTime{&sess.RevokedAt},
-			&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
-			&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt})
+		err := rows.Scan(append([]any{&sess.ID, &sess.UserID, &sess.TokenHash, &sess.CreatedAt, &sess.ExpiresAt, nullTime{&sess.RevokedAt}},
+			userDest(u)...)...)
 		return pair{sess, u}, err
 	})
 	return p.sess, p.user, err

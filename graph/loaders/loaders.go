@@ -161,56 +161,17 @@ func (l *Loaders) hintArticles(list []*models.Article) {
 	}
 }
 
-// Courses passes a page of courses through, priming the courses and hinting their
-// schedules.
-func (l *Loaders) Courses(conn *service.CourseConnection, err error) (*service.CourseConnection, error) {
-	if err != nil {
-		return nil, err
-	}
-	list := make([]*models.Course, len(conn.Edges))
-	for i, e := range conn.Edges {
-		list[i] = e.Node
-	}
-	l.hintCourses(list)
-	return conn, nil
-}
+// Courses primes a list of courses and hints their schedules.
+func (l *Loaders) Courses(list []*models.Course) { l.hintCourses(list) }
 
-// Schedules passes a page of schedules through, hinting their courses and batches.
-func (l *Loaders) Schedules(conn *service.ScheduleConnection, err error) (*service.ScheduleConnection, error) {
-	if err != nil {
-		return nil, err
-	}
-	list := make([]*models.Schedule, len(conn.Edges))
-	for i, e := range conn.Edges {
-		list[i] = e.Node
-	}
-	l.hintSchedules(list)
-	return conn, nil
-}
+// Schedules primes a list of schedules and hints their courses and batches.
+func (l *Loaders) Schedules(list []*models.Schedule) { l.hintSchedules(list) }
 
-// Batches passes a list of batches through, priming the batches and hinting their
-// schedules.
-func (l *Loaders) Batches(list []*models.Batch, err error) ([]*models.Batch, error) {
-	if err != nil {
-		return nil, err
-	}
-	l.hintBatches(list)
-	return list, nil
-}
+// Batches primes a list of batches and hints their schedules.
+func (l *Loaders) Batches(list []*models.Batch) { l.hintBatches(list) }
 
-// Articles passes a page of articles through, priming the articles and hinting
-// their relations.
-func (l *Loaders) Articles(conn *service.ArticleConnection, err error) (*service.ArticleConnection, error) {
-	if err != nil {
-		return nil, err
-	}
-	list := make([]*models.Article, len(conn.Edges))
-	for i, e := range conn.Edges {
-		list[i] = e.Node
-	}
-	l.hintArticles(list)
-	return conn, nil
-}
+// Articles primes a list of articles and hints their relations.
+func (l *Loaders) Articles(list []*models.Article) { l.hintArticles(list) }
 
 // Article passes one article through, priming it and hinting its relations.
 func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error) {
@@ -220,16 +181,25 @@ func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error)
 	return a, err
 }
 
-// Nodes passes search results through, hinting the relations of the articles and
-// courses among them.
-func (l *Loaders) Nodes(list []models.Node, err error) ([]models.Node, error) {
-	if err != nil {
-		return nil, err
+// Enquiries hints the courses, schedules, assignees and notes of a list of
+// enquiries.
+func (l *Loaders) Enquiries(list []*models.Enquiry) {
+	var ids, courses, schedules, assignees []uint
+	add := func(dst *[]uint, id *uint) {
+		if id != nil {
+			*dst = append(*dst, *id)
+		}
 	}
-	articles, courses := SplitNodes(list)
-	l.hintArticles(articles)
-	l.hintCourses(courses)
-	return list, nil
+	for _, e := range list {
+		ids = append(ids, e.ID)
+		add(&courses, e.CourseID)
+		add(&schedules, e.ScheduleID)
+		add(&assignees, e.AssigneeID)
+	}
+	l.NotesByEnquiryID.Hint(ids)
+	l.CourseByID.Hint(courses)
+	l.ScheduleByID.Hint(schedules)
+	l.UserByID.Hint(assignees)
 }
 
 // SplitNodes returns the articles and the courses among search results.
@@ -243,31 +213,6 @@ func SplitNodes(list []models.Node) (articles []*models.Article, courses []*mode
 		}
 	}
 	return articles, courses
-}
-
-// Enquiries passes a page of the inbox through, hinting the enquiries' courses,
-// schedules, assignees and notes.
-func (l *Loaders) Enquiries(conn *service.EnquiryConnection, err error) (*service.EnquiryConnection, error) {
-	if err != nil {
-		return nil, err
-	}
-	var ids, courses, schedules, assignees []uint
-	add := func(dst *[]uint, id *uint) {
-		if id != nil {
-			*dst = append(*dst, *id)
-		}
-	}
-	for _, e := range conn.Edges {
-		ids = append(ids, e.Node.ID)
-		add(&courses, e.Node.CourseID)
-		add(&schedules, e.Node.ScheduleID)
-		add(&assignees, e.Node.AssigneeID)
-	}
-	l.NotesByEnquiryID.Hint(ids)
-	l.CourseByID.Hint(courses)
-	l.ScheduleByID.Hint(schedules)
-	l.UserByID.Hint(assignees)
-	return conn, nil
 }
 
 // EnquiryStats passes the inbox's counts through, hinting the courses they name.
