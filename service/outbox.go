@@ -86,17 +86,22 @@ func (s *Service) DeliverMail(ctx context.Context) (MailReport, error) {
 		if ctx.Err() != nil {
 			break
 		}
+		// A sender slot first, then the claim: a message is never claimed while
+		// it waits for a slot, so its lease covers only its own delivery.
+		sem <- struct{}{}
 		qctx, cancel := context.WithTimeout(ctx, outboxTimeout)
 		ok, err := s.store.ClaimOutboxMessage(qctx, m, s.Now().Add(claimLease))
 		cancel()
-		if err != nil {
-			errs = append(errs, err)
-			break
-		}
-		if !ok {
+		if err != nil || !ok {
+			<-sem
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				break
+			}
 			continue
 		}
-		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			failure, err := s.deliver(ctx, m)
