@@ -440,13 +440,14 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 		ok = false
 		lines = append(lines, "[-] shutting down")
 	}
+	_, verbose := r.URL.Query()["verbose"]
 	if err := svc.Ready(ctx); err != nil {
 		log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
 		ok = false
 		lines = append(lines, "[-] database unreachable")
 	} else {
 		lines = append(lines, "[+] database ok")
-		if svc.Mail() {
+		if verbose && svc.Mail() { // the backlog is for people, not for every probe
 			if b, err := svc.MailBacklog(ctx); err != nil {
 				lines = append(lines, "[-] mail backlog unknown")
 			} else if b.Count == 0 {
@@ -460,7 +461,7 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	if _, verbose := r.URL.Query()["verbose"]; verbose {
+	if verbose {
 		_, _ = io.WriteString(w, strings.Join(lines, "\n")+"\n")
 	}
 	switch {
