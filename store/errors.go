@@ -12,11 +12,12 @@ import (
 // translate turns a database error into a models error where it means something to
 // the caller (what names the thing, as "course"), and wraps it otherwise.
 func translate(err error, verb, what string) error {
+	if me := asUnavailable(err); me != nil {
+		return me
+	}
 	switch {
 	case err == nil:
 		return nil
-	case unavailable(err):
-		return asUnavailable(err)
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return models.Errorf(models.NotFound, "%s not found", what)
 	case errors.Is(err, gorm.ErrDuplicatedKey):

@@ -42,15 +42,16 @@ func UnmarshalInt(v any) (int, error) {
 	case int32:
 		n = int64(x)
 	case json.Number:
-		i, err := strconv.ParseInt(string(x), 10, 64)
-		if err != nil {
-			f, ferr := strconv.ParseFloat(string(x), 64)
-			if ferr != nil || f != math.Trunc(f) {
-				return 0, models.Errorf(models.Invalid, "must be a whole number, not %s", x)
-			}
-			return 0, errIntRange
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			n = i
+			break
 		}
-		n = i
+		// 5.0 or 1e3: a whole number all the same, read as the float it is.
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return 0, models.Errorf(models.Invalid, "must be a whole number, not %s", x)
+		}
+		return UnmarshalInt(f)
 	case float64:
 		if x != math.Trunc(x) || math.IsInf(x, 0) {
 			return 0, models.Errorf(models.Invalid, "must be a whole number, not %v", x)

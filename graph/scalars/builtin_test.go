@@ -23,6 +23,8 @@ func TestBuiltInScalarsTakeOnlyValuesOfTheirKind(t *testing.T) {
 		{"Int takes a JSON whole number", integer, json.Number("42"), 42},
 		{"Int takes a literal", integer, int64(-7), -7},
 		{"Int takes a float without fraction", integer, 3.0, 3},
+		{"Int takes a JSON whole number written with a point", integer, json.Number("5.0"), 5},
+		{"Int takes a JSON whole number written with an exponent", integer, json.Number("1e3"), 1000},
 		{"Int refuses a string of digits", integer, "42", nil},
 		{"Int refuses a fraction", integer, json.Number("4.5"), nil},
 		{"Int refuses a float fraction", integer, 4.5, nil},
