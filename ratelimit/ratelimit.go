@@ -68,21 +68,21 @@ type Ticket struct {
 }
 
 // Take is Allow for an event that may be refunded: it reports whether key may act
-// now and, if so, returns the ticket it took. Taking before acting (rather than
+// now and, if so, returns the ticket it took; if not, how long key must wait. Taking before acting (rather than
 // counting after) keeps concurrent attempts from all slipping under the limit.
-func (l *Limiter) Take(key string) (*Ticket, bool) {
+func (l *Limiter) Take(key string) (t *Ticket, wait time.Duration, ok bool) {
 	if l == nil || l.burst <= 0 {
-		return nil, true
+		return nil, 0, true
 	}
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	res := l.bucket(key, now).ReserveN(now, 1)
-	if !res.OK() || res.DelayFrom(now) > 0 {
+	if wait := res.DelayFrom(now); !res.OK() || wait > 0 {
 		res.CancelAt(now)
-		return nil, false
+		return nil, wait, false
 	}
-	return &Ticket{l: l, res: res, taken: now}, true
+	return &Ticket{l: l, res: res, taken: now}, 0, true
 }
 
 // Refund gives the ticket's event back to its bucket. A nil ticket (from a
@@ -111,11 +111,10 @@ func (l *Limiter) Wait(key string) time.Duration {
 	if !ok {
 		return 0
 	}
-	tokens := b.lim.TokensAt(now)
-	if tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - tokens) * float64(l.every))
+	// The bucket's own answer: a reservation's delay, then the reservation undone.
+	res := b.lim.ReserveN(now, 1)
+	defer res.CancelAt(now)
+	return res.DelayFrom(now)
 }
 
 // Reset forgets key's use: it starts again with a full burst.

@@ -57,21 +57,21 @@ func TestARefundedTicketDoesNotCount(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
 	l := ratelimit.New(2, time.Hour, c.now)
 	for i := range 10 {
-		tk, ok := l.Take("k")
+		tk, _, ok := l.Take("k")
 		if !ok {
 			t.Fatalf("take %d refused though every earlier one was refunded", i)
 		}
 		c.t = c.t.Add(time.Second) // the checked action takes time
 		tk.Refund()
 	}
-	_, first := l.Take("k")
-	_, second := l.Take("k")
-	_, third := l.Take("k")
+	_, _, first := l.Take("k")
+	_, _, second := l.Take("k")
+	_, _, third := l.Take("k")
 	if !first || !second || third {
 		t.Errorf("kept tickets: %v %v %v, want the burst of 2 then a refusal", first, second, third)
 	}
 	l.Reset("k")
-	if _, ok := l.Take("k"); !ok {
+	if _, _, ok := l.Take("k"); !ok {
 		t.Error("a reset key is still limited")
 	}
 }
@@ -90,6 +90,9 @@ func TestWaitIsTheTimeUntilTheNextEvent(t *testing.T) {
 	c.t = c.t.Add(20 * time.Second)
 	if w := l.Wait("a"); w != 40*time.Second {
 		t.Errorf("20 s after the burst is spent, Wait = %v; want 40s", w)
+	}
+	if _, w, ok := l.Take("a"); ok || w != 40*time.Second {
+		t.Errorf("Take = %v, %v; want a refusal and the same 40s", ok, w)
 	}
 	if l.Allow("a") {
 		t.Error("allowed before the wait was over")

@@ -40,12 +40,12 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthPaylo
 		lim *ratelimit.Limiter
 		key string
 	}{{s.loginPerAddress, ip}, {s.loginPerAccount, accountAtAddress}, {s.loginPerAccountTotal, email}} {
-		t, ok := take.lim.Take(take.key)
+		t, wait, ok := take.lim.Take(take.key)
 		if !ok {
 			for _, t := range tickets {
 				t.Refund() // a refused attempt is not a failure
 			}
-			return nil, rateLimited(take.lim.Wait(take.key), "too many failed sign-in attempts; wait a few minutes and try again")
+			return nil, rateLimited(wait, "too many failed sign-in attempts; wait a few minutes and try again")
 		}
 		tickets = append(tickets, t)
 	}
@@ -303,9 +303,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	if err != nil {
 		return false, err
 	}
-	ticket, ok := s.passwordChanges.Take(actor.Email)
+	ticket, wait, ok := s.passwordChanges.Take(actor.Email)
 	if !ok {
-		return false, rateLimited(s.passwordChanges.Wait(actor.Email), "too many wrong passwords; wait a few minutes and try again")
+		return false, rateLimited(wait, "too many wrong passwords; wait a few minutes and try again")
 	}
 	u, err := s.store.UserByID(ctx, actor.ID)
 	if err != nil {
