@@ -256,10 +256,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		errs = append(errs, fmt.Errorf("ENQUIRIES_PER_ADDRESS %w", err))
 	}
 	c.SQLiteEngineCache = strings.TrimSpace(*engineCache)
-	if c.SQLiteEngineCache == "" && c.Embedded() {
-		if _, path, ok := strings.Cut(c.DatabaseURL, ":"); ok && !strings.HasPrefix(path, "memory:") {
-			c.SQLiteEngineCache = filepath.Join(filepath.Dir(strings.TrimPrefix(path, "//")), ".sqlite-engine")
-		}
+	if file, ok := store.SQLiteFile(c.DatabaseURL); ok && c.SQLiteEngineCache == "" {
+		c.SQLiteEngineCache = filepath.Join(filepath.Dir(file), ".sqlite-engine")
 	}
 	if c.SQLiteEngineCache == "off" || !c.Embedded() {
 		c.SQLiteEngineCache = ""

@@ -265,7 +265,7 @@ func waitUntil(ctx context.Context, wg *sync.WaitGroup, cut func()) {
 // once the server is draining.
 func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if graph.IsWebSocket(r) {
 			webSockets.Add(1)
 			defer webSockets.Done()
 		}
@@ -389,7 +389,7 @@ func limitBody(next http.Handler, max int64) http.Handler {
 // pings notice dead peers instead.
 func longLivedWebSockets(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if graph.IsWebSocket(r) {
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
 			_ = rc.SetWriteDeadline(time.Time{})

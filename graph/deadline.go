@@ -18,6 +18,12 @@ const DefaultRequestTimeout = 10 * time.Second
 // not let the server give.
 const retryAfter = "5"
 
+// IsWebSocket reports whether r asks to become a WebSocket (a subscription), which
+// lives as long as its client and so takes no request deadline.
+func IsWebSocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
 // withDeadline gives every request except a WebSocket (which lives as long as its
 // client stays) a deadline of timeout. Its context carries the deadline into every
 // database call and the wait for a pooled connection, so that a stalled database
@@ -25,7 +31,7 @@ const retryAfter = "5"
 // of hanging until the server's write timeout cuts it without an answer.
 func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if IsWebSocket(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -79,9 +79,6 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	limits := opts.Limits.withDefaults()
 	// After the persisted query extension, which fills in the document.
 	srv.Use(documentLimits{limits: limits, cache: queries})
-	if limits.Tokens > 0 {
-		srv.SetParserTokenLimit(limits.Tokens)
-	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

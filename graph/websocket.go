@@ -195,7 +195,7 @@ func (h *wsHolder) close(code int, reason string) {
 // WARN.
 func webSocketConns(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if !IsWebSocket(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -153,6 +153,17 @@ func mysqlDSN(cfg *mysql.Config) string {
 	return cfg.FormatDSN()
 }
 
+// SQLiteFile returns the file a sqlite: database URL names, and false for any
+// other URL, an in-memory database or no path.
+func SQLiteFile(rawURL string) (string, bool) {
+	path, ok := strings.CutPrefix(rawURL, "sqlite:")
+	path = strings.TrimPrefix(path, "//")
+	if !ok || path == "" || strings.HasPrefix(path, "memory:") {
+		return "", false
+	}
+	return path, true
+}
+
 func sqliteDSN(path string) (Dialect, string, error) {
 	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 	if name, ok := strings.CutPrefix(path, "memory:"); ok {
