@@ -23,31 +23,31 @@ func nullIfNotFound[T any](v *T, err error) (*T, error) {
 
 // node looks up any entity by its global id; null when there is none.
 func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, error) {
-	kind, id, err := parseGlobalID(gid, "id")
+	kind, id, err := models.ParseGlobalID(gid, "id")
 	if err != nil {
 		return nil, err
 	}
 	var n models.Node
 	switch kind {
-	case kindCourse:
+	case models.KindCourse:
 		n, err = asNode(nullIfNotFound(r.Service.Course(ctx, id)))
-	case kindBatch:
+	case models.KindBatch:
 		n, err = asNode(nullIfNotFound(r.Service.Batch(ctx, id)))
-	case kindSchedule:
+	case models.KindSchedule:
 		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
-	case kindUser:
+	case models.KindUser:
 		n, err = asNode(nullIfNotFound(r.Service.User(ctx, id)))
-	case kindArticle:
+	case models.KindArticle:
 		n, err = asNode(nullIfNotFound(r.Service.Article(ctx, id)))
-	case kindComment:
+	case models.KindComment:
 		n, err = asNode(nullIfNotFound(r.Service.Comment(ctx, id)))
-	case kindEnquiry:
+	case models.KindEnquiry:
 		n, err = asNode(nullIfNotFound(r.Service.Enquiry(ctx, id)))
-	case kindEnquiryNote:
+	case models.KindEnquiryNote:
 		n, err = asNode(nullIfNotFound(r.Service.EnquiryNote(ctx, id)))
-	case kindTag:
+	case models.KindTag:
 		n, err = asNode(nullIfNotFound(r.Service.Tag(ctx, id)))
-	case kindAuditEntry:
+	case models.KindAuditEntry:
 		n, err = asNode(nullIfNotFound(r.Service.AuditEntry(ctx, id)))
 	default:
 		return nil, models.InvalidField("id", "is not a valid id")

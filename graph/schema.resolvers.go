@@ -45,7 +45,7 @@ func (r *auditEntryResolver) Actor(ctx context.Context, obj *models.AuditEntry) 
 }
 
 func (r *auditEntryResolver) EntityID(ctx context.Context, obj *models.AuditEntry) (string, error) {
-	return globalID(obj.EntityType, obj.EntityID), nil
+	return models.GlobalID(obj.EntityType, obj.EntityID), nil
 }
 
 func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error) {
@@ -97,11 +97,11 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 }
 
 func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input models.UserInput) (*models.User, error) {
-	return withID(id, kindUser, func(key uint) (*models.User, error) { return r.Service.UpdateUser(ctx, key, input) })
+	return withID(id, models.KindUser, func(key uint) (*models.User, error) { return r.Service.UpdateUser(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*models.User, error) {
-	return withID(id, kindUser, func(key uint) (*models.User, error) { return r.Service.DeactivateUser(ctx, key) })
+	return withID(id, models.KindUser, func(key uint) (*models.User, error) { return r.Service.DeactivateUser(ctx, key) })
 }
 
 func (r *mutationResolver) CreateCourse(ctx context.Context, input models.CourseInput) (*models.Course, error) {
@@ -109,11 +109,11 @@ func (r *mutationResolver) CreateCourse(ctx context.Context, input models.Course
 }
 
 func (r *mutationResolver) UpdateCourse(ctx context.Context, id string, input models.CourseInput) (*models.Course, error) {
-	return withID(id, kindCourse, func(key uint) (*models.Course, error) { return r.Service.UpdateCourse(ctx, key, input) })
+	return withID(id, models.KindCourse, func(key uint) (*models.Course, error) { return r.Service.UpdateCourse(ctx, key, input) })
 }
 
 func (r *mutationResolver) ArchiveCourse(ctx context.Context, id string) (*models.Course, error) {
-	return withID(id, kindCourse, func(key uint) (*models.Course, error) { return r.Service.ArchiveCourse(ctx, key) })
+	return withID(id, models.KindCourse, func(key uint) (*models.Course, error) { return r.Service.ArchiveCourse(ctx, key) })
 }
 
 func (r *mutationResolver) CreateBatch(ctx context.Context, input models.BatchInput) (*models.Batch, error) {
@@ -121,11 +121,11 @@ func (r *mutationResolver) CreateBatch(ctx context.Context, input models.BatchIn
 }
 
 func (r *mutationResolver) UpdateBatch(ctx context.Context, id string, input models.BatchInput) (*models.Batch, error) {
-	return withID(id, kindBatch, func(key uint) (*models.Batch, error) { return r.Service.UpdateBatch(ctx, key, input) })
+	return withID(id, models.KindBatch, func(key uint) (*models.Batch, error) { return r.Service.UpdateBatch(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeleteBatch(ctx context.Context, id string) (string, error) {
-	return withID(id, kindBatch, func(key uint) (string, error) { return id, r.Service.DeleteBatch(ctx, key) })
+	return withID(id, models.KindBatch, func(key uint) (string, error) { return id, r.Service.DeleteBatch(ctx, key) })
 }
 
 func (r *mutationResolver) CreateSchedule(ctx context.Context, input models.ScheduleInput) (*models.Schedule, error) {
@@ -133,11 +133,11 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input models.Sche
 }
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input models.ScheduleInput) (*models.Schedule, error) {
-	return withID(id, kindSchedule, func(key uint) (*models.Schedule, error) { return r.Service.UpdateSchedule(ctx, key, input) })
+	return withID(id, models.KindSchedule, func(key uint) (*models.Schedule, error) { return r.Service.UpdateSchedule(ctx, key, input) })
 }
 
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (string, error) {
-	return withID(id, kindSchedule, func(key uint) (string, error) { return id, r.Service.DeleteSchedule(ctx, key) })
+	return withID(id, models.KindSchedule, func(key uint) (string, error) { return id, r.Service.DeleteSchedule(ctx, key) })
 }
 
 func (r *mutationResolver) CreateArticle(ctx context.Context, input models.ArticleInput) (*models.Article, error) {
@@ -145,21 +145,21 @@ func (r *mutationResolver) CreateArticle(ctx context.Context, input models.Artic
 }
 
 func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, input models.ArticleInput) (*models.Article, error) {
-	return withID(id, kindArticle, func(key uint) (*models.Article, error) { return r.Service.UpdateArticle(ctx, key, input) })
+	return withID(id, models.KindArticle, func(key uint) (*models.Article, error) { return r.Service.UpdateArticle(ctx, key, input) })
 }
 
 func (r *mutationResolver) PublishArticle(ctx context.Context, id string, at *time.Time) (*models.Article, error) {
-	return withID(id, kindArticle, func(key uint) (*models.Article, error) { return r.Service.PublishArticle(ctx, key, at) })
+	return withID(id, models.KindArticle, func(key uint) (*models.Article, error) { return r.Service.PublishArticle(ctx, key, at) })
 }
 
 func (r *mutationResolver) UnpublishArticle(ctx context.Context, id string, archive *bool) (*models.Article, error) {
-	return withID(id, kindArticle, func(key uint) (*models.Article, error) {
+	return withID(id, models.KindArticle, func(key uint) (*models.Article, error) {
 		return r.Service.UnpublishArticle(ctx, key, archive != nil && *archive)
 	})
 }
 
 func (r *mutationResolver) DeleteArticle(ctx context.Context, id string) (string, error) {
-	return withID(id, kindArticle, func(key uint) (string, error) { return id, r.Service.DeleteArticle(ctx, key) })
+	return withID(id, models.KindArticle, func(key uint) (string, error) { return id, r.Service.DeleteArticle(ctx, key) })
 }
 
 func (r *mutationResolver) PostComment(ctx context.Context, input models.CommentInput) (*models.Comment, error) {
@@ -171,11 +171,11 @@ func (r *mutationResolver) SubmitEnquiry(ctx context.Context, input models.Enqui
 }
 
 func (r *mutationResolver) UpdateEnquiry(ctx context.Context, id string, input models.EnquiryUpdate) (*models.Enquiry, error) {
-	return withID(id, kindEnquiry, func(key uint) (*models.Enquiry, error) { return r.Service.UpdateEnquiry(ctx, key, input) })
+	return withID(id, models.KindEnquiry, func(key uint) (*models.Enquiry, error) { return r.Service.UpdateEnquiry(ctx, key, input) })
 }
 
 func (r *mutationResolver) AddEnquiryNote(ctx context.Context, enquiryID string, body string) (*models.EnquiryNote, error) {
-	key, err := parseID(enquiryID, kindEnquiry, "enquiryId")
+	key, err := parseID(enquiryID, models.KindEnquiry, "enquiryId")
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (r *mutationResolver) AddEnquiryNote(ctx context.Context, enquiryID string,
 }
 
 func (r *mutationResolver) ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error) {
-	return withID(id, kindComment, func(key uint) (*models.Comment, error) { return r.Service.ModerateComment(ctx, key, status) })
+	return withID(id, models.KindComment, func(key uint) (*models.Comment, error) { return r.Service.ModerateComment(ctx, key, status) })
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
@@ -198,7 +198,7 @@ func (r *queryResolver) Courses(ctx context.Context, filter *models.CourseFilter
 func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*models.Course, error) {
 	switch {
 	case id != nil && slug == nil:
-		key, err := parseID(*id, kindCourse, "id")
+		key, err := parseID(*id, models.KindCourse, "id")
 		if err != nil {
 			return nil, err
 		}
@@ -232,7 +232,7 @@ func (r *queryResolver) Articles(ctx context.Context, filter *models.ArticleFilt
 func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (*models.Article, error) {
 	switch {
 	case id != nil && slug == nil:
-		key, err := parseID(*id, kindArticle, "id")
+		key, err := parseID(*id, models.KindArticle, "id")
 		if err != nil {
 			return nil, err
 		}
@@ -263,7 +263,7 @@ func (r *queryResolver) Enquiries(ctx context.Context, filter *models.EnquiryFil
 }
 
 func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry, error) {
-	return withID(id, kindEnquiry, func(key uint) (*models.Enquiry, error) { return nullIfNotFound(r.Service.Enquiry(ctx, key)) })
+	return withID(id, models.KindEnquiry, func(key uint) (*models.Enquiry, error) { return nullIfNotFound(r.Service.Enquiry(ctx, key)) })
 }
 
 func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats, error) {
@@ -281,7 +281,7 @@ func (r *queryResolver) Users(ctx context.Context) ([]*models.User, error) {
 func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error) {
 	var f models.AuditFilter
 	if entityID != nil {
-		kind, key, err := parseGlobalID(*entityID, "entityId")
+		kind, key, err := models.ParseGlobalID(*entityID, "entityId")
 		if err != nil {
 			return nil, err
 		}
@@ -312,53 +312,53 @@ func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int,
 }
 
 func (r *articleFilterResolver) AuthorID(ctx context.Context, obj *models.ArticleFilter, data *string) error {
-	return setID(&obj.AuthorID, data, kindUser, "filter.authorId")
+	return setID(&obj.AuthorID, data, models.KindUser, "filter.authorId")
 }
 
 func (r *createScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data string) error {
-	return setID(&obj.CourseID, &data, kindCourse, "input.courseId")
+	return setID(&obj.CourseID, &data, models.KindCourse, "input.courseId")
 }
 
 func (r *createScheduleInputResolver) BatchID(ctx context.Context, obj *models.ScheduleInput, data string) error {
-	return setID(&obj.BatchID, &data, kindBatch, "input.batchId")
+	return setID(&obj.BatchID, &data, models.KindBatch, "input.batchId")
 }
 
 func (r *enquiryFilterResolver) CourseID(ctx context.Context, obj *models.EnquiryFilter, data *string) error {
-	return setID(&obj.CourseID, data, kindCourse, "filter.courseId")
+	return setID(&obj.CourseID, data, models.KindCourse, "filter.courseId")
 }
 
 func (r *enquiryFilterResolver) AssigneeID(ctx context.Context, obj *models.EnquiryFilter, data *string) error {
-	return setID(&obj.AssigneeID, data, kindUser, "filter.assigneeId")
+	return setID(&obj.AssigneeID, data, models.KindUser, "filter.assigneeId")
 }
 
 func (r *postCommentInputResolver) ArticleID(ctx context.Context, obj *models.CommentInput, data string) error {
-	id, err := parseID(data, kindArticle, "input.articleId")
+	id, err := parseID(data, models.KindArticle, "input.articleId")
 	obj.ArticleID = id
 	return err
 }
 
 func (r *scheduleFilterResolver) CourseID(ctx context.Context, obj *models.ScheduleFilter, data *string) error {
-	return setID(&obj.CourseID, data, kindCourse, "filter.courseId")
+	return setID(&obj.CourseID, data, models.KindCourse, "filter.courseId")
 }
 
 func (r *submitEnquiryInputResolver) CourseID(ctx context.Context, obj *models.EnquiryInput, data *string) error {
-	return setID(&obj.CourseID, data, kindCourse, "input.courseId")
+	return setID(&obj.CourseID, data, models.KindCourse, "input.courseId")
 }
 
 func (r *submitEnquiryInputResolver) ScheduleID(ctx context.Context, obj *models.EnquiryInput, data *string) error {
-	return setID(&obj.ScheduleID, data, kindSchedule, "input.scheduleId")
+	return setID(&obj.ScheduleID, data, models.KindSchedule, "input.scheduleId")
 }
 
 func (r *updateEnquiryInputResolver) AssigneeID(ctx context.Context, obj *models.EnquiryUpdate, data *string) error {
-	return setID(&obj.AssigneeID, data, kindUser, "input.assigneeId")
+	return setID(&obj.AssigneeID, data, models.KindUser, "input.assigneeId")
 }
 
 func (r *updateScheduleInputResolver) CourseID(ctx context.Context, obj *models.ScheduleInput, data *string) error {
-	return setID(&obj.CourseID, data, kindCourse, "input.courseId")
+	return setID(&obj.CourseID, data, models.KindCourse, "input.courseId")
 }
 
 func (r *updateScheduleInputResolver) BatchID(ctx context.Context, obj *models.ScheduleInput, data *string) error {
-	return setID(&obj.BatchID, data, kindBatch, "input.batchId")
+	return setID(&obj.BatchID, data, models.KindBatch, "input.batchId")
 }
 
 func (r *Resolver) Article() ArticleResolver { return &articleResolver{r} }
