@@ -28,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"coursegraph/gqlhttp"
 	"coursegraph/graph"
 	"coursegraph/logging"
 	"coursegraph/mail"
@@ -374,9 +375,8 @@ func limitBody(next http.Handler, max int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 		if err != nil || int64(len(body)) > max {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = fmt.Fprintf(w, `{"errors":[{"message":"the request body is over %d bytes","extensions":{"code":"BAD_USER_INPUT"}}]}`, max)
+			gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
+				gqlhttp.Error(gqlhttp.CodeBodyTooLarge, fmt.Sprintf("the request body is over %d bytes", max)))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

@@ -295,8 +295,8 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BAD_USER_INPUT"`) {
-		t.Errorf("a body over %d bytes: %d %s; want 413 with BAD_USER_INPUT", maxBodyBytes, resp.StatusCode, body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BODY_TOO_LARGE"`) {
+		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", maxBodyBytes, resp.StatusCode, body)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -71,8 +72,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	}
 	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{log: log})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -100,7 +100,6 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		}
 		return resp
 	})
-	srv.AroundResponses(unavailableStatus)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
 	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
@@ -219,7 +218,7 @@ func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphq
 		if err != nil || !user.Can(models.RoleStaff) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "the session has ended; sign in and reconnect",
-				Extensions: map[string]any{extensionCode: apiCodes[models.Unauthenticated]},
+				Extensions: map[string]any{extensionCode: gqlhttp.CodeUnauthenticated},
 			}}})
 		}
 		return next(auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"coursegraph/gqlhttp"
+
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -15,7 +17,7 @@ import (
 
 // codeTooComplex is the code of a document refused by a limit, with
 // extensions.limit and extensions.actual.
-const codeTooComplex = "QUERY_TOO_COMPLEX"
+const codeTooComplex = gqlhttp.CodeQueryTooComplex
 
 // Limits bound what one document may ask for. Each is checked before gqlgen's
 // validation, whose cost grows with the square of repeated fields, except Cost,
