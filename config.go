@@ -17,6 +17,7 @@ import (
 	"coursegraph/graph"
 	"coursegraph/mail"
 	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/store"
 )
 
@@ -97,6 +98,18 @@ type Config struct {
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
+	// AnonymousCost is ANONYMOUS_COST_PER_ADDRESS: the cost points (as
+	// QUERY_MAX_COST counts them) that anonymous requests from one client
+	// address may spend, as points/interval (default "60000/1m": a minute's
+	// points at once, refilled evenly over the minute); "off" turns it off. An
+	// operation the budget cannot pay is refused with HTTP 429 RATE_LIMITED.
+	// Flag -anonymous-cost-per-address.
+	AnonymousCost RateLimit
+	// AnonymousCostExempt is ANONYMOUS_COST_EXEMPT: addresses or CIDR ranges the
+	// budget does not apply to (default loopback, "127.0.0.0/8,::1": a process
+	// on the server's own host; behind a reverse proxy, set TRUSTED_PROXIES so
+	// that clients are told apart); "none" for none. Flag -anonymous-cost-exempt.
+	AnonymousCostExempt []netip.Prefix
 	// QueryLimits bound each GraphQL document before it is validated:
 	// QUERY_MAX_TOKENS (default 15000), QUERY_MAX_ALIASES (30),
 	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_REPEATS (10 of one
@@ -136,6 +149,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
 	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
+	anonCost := fs.String("anonymous-cost-per-address", env("ANONYMOUS_COST_PER_ADDRESS", "60000/1m"), "cost points anonymous requests from one address may spend, points/interval or off (env ANONYMOUS_COST_PER_ADDRESS)")
+	anonExempt := fs.String("anonymous-cost-exempt", env("ANONYMOUS_COST_EXEMPT", "127.0.0.0/8,::1"), "addresses or CIDR ranges the anonymous cost budget does not apply to, or none (env ANONYMOUS_COST_EXEMPT)")
 	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
 	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
@@ -234,20 +249,16 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else {
 		c.SessionTTL = d
 	}
-	for p := range strings.SplitSeq(*proxies, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
+	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES %w", err))
+	}
+	if c.AnonymousCost, err = parseRateLimit(*anonCost); err != nil {
+		errs = append(errs, fmt.Errorf("ANONYMOUS_COST_PER_ADDRESS %w", err))
+	}
+	if *anonExempt != "none" {
+		if c.AnonymousCostExempt, err = parsePrefixes(*anonExempt); err != nil {
+			errs = append(errs, fmt.Errorf("ANONYMOUS_COST_EXEMPT %w", err))
 		}
-		prefix, err := netip.ParsePrefix(p)
-		if err != nil {
-			addr, addrErr := netip.ParseAddr(p)
-			if addrErr != nil {
-				errs = append(errs, fmt.Errorf("TRUSTED_PROXIES must list addresses or CIDR ranges, not %q", p))
-				continue
-			}
-			prefix = netip.PrefixFrom(addr, addr.BitLen())
-		}
-		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
 	if c.CommentsPerAddress, err = parseRateLimit(*commentRate); err != nil {
 		errs = append(errs, fmt.Errorf("COMMENTS_PER_ADDRESS %w", err))
@@ -316,10 +327,39 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	return c, errors.Join(errs...)
 }
 
+// parsePrefixes reads comma-separated addresses and CIDR ranges.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, addrErr := netip.ParseAddr(p)
+			if addrErr != nil {
+				return nil, fmt.Errorf("must list addresses or CIDR ranges, not %q", p)
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, prefix)
+	}
+	return out, nil
+}
+
 // RateLimit is a burst of events, then one per interval; Burst -1 means no limit.
 type RateLimit struct {
 	Burst    int
 	Interval time.Duration
+}
+
+// points returns a budget of Burst points refilled evenly over Interval, or nil
+// when the limit is off.
+func (l RateLimit) points() *ratelimit.Limiter {
+	if l.Burst <= 0 {
+		return nil
+	}
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now)
 }
 
 // parseRateLimit reads "burst/interval" ("5/2m") or "off".

@@ -285,6 +285,7 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits,
+		Budget: cfg.AnonymousCost.points(), BudgetExempt: cfg.AnonymousCostExempt,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -207,6 +208,8 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a negative shutdown drain", map[string]string{"SHUTDOWN_DRAIN": "-1s"}, nil, "SHUTDOWN_DRAIN"},
 		{"a depth limit that is not a number", map[string]string{"QUERY_MAX_DEPTH": "deep"}, nil, "QUERY_MAX_DEPTH"},
 		{"a token limit of zero", nil, []string{"-query-max-tokens", "0"}, "QUERY_MAX_TOKENS"},
+		{"a cost budget without an interval", map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "60000"}, nil, "ANONYMOUS_COST_PER_ADDRESS"},
+		{"a budget exemption that is not an address", map[string]string{"ANONYMOUS_COST_EXEMPT": "localhost"}, nil, "ANONYMOUS_COST_EXEMPT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -223,8 +226,15 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
-		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) {
+		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) ||
+		c.AnonymousCost != (RateLimit{Burst: 60000, Interval: time.Minute}) || fmt.Sprint(c.AnonymousCostExempt) != "[127.0.0.0/8 ::1/128]" {
 		t.Errorf("defaults = %+v", c)
+	}
+	c, err = loadConfig(nil, func(k string) string {
+		return map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "off", "ANONYMOUS_COST_EXEMPT": "none"}[k]
+	}, io.Discard)
+	if err != nil || c.AnonymousCost.points() != nil || c.AnonymousCostExempt != nil {
+		t.Errorf("the cost budget turned off: %+v, %v", c.AnonymousCost, err)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}
 	c, err = loadConfig([]string{"-addr", "127.0.0.1:7000", "-env", "development"}, func(k string) string { return env[k] }, io.Discard)

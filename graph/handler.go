@@ -12,6 +12,7 @@ import (
 	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/service"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,6 +42,13 @@ type HandlerOptions struct {
 	// Limits bound each document's tokens, aliases, directives, repeated
 	// names, depth and cost; a zero field means its default.
 	Limits Limits
+	// Budget, when set, is what anonymous clients may spend, per address, in
+	// cost points (each operation's cost, as Limits.Cost counts it): an
+	// operation its address's bucket cannot pay is refused RATE_LIMITED, HTTP
+	// 429, with Retry-After. Signed-in staff are not counted.
+	Budget *ratelimit.Limiter
+	// BudgetExempt are the client addresses Budget does not apply to.
+	BudgetExempt []netip.Prefix
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -86,8 +94,8 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		srv.SetDisableSuggestion(true) // fields and scalar leaves
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	if limits.Cost > 0 {
-		srv.Use(&costLimit{limit: limits.Cost})
+	if limits.Cost > 0 || opts.Budget != nil {
+		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
