@@ -17,8 +17,11 @@ import (
 	"coursegraph/graph"
 	"coursegraph/mail"
 	"coursegraph/models"
+	"coursegraph/persisted"
 	"coursegraph/ratelimit"
 	"coursegraph/store"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Config is the server's configuration: environment variables, overridden by flags.
@@ -98,6 +101,19 @@ type Config struct {
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
+	// RedisURL is REDIS_URL: a Redis that several instances share, for the
+	// automatic persisted queries (each kept 24 h after its last use); unset,
+	// each instance keeps them in memory, 16 MiB at most. Flag -redis-url.
+	RedisURL string
+	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
+	// (Apollo's persisted-query manifest, or a JSON object of id to document as
+	// graphql-codegen and Relay write): when set, the server runs only its
+	// documents. Unset by default. Flag -trusted-documents.
+	TrustedDocuments *persisted.Manifest
+	// TrustedDocumentsStaff is TRUSTED_DOCUMENTS_STAFF (true/false, default
+	// false): with trusted documents, signed-in staff may still send any
+	// document (the playground, scripts). Flag -trusted-documents-staff.
+	TrustedDocumentsStaff bool
 	// AnonymousCost is ANONYMOUS_COST_PER_ADDRESS: the cost points (as
 	// QUERY_MAX_COST counts them) that anonymous requests from one client
 	// address may spend, as points/interval (default "60000/1m": a minute's
@@ -174,6 +190,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
 	}
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
+	redisURL := fs.String("redis-url", getenv("REDIS_URL"), "Redis shared by every instance, such as redis://localhost:6379/0 (env REDIS_URL)")
+	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
+	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
 		if err := fs.Set("bcrypt-cost", v); err != nil {
@@ -248,6 +267,20 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		errs = append(errs, fmt.Errorf("SESSION_TTL must be a duration of at least 1m, such as 168h, not %q", *sessionTTL))
 	} else {
 		c.SessionTTL = d
+	}
+	c.RedisURL = strings.TrimSpace(*redisURL)
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL: %w", err))
+		}
+	}
+	if path := strings.TrimSpace(*trusted); path != "" {
+		if c.TrustedDocuments, err = persisted.LoadManifest(path); err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS %s: %w", path, err))
+		}
+	}
+	if c.TrustedDocumentsStaff, err = parseBool("TRUSTED_DOCUMENTS_STAFF", *trustedStaff, false); err != nil {
+		errs = append(errs, err)
 	}
 	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES %w", err))

@@ -32,12 +32,14 @@ import (
 	"coursegraph/graph"
 	"coursegraph/logging"
 	"coursegraph/mail"
+	"coursegraph/persisted"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-sql-driver/mysql"
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 )
 
@@ -194,8 +196,15 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 	// (which Shutdown does not wait for) must go.
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
+	var documents persisted.Store // in memory, unless Redis is shared
+	if cfg.RedisURL != "" {
+		opts, _ := redis.ParseURL(cfg.RedisURL) // loadConfig checked it
+		rdb := redis.NewClient(opts)
+		defer rdb.Close()
+		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL)
+	}
 	srv := &http.Server{
-		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining)),
+		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining, documents)),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -280,12 +289,17 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 // While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic.Bool) http.Handler {
+// persistedQueryTTL is how long Redis keeps a persisted query after its last
+// registration.
+const persistedQueryTTL = 24 * time.Hour
+
+func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits,
 		Budget: cfg.AnonymousCost.points(), BudgetExempt: cfg.AnonymousCostExempt,
+		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
+	"coursegraph/persisted"
 	"coursegraph/ratelimit"
 	"coursegraph/service"
 
@@ -42,6 +43,14 @@ type HandlerOptions struct {
 	// Limits bound each document's tokens, aliases, directives, repeated
 	// names, depth and cost; a zero field means its default.
 	Limits Limits
+	// Documents is the store of automatic persisted queries; nil means one in
+	// process of persisted.DefaultMemoryBytes.
+	Documents persisted.Store
+	// Trusted, when set, is the trusted-documents manifest: the server runs only
+	// its documents (and, with TrustedStaffFree, any document of signed-in
+	// staff), and registers no persisted query.
+	Trusted          *persisted.Manifest
+	TrustedStaffFree bool
 	// Budget, when set, is what anonymous clients may spend, per address, in
 	// cost points (each operation's cost, as Limits.Cost counts it): an
 	// operation its address's bucket cannot pay is refused RATE_LIMITED, HTTP
@@ -83,7 +92,14 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AddTransport(httpTransport{log: log})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	documents := opts.Documents
+	if documents == nil && opts.Trusted == nil {
+		documents = persisted.Memory(persisted.DefaultMemoryBytes)
+	}
+	if opts.Trusted != nil {
+		documents = nil // nothing is registered in trusted-documents mode
+	}
+	srv.Use(persistedDocuments{store: documents, manifest: opts.Trusted, staffFree: opts.TrustedStaffFree})
 	limits := opts.Limits.withDefaults()
 	// After the persisted query extension, which fills in the document.
 	srv.Use(documentLimits{limits: limits, cache: queries})

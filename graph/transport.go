@@ -134,7 +134,7 @@ func paramsFromURL(u *url.URL) (*graphql.RawParams, *requestProblem) {
 			return nil, badRequest("the extensions parameter must be a JSON object")
 		}
 	}
-	if p.Query == "" && !persisted(p) {
+	if p.Query == "" && !namesPersisted(p) {
 		return nil, badRequest("the request has no query parameter")
 	}
 	return p, nil
@@ -182,7 +182,7 @@ func paramsFromBody(r *http.Request) (*graphql.RawParams, *requestProblem) {
 			return nil, badRequest(`"extensions" must be an object or null`)
 		}
 	}
-	if p.Query == "" && !persisted(p) {
+	if p.Query == "" && !namesPersisted(p) {
 		return nil, badRequest(`the body has no "query"`)
 	}
 	return p, nil
@@ -208,9 +208,9 @@ func decodeObject(b []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// persisted reports whether p names a persisted document instead of sending
+// namesPersisted reports whether p names a persisted document instead of sending
 // one: Apollo's extensions.persistedQuery.
-func persisted(p *graphql.RawParams) bool {
+func namesPersisted(p *graphql.RawParams) bool {
 	_, ok := p.Extensions["persistedQuery"]
 	return ok
 }

@@ -25,6 +25,7 @@ type exchange struct {
 	code        string // the first error's extensions.code; "" for none
 	data        bool   // whether the response has a data entry
 	allow       string // the Allow header, when the status is 405
+	token       string // a bearer token to send
 }
 
 func (e exchange) run(t *testing.T, h http.Handler) (*httptest.ResponseRecorder, map[string]json.RawMessage) {
@@ -39,6 +40,9 @@ func (e exchange) run(t *testing.T, h http.Handler) (*httptest.ResponseRecorder,
 	}
 	if e.accept != "" {
 		req.Header.Set("Accept", e.accept)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
