@@ -174,17 +174,10 @@ func RetryAfter(errs []*gqlerror.Error) int {
 	return most
 }
 
-// Write writes body as JSON in mediaType with status: the one way every response
+// Write writes body, JSON, in mediaType with status: the one way every response
 // of the GraphQL endpoint goes out. A 429 or 503 gets a Retry-After header when
 // it has none (retryAfter seconds, or 5).
-func Write(w http.ResponseWriter, mediaType string, status int, body any, retryAfter int) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		// Only a value JSON cannot hold (a channel, a NaN) fails; the bodies here
-		// are gqlgen responses and error lists.
-		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
-	}
+func Write(w http.ResponseWriter, mediaType string, status int, body []byte, retryAfter int) {
 	h := w.Header()
 	h.Set("Content-Type", mediaType+"; charset=utf-8")
 	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && h.Get("Retry-After") == "" {
@@ -194,7 +187,17 @@ func Write(w http.ResponseWriter, mediaType string, status int, body any, retryA
 		h.Set("Retry-After", strconv.Itoa(retryAfter))
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(body)
+}
+
+// Marshal is json.Marshal for a response body; a value JSON cannot hold (a NaN
+// in an error's extensions) becomes an internal error rather than no answer.
+func Marshal(body any) []byte {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+	}
+	return b
 }
 
 // WriteErrors answers r with status and errs and no data entry: a request
@@ -205,7 +208,7 @@ func WriteErrors(w http.ResponseWriter, r *http.Request, status int, errs ...*gq
 	if !ok {
 		mt = JSON
 	}
-	Write(w, mt, status, struct {
+	Write(w, mt, status, Marshal(struct {
 		Errors []*gqlerror.Error `json:"errors"`
-	}{errs}, RetryAfter(errs))
+	}{errs}), RetryAfter(errs))
 }

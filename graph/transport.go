@@ -86,17 +86,43 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	resp := responses(ctx)
 	hasData := len(resp.Data) > 0 && string(resp.Data) != "null"
 	status := gqlhttp.Status(mediaType, true, hasData, resp.Errors)
-	gqlhttp.Write(w, mediaType, status, resp, gqlhttp.RetryAfter(resp.Errors))
+	gqlhttp.Write(w, mediaType, status, executedJSON(resp), gqlhttp.RetryAfter(resp.Errors))
+}
+
+// executedJSON is an executed response as JSON: its data is gqlgen's JSON
+// already, written as it is. (encoding/json would check and copy every byte of
+// it again, and escape each <, > and & of the articles' HTML.)
+func executedJSON(resp *graphql.Response) []byte {
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 64)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		b.WriteString(`"errors":`)
+		b.Write(gqlhttp.Marshal(resp.Errors))
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	if len(resp.Data) == 0 {
+		b.WriteString("null")
+	} else {
+		b.Write(resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		b.WriteString(`,"extensions":`)
+		b.Write(gqlhttp.Marshal(resp.Extensions))
+	}
+	b.WriteByte('}')
+	return b.Bytes()
 }
 
 // writeRequestErrors answers a request that failed before execution: its errors
 // and extensions, and no data entry.
 func writeRequestErrors(w http.ResponseWriter, mediaType string, resp *graphql.Response) {
 	status := gqlhttp.Status(mediaType, false, false, resp.Errors)
-	gqlhttp.Write(w, mediaType, status, struct {
+	gqlhttp.Write(w, mediaType, status, gqlhttp.Marshal(struct {
 		Errors     gqlerror.List  `json:"errors"`
 		Extensions map[string]any `json:"extensions,omitempty"`
-	}{resp.Errors, resp.Extensions}, gqlhttp.RetryAfter(resp.Errors))
+	}{resp.Errors, resp.Extensions}), gqlhttp.RetryAfter(resp.Errors))
 }
 
 // refuse answers a request that is not a GraphQL request at all.
