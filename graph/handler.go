@@ -167,6 +167,7 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.Enquiries = func(child int, _ *models.EnquiryFilter, _ *models.OrderDirection, first *int, _ *string) int {
 		return page(first, child)
 	}
+	c.Query.Comments = func(child int, _ *models.CommentStatus, first *int, _ *string) int { return page(first, child) }
 	c.Query.Search = func(child int, _ string, first *int) int { return search(first, child) }
 	c.Tag.Articles = func(child int, first *int, _ *string) int { return page(first, child) }
 	c.Article.Comments = func(child int, first *int, _ *string, _ *models.CommentStatus) int { return page(first, child) }
