@@ -5,8 +5,9 @@
 // Screenshots go to test-results/.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client, newPage, resultsDir, start } from "./harness.mjs";
+import { Client, newPage, resultsDir, start, webDir } from "./harness.mjs";
 
 let env;
 let admin;
@@ -72,7 +73,12 @@ describe("the catalogue", () => {
       // only when the server asked for it (PERSISTED_QUERY_NOT_FOUND), so the
       // second catalogue request, for a document now known, is the hash alone.
       assert.ok(documents.length >= 2);
-      for (const d of documents) assert.match(d.extensions.persistedQuery.sha256Hash, /^[0-9a-f]{64}$/);
+      const manifest = JSON.parse(readFileSync(join(webDir, "dist/persisted-query-manifest.json"), "utf8"));
+      const ids = new Set(manifest.operations.map((o) => o.id));
+      for (const d of documents) assert.ok(ids.has(d.extensions.persistedQuery.sha256Hash), "the document is in the manifest");
+      for (const d of documents.filter((x) => x.query)) {
+        assert.equal(d.query, manifest.operations.find((o) => o.id === d.extensions.persistedQuery.sha256Hash).body, "the text sent is the manifest's");
+      }
       assert.equal(documents.at(-1).query, undefined, "a known document is sent by hash alone");
       assert.deepEqual(documents.at(-1).variables, { weekday: "FRIDAY", first: 20, after: null });
       assert.deepEqual(blocked, []);
@@ -155,3 +161,51 @@ describe("the contact form", () => {
 async function enquiriesNamed(name) {
   return (await admin.run(`query($s: String!) { enquiries(filter: { search: $s }) { totalCount } }`, { s: name })).enquiries.totalCount;
 }
+
+describe("an article page", () => {
+  test("shows the article's own approved comments, a field error beside its input, and holds a new comment for moderation", async () => {
+    const article = async (title, comment) => {
+      const { createArticle } = await admin.run(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id slug } }`,
+        { in: { title, body: `## About ${title}\n\nWords for the browser test.`, tags: [`web-${run}`] } });
+      await admin.run(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, { id: createArticle.id });
+      const { postComment } = await new Client(env.api).run(`mutation($in: PostCommentInput!) { postComment(input: $in) { id } }`,
+        { in: { articleId: createArticle.id, authorName: `Reader of ${title}`, authorEmail: `reader-${run}@example.org`, body: comment } });
+      await admin.run(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, { id: postComment.id });
+      return createArticle;
+    };
+    const first = await article(`First ${run}`, "A comment on the first article.");
+    await article(`Second ${run}`, "A comment on the second article.");
+
+    const { page, context, blocked, consoleErrors } = await newPage(env.browser);
+    try {
+      await page.goto(`${env.site}/#/articles`);
+      await page.click(`text=First ${run}`);
+      await page.waitForURL(new RegExp(`#/articles/${first.slug}$`));
+      await page.locator("h1", { hasText: `First ${run}` }).waitFor();
+      assert.deepEqual(await page.locator("#comments li.comment p:not(.meta)").allTextContents(), ["A comment on the first article."]);
+      assert.equal(await page.locator(".discussion h2").textContent(), "Comments (1)");
+
+      await page.fill("#authorName", `Reader ${run}`);
+      await page.fill("#authorEmail", `reader2-${run}@example.org`);
+      await page.click("#comment-form button[type=submit]");
+      const bodyError = page.locator(".field", { has: page.locator("#body") }).locator(".field-error");
+      await bodyError.filter({ hasText: /\S/ }).waitFor();
+      assert.equal(await page.locator("#body").getAttribute("aria-invalid"), "true");
+      assert.equal(await page.locator("#authorEmail").getAttribute("aria-invalid"), null);
+
+      await page.fill("#body", "Thank you for this article.");
+      await page.click("#comment-form button[type=submit]");
+      await page.locator("#comment-form .status.ok").waitFor();
+      assert.match(await page.locator("#comment-form .status").textContent(), /moderator/);
+      await page.screenshot({ path: join(resultsDir, "article.png"), fullPage: true });
+
+      const { article: stored } = await admin.run(`query($slug: String!) { article(slug: $slug) { commentCount comments(status: PENDING) { edges { node { authorName body } } } } }`, { slug: first.slug });
+      assert.equal(stored.commentCount, 1, "a comment waiting for moderation is not counted");
+      assert.deepEqual(stored.comments.edges.map((e) => e.node), [{ authorName: `Reader ${run}`, body: "Thank you for this article." }]);
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(consoleErrors.filter((e) => !/status of 422/.test(e)), []);
+    } finally {
+      await context.close();
+    }
+  });
+});
