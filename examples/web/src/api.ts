@@ -51,16 +51,20 @@ export class ApiError extends Error {
     return this.status === 0 || this.status >= 500 || this.code === "SERVICE_UNAVAILABLE" || this.code === "RATE_LIMITED";
   }
 
-  /** fieldErrors maps an input field ("email" for extensions.field "input.email") to its message. */
+  /**
+   * fieldErrors maps an input field ("email" for extensions.field "input.email")
+   * to its message, without the field's path ("is not a valid email address").
+   */
   fieldErrors(): Map<string, string> {
     const out = new Map<string, string>();
     for (const e of this.errors) {
       const field = e.extensions?.field;
       if (e.extensions?.code === "BAD_USER_INPUT" && field) {
         const name = field.slice(field.lastIndexOf(".") + 1);
-        // Shown beside the input, the message needs no "input.email: " before it.
+        // Beside its input the message needs no "input.email: " before it: what
+        // is left is a predicate ("is not a valid email address").
         const text = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
-        if (!out.has(name)) out.set(name, text.charAt(0).toUpperCase() + text.slice(1));
+        if (!out.has(name)) out.set(name, text);
       }
     }
     return out;

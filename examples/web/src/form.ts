@@ -4,8 +4,12 @@
 import { ApiError, describe } from "./api";
 import { h } from "./dom";
 
-/** field makes a labelled input (or textarea) with a place for its error beside it. */
-export function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): HTMLElement {
+/**
+ * field makes a labelled input (or textarea or select) with a place for its error
+ * beside it; noun (the label by default) starts the error: "Email is not a valid
+ * email address".
+ */
+export function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, noun = label): HTMLElement {
   const errorId = `${name}-error`;
   input.id ||= name;
   input.name = name;
@@ -13,7 +17,7 @@ export function field(name: string, label: string, input: HTMLInputElement | HTM
   return h("div", { class: "field" },
     h("label", { for: input.id }, label),
     input,
-    h("span", { class: "field-error", id: errorId, "data-field": name, role: "alert" }),
+    h("span", { class: "field-error", id: errorId, "data-field": name, "data-noun": noun, role: "alert" }),
   );
 }
 
@@ -29,7 +33,7 @@ export function showErrors(form: HTMLFormElement, status: HTMLElement, err: unkn
     const slot = form.querySelector<HTMLElement>(`.field-error[data-field="${CSS.escape(name)}"]`);
     const input = form.elements.namedItem(name);
     if (!slot) continue;
-    slot.textContent = message;
+    slot.textContent = /^[a-z]/.test(message) ? `${slot.dataset.noun} ${message}` : message;
     if (input instanceof HTMLElement) {
       input.setAttribute("aria-invalid", "true");
       if (shown === 0) input.focus();

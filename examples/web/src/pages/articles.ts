@@ -114,8 +114,8 @@ function commentForm(articleId: string): HTMLElement {
   const form = h("form", { id: "comment-form", novalidate: true },
     h("h3", {}, "Leave a comment"),
     field("authorName", "Name", h("input", { type: "text", required: true, maxlength: "80", autocomplete: "name" })),
-    field("authorEmail", "Email (never shown)", h("input", { type: "email", required: true, autocomplete: "email" })),
-    field("body", "Comment", h("textarea", { required: true, rows: "5" })),
+    field("authorEmail", "Email (never shown)", h("input", { type: "email", required: true, autocomplete: "email" }), "Email"),
+    field("body", "Comment", h("textarea", { required: true, rows: "5" }), "The comment"),
     h("div", { class: "honeypot", "aria-hidden": "true" }, h("label", {}, "Leave this empty ", website)),
     submit, status,
   );
