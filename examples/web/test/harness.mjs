@@ -5,7 +5,8 @@
 // every request outside loopback refused.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,6 +17,22 @@ export const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoDir = resolve(webDir, "../..");
 export const resultsDir = join(webDir, "test-results");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** loginDocument signs the test's admin in; the staff's own client would hold it in its manifest. */
+const loginDocument = "mutation TestLogin($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+
+/**
+ * testManifest writes the site's manifest plus loginDocument (once signed in,
+ * the admin may send any document: TRUSTED_DOCUMENTS_STAFF) and returns its path.
+ */
+function testManifest(dir) {
+  const manifest = JSON.parse(readFileSync(join(webDir, "dist/persisted-query-manifest.json"), "utf8"));
+  const id = createHash("sha256").update(loginDocument).digest("hex");
+  manifest.operations.push({ id, name: "TestLogin", type: "mutation", body: loginDocument });
+  const path = join(dir, "manifest.json");
+  writeFileSync(path, JSON.stringify(manifest));
+  return path;
+}
 
 /** freePort asks the kernel for a free loopback port. */
 async function freePort() {
@@ -53,22 +70,30 @@ async function stop(child) {
 }
 
 /**
- * start brings everything up and returns { api, site, admin, browser, close }.
- * The server is built with `go build` (not `go run`, whose child would outlive a
- * signal to it); its output goes to test-results/server.log.
+ * start brings everything up and returns { api, site, admin, browser, trusted, close }.
+ * The server is COURSEGRAPH_BIN, or built from this repository with `go build`
+ * (not `go run`, whose child would outlive a signal to it); its output goes to
+ * test-results/server.log.
  */
 export async function start() {
   if (!existsSync(join(webDir, "dist/index.html"))) throw new Error("dist/ is missing: run `npm run build` first");
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`);
   mkdirSync(resultsDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), "coursegraph-web-"));
-  const bin = join(tmp, "coursegraph");
-  const build = spawnSync("go", ["build", "-o", bin, "."], { cwd: repoDir, stdio: "inherit" });
-  if (build.status !== 0) throw new Error("go build failed");
+  let bin = process.env.COURSEGRAPH_BIN;
+  if (!bin) {
+    bin = join(tmp, "coursegraph");
+    const build = spawnSync("go", ["build", "-o", bin, "."], { cwd: repoDir, stdio: "inherit" });
+    if (build.status !== 0) throw new Error("go build failed");
+  }
+  // A server that has trusted-documents mode runs with the site's manifest (and
+  // lets the test's admin send its own fixture documents); one without it speaks
+  // automatic persisted queries only.
+  const help = spawnSync(bin, ["-h"], { encoding: "utf8" });
+  const trusted = `${help.stdout}${help.stderr}`.includes("-trusted-documents");
 
   const admin = { email: "web-test-admin@example.org", password: `pw-${crypto.randomUUID()}` };
   const apiPort = await freePort();
-  const { createWriteStream } = await import("node:fs");
   const log = createWriteStream(join(resultsDir, "server.log"));
   const server = spawn(bin, [], {
     cwd: tmp,
@@ -79,6 +104,7 @@ export async function start() {
       ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password,
       BCRYPT_COST: "4",
       SQLITE_ENGINE_CACHE: process.env.SQLITE_ENGINE_CACHE ?? join(tmpdir(), "coursegraph-web-engine-cache"),
+      ...(trusted ? { TRUSTED_DOCUMENTS: testManifest(tmp), TRUSTED_DOCUMENTS_STAFF: "true" } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -115,7 +141,7 @@ export async function start() {
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
       ],
     });
-    return { api, site, admin, browser, close };
+    return { api, site, admin, browser, trusted, close };
   } catch (err) {
     await close();
     throw err;
@@ -151,7 +177,7 @@ export class Client {
 
   static async login(api, { email, password }) {
     const anon = new Client(api);
-    const { login } = await anon.run(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password });
+    const { login } = await anon.run(loginDocument, { e: email, p: password });
     return new Client(api, login.token);
   }
 

@@ -110,7 +110,7 @@ export function renderContact(root: HTMLElement, params: URLSearchParams): void 
     } catch (err) {
       showErrors(form, status, err);
       if (err instanceof ApiError && err.transient) {
-        status.textContent = `${describe(err)} Your message was not lost: press Send again.`;
+        status.textContent = `${describe(err)} Your message is still here: press Send again (it will not be sent twice).`;
       }
     } finally {
       submit.disabled = false;
