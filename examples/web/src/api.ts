@@ -44,11 +44,12 @@ export class ApiError extends Error {
   }
 
   /**
-   * transient tells a failure worth retrying with the same request: no answer,
-   * a cut-off or overloaded server (5xx, SERVICE_UNAVAILABLE), or RATE_LIMITED.
+   * transient tells a failure worth retrying with the same request: no GraphQL
+   * answer (none at all, or one cut off), a failing or overloaded server (5xx,
+   * SERVICE_UNAVAILABLE), or RATE_LIMITED.
    */
   get transient(): boolean {
-    return this.status === 0 || this.status >= 500 || this.code === "SERVICE_UNAVAILABLE" || this.code === "RATE_LIMITED";
+    return this.errors.length === 0 || this.status >= 500 || this.code === "SERVICE_UNAVAILABLE" || this.code === "RATE_LIMITED";
   }
 
   /**
@@ -78,7 +79,6 @@ interface Meta {
 export interface RequestOptions {
   /** Extra headers, such as Idempotency-Key. */
   headers?: Record<string, string>;
-  signal?: AbortSignal;
 }
 
 interface Reply {
@@ -115,11 +115,9 @@ async function post(payload: object, opts: RequestOptions): Promise<{ body: Repl
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/graphql-response+json, application/json", ...opts.headers },
       body: JSON.stringify(payload),
-      signal: opts.signal,
     });
-  } catch (err) {
-    if (opts.signal?.aborted) throw err;
-    return { body: {}, status: 0 };
+  } catch {
+    return { body: {}, status: 0 }; // no answer: offline, refused, or cut off
   }
   const header = Number(res.headers.get("Retry-After"));
   const retryAfter = Number.isFinite(header) && header > 0 ? header : undefined;
