@@ -199,8 +199,18 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			return Config{}, fmt.Errorf("BCRYPT_COST must be a whole number from 4 to 16, not %q", v)
 		}
 	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return Config{}, usageErrorf("unexpected arguments %q: flags only (coursegraph help lists the commands)", fs.Args())
 	}
 
 	var errs []error

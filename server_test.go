@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"coursegraph/graph"
+	"coursegraph/store/storetest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -311,49 +312,50 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 }
 
 func TestUserCreateCommandReadsThePasswordFromStdinOrTheEnvironment(t *testing.T) {
-	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
-	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
-	getenv := func(k string) string { return env[k] }
-	if err := run(context.Background(), []string{"migrate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"user", "create", "--email", "Owner@Example.com", "--name", "Owner", "--role", "admin"},
-		getenv, strings.NewReader("a long enough password\n"), &out, io.Discard)
-	if err != nil || !strings.Contains(out.String(), "created ADMIN owner@example.com") {
-		t.Fatalf("user create from stdin: %v %q", err, out.String())
-	}
-	env["USER_PASSWORD"] = "another long password"
-	if err := run(context.Background(), []string{"user", "create", "--email", "ed@example.com", "--name", "Ed", "--role", "editor"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
-		t.Fatalf("user create from USER_PASSWORD: %v", err)
-	}
-	delete(env, "USER_PASSWORD")
-	for _, tc := range []struct {
-		name  string
-		args  []string
-		stdin string
-		want  string
-	}{
-		{"no password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "", "password"},
-		{"a weak password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "short\n", "input.password"},
-		{"an unknown role", []string{"user", "create", "--email", "x@example.com", "--name", "X", "--role", "boss"}, "a long enough password\n", "--role"},
-		{"no subcommand", []string{"user"}, "", "usage"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := run(context.Background(), tc.args, getenv, strings.NewReader(tc.stdin), io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %v; want one mentioning %s", err, tc.want)
-			}
-		})
-	}
+	storetest.RunURL(t, func(t *testing.T, dbURL string) {
+		env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
+		getenv := func(k string) string { return env[k] }
+		if err := run(context.Background(), []string{"migrate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"user", "create", "--email", "Owner@Example.com", "--name", "Owner", "--role", "admin"},
+			getenv, strings.NewReader("a long enough password\n"), &out, io.Discard)
+		if err != nil || !strings.Contains(out.String(), "created ADMIN owner@example.com") {
+			t.Fatalf("user create from stdin: %v %q", err, out.String())
+		}
+		env["USER_PASSWORD"] = "another long password"
+		if err := run(context.Background(), []string{"user", "create", "--email", "ed@example.com", "--name", "Ed", "--role", "editor"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatalf("user create from USER_PASSWORD: %v", err)
+		}
+		delete(env, "USER_PASSWORD")
+		for _, tc := range []struct {
+			name  string
+			args  []string
+			stdin string
+			want  string
+		}{
+			{"no password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "", "password"},
+			{"a weak password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "short\n", "input.password"},
+			{"an unknown role", []string{"user", "create", "--email", "x@example.com", "--name", "X", "--role", "boss"}, "a long enough password\n", "--role"},
+			{"no subcommand", []string{"user"}, "", "usage"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := run(context.Background(), tc.args, getenv, strings.NewReader(tc.stdin), io.Discard, io.Discard)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error = %v; want one mentioning %s", err, tc.want)
+				}
+			})
+		}
 
-	base, logs, _ := startServer(t, env)
-	if _, body := postQuery(t, base, `mutation { login(email: "owner@example.com", password: "a long enough password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
-		t.Errorf("login as the created admin: %s", body)
-	}
-	if strings.Contains(logs.String(), "demo admin") {
-		t.Errorf("a demo admin was made although an admin exists:\n%s", logs.String())
-	}
+		base, logs, _ := startServer(t, env)
+		if _, body := postQuery(t, base, `mutation { login(email: "owner@example.com", password: "a long enough password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
+			t.Errorf("login as the created admin: %s", body)
+		}
+		if strings.Contains(logs.String(), "demo admin") {
+			t.Errorf("a demo admin was made although an admin exists:\n%s", logs.String())
+		}
+	})
 }
 
 func TestFirstAdminFromTheEnvironmentAndTheDemoAdminOfTheDevelopmentDatabase(t *testing.T) {
