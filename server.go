@@ -364,7 +364,7 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic
 		h = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders: []string{"Authorization", "Content-Type", logging.RequestIDHeader},
+			AllowedHeaders: []string{"Authorization", "Content-Type", graph.IdempotencyKeyHeader, logging.RequestIDHeader},
 			ExposedHeaders: []string{logging.RequestIDHeader},
 			MaxAge:         600,
 		}).Handler(h)

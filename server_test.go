@@ -173,6 +173,8 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
+		// What the contact form sends: its idempotency key and a bearer token.
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type,idempotency-key") // sorted, as browsers send it
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -180,6 +182,9 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		_ = resp.Body.Close()
 		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
 			t.Errorf("preflight from %s: Allow-Origin %q, want %q", origin, got, want)
+		}
+		if allowed := strings.ToLower(resp.Header.Get("Access-Control-Allow-Headers")); want != "" && !strings.Contains(allowed, "idempotency-key") {
+			t.Errorf("preflight from %s: Allow-Headers %q lacks Idempotency-Key", origin, allowed)
 		}
 	}
 }
