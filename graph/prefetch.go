@@ -209,11 +209,38 @@ func (a *ahead) comments(sel ast.SelectionSet, list []*models.Comment) {
 }
 
 func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
+	keys := ids(list, func(t *models.Tag) uint { return t.ID })
 	for _, f := range a.fields(sel, tagImplementors) {
-		if f.Name == "articleCount" {
-			loadAll(a.ctx, a.l.ArticleCountByTagID, ids(list, func(t *models.Tag) uint { return t.ID }))
+		switch f.Name {
+		case "articleCount":
+			loadAll(a.ctx, a.l.ArticleCountByTagID, keys)
+		case "articles":
+			args := f.ArgumentMap(a.op.Variables)
+			if args["after"] != nil {
+				continue
+			}
+			if conns, ok := loadAll(a.ctx, a.l.FirstTagArticles(argInt(args["first"])), keys); ok {
+				var articles []*models.Article
+				for _, c := range conns {
+					articles = append(articles, nodesOf(c.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })...)
+				}
+				for _, nodeSel := range a.nodes(f.Selections, articleConnectionImplementors, articleEdgeImplementors) {
+					a.articles(nodeSel, articles)
+				}
+			}
 		}
 	}
+}
+
+// tagsAhead loads the relations selected below a list of tags.
+func tagsAhead(ctx context.Context, list []*models.Tag, err error) ([]*models.Tag, error) {
+	if err != nil {
+		return nil, err
+	}
+	if a, sel := loadAhead(ctx); a != nil {
+		a.tags(sel, list)
+	}
+	return list, nil
 }
 
 func (a *ahead) enquiries(sel ast.SelectionSet, list []*models.Enquiry) {

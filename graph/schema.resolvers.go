@@ -249,7 +249,8 @@ func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (
 }
 
 func (r *queryResolver) Tags(ctx context.Context) ([]*models.Tag, error) {
-	return loaders.For(ctx).Tags(r.Service.Tags(ctx))
+	list, err := loaders.For(ctx).Tags(r.Service.Tags(ctx))
+	return tagsAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, error) {
@@ -320,6 +321,10 @@ func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, e
 }
 
 func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
+	if after == nil {
+		list, err := loaders.For(ctx).FirstTagArticles(first).Load(ctx, obj.ID)
+		return articlesAhead(ctx, list, err)
+	}
 	list, err := r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after)
 	return articlesAhead(ctx, list, err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"coursegraph/auth"
@@ -164,6 +165,38 @@ func (s *Service) tagsVisibleAt(ctx context.Context) *time.Time {
 	}
 	now := s.Now()
 	return &now
+}
+
+// FirstTagArticles returns the first page of each tag's articles (those the
+// public may read, newest first, as Articles with a tag filter gives them, so
+// that its cursors page on through Articles), in one query, for dataloaders.
+// Their totalCounts are one query for all the tags, when the first is asked.
+func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *int) (map[uint]*ArticleConnection, error) {
+	o := models.ArticleOrder{}.Normalized()
+	orderName := "article:" + string(o.Field) + ":" + string(o.Direction)
+	args, err := models.NewPageArgs(first, nil, orderName)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	rows, err := s.store.FirstArticlesByTags(ctx, tagIDs, now, args.First)
+	if err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	var counts map[uint]int
+	var countErr error
+	out := make(map[uint]*ArticleConnection, len(tagIDs))
+	for _, id := range tagIDs {
+		conn := &ArticleConnection{count: func(ctx context.Context) (int, error) {
+			once.Do(func() { counts, countErr = s.store.CountVisibleArticlesByTagIDs(ctx, tagIDs, now) })
+			return counts[id], countErr
+		}}
+		conn.Edges, conn.PageInfo = edges(rows[id], args, orderName, (*models.Article).Key,
+			func(cursor string, a *models.Article) *ArticleEdge { return &ArticleEdge{Cursor: cursor, Node: a} })
+		out[id] = conn
+	}
+	return out, nil
 }
 
 // ArticleCountsByTagIDs returns how many visible articles each tag has.

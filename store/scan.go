@@ -180,9 +180,14 @@ const articleWithAuthorColumns = "articles.id, articles.slug, articles.title, ar
 
 func scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
 	a := &models.Article{LoadedAuthor: new(models.User)}
-	return a, rows.Scan(append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
+	return a, rows.Scan(articleWithAuthorDest(a)...)
+}
+
+// articleWithAuthorDest gives the scan destinations of articleWithAuthorColumns.
+func articleWithAuthorDest(a *models.Article) []any {
+	return append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
 		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)...)
+		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)
 }
 
 const commentColumns = "comments.id, comments.article_id, comments.status, comments.author_name, comments.author_email, comments.body, comments.client_ip, comments.created_at"
