@@ -141,3 +141,27 @@ func TestSearchInBangla(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchFindsBanglaCoursesTypedInEitherForm: a course named in Bangla comes
+// first in search, however the search was typed (NFC or NFD), on both engines.
+func TestSearchFindsBanglaCoursesTypedInEitherForm(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		a := newAPI(t, s)
+		editor.ok(createCourse, courseInput(map[string]any{"title": "অফিস কম্পিউটার কোর্স", "summary": "বাংলা ও ইংরেজি টাইপিং"}))
+		editor.ok(createCourse, courseInput(map[string]any{"title": "ওয়েব ডিজাইন", "summary": "এইচটিএমএল ও সিএসএস"}))
+		writeArticle(t, editor, "কোর্স বেছে নেওয়ার আগে", "কোন কোর্স আপনার জন্য?", nil, true)
+		for _, q := range []string{"কোর্স", nfd("কোর্স"), nfd("কম্পিউটার কোর্স")} {
+			var got struct {
+				Search []struct {
+					Typename string `json:"__typename"`
+					Title    string
+				}
+			}
+			_ = json.Unmarshal(a.ok(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
+			if len(got.Search) != 2 || got.Search[0].Typename != "Course" || got.Search[0].Title != "অফিস কম্পিউটার কোর্স" || got.Search[1].Typename != "Article" {
+				t.Errorf("search %q = %+v; want the course, then the article", q, got.Search)
+			}
+		}
+	})
+}

@@ -10,6 +10,8 @@ import (
 	"coursegraph/markdown"
 	"coursegraph/models"
 	"coursegraph/store"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ArticleEdge is one article of a page, with its cursor.
@@ -385,8 +387,9 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 		return nil, err
 	}
 	var titled, others []models.Node
+	lower := norm.NFC.String(strings.ToLower(query))
 	for _, c := range courses[:min(len(courses), n)] {
-		if strings.Contains(strings.ToLower(c.Row.Title), strings.ToLower(query)) {
+		if strings.Contains(norm.NFC.String(strings.ToLower(c.Row.Title)), lower) {
 			titled = append(titled, c.Row)
 		} else {
 			others = append(others, c.Row)
