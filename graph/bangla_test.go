@@ -89,6 +89,12 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 		fieldErr(t, resp, "CONFLICT", "input.slug")
 		resp, _ = editor.post(`mutation { createArticle(input: {title: "🚀🎉", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
+		if !strings.Contains(resp.Errors[0].Message, "without letters or digits: give one") {
+			t.Errorf("an emoji title's error says %q", resp.Errors[0].Message)
+		}
+		resp, _ = editor.post(createCourse, courseInput(map[string]any{"title": "🚀"}))
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
+		editor.ok(createCourse, courseInput(map[string]any{"title": "🚀", "slug": "রকেট"}))
 		resp, _ = editor.post(`mutation { createArticle(input: {title: "দুই শব্দ", slug: "দুই শব্দ", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
 		resp, _ = editor.post(`mutation { createArticle(input: {title: "ট্যাগ", body: "x", tags: ["ঠিক", "🚀"]}) { id } }`, nil)
