@@ -2237,7 +2237,12 @@ type PageInfo {
 type Course implements Node {
   "The opaque global id of the course."
   id: ID!
-  "The course's unique, URL-safe name, for example \"graphic-design\"."
+  """
+  The course's unique URL name: the words of its title in any script (letters,
+  marks and digits, not transliterated), lower-case and in Unicode NFC, joined by
+  single dashes, for example "graphic-design" or "বাংলা-টাইপিং". Percent-encode it
+  in a URL; lookups by slug accept it in NFC or NFD and in any letter case.
+  """
   slug: String!
   "The course's title, for example \"Graphic Design Course\"."
   title: String!
@@ -2539,7 +2544,7 @@ type Faq {
 type Article implements Node {
   "The opaque global id of the article."
   id: ID!
-  "The article's unique URL name."
+  "The article's unique URL name, made as a course's is, for example \"ওয়েব-ডিজাইন-শেখার-সহজ-উপায়\"."
   slug: String!
   "The title."
   title: String!
@@ -2584,7 +2589,7 @@ type Article implements Node {
 type Tag implements Node {
   "The opaque global id of the tag."
   id: ID!
-  "The tag's URL name, for example \"web-development\"."
+  "The tag's URL name, made from its name as a course's slug is, for example \"web-development\" or \"বাংলা-টাইপিং\"."
   slug: String!
   "The tag's name."
   name: String!
@@ -2691,7 +2696,7 @@ input ArticleOrder {
 input CreateArticleInput {
   "The title, 1 to 200 characters."
   title: String!
-  "The URL name; made from the title when left out."
+  "The URL name; made from the title when left out. 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String
@@ -2705,7 +2710,7 @@ input CreateArticleInput {
 input UpdateArticleInput {
   "The title, 1 to 200 characters."
   title: String
-  "The URL name."
+  "The URL name: 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings."
   summary: String
@@ -3043,7 +3048,7 @@ input UpdateUserInput {
 input CreateCourseInput {
   "The course's title, 1 to 200 characters."
   title: String!
-  "The URL name; made from the title when left out. Lower-case letters, digits and dashes."
+  "The URL name; made from the title when left out. 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String
@@ -3067,7 +3072,7 @@ input CreateCourseInput {
 input UpdateCourseInput {
   "The course's title, 1 to 200 characters."
   title: String
-  "The URL name. Lower-case letters, digits and dashes."
+  "The URL name: 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String

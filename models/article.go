@@ -162,7 +162,7 @@ func (o ArticleOrder) Normalized() ArticleOrder {
 // Tag is a topic articles are filed under.
 type Tag struct {
 	ID   uint   `gorm:"primaryKey"`
-	Slug string `gorm:"size:80;not null;uniqueIndex:ux_tags_slug"`
+	Slug string `gorm:"size:120;not null;uniqueIndex:ux_tags_slug"`
 	Name string `gorm:"size:80;not null"`
 }
 

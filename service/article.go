@@ -11,6 +11,8 @@ import (
 	"coursegraph/markdown"
 	"coursegraph/models"
 	"coursegraph/store"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ArticleEdge is one article of a page, with its cursor.
@@ -250,9 +252,8 @@ func (s *Service) CreateArticle(ctx context.Context, in models.ArticleInput) (*m
 		return nil, err
 	}
 	a := &models.Article{Status: models.ArticleDraft, AuthorID: actor.ID}
-	if in.Slug == nil && in.Title != nil {
-		slug := models.Slugify(*in.Title)
-		in.Slug = &slug
+	if in.Slug, err = slugOrTitle(in.Slug, in.Title); err != nil {
+		return nil, err
 	}
 	ch := a.Apply(in)
 	tags, err := tagsFrom(in.Tags)
@@ -418,8 +419,9 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 		return nil, err
 	}
 	var titled, others []models.Node
+	lower := norm.NFC.String(strings.ToLower(query))
 	for _, c := range courses[:min(len(courses), n)] {
-		if strings.Contains(strings.ToLower(c.Row.Title), strings.ToLower(query)) {
+		if strings.Contains(norm.NFC.String(strings.ToLower(c.Row.Title)), lower) {
 			titled = append(titled, c.Row)
 		} else {
 			others = append(others, c.Row)
@@ -431,6 +433,20 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	}
 	out = append(out, others...)
 	return out[:min(len(out), n)], nil
+}
+
+// slugOrTitle returns the slug given, or else one made from the title; Invalid
+// on input.slug when the title has no letters or digits to make one of (emoji
+// only), so that the message says what to do.
+func slugOrTitle(slug, title *string) (*string, error) {
+	if slug != nil || title == nil || strings.TrimSpace(*title) == "" {
+		return slug, nil
+	}
+	made := models.Slugify(*title)
+	if made == "" {
+		return nil, models.InvalidField("input.slug", "cannot be made from a title without letters or digits: give one, such as \"launch-day\"")
+	}
+	return &made, nil
 }
 
 // fieldIndex names an element of a list input: "input.tags.2".
