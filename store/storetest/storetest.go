@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -86,6 +87,17 @@ func OpenMySQL(t testing.TB, dsn string) *store.Store {
 	return openMigrated(t, cfg.FormatDSN())
 }
 
+// urls remembers the database URL of each store this package opened, for URL.
+var urls sync.Map
+
+// URL returns the database URL of s, a store opened by this package, so that a
+// test may start the whole server (run) on the database it built fixtures in.
+func URL(s *store.Store) string {
+	u, _ := urls.Load(s)
+	url, _ := u.(string)
+	return url
+}
+
 func openMigrated(t testing.TB, url string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
@@ -93,7 +105,8 @@ func openMigrated(t testing.TB, url string) *store.Store {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	urls.Store(s, url)
+	t.Cleanup(func() { urls.Delete(s); _ = s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate test database: %v", err)
 	}
@@ -106,9 +119,15 @@ type Counter struct{ n atomic.Int64 }
 // CountStatements starts counting the statements s runs.
 func CountStatements(s *store.Store) *Counter {
 	c := &Counter{}
-	s.OnStatement(func(string) { c.n.Add(1) })
+	s.Observe(c)
 	return c
 }
+
+// StartStatement implements store.StatementObserver.
+func (c *Counter) StartStatement(ctx context.Context, _ string) context.Context { return ctx }
+
+// EndStatement implements store.StatementObserver: it counts the statement.
+func (c *Counter) EndStatement(context.Context, store.Statement) { c.n.Add(1) }
 
 // Reset sets the count back to zero.
 func (c *Counter) Reset() { c.n.Store(0) }
