@@ -18,6 +18,7 @@ import (
 	"coursegraph/mail"
 	"coursegraph/models"
 	"coursegraph/store"
+	"coursegraph/tracing"
 )
 
 // Config is the server's configuration: environment variables, overridden by flags.
@@ -105,6 +106,19 @@ type Config struct {
 	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
 	QueryLimits graph.Limits
+	// MetricsAddr is METRICS_ADDR: where to serve /metrics (Prometheus text
+	// format), host:port, on a listener of its own that should not be public.
+	// Default: none (no metrics served). Flag -metrics-addr.
+	MetricsAddr string
+	// DebugExtensions is DEBUG_EXTENSIONS (true/false, or 1/0): put each
+	// response's SQL statement count, database time and cache status in its
+	// extensions.debug. Default false; refused in production, where it would
+	// show every client how the server works. Flag -debug-extensions.
+	DebugExtensions bool
+	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT: where to send trace spans over
+	// OTLP/HTTP, as http(s)://host:port (spans go to its /v1/traces). Default:
+	// none (no tracing). Environment only, as OpenTelemetry has it.
+	OTLPEndpoint string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -159,6 +173,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
 	}
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
+	metricsAddr := fs.String("metrics-addr", getenv("METRICS_ADDR"), "where to serve /metrics, host:port (env METRICS_ADDR; default off)")
+	debugExtensions := fs.String("debug-extensions", getenv("DEBUG_EXTENSIONS"), "show statements, database time and cache status in each response (env DEBUG_EXTENSIONS; never in production)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
 		if err := fs.Set("bcrypt-cost", v); err != nil {
@@ -312,6 +328,21 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
+	}
+	if c.MetricsAddr = strings.TrimSpace(*metricsAddr); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR must be host:port, such as 127.0.0.1:9090, not %q", c.MetricsAddr))
+		}
+	}
+	if c.DebugExtensions, err = parseBool("DEBUG_EXTENSIONS", strings.TrimSpace(*debugExtensions), false); err != nil {
+		errs = append(errs, err)
+	} else if c.DebugExtensions && c.Production() {
+		errs = append(errs, errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time"))
+	}
+	if c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); c.OTLPEndpoint != "" {
+		if _, err := tracing.ParseEndpoint(c.OTLPEndpoint); err != nil {
+			errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %w", err))
+		}
 	}
 	return c, errors.Join(errs...)
 }

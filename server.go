@@ -133,7 +133,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, svc, log, stdout)
+		return serve(ctx, cfg, st, svc, log, stdout)
 	default:
 		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
 	}
@@ -178,8 +178,21 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // finishes in-flight requests; it closes WebSockets; and it lets a mail delivery
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
 // message for a retry). It returns only when all of that is done, so that the
-// caller may close the database.
-func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger, stdout io.Writer) error {
+// caller may close the database. Metrics and tracing (see observability) start
+// before it listens and stop after all that.
+func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger, stdout io.Writer) error {
+	obs, err := startObservability(ctx, cfg, st, svc, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Last: /metrics answers, and spans are kept, until everything else is done.
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if obsErr := obs.shutdown(shutdownCtx); obsErr != nil {
+			log.Warn("shutting down metrics and tracing", slog.Any("error", obsErr))
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -194,7 +207,7 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	srv := &http.Server{
-		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining)),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

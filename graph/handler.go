@@ -65,6 +65,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
+	srv.Use(telemetry{}) // first: the outermost, so that it measures all the rest
 	timeout := opts.RequestTimeout
 	if timeout == 0 {
 		timeout = DefaultRequestTimeout
