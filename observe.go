@@ -31,13 +31,26 @@ type observability struct {
 }
 
 // startObservability hooks metrics and tracing into st and, with METRICS_ADDR,
-// starts serving /metrics. Call shutdown once the main server is done.
+// starts serving /metrics. Call shutdown once the main server is done; on an
+// error, nothing is left running.
 func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger) (*observability, error) {
 	o := &observability{measure: cfg.MetricsAddr != "" || cfg.DebugExtensions, debug: cfg.DebugExtensions}
+	err := o.start(ctx, cfg, st, svc, log)
+	if err != nil {
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = o.shutdown(shutdownCtx)
+		return nil, err
+	}
+	return o, nil
+}
+
+// start does startObservability's work, leaving what it started in o.
+func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger) error {
 	if cfg.OTLPEndpoint != "" {
 		t, err := tracing.New(ctx, cfg.OTLPEndpoint)
 		if err != nil {
-			return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 		}
 		o.tracing = t
 		st.Observe(t.Statements(st.Dialect()))
@@ -47,11 +60,11 @@ func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *s
 		st.Observe(statementMetrics{})
 	}
 	if cfg.MetricsAddr == "" {
-		return o, nil
+		return nil
 	}
 	db, err := st.SQL()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	instance := []prometheus.Collector{collectors.NewDBStatsCollector(db, "coursegraph")}
 	if svc.Mail() {
@@ -62,11 +75,11 @@ func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *s
 	}
 	h, err := metrics.Handler(instance...)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
+		return fmt.Errorf("metrics: %w", err)
 	}
 	ln, err := net.Listen("tcp", cfg.MetricsAddr)
 	if err != nil {
-		return nil, fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
@@ -81,7 +94,7 @@ func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *s
 	o.served = make(chan error, 1)
 	go func() { o.served <- o.server.Serve(ln) }()
 	log.Info("serving metrics", slog.String("addr", "http://"+displayAddr(ln.Addr())+"/metrics"))
-	return o, nil
+	return nil
 }
 
 // handler wraps the server's handler: a span for each /graphql request when

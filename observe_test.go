@@ -261,6 +261,34 @@ func TestDebugExtensionsAreRefusedInProduction(t *testing.T) {
 	}
 }
 
+// TestObservabilitySettingsAreChecked: a bad METRICS_ADDR or OTLP endpoint stops
+// the start with a message naming it, as every setting does; a METRICS_ADDR
+// already in use stops it too, with nothing left running.
+func TestObservabilitySettingsAreChecked(t *testing.T) {
+	for _, c := range []struct{ name, value, want string }{
+		{"METRICS_ADDR", "9090", "METRICS_ADDR must be host:port"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318", "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector:4318", "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL"},
+	} {
+		_, err := loadConfig(nil, func(k string) string { return map[string]string{c.name: c.value}[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s=%s: %v; want %q", c.name, c.value, err, c.want)
+		}
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	getenv := func(k string) string {
+		return map[string]string{"METRICS_ADDR": taken.Addr().String(), "BCRYPT_COST": "4", "DATABASE_URL": "sqlite:" + t.TempDir() + "/cg.db"}[k]
+	}
+	err = run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "listen on METRICS_ADDR") {
+		t.Errorf("run with METRICS_ADDR in use = %v; want it refused", err)
+	}
+}
+
 // TestDebugExtensionsCountTheRequestsStatements: with DEBUG_EXTENSIONS each
 // response's extensions.debug has its SQL statement count (the catalogue's 2, and
 // 3 signed in: the sign-in check is the request's too), its database time and the
