@@ -23,10 +23,8 @@ import (
 //     shows its statements, database time and cache status. Open subscriptions
 //     are counted.
 //   - Tracing: when the request has a sampled span (OTEL_EXPORTER_OTLP_ENDPOINT),
-//     a span for the operation and one for each field that a resolver method
-//     answers (the fields that may do I/O); the SQL statements they run are spans
-//     of the store's, below them. Without a sampled span it costs one context
-//     lookup per resolver field.
+//     a span for the operation; resolverSpans gives the resolvers theirs, and the
+//     SQL statements they run are spans of the store's, below them.
 //
 // No span or metric records a document, variables or results: they may hold
 // passwords and personal data.
@@ -36,7 +34,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
-	graphql.FieldInterceptor
 } = telemetry{}
 
 // tracerName names the tracer of the GraphQL spans.
@@ -98,30 +95,6 @@ func (telemetry) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	return resp
 }
 
-// InterceptField gives each field that a resolver method answers a span of its
-// own, when the operation is traced; other fields (model fields and methods,
-// which do no I/O) are left alone.
-func (telemetry) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !fc.IsResolver {
-		return next(ctx)
-	}
-	// A field's children are resolved after its resolver returned, so their
-	// parent span has ended: it is still their parent.
-	parent := trace.SpanFromContext(ctx)
-	if !parent.SpanContext().IsSampled() {
-		return next(ctx)
-	}
-	ctx, span := parent.TracerProvider().Tracer(tracerName).Start(ctx, fc.Object+"."+fc.Field.Name,
-		trace.WithAttributes(attribute.String("graphql.field.path", fc.Path().String())))
-	defer span.End()
-	res, err := next(ctx)
-	if err != nil {
-		span.SetStatus(codes.Error, "resolver failed")
-	}
-	return res, err
-}
-
 // operationOf returns the type (query, mutation, subscription) and name of the
 // operation; before the document is parsed, the name the request gave and an
 // empty type.
@@ -180,4 +153,43 @@ func outcome(resp *graphql.Response) string {
 		return code
 	}
 	return "error"
+}
+
+// resolverSpans gives each field that a resolver method answers (the fields that
+// may do I/O) a span of its own, below the operation's or its parent field's,
+// when the request is traced; other fields (model fields and methods, which do no
+// I/O) are left alone. It is used only with HandlerOptions.TraceResolvers: any
+// field interceptor costs gqlgen an allocation per field.
+type resolverSpans struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = resolverSpans{}
+
+func (resolverSpans) ExtensionName() string { return "ResolverSpans" }
+
+func (resolverSpans) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptField starts the field's span when its resolver is a method and the
+// request has a sampled span.
+func (resolverSpans) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !fc.IsResolver {
+		return next(ctx)
+	}
+	// A field's children are resolved after its resolver returned, so their
+	// parent span has ended: it is still their parent.
+	parent := trace.SpanFromContext(ctx)
+	if !parent.SpanContext().IsSampled() {
+		return next(ctx)
+	}
+	ctx, span := parent.TracerProvider().Tracer(tracerName).Start(ctx, fc.Object+"."+fc.Field.Name,
+		trace.WithAttributes(attribute.String("graphql.field.path", fc.Path().String())))
+	defer span.End()
+	res, err := next(ctx)
+	if err != nil {
+		span.SetStatus(codes.Error, "resolver failed")
+	}
+	return res, err
 }
