@@ -198,6 +198,16 @@ func (a *ahead) articles(sel ast.SelectionSet, list []*models.Article) {
 	}
 }
 
+func (a *ahead) comments(sel ast.SelectionSet, list []*models.Comment) {
+	for _, f := range a.fields(sel, commentImplementors) {
+		if f.Name == "article" {
+			if articles, ok := loadAll(a.ctx, a.l.ArticleByID, ids(list, func(c *models.Comment) uint { return c.ArticleID })); ok {
+				a.articles(f.Selections, articles)
+			}
+		}
+	}
+}
+
 func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
 	for _, f := range a.fields(sel, tagImplementors) {
 		if f.Name == "articleCount" {
@@ -309,6 +319,22 @@ func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err er
 	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, enquiryConnectionImplementors, enquiryEdgeImplementors) {
 			a.enquiries(nodeSel, list)
+		}
+	}
+	return conn, nil
+}
+
+// commentsAhead passes the moderation queue through, with the articles of its
+// comments fetched as one group (and their relations a level at a time).
+func commentsAhead(ctx context.Context, conn *service.CommentConnection, err error) (*service.CommentConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.CommentEdge) *models.Comment { return e.Node })
+	loaders.For(ctx).Comments(list)
+	if a, sel := loadAhead(ctx); a != nil {
+		for _, nodeSel := range a.nodes(sel, commentConnectionImplementors, commentEdgeImplementors) {
+			a.comments(nodeSel, list)
 		}
 	}
 	return conn, nil

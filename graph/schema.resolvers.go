@@ -52,6 +52,10 @@ func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*mo
 	return loaders.For(ctx).SchedulesByBatchID.Load(ctx, obj.ID)
 }
 
+func (r *commentResolver) Article(ctx context.Context, obj *models.Comment) (*models.Article, error) {
+	return loaders.For(ctx).ArticleByID.Load(ctx, obj.ArticleID)
+}
+
 func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
 }
@@ -270,6 +274,11 @@ func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats
 	return loaders.For(ctx).EnquiryStats(r.Service.EnquiryStats(ctx))
 }
 
+func (r *queryResolver) Comments(ctx context.Context, status *models.CommentStatus, first *int, after *string) (*service.CommentConnection, error) {
+	list, err := r.Service.CommentQueue(ctx, status, first, after)
+	return commentsAhead(ctx, list, err)
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
 	return r.Service.Me(ctx), nil
 }
@@ -300,6 +309,10 @@ func (r *scheduleResolver) Batch(ctx context.Context, obj *models.Schedule) (*mo
 
 func (r *subscriptionResolver) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error) {
 	return r.Service.EnquiryReceived(ctx)
+}
+
+func (r *subscriptionResolver) CommentPosted(ctx context.Context) (<-chan *models.Comment, error) {
+	return r.Service.CommentPosted(ctx)
 }
 
 func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, error) {
@@ -367,6 +380,8 @@ func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
 
+func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
+
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
 func (r *Resolver) Enquiry() EnquiryResolver { return &enquiryResolver{r} }
@@ -415,6 +430,7 @@ type (
 	articleResolver             struct{ *Resolver }
 	auditEntryResolver          struct{ *Resolver }
 	batchResolver               struct{ *Resolver }
+	commentResolver             struct{ *Resolver }
 	courseResolver              struct{ *Resolver }
 	enquiryResolver             struct{ *Resolver }
 	enquiryCourseCountResolver  struct{ *Resolver }

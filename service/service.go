@@ -41,6 +41,9 @@ type Options struct {
 	// Enquiries carries accepted enquiries to staff subscribers (default: in
 	// process).
 	Enquiries events.Bus[*models.Enquiry]
+	// Comments carries posted comments to editor subscribers (default: in
+	// process).
+	Comments events.Bus[*models.Comment]
 }
 
 // Limit is a rate: Burst events at once, then one every Every. A negative Burst
@@ -74,6 +77,7 @@ type Service struct {
 	enquiriesPerAddress *ratelimit.Limiter
 	notify              *Notify
 	enquiries           events.Bus[*models.Enquiry]
+	comments            events.Bus[*models.Comment]
 }
 
 // New returns a Service over st with opts.
@@ -104,6 +108,10 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	s.notify, s.enquiries = opts.Notify, opts.Enquiries
 	if s.enquiries == nil {
 		s.enquiries = events.NewLocal[*models.Enquiry]()
+	}
+	s.comments = opts.Comments
+	if s.comments == nil {
+		s.comments = events.NewLocal[*models.Comment]()
 	}
 	return s, nil
 }

@@ -50,7 +50,9 @@ func scanOne[T any](q *gorm.DB, what string, scan func(*sql.Rows) (T, error)) (T
 	return all[0], nil
 }
 
-// jsonColumn scans a JSON text column (GORM's serializer:json) into *dst.
+// jsonColumn scans a JSON text column (GORM's serializer:json) into *dst. An
+// empty column is the zero value, as GORM reads it: GORM writes "" for a nil
+// slice in a NOT NULL column.
 type jsonColumn[T any] struct{ dst *T }
 
 func (j jsonColumn[T]) Scan(src any) error {
@@ -61,11 +63,13 @@ func (j jsonColumn[T]) Scan(src any) error {
 	case string:
 		b = []byte(v)
 	case nil:
+	default:
+		return fmt.Errorf("scan JSON column: unexpected %T", src)
+	}
+	if len(b) == 0 {
 		var zero T
 		*j.dst = zero
 		return nil
-	default:
-		return fmt.Errorf("scan JSON column: unexpected %T", src)
 	}
 	return json.Unmarshal(b, j.dst)
 }

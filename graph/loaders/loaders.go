@@ -181,6 +181,15 @@ func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error)
 	return a, err
 }
 
+// Comments hints the articles of a list of comments, so that they are one fetch.
+func (l *Loaders) Comments(list []*models.Comment) {
+	ids := make([]uint, len(list))
+	for i, c := range list {
+		ids[i] = c.ArticleID
+	}
+	l.ArticleByID.Hint(ids)
+}
+
 // Enquiries hints the courses, schedules, assignees and notes of a list of
 // enquiries.
 func (l *Loaders) Enquiries(list []*models.Enquiry) {

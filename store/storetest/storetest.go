@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -47,10 +48,31 @@ func OpenSQLite(t testing.TB) *store.Store {
 	return openMigrated(t, "sqlite:memory:"+uniqueName("t"))
 }
 
+// RunURL is Run for code that opens the database itself, such as the command
+// line: fn gets the URL of a fresh, empty (unmigrated) database per engine, a
+// SQLite file in a temporary folder or a new MySQL database, removed afterwards.
+func RunURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "cg.db")) })
+	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
+		t.Run("mysql", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	}
+}
+
 // OpenMySQL creates a fresh database on the MySQL server that dsn names (its
 // database part is ignored), migrates it and drops it when t ends. An unreachable
 // server fails the test: it never skips.
 func OpenMySQL(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	return openMigrated(t, CreateMySQL(t, dsn))
+}
+
+// CreateMySQL creates a fresh, empty database on the MySQL server that dsn names
+// (its database part is ignored), drops it when t ends, and returns its DSN. An
+// unreachable server fails the test.
+func CreateMySQL(t testing.TB, dsn string) string {
 	t.Helper()
 	_, driverDSN, err := store.ParseURL(dsn)
 	if err != nil {
@@ -84,7 +106,7 @@ func OpenMySQL(t testing.TB, dsn string) *store.Store {
 		}
 	})
 	cfg.DBName = name
-	return openMigrated(t, cfg.FormatDSN())
+	return cfg.FormatDSN()
 }
 
 // urls remembers the database URL of each store this package opened, for URL.
@@ -134,6 +156,36 @@ func (c *Counter) Reset() { c.n.Store(0) }
 
 // Count returns the statements run since the last Reset.
 func (c *Counter) Count() int { return int(c.n.Load()) }
+
+// SQLRecorder keeps the text of the last SQL statement a store ran.
+type SQLRecorder struct {
+	mu   sync.Mutex
+	last string
+}
+
+// RecordSQL starts recording the statements s runs.
+func RecordSQL(s *store.Store) *SQLRecorder {
+	r := &SQLRecorder{}
+	s.Observe(r)
+	return r
+}
+
+// StartStatement implements store.StatementObserver.
+func (r *SQLRecorder) StartStatement(ctx context.Context, _ string) context.Context { return ctx }
+
+// EndStatement implements store.StatementObserver: it keeps the statement's text.
+func (r *SQLRecorder) EndStatement(_ context.Context, st store.Statement) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.last = st.SQL
+}
+
+// Last returns the text of the last statement run since RecordSQL.
+func (r *SQLRecorder) Last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
 
 var seq atomic.Int64
 
