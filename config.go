@@ -20,6 +20,7 @@ import (
 	"coursegraph/persisted"
 	"coursegraph/ratelimit"
 	"coursegraph/store"
+	"coursegraph/tracing"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -134,6 +135,19 @@ type Config struct {
 	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
 	QueryLimits graph.Limits
+	// MetricsAddr is METRICS_ADDR: where to serve /metrics (Prometheus text
+	// format), host:port, on a listener of its own that should not be public.
+	// Default: none (no metrics served). Flag -metrics-addr.
+	MetricsAddr string
+	// DebugExtensions is DEBUG_EXTENSIONS (true/false, or 1/0): put each
+	// response's SQL statement count, database time and cache status in its
+	// extensions.debug. Default false; refused in production, where it would
+	// show every client how the server works. Flag -debug-extensions.
+	DebugExtensions bool
+	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT: where to send trace spans over
+	// OTLP/HTTP, as http(s)://host:port (spans go to its /v1/traces). Default:
+	// none (no tracing). Environment only, as OpenTelemetry has it.
+	OTLPEndpoint string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -190,6 +204,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
 	}
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
+	metricsAddr := fs.String("metrics-addr", getenv("METRICS_ADDR"), "where to serve /metrics, host:port (env METRICS_ADDR; default off)")
+	debugExtensions := fs.String("debug-extensions", getenv("DEBUG_EXTENSIONS"), "show statements, database time and cache status in each response (env DEBUG_EXTENSIONS; never in production)")
 	redisURL := fs.String("redis-url", getenv("REDIS_URL"), "Redis shared by every instance, such as redis://localhost:6379/0 (env REDIS_URL)")
 	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
 	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
@@ -367,6 +383,21 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
 	}
+	if c.MetricsAddr = strings.TrimSpace(*metricsAddr); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR must be host:port, such as 127.0.0.1:9090, not %q", c.MetricsAddr))
+		}
+	}
+	if c.DebugExtensions, err = parseBool("DEBUG_EXTENSIONS", strings.TrimSpace(*debugExtensions), false); err != nil {
+		errs = append(errs, err)
+	} else if c.DebugExtensions && c.Production() {
+		errs = append(errs, errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time"))
+	}
+	if c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); c.OTLPEndpoint != "" {
+		if _, err := tracing.ParseEndpoint(c.OTLPEndpoint); err != nil {
+			errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %w", err))
+		}
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -396,13 +427,13 @@ type RateLimit struct {
 	Interval time.Duration
 }
 
-// points returns a budget of Burst points refilled evenly over Interval, or nil
-// when the limit is off.
-func (l RateLimit) points() *ratelimit.Limiter {
+// points returns a budget of Burst points refilled evenly over Interval, whose
+// refusals are counted in the metrics under name, or nil when the limit is off.
+func (l RateLimit) points(name string) *ratelimit.Limiter {
 	if l.Burst <= 0 {
 		return nil
 	}
-	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now)
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name)
 }
 
 // parseRateLimit reads "burst/interval" ("5/2m") or "off".

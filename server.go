@@ -189,7 +189,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, svc, log, stdout, ln)
+		return serve(ctx, cfg, st, svc, log, stdout, ln)
 	}
 }
 
@@ -232,8 +232,21 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // finishes in-flight requests; it closes WebSockets; and it lets a mail delivery
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
 // message for a retry). It returns only when all of that is done, so that the
-// caller may close the database.
-func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
+// caller may close the database. Metrics and tracing (see observability) start
+// first and stop after all that.
+func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
+	obs, err := startObservability(ctx, cfg, st, svc, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Last: /metrics answers, and spans are kept, until everything else is done.
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if obsErr := obs.shutdown(shutdownCtx); obsErr != nil {
+			log.Warn("shutting down metrics and tracing", slog.Any("error", obsErr))
+		}
+	}()
 	var (
 		draining   atomic.Bool
 		webSockets sync.WaitGroup
@@ -251,7 +264,7 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL)
 	}
 	srv := &http.Server{
-		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining, documents)),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining, documents))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -344,8 +357,8 @@ func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits,
-		Budget: cfg.AnonymousCost.points(), BudgetExempt: cfg.AnonymousCostExempt,
+		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
+		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
 		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))

@@ -2,12 +2,14 @@
 // something, with a token bucket per key from golang.org/x/time/rate. Buckets live
 // in memory, per server instance; idle ones are dropped.
 //
-// It may import the standard library and x/time/rate.
+// It may import the standard library, x/time/rate and metrics.
 package ratelimit
 
 import (
 	"sync"
 	"time"
+
+	"coursegraph/metrics"
 
 	"golang.org/x/time/rate"
 )
@@ -15,6 +17,7 @@ import (
 // Limiter allows each key Burst events at once and then one every Every. It is safe
 // for concurrent use.
 type Limiter struct {
+	name  string
 	every time.Duration
 	burst int
 	now   func() time.Time
@@ -35,6 +38,21 @@ func New(burst int, every time.Duration, now func() time.Time) *Limiter {
 	return &Limiter{every: every, burst: burst, now: now, buckets: map[string]*bucket{}}
 }
 
+// Named gives l a name, under which its refusals are counted in the metrics
+// (coursegraph_rate_limit_refusals_total); an unnamed limiter's are not. Call it
+// before l is used.
+func (l *Limiter) Named(name string) *Limiter {
+	l.name = name
+	return l
+}
+
+// refused counts a refusal in the metrics.
+func (l *Limiter) refused() {
+	if l.name != "" {
+		metrics.RateLimited(l.name)
+	}
+}
+
 // Allow reports whether key may act now, and counts it if so.
 func (l *Limiter) Allow(key string) bool {
 	if l == nil || l.burst <= 0 {
@@ -42,8 +60,12 @@ func (l *Limiter) Allow(key string) bool {
 	}
 	now := l.now()
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.bucket(key, now).AllowN(now, 1)
+	ok := l.bucket(key, now).AllowN(now, 1)
+	l.mu.Unlock()
+	if !ok {
+		l.refused()
+	}
+	return ok
 }
 
 // bucket returns key's bucket, made full on first use, and marks it seen at now.
@@ -81,6 +103,7 @@ func (l *Limiter) TakeN(key string, n int) (t *Ticket, wait time.Duration, ok bo
 		return nil, 0, true
 	}
 	if n > l.burst {
+		l.refused()
 		return nil, time.Duration(l.burst) * l.every, false
 	}
 	now := l.now()
@@ -89,6 +112,7 @@ func (l *Limiter) TakeN(key string, n int) (t *Ticket, wait time.Duration, ok bo
 	res := l.bucket(key, now).ReserveN(now, n)
 	if wait := res.DelayFrom(now); !res.OK() || wait > 0 {
 		res.CancelAt(now)
+		l.refused()
 		return nil, wait, false
 	}
 	return &Ticket{l: l, res: res, taken: now}, 0, true

@@ -96,15 +96,15 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	clock := func() time.Time { return s.Now() }
 	byAddress := opts.LoginPerAddress.orDefault(10, time.Minute)
 	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
-	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock)
-	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
+	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock).Named("login_per_address")
+	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock).Named("login_per_account")
 	total := opts.LoginPerAccountTotal.orDefault(50, time.Minute)
-	s.loginPerAccountTotal = ratelimit.New(total.Burst, total.Every, clock)
-	s.passwordChanges = ratelimit.New(byAccount.Burst, byAccount.Every, clock)
+	s.loginPerAccountTotal = ratelimit.New(total.Burst, total.Every, clock).Named("login_per_account_total")
+	s.passwordChanges = ratelimit.New(byAccount.Burst, byAccount.Every, clock).Named("password_changes")
 	comments := opts.CommentsPerAddress.orDefault(5, 2*time.Minute)
-	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock)
+	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock).Named("comments_per_address")
 	enquiries := opts.EnquiriesPerAddress.orDefault(5, 5*time.Minute)
-	s.enquiriesPerAddress = ratelimit.New(enquiries.Burst, enquiries.Every, clock)
+	s.enquiriesPerAddress = ratelimit.New(enquiries.Burst, enquiries.Every, clock).Named("enquiries_per_address")
 	s.notify, s.enquiries = opts.Notify, opts.Enquiries
 	if s.enquiries == nil {
 		s.enquiries = events.NewLocal[*models.Enquiry]()

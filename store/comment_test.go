@@ -56,12 +56,12 @@ func TestTheModerationQueueReadsItsIndexWithoutASort(t *testing.T) {
 			t.Fatalf("first page: %d rows (%v), want 21", len(first), err)
 		}
 		last := first[19]
-		var query string
-		s.OnStatement(func(q string) { query = q })
+		sql := storetest.RecordSQL(s)
 		after := &models.Cursor{Key: last.Key, ID: last.Row.ID}
 		if _, err := s.CommentsByStatus(ctx, models.CommentPending, models.PageArgs{First: 20, After: after}); err != nil {
 			t.Fatal(err)
 		}
+		query := sql.Last()
 		at, _ := time.Parse(time.RFC3339, last.Key)
 		args := []any{models.CommentPending, at, at, last.Row.ID}
 		if strings.Count(query, "?") == len(args)+1 { // the LIMIT, as MySQL's GORM writes it

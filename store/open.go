@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -35,9 +36,10 @@ const (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db      *gorm.DB
-	dialect Dialect
-	inTx    bool // in a transaction: WithTx nests and never retries
+	db        *gorm.DB
+	dialect   Dialect
+	inTx      bool // in a transaction: WithTx nests and never retries
+	observers *observers
 }
 
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
@@ -93,7 +95,11 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		// concurrent under WAL without piling up busy writers.
 		sqlDB.SetMaxOpenConns(4)
 	}
-	s := &Store{db: db, dialect: dialect}
+	s := &Store{db: db, dialect: dialect, observers: &observers{}}
+	if err := s.observers.register(db); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
@@ -248,7 +254,7 @@ func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	run := func() error {
 		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(&Store{db: tx, dialect: s.dialect, inTx: true})
+			return fn(&Store{db: tx, dialect: s.dialect, inTx: true, observers: s.observers})
 		})
 	}
 	if s.inTx {
@@ -298,17 +304,119 @@ func unavailableOr(err error) error {
 	return err
 }
 
-// OnStatement calls fn after every SQL statement the store runs, with its SQL. Tests
-// use it to count statements per request; fn must be safe for concurrent use.
-func (s *Store) OnStatement(fn func(sql string)) {
-	cb := func(db *gorm.DB) { fn(db.Statement.SQL.String()) }
-	c := s.db.Callback()
-	_ = c.Query().After("gorm:query").Register("coursegraph:count_query", cb)
-	_ = c.Create().After("gorm:create").Register("coursegraph:count_create", cb)
-	_ = c.Update().After("gorm:update").Register("coursegraph:count_update", cb)
-	_ = c.Delete().After("gorm:delete").Register("coursegraph:count_delete", cb)
-	_ = c.Row().After("gorm:row").Register("coursegraph:count_row", cb)
-	_ = c.Raw().After("gorm:raw").Register("coursegraph:count_raw", cb)
+// StatementObserver sees every SQL statement the store runs: metrics count them
+// per request, tracing gives each a span, tests count them. Observers must be safe
+// for concurrent use.
+type StatementObserver interface {
+	// StartStatement is called before a statement of kind (query, create,
+	// update, delete, row or raw) runs; the context it returns is the
+	// statement's, and EndStatement gets it back.
+	StartStatement(ctx context.Context, kind string) context.Context
+	// EndStatement is called once the statement has run (for a query read
+	// with Rows, once its first answer came back).
+	EndStatement(ctx context.Context, st Statement)
+}
+
+// Statement is what an observer learns about a statement that ran.
+type Statement struct {
+	// Kind is GORM's: query, create, update, delete, row or raw.
+	Kind string
+	// SQL is the statement's text with placeholders (?), never its arguments.
+	SQL string
+	// Duration is how long the database took to answer it.
+	Duration time.Duration
+	// Rows is how many rows it changed or returned, as GORM counts them (0 for a
+	// query whose rows are read afterwards, with Rows).
+	Rows int64
+	// Err is how it failed, or nil (also for a lookup that found no row).
+	Err error
+}
+
+// Observe adds o to the store's statement observers (those of every store made
+// by WithTx too). With none, the only cost per statement is one atomic load.
+func (s *Store) Observe(o StatementObserver) {
+	for {
+		old := s.observers.list.Load()
+		var next []StatementObserver
+		if old != nil {
+			next = append(next, *old...)
+		}
+		next = append(next, o)
+		if s.observers.list.CompareAndSwap(old, &next) {
+			return
+		}
+	}
+}
+
+// observers are a store's StatementObservers, shared by the stores of its
+// transactions.
+type observers struct {
+	list atomic.Pointer[[]StatementObserver]
+}
+
+// statementContext is a statement's context while it runs: what the observers
+// returned, the context to restore afterwards and the start time.
+type statementContext struct {
+	context.Context
+	parent context.Context
+	start  time.Time
+	kind   string
+}
+
+// register hooks the observers into every kind of statement GORM runs, once per
+// connection pool.
+func (o *observers) register(db *gorm.DB) error {
+	type register = func(name string, fn func(*gorm.DB)) error
+	c := db.Callback()
+	for _, k := range []struct {
+		kind          string
+		before, after register
+	}{
+		{"query", c.Query().Before("gorm:query").Register, c.Query().After("gorm:query").Register},
+		{"create", c.Create().Before("gorm:create").Register, c.Create().After("gorm:create").Register},
+		{"update", c.Update().Before("gorm:update").Register, c.Update().After("gorm:update").Register},
+		{"delete", c.Delete().Before("gorm:delete").Register, c.Delete().After("gorm:delete").Register},
+		{"row", c.Row().Before("gorm:row").Register, c.Row().After("gorm:row").Register},
+		{"raw", c.Raw().Before("gorm:raw").Register, c.Raw().After("gorm:raw").Register},
+	} {
+		kind := k.kind
+		if err := k.before("coursegraph:observe_start_"+kind, func(tx *gorm.DB) { o.start(tx, kind) }); err != nil {
+			return err
+		}
+		if err := k.after("coursegraph:observe_end_"+kind, o.end); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *observers) start(tx *gorm.DB, kind string) {
+	list := o.list.Load()
+	if list == nil {
+		return
+	}
+	parent := tx.Statement.Context
+	ctx := parent
+	for _, ob := range *list {
+		ctx = ob.StartStatement(ctx, kind)
+	}
+	tx.Statement.Context = &statementContext{Context: ctx, parent: parent, start: time.Now(), kind: kind}
+}
+
+func (o *observers) end(tx *gorm.DB) {
+	sc, ok := tx.Statement.Context.(*statementContext)
+	if !ok {
+		return
+	}
+	tx.Statement.Context = sc.parent
+	st := Statement{Kind: sc.kind, SQL: tx.Statement.SQL.String(), Duration: time.Since(sc.start), Rows: tx.RowsAffected, Err: tx.Error}
+	if errors.Is(st.Err, gorm.ErrRecordNotFound) {
+		st.Err = nil // a lookup that found nothing ran well
+	}
+	list := *o.list.Load()
+	for i := len(list) - 1; i >= 0; i-- {
+		list[i].EndStatement(sc.Context, st)
+	}
 }
 
 // Migrator returns GORM's view of the live schema, for checks that the migrations

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"coursegraph/metrics"
 )
 
 // Loader loads values by key for one request, fetching keys in groups. Hint names
@@ -16,6 +18,7 @@ import (
 // on goroutine timing, as a time-window batcher's does. A key that was never hinted
 // is fetched alone. Loader is safe for concurrent use.
 type Loader[K comparable, V any] struct {
+	name    string
 	fetch   func(context.Context, []K) (map[K]V, error)
 	missing func() (V, error)
 
@@ -32,9 +35,9 @@ type entry[V any] struct {
 }
 
 // NewLoader returns a Loader that fetches with fetch and answers keys absent from
-// fetch's map with missing.
-func NewLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error), missing func() (V, error)) *Loader[K, V] {
-	return &Loader[K, V]{fetch: fetch, missing: missing, groups: map[K][]K{}, entries: map[K]*entry[V]{}}
+// fetch's map with missing. Its batch sizes are in the metrics under name.
+func NewLoader[K comparable, V any](name string, fetch func(context.Context, []K) (map[K]V, error), missing func() (V, error)) *Loader[K, V] {
+	return &Loader[K, V]{name: name, fetch: fetch, missing: missing, groups: map[K][]K{}, entries: map[K]*entry[V]{}}
 }
 
 // Hint declares keys to fetch together. A pending group that shares a key with
@@ -106,6 +109,7 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	}
 	mine := l.entries[key]
 	l.mu.Unlock()
+	metrics.LoaderBatch(l.name, len(keys))
 
 	values, err := l.safeFetch(ctx, keys)
 	for i, k := range keys {

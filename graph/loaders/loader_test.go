@@ -40,7 +40,7 @@ func missing() (string, error) { return "", errMissing }
 
 func TestConcurrentLoadsOfAHintedGroupFetchItOnce(t *testing.T) {
 	rec := &recorder{}
-	l := loaders.NewLoader(rec.fetch, missing)
+	l := loaders.NewLoader("test", rec.fetch, missing)
 	l.Hint([]int{1, 2, 3, 2})
 	var wg sync.WaitGroup
 	got := make([]string, 4)
@@ -64,7 +64,7 @@ func TestConcurrentLoadsOfAHintedGroupFetchItOnce(t *testing.T) {
 
 func TestAKeyNeverHintedIsFetchedAloneAndCached(t *testing.T) {
 	rec := &recorder{}
-	l := loaders.NewLoader(rec.fetch, missing)
+	l := loaders.NewLoader("test", rec.fetch, missing)
 	for range 2 {
 		if v, err := l.Load(context.Background(), 5); v != "f" || err != nil {
 			t.Fatalf("Load(5) = %q, %v", v, err)
@@ -77,7 +77,7 @@ func TestAKeyNeverHintedIsFetchedAloneAndCached(t *testing.T) {
 
 func TestPrimedKeysAreNotFetchedAndLeaveTheirGroup(t *testing.T) {
 	rec := &recorder{}
-	l := loaders.NewLoader(rec.fetch, missing)
+	l := loaders.NewLoader("test", rec.fetch, missing)
 	l.Prime(1, "primed")
 	l.Hint([]int{1, 2})
 	if v, _ := l.Load(context.Background(), 1); v != "primed" {
@@ -93,13 +93,13 @@ func TestPrimedKeysAreNotFetchedAndLeaveTheirGroup(t *testing.T) {
 
 func TestMissingKeysAndFetchErrorsReachEveryLoaderOfTheGroup(t *testing.T) {
 	rec := &recorder{}
-	l := loaders.NewLoader(rec.fetch, missing)
+	l := loaders.NewLoader("test", rec.fetch, missing)
 	l.Hint([]int{-1, 1})
 	if _, err := l.Load(context.Background(), -1); !errors.Is(err, errMissing) {
 		t.Errorf("missing key: err = %v", err)
 	}
 	failing := &recorder{err: errors.New("database down")}
-	l2 := loaders.NewLoader(failing.fetch, missing)
+	l2 := loaders.NewLoader("test", failing.fetch, missing)
 	l2.Hint([]int{1, 2})
 	_, err1 := l2.Load(context.Background(), 1)
 	_, err2 := l2.Load(context.Background(), 2)
@@ -109,7 +109,7 @@ func TestMissingKeysAndFetchErrorsReachEveryLoaderOfTheGroup(t *testing.T) {
 }
 
 func TestAPanickingFetchIsAnErrorNotAHang(t *testing.T) {
-	l := loaders.NewLoader(func(context.Context, []int) (map[int]string, error) { panic("boom") }, missing)
+	l := loaders.NewLoader("test", func(context.Context, []int) (map[int]string, error) { panic("boom") }, missing)
 	l.Hint([]int{1, 2})
 	if _, err := l.Load(context.Background(), 1); err == nil {
 		t.Fatal("want an error from a panicking fetch")
@@ -121,7 +121,7 @@ func TestAPanickingFetchIsAnErrorNotAHang(t *testing.T) {
 
 func TestHintsThatShareAKeyMergeIntoOneFetch(t *testing.T) {
 	var r recorder
-	l := loaders.NewLoader(r.fetch, missing)
+	l := loaders.NewLoader("test", r.fetch, missing)
 	l.Hint([]int{1, 2})    // an enquiry's assignees
 	l.Hint([]int{2, 3, 4}) // its notes' authors, one of them an assignee too
 	l.Hint([]int{5})       // unrelated: a group of its own

@@ -2,7 +2,7 @@
 // GraphQL response (course.schedules, schedule.course, ...) into one query per
 // relation and level, whatever the number of parents.
 //
-// It may import models and service; never store.
+// It may import models, service and metrics; never store.
 package loaders
 
 import (
@@ -47,17 +47,17 @@ type Loaders struct {
 // parents, never one per parent.
 func New(svc *service.Service) *Loaders {
 	l := &Loaders{svc: svc, byArgs: map[string]any{}}
-	l.CourseByID = NewLoader(hinting(svc.CoursesByIDs, l.hintCourses), notFound[*models.Course]("course"))
-	l.BatchByID = NewLoader(hinting(svc.BatchesByIDs, l.hintBatches), notFound[*models.Batch]("batch"))
-	l.UserByID = NewLoader(svc.UsersByIDs, notFound[*models.User]("user"))
-	l.ArticleByID = NewLoader(hinting(svc.ArticlesByIDs, l.hintArticles), notFound[*models.Article]("article"))
-	l.TagsByArticleID = NewLoader(hintingLists(svc.TagsByArticleIDs, l.hintTags), empty[[]*models.Tag])
-	l.CommentCountByArticleID = NewLoader(svc.CommentCounts, empty[int])
-	l.ArticleCountByTagID = NewLoader(svc.ArticleCountsByTagIDs, empty[int])
-	l.ScheduleByID = NewLoader(hinting(svc.SchedulesByIDs, l.hintSchedules), notFound[*models.Schedule]("schedule"))
-	l.NotesByEnquiryID = NewLoader(hintingLists(svc.NotesByEnquiryIDs, l.hintNotes), empty[[]*models.EnquiryNote])
-	l.SchedulesByCourseID = NewLoader(hintingLists(svc.SchedulesByCourseIDs, l.hintSchedules), empty[[]*models.Schedule])
-	l.SchedulesByBatchID = NewLoader(hintingLists(svc.SchedulesByBatchIDs, l.hintSchedules), empty[[]*models.Schedule])
+	l.CourseByID = NewLoader("course", hinting(svc.CoursesByIDs, l.hintCourses), notFound[*models.Course]("course"))
+	l.BatchByID = NewLoader("batch", hinting(svc.BatchesByIDs, l.hintBatches), notFound[*models.Batch]("batch"))
+	l.UserByID = NewLoader("user", svc.UsersByIDs, notFound[*models.User]("user"))
+	l.ArticleByID = NewLoader("article", hinting(svc.ArticlesByIDs, l.hintArticles), notFound[*models.Article]("article"))
+	l.TagsByArticleID = NewLoader("article_tags", hintingLists(svc.TagsByArticleIDs, l.hintTags), empty[[]*models.Tag])
+	l.CommentCountByArticleID = NewLoader("article_comment_count", svc.CommentCounts, empty[int])
+	l.ArticleCountByTagID = NewLoader("tag_article_count", svc.ArticleCountsByTagIDs, empty[int])
+	l.ScheduleByID = NewLoader("schedule", hinting(svc.SchedulesByIDs, l.hintSchedules), notFound[*models.Schedule]("schedule"))
+	l.NotesByEnquiryID = NewLoader("enquiry_notes", hintingLists(svc.NotesByEnquiryIDs, l.hintNotes), empty[[]*models.EnquiryNote])
+	l.SchedulesByCourseID = NewLoader("course_schedules", hintingLists(svc.SchedulesByCourseIDs, l.hintSchedules), empty[[]*models.Schedule])
+	l.SchedulesByBatchID = NewLoader("batch_schedules", hintingLists(svc.SchedulesByBatchIDs, l.hintSchedules), empty[[]*models.Schedule])
 	return l
 }
 
@@ -258,20 +258,20 @@ func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
 	return list, nil
 }
 
-// perArgs returns the loader for one set of argument values, making it (hinted with
-// the article pages seen so far) on first use.
-func perArgs[V any](l *Loaders, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
-	return perArgsOf(l, key, func() [][]uint { return l.articlePages }, fetch)
+// perArgs returns the loader for one set of argument values (key), named name in
+// the metrics, making it (hinted with the article pages seen so far) on first use.
+func perArgs[V any](l *Loaders, name, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+	return perArgsOf(l, name, key, func() [][]uint { return l.articlePages }, fetch)
 }
 
 // perArgsOf is perArgs with the groups (article pages, tag lists) to hint.
-func perArgsOf[V any](l *Loaders, key string, groups func() [][]uint, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+func perArgsOf[V any](l *Loaders, name, key string, groups func() [][]uint, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.byArgs[key]; ok {
 		return ld.(*Loader[uint, V])
 	}
-	ld := NewLoader(fetch, empty[V])
+	ld := NewLoader(name, fetch, empty[V])
 	for _, g := range groups() {
 		ld.Hint(g)
 	}
@@ -285,7 +285,7 @@ const tagArticlesKey = "tag-articles:"
 // FirstTagArticles is the loader of tags' first page of articles for a page size
 // (article lists without a cursor): one query for all the tags of a list.
 func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleConnection] {
-	return perArgsOf(l, tagArticlesKey+fmt.Sprint(deref(first)), func() [][]uint { return l.tagLists },
+	return perArgsOf(l, "tag_articles", tagArticlesKey+fmt.Sprint(deref(first)), func() [][]uint { return l.tagLists },
 		func(ctx context.Context, ids []uint) (map[uint]*service.ArticleConnection, error) {
 			conns, err := l.svc.FirstTagArticles(ctx, ids, first)
 			if err == nil {
@@ -310,7 +310,7 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleCon
 // arguments (comments without a cursor): one query for all the articles of a page.
 func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[uint, *service.CommentConnection] {
 	key := fmt.Sprintf("comments:%v:%v", deref(status), deref(first))
-	return perArgs(l, key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
+	return perArgs(l, "first_comments", key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
 		return l.svc.FirstComments(ctx, ids, status, first)
 	})
 }
@@ -319,7 +319,7 @@ func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loade
 // all the articles of a page, and the related articles themselves hinted as one
 // group.
 func (l *Loaders) Related(n int) *Loader[uint, []uint] {
-	return perArgs(l, fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
+	return perArgs(l, "related", fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
 		found, err := l.svc.RelatedArticleIDs(ctx, ids, n)
 		var all []uint
 		for _, r := range found {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,6 +109,17 @@ func CreateMySQL(t testing.TB, dsn string) string {
 	return cfg.FormatDSN()
 }
 
+// urls remembers the database URL of each store this package opened, for URL.
+var urls sync.Map
+
+// URL returns the database URL of s, a store opened by this package, so that a
+// test may start the whole server (run) on the database it built fixtures in.
+func URL(s *store.Store) string {
+	u, _ := urls.Load(s)
+	url, _ := u.(string)
+	return url
+}
+
 func openMigrated(t testing.TB, url string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
@@ -115,7 +127,8 @@ func openMigrated(t testing.TB, url string) *store.Store {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	urls.Store(s, url)
+	t.Cleanup(func() { urls.Delete(s); _ = s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate test database: %v", err)
 	}
@@ -128,15 +141,51 @@ type Counter struct{ n atomic.Int64 }
 // CountStatements starts counting the statements s runs.
 func CountStatements(s *store.Store) *Counter {
 	c := &Counter{}
-	s.OnStatement(func(string) { c.n.Add(1) })
+	s.Observe(c)
 	return c
 }
+
+// StartStatement implements store.StatementObserver.
+func (c *Counter) StartStatement(ctx context.Context, _ string) context.Context { return ctx }
+
+// EndStatement implements store.StatementObserver: it counts the statement.
+func (c *Counter) EndStatement(context.Context, store.Statement) { c.n.Add(1) }
 
 // Reset sets the count back to zero.
 func (c *Counter) Reset() { c.n.Store(0) }
 
 // Count returns the statements run since the last Reset.
 func (c *Counter) Count() int { return int(c.n.Load()) }
+
+// SQLRecorder keeps the text of the last SQL statement a store ran.
+type SQLRecorder struct {
+	mu   sync.Mutex
+	last string
+}
+
+// RecordSQL starts recording the statements s runs.
+func RecordSQL(s *store.Store) *SQLRecorder {
+	r := &SQLRecorder{}
+	s.Observe(r)
+	return r
+}
+
+// StartStatement implements store.StatementObserver.
+func (r *SQLRecorder) StartStatement(ctx context.Context, _ string) context.Context { return ctx }
+
+// EndStatement implements store.StatementObserver: it keeps the statement's text.
+func (r *SQLRecorder) EndStatement(_ context.Context, st store.Statement) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.last = st.SQL
+}
+
+// Last returns the text of the last statement run since RecordSQL.
+func (r *SQLRecorder) Last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
 
 var seq atomic.Int64
 

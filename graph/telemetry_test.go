@@ -1,0 +1,64 @@
+package graph_test
+
+import (
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"coursegraph/events"
+	"coursegraph/metrics"
+	"coursegraph/models"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+)
+
+// openSubscriptions reads coursegraph_graphql_subscriptions from /metrics.
+func openSubscriptions(t *testing.T) float64 {
+	t.Helper()
+	h, err := metrics.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "coursegraph_graphql_subscriptions "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no coursegraph_graphql_subscriptions in /metrics")
+	return 0
+}
+
+// TestOpenSubscriptionsAreInTheMetrics: a subscription is counted while it is
+// open, and no longer once the client completes it.
+func TestOpenSubscriptionsAreInTheMetrics(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		bus := events.NewLocal[*models.Enquiry]()
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.addUser("staff@example.com", models.RoleStaff)
+		staff := a.signIn("staff@example.com", testPassword)
+		srv := httptest.NewServer(a.handler)
+		defer srv.Close()
+		before := openSubscriptions(t)
+
+		c := dialWS(t, srv.URL)
+		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
+		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			t.Fatalf("init as staff: %v %v", msg, err)
+		}
+		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
+		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		if got := openSubscriptions(t); got != before+1 {
+			t.Errorf("open subscriptions = %v with one open; want %v", got, before+1)
+		}
+		c.send(map[string]any{"id": "1", "type": "complete"})
+		waitFor(t, "the subscription to be counted closed", func() bool { return openSubscriptions(t) == before })
+	})
+}
