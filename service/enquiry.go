@@ -153,6 +153,7 @@ func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry
 		e.Name, e.Email, e.Phone, about, e.Message)
 	return &models.OutboxMessage{
 		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: s.Now(),
+		CreatedAt: s.Now(), // the service's clock, like NextAttemptAt (GORM would take the wall clock)
 	}
 }
 
