@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/cachetag"
 	"coursegraph/markdown"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -40,6 +41,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Articles)
 	q := store.ArticleQuery{ArticleFilter: f}
 	if f.Status != nil {
 		if _, err := require(ctx, models.RoleEditor); err != nil {
@@ -93,13 +95,20 @@ func (s *Service) ifReadable(ctx context.Context, a *models.Article, err error) 
 // has come, for editors in any state; NotFound otherwise.
 func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error) {
 	a, err := s.store.ArticleByID(ctx, id)
-	return s.ifReadable(ctx, a, err)
+	a, err = s.ifReadable(ctx, a, err)
+	read(ctx, cachetag.Article(id), cachetag.Articles, err)
+	return a, err
 }
 
 // ArticleBySlug returns one article by slug, with the same visibility as Article.
 func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
 	a, err := s.store.ArticleBySlug(ctx, slug)
-	return s.ifReadable(ctx, a, err)
+	if a, err = s.ifReadable(ctx, a, err); err != nil {
+		read(ctx, "", cachetag.Articles, err)
+		return nil, err
+	}
+	read(ctx, cachetag.Article(a.ID), "", nil)
+	return a, nil
 }
 
 // ArticlesByIDs returns the given articles that the viewer may read, by id, for
@@ -110,10 +119,15 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 		return nil, err
 	}
 	m := make(map[uint]*models.Article, len(rows))
+	tags := cachetag.From(ctx)
 	for _, a := range rows {
 		if s.readable(ctx, a) {
 			m[a.ID] = a
+			tags.Add(cachetag.Article(a.ID))
 		}
+	}
+	if len(m) < len(ids) {
+		tags.Add(cachetag.Articles)
 	}
 	return m, nil
 }
@@ -121,11 +135,13 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 // RelatedArticleIDs returns, for each article, up to n other visible articles that
 // share most tags with it, newest first among equals; one query for all.
 func (s *Service) RelatedArticleIDs(ctx context.Context, ids []uint, n int) (map[uint][]uint, error) {
+	cachetag.From(ctx).Add(cachetag.Articles)
 	return s.store.RelatedArticleIDs(ctx, ids, s.Now(), n)
 }
 
 // TagsByArticleIDs returns the tags of each article, by name; one query for all.
 func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]*models.Tag, error) {
+	cachetag.From(ctx).AddIDs(cachetag.Article, ids)
 	rows, err := s.store.TagsByArticleIDs(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -140,18 +156,21 @@ func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]
 // Tags lists tags by name, for anyone: readers see the tags with at least one
 // visible article, editors (who may read unpublished articles) every tag.
 func (s *Service) Tags(ctx context.Context) ([]*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.Tags(ctx, s.tagsVisibleAt(ctx))
 }
 
 // TagBySlug returns a tag, for anyone, with the visibility of Tags; NotFound if
 // there is none or the viewer may not see it.
 func (s *Service) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.TagBySlug(ctx, slug, s.tagsVisibleAt(ctx))
 }
 
 // Tag returns a tag by id, with the visibility of Tags; NotFound if there is none
 // or the viewer may not see it.
 func (s *Service) Tag(ctx context.Context, id uint) (*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.TagByID(ctx, id, s.tagsVisibleAt(ctx))
 }
 
@@ -168,6 +187,7 @@ func (s *Service) tagsVisibleAt(ctx context.Context) *time.Time {
 
 // ArticleCountsByTagIDs returns how many visible articles each tag has.
 func (s *Service) ArticleCountsByTagIDs(ctx context.Context, ids []uint) (map[uint]int, error) {
+	cachetag.From(ctx).Add(cachetag.Articles)
 	return s.store.CountVisibleArticlesByTagIDs(ctx, ids, s.Now())
 }
 
@@ -244,6 +264,7 @@ func (s *Service) CreateArticle(ctx context.Context, in models.ArticleInput) (*m
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Article(a.ID), cachetag.Articles, cachetag.Tags)
 	return a, nil
 }
 
@@ -337,6 +358,7 @@ func (s *Service) changeArticle(ctx context.Context, id uint, action string, cha
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Article(a.ID), cachetag.Articles, cachetag.Tags)
 	return a, nil
 }
 
@@ -347,7 +369,7 @@ func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		a, err := tx.ArticleByID(ctx, id)
 		if err != nil {
 			return err
@@ -359,6 +381,10 @@ func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
 		ch.Record("title", a.Title, "", false)
 		return audit(ctx, tx, actor, "article.delete", "Article", id, ch)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Article(id), cachetag.Comments(id), cachetag.Articles, cachetag.Tags)
+	}
+	return err
 }
 
 // SearchResults returns up to first results for query: courses whose title
@@ -376,6 +402,7 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	if err := models.ValidateText("query", query, 1, 200); err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Articles, cachetag.Courses)
 	articles, err := s.store.SearchArticles(ctx, query, s.Now(), n)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"coursegraph/cachetag"
 	"coursegraph/models"
 	"coursegraph/store"
 )
@@ -34,6 +35,7 @@ func (s *Service) CreateCourse(ctx context.Context, in models.CourseInput) (*mod
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Course(c.ID), cachetag.Courses, cachetag.Schedules)
 	return c, nil
 }
 
@@ -110,6 +112,8 @@ func (s *Service) changeCourse(ctx context.Context, id uint, action string, chan
 	if err != nil {
 		return nil, err
 	}
+	// Schedule lists order and filter by their course.
+	s.changed(ctx, cachetag.Course(c.ID), cachetag.Courses, cachetag.Schedules)
 	return c, nil
 }
 
@@ -165,6 +169,8 @@ func (s *Service) saveBatch(ctx context.Context, id uint, in models.BatchInput) 
 	if err != nil {
 		return nil, err
 	}
+	// Schedule lists order and filter by their batch.
+	s.changed(ctx, cachetag.Batches, cachetag.Schedules)
 	return b, nil
 }
 
@@ -175,7 +181,7 @@ func (s *Service) DeleteBatch(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		b, err := tx.BatchByID(ctx, id)
 		if err != nil {
 			return err
@@ -194,6 +200,10 @@ func (s *Service) DeleteBatch(ctx context.Context, id uint) error {
 		ch.Record("name", b.Name, "", false)
 		return audit(ctx, tx, actor, "batch.delete", "Batch", id, ch)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Batches, cachetag.Schedules)
+	}
+	return err
 }
 
 // CreateSchedule offers a course in a batch, for ADMIN. Course and batch must exist;
@@ -257,6 +267,7 @@ func (s *Service) saveSchedule(ctx context.Context, id uint, in models.ScheduleI
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Schedule(sc.ID), cachetag.Schedules)
 	return sc, nil
 }
 
@@ -266,12 +277,16 @@ func (s *Service) DeleteSchedule(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteSchedule(ctx, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "schedule.delete", "Schedule", id, nil)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Schedule(id), cachetag.Schedules)
+	}
+	return err
 }
 
 // AuditEntryEdge is one audit entry of a page, with its cursor.
