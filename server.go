@@ -29,8 +29,10 @@ import (
 	"time"
 
 	"coursegraph/graph"
+	"coursegraph/graph/respcache"
 	"coursegraph/logging"
 	"coursegraph/mail"
+	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
@@ -95,6 +97,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
 		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
 	}
+	// The cache and the service need each other: the service tells the cache
+	// what each write changed, the cache asks the service's clock and schedule.
+	var svc *service.Service
+	cache, closeCache, err := responseCache(ctx, cfg, log, func() *service.Service { return svc })
+	if err != nil {
+		return err
+	}
+	defer closeCache()
+	if cache != nil {
+		opts.Invalidator = cache
+	}
 	if cfg.SMTPURL != "" {
 		sender, err := mail.ParseURL(cfg.SMTPURL)
 		if err != nil {
@@ -103,7 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
 		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
 	}
-	svc, err := service.New(st, opts)
+	svc, err = service.New(st, opts)
 	if err != nil {
 		return err
 	}
@@ -133,7 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, svc, log, stdout)
+		return serve(ctx, cfg, svc, cache, log, stdout)
 	default:
 		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
 	}
@@ -179,7 +192,7 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database.
-func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -194,7 +207,7 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logg
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	srv := &http.Server{
-		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining)),
+		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining)),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -279,11 +292,11 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 // While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic.Bool) http.Handler {
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits,
+		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, Cache: cache,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -484,4 +497,37 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// responseCache opens the response cache the configuration asks for (nil when
+// RESPONSE_CACHE=off), in Redis when REDIS_URL is set, and returns what closes it
+// (and the Redis client) once the server has stopped. svc is asked for lazily: the
+// service is made after the cache, which it tells of its writes.
+func responseCache(ctx context.Context, cfg Config, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, func(), error) {
+	if !cfg.ResponseCache {
+		return nil, func() {}, nil
+	}
+	opts := respcache.Options{
+		MaxBytes: int64(cfg.ResponseCacheMB) << 20, TTL: cfg.ResponseCacheTTL,
+		MaxAge: cfg.CacheMaxAge, StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate, PurgeURL: cfg.CachePurgeURL,
+		Now: func() time.Time { return svc().Now() },
+		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
+			return svc().NextPublication(ctx)
+		},
+		Log: log,
+	}
+	closeRedis := func() {}
+	if cfg.RedisURL != "" {
+		rdb, err := redisconn.Open(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Redis, closeRedis = rdb, func() { _ = rdb.Close() }
+	}
+	cache, err := respcache.New(opts)
+	if err != nil {
+		closeRedis()
+		return nil, nil, fmt.Errorf("response cache: %w", err)
+	}
+	return cache, func() { cache.Close(); closeRedis() }, nil
 }

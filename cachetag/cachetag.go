@@ -9,13 +9,15 @@
 // Tags:
 //
 //	course:<id>    one course's fields           courses    any list of courses, or a course not found
+//	course-schedules:<id>  the schedules of course <id>
 //	schedule:<id>  one schedule's fields         schedules  any list of schedules, or one not found
 //	article:<id>   one article, its tags         articles   any list of articles (search, related, counts), or one not found
 //	comments:<id>  the comments of article <id>  tags       the tags and their lists
 //	user:<id>      one person's public profile   batches    the batches (few, read together)
 //	centre         the centre's details          comments, users  a comment or person not found
 //
-// A lookup that finds nothing depends on the whole kind (something could be
+// A read that joins a relation into its parent (a schedule's batch, an article's
+// author) records the relation's tag too. A lookup that finds nothing depends on the whole kind (something could be
 // created, published or renamed into its place), so it reads the list tag.
 //
 // It imports the standard library only.
@@ -47,6 +49,11 @@ func Course(id uint) string { return "course:" + strconv.FormatUint(uint64(id), 
 
 // Schedule is the tag of one schedule.
 func Schedule(id uint) string { return "schedule:" + strconv.FormatUint(uint64(id), 10) }
+
+// CourseSchedules is the tag of the list of one course's schedules.
+func CourseSchedules(courseID uint) string {
+	return "course-schedules:" + strconv.FormatUint(uint64(courseID), 10)
+}
 
 // Article is the tag of one article (its fields and its tags).
 func Article(id uint) string { return "article:" + strconv.FormatUint(uint64(id), 10) }

@@ -10,6 +10,7 @@ import (
 
 	"coursegraph/auth"
 	"coursegraph/graph/loaders"
+	"coursegraph/graph/respcache"
 	"coursegraph/models"
 	"coursegraph/service"
 
@@ -43,6 +44,9 @@ type HandlerOptions struct {
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// Cache, when set, answers anonymous queries from memory (or Redis) and sets
+	// the HTTP caching headers; nil turns it off.
+	Cache *respcache.Cache
 }
 
 // DefaultComplexityLimit allows a full page of courses with their schedules,
@@ -101,9 +105,13 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		return resp
 	})
 	srv.AroundResponses(unavailableStatus)
+	if opts.Cache != nil {
+		srv.Use(opts.Cache.Extension())
+	}
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
+	// The response cache goes first: a hit needs no deadline, session or parse.
+	return opts.Cache.Middleware(withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv))))
 }
 
 // rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"

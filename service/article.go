@@ -68,6 +68,11 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 	if err != nil {
 		return nil, err
 	}
+	if tags := cachetag.From(ctx); tags != nil {
+		for _, r := range rows {
+			authorRead(tags, r.Row)
+		}
+	}
 	conn := &ArticleConnection{count: func(ctx context.Context) (int, error) { return s.store.CountArticles(ctx, q) }}
 	conn.Edges, conn.PageInfo = edges(rows, args, orderName, (*models.Article).Key,
 		func(cursor string, a *models.Article) *ArticleEdge { return &ArticleEdge{Cursor: cursor, Node: a} })
@@ -97,6 +102,9 @@ func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error)
 	a, err := s.store.ArticleByID(ctx, id)
 	a, err = s.ifReadable(ctx, a, err)
 	read(ctx, cachetag.Article(id), cachetag.Articles, err)
+	if err == nil {
+		authorRead(cachetag.From(ctx), a)
+	}
 	return a, err
 }
 
@@ -108,6 +116,7 @@ func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Artic
 		return nil, err
 	}
 	read(ctx, cachetag.Article(a.ID), "", nil)
+	authorRead(cachetag.From(ctx), a)
 	return a, nil
 }
 
@@ -124,6 +133,7 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 		if s.readable(ctx, a) {
 			m[a.ID] = a
 			tags.Add(cachetag.Article(a.ID))
+			authorRead(tags, a)
 		}
 	}
 	if len(m) < len(ids) {
@@ -411,6 +421,11 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	if err != nil {
 		return nil, err
 	}
+	if tags := cachetag.From(ctx); tags != nil {
+		for _, a := range articles {
+			authorRead(tags, a)
+		}
+	}
 	var titled, others []models.Node
 	for _, c := range courses[:min(len(courses), n)] {
 		if strings.Contains(strings.ToLower(c.Row.Title), strings.ToLower(query)) {
@@ -429,3 +444,17 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 
 // fieldIndex names an element of a list input: "input.tags.2".
 func fieldIndex(field string, i int) string { return field + "." + strconv.Itoa(i) }
+
+// NextPublication returns when the next scheduled article becomes public, or ok
+// false when none is scheduled, for anyone: an answer that lists articles or tags
+// is out of date from then on.
+func (s *Service) NextPublication(ctx context.Context) (at time.Time, ok bool, err error) {
+	return s.store.NextPublication(ctx, s.Now())
+}
+
+// authorRead records the author of a, whom the store reads with the article.
+func authorRead(tags *cachetag.Set, a *models.Article) {
+	if tags != nil {
+		tags.Add(cachetag.User(a.AuthorID))
+	}
+}

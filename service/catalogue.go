@@ -230,11 +230,13 @@ func (s *Service) saveSchedule(ctx context.Context, id uint, in models.ScheduleI
 		return nil, err
 	}
 	sc := &models.Schedule{}
+	var oldCourse uint
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if id != 0 {
 			if sc, err = tx.ScheduleByID(ctx, id); err != nil {
 				return err
 			}
+			oldCourse = sc.CourseID
 		}
 		ch := sc.Apply(in)
 		course, err := tx.CourseByID(ctx, sc.CourseID)
@@ -267,7 +269,7 @@ func (s *Service) saveSchedule(ctx context.Context, id uint, in models.ScheduleI
 	if err != nil {
 		return nil, err
 	}
-	s.changed(ctx, cachetag.Schedule(sc.ID), cachetag.Schedules)
+	s.changed(ctx, cachetag.Schedule(sc.ID), cachetag.Schedules, cachetag.CourseSchedules(sc.CourseID), cachetag.CourseSchedules(oldCourse))
 	return sc, nil
 }
 
@@ -277,14 +279,18 @@ func (s *Service) DeleteSchedule(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
+	var sc *models.Schedule
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if sc, err = tx.ScheduleByID(ctx, id); err != nil {
+			return err
+		}
 		if err := tx.DeleteSchedule(ctx, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "schedule.delete", "Schedule", id, nil)
 	})
 	if err == nil {
-		s.changed(ctx, cachetag.Schedule(id), cachetag.Schedules)
+		s.changed(ctx, cachetag.Schedule(id), cachetag.Schedules, cachetag.CourseSchedules(sc.CourseID))
 	}
 	return err
 }
