@@ -483,6 +483,12 @@ func TestGetAnswersCarryCachingHeaders(t *testing.T) {
 				t.Errorf("Surrogate-Key %q lacks %q", keys, want)
 			}
 		}
+		if x := rec.Header().Get("X-Cache"); x != "MISS" {
+			t.Errorf("first GET: X-Cache %q; want MISS", x)
+		}
+		if x := f.reader.get(cachedCourse, vars, nil).Header().Get("X-Cache"); x != "HIT" {
+			t.Errorf("second GET: X-Cache %q; want HIT", x)
+		}
 		again := f.reader.get(cachedCourse, vars, map[string]string{"If-None-Match": etag})
 		if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
 			t.Errorf("If-None-Match: %d with %d bytes; want 304 and no body", again.Code, again.Body.Len())

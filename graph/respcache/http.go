@@ -27,8 +27,8 @@ import (
 // GET answers carry a strong ETag (If-None-Match is answered 304),
 // Cache-Control (public with MaxAge and StaleWhileRevalidate for a cacheable
 // answer, private, no-store for a signed-in request, no-store otherwise) and a
-// Surrogate-Key header listing the answer's tags. A nil *Cache passes every
-// request through.
+// Surrogate-Key header listing the answer's tags. A request the cache may answer
+// gets X-Cache: HIT or MISS. A nil *Cache passes every request through.
 func (c *Cache) Middleware(next http.Handler) http.Handler {
 	if c == nil {
 		return next
@@ -64,6 +64,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		}
 		if e != nil && now.Before(e.expires) {
 			call(c.opts.Hooks.Hit)
+			w.Header().Set("X-Cache", "HIT")
 			c.write(w, r, e, now)
 			return
 		}
@@ -84,6 +85,7 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 		next.ServeHTTP(w, r)
 		return
 	}
+	w.Header().Set("X-Cache", "MISS")
 	ctx, tags := cachetag.With(ctx)
 	st := &state{}
 	ctx = context.WithValue(ctx, stateKey{}, st)
