@@ -39,6 +39,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-sql-driver/mysql"
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 )
 
@@ -99,12 +100,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	// The cache and the service need each other: the service tells the cache
 	// what each write changed, the cache asks the service's clock and schedule.
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		// The one Redis client, shared by whatever needs Redis.
+		if rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
+			return err
+		}
+		defer rdb.Close()
+	}
 	var svc *service.Service
-	cache, closeCache, err := responseCache(ctx, cfg, log, func() *service.Service { return svc })
+	cache, err := responseCache(cfg, rdb, log, func() *service.Service { return svc })
 	if err != nil {
 		return err
 	}
-	defer closeCache()
+	defer cache.Close()
 	if cache != nil {
 		opts.Invalidator = cache
 	}
@@ -499,13 +508,12 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// responseCache opens the response cache the configuration asks for (nil when
-// RESPONSE_CACHE=off), in Redis when REDIS_URL is set, and returns what closes it
-// (and the Redis client) once the server has stopped. svc is asked for lazily: the
+// responseCache makes the response cache the configuration asks for (nil when
+// RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
 // service is made after the cache, which it tells of its writes.
-func responseCache(ctx context.Context, cfg Config, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, func(), error) {
+func responseCache(cfg Config, rdb *redis.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
 	if !cfg.ResponseCache {
-		return nil, func() {}, nil
+		return nil, nil
 	}
 	opts := respcache.Options{
 		MaxBytes: int64(cfg.ResponseCacheMB) << 20, TTL: cfg.ResponseCacheTTL,
@@ -514,20 +522,13 @@ func responseCache(ctx context.Context, cfg Config, log *slog.Logger, svc func()
 		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
 			return svc().NextPublication(ctx)
 		},
-		Log: log,
-	}
-	closeRedis := func() {}
-	if cfg.RedisURL != "" {
-		rdb, err := redisconn.Open(ctx, cfg.RedisURL)
-		if err != nil {
-			return nil, nil, err
-		}
-		opts.Redis, closeRedis = rdb, func() { _ = rdb.Close() }
+		Redis: rdb, Log: log,
+		// Hooks: the cache's hits, misses, bypasses and invalidations, for
+		// /metrics (issue 12, item 3), are wired here.
 	}
 	cache, err := respcache.New(opts)
 	if err != nil {
-		closeRedis()
-		return nil, nil, fmt.Errorf("response cache: %w", err)
+		return nil, fmt.Errorf("response cache: %w", err)
 	}
-	return cache, func() { cache.Close(); closeRedis() }, nil
+	return cache, nil
 }
