@@ -285,7 +285,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 					if err != nil {
 						return fmt.Errorf("%s %s: %w", s.name, sc, err)
 					}
-					pair[s.name] = r
+					role := "coursegraph"
+					if s == raw {
+						role = "raw"
+					}
+					pair[role] = r
 				}
 				res.add(sc, c, pair["raw"], pair["coursegraph"])
 			}
