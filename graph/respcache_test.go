@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -539,5 +541,33 @@ func TestAWriteCallsThePurgeWebhookWithItsTags(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("the webhook was not called with %s", want)
 		}
+	}
+}
+
+// TestAPersistedQueryHashOverGetIsAnsweredFromTheCache: a GET that sends only
+// the persisted-query hash of a document already answered gets the cached answer
+// with the public headers, as short URLs for CDNs need.
+func TestAPersistedQueryHashOverGetIsAnsweredFromTheCache(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	f := newFleet(t, s, nil, "")
+	storetest.CreateCourse(t, s)
+	sum := sha256.Sum256([]byte(cachedCatalogue))
+	hash := hex.EncodeToString(sum[:])
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`
+	body := `{"query":` + strconv.Quote(cachedCatalogue) + `,"extensions":` + ext + `}`
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	first := httptest.NewRecorder()
+	f.reader.handler.ServeHTTP(first, req)
+	if first.Code != http.StatusOK || first.Header().Get("X-Cache") != "MISS" {
+		t.Fatalf("registering POST: %d, X-Cache %q: %s", first.Code, first.Header().Get("X-Cache"), first.Body.String())
+	}
+	get := httptest.NewRecorder()
+	f.reader.handler.ServeHTTP(get, httptest.NewRequest(http.MethodGet, "/graphql?extensions="+urlEscape(ext), nil))
+	if get.Header().Get("X-Cache") != "HIT" || get.Body.String() != first.Body.String() {
+		t.Errorf("GET by hash: X-Cache %q, body %s; want the cached answer", get.Header().Get("X-Cache"), get.Body.String())
+	}
+	if cc := get.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "public, max-age=") {
+		t.Errorf("GET by hash: Cache-Control %q", cc)
 	}
 }
