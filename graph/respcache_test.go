@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -569,5 +570,31 @@ func TestAPersistedQueryHashOverGetIsAnsweredFromTheCache(t *testing.T) {
 	}
 	if cc := get.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "public, max-age=") {
 		t.Errorf("GET by hash: Cache-Control %q", cc)
+	}
+}
+
+// TestMutationsAreNeitherKeptNorCountedAsMisses: an anonymous mutation passes
+// through: no X-Cache, no ETag, and the hooks count it as a bypass.
+func TestMutationsAreNeitherKeptNorCountedAsMisses(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	var hits, misses, bypasses atomic.Int64
+	f := newFleet(t, s, nil, "", func(o *respcache.Options) {
+		o.Hooks = respcache.Hooks{Hit: func() { hits.Add(1) }, Miss: func() { misses.Add(1) }, Bypass: func() { bypasses.Add(1) }}
+	})
+	fx := newCacheFixture(t, f, s)
+	hits.Store(0)
+	misses.Store(0)
+	bypasses.Store(0)
+	const post = `mutation($id: ID!) { postComment(input: {articleId: $id, authorName: "A", authorEmail: "a@example.com", body: "Hi"}) { id } }`
+	for range 2 {
+		resp, rec := f.reader.post(post, map[string]any{"id": fx.article})
+		if len(resp.Errors) > 0 || rec.Header().Get("X-Cache") != "" || rec.Header().Get("ETag") != "" {
+			t.Fatalf("mutation: %+v, X-Cache %q, ETag %q", resp.Errors, rec.Header().Get("X-Cache"), rec.Header().Get("ETag"))
+		}
+	}
+	f.reader.ok(cachedBatches, nil)
+	f.reader.ok(cachedBatches, nil)
+	if h, m, b := hits.Load(), misses.Load(), bypasses.Load(); h != 1 || m != 1 || b != 2 {
+		t.Errorf("hits %d, misses %d, bypasses %d; want 1, 1, 2", h, m, b)
 	}
 }

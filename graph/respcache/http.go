@@ -27,8 +27,8 @@ import (
 // GET answers carry a strong ETag (If-None-Match is answered 304),
 // Cache-Control (public with MaxAge and StaleWhileRevalidate for a cacheable
 // answer, private, no-store for a signed-in request, no-store otherwise) and a
-// Surrogate-Key header listing the answer's tags. A request the cache may answer
-// gets X-Cache: HIT or MISS. A nil *Cache passes every request through.
+// Surrogate-Key header listing the answer's tags. An anonymous query gets
+// X-Cache: HIT or MISS. A nil *Cache passes every request through.
 func (c *Cache) Middleware(next http.Handler) http.Handler {
 	if c == nil {
 		return next
@@ -68,7 +68,6 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			c.write(w, r, e, now)
 			return
 		}
-		call(c.opts.Hooks.Miss)
 		c.miss(w, r, key, now, next)
 	})
 }
@@ -85,12 +84,17 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 		next.ServeHTTP(w, r)
 		return
 	}
-	w.Header().Set("X-Cache", "MISS")
 	ctx, tags := cachetag.With(ctx)
 	st := &state{}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	rec := &recorder{header: w.Header(), status: http.StatusOK}
 	next.ServeHTTP(rec, r.WithContext(ctx))
+	if st.query.Load() {
+		call(c.opts.Hooks.Miss)
+		w.Header().Set("X-Cache", "MISS")
+	} else {
+		call(c.opts.Hooks.Bypass) // a mutation, or a request gqlgen refused
+	}
 	if rec.status != http.StatusOK || !st.cacheable.Load() {
 		if r.Method == http.MethodGet {
 			w.Header().Set("Cache-Control", "no-store")
@@ -250,8 +254,9 @@ func (r *recorder) WriteHeader(status int) {
 
 type stateKey struct{}
 
-// state is what the Extension learns of a request the middleware may keep.
-type state struct{ cacheable atomic.Bool }
+// state is what the Extension learns of a request the middleware may keep: that
+// it is a query, and that its answer may be kept.
+type state struct{ query, cacheable atomic.Bool }
 
 // Extension marks, for the Middleware, the answers it may keep: those of a query
 // (not a mutation or subscription) with data and no errors.
@@ -270,10 +275,14 @@ func (extension) Validate(graphql.ExecutableSchema) error { return nil }
 func (extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	st, ok := ctx.Value(stateKey{}).(*state)
-	if !ok || resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
+	if !ok || resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
 	}
-	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Query {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return resp
+	}
+	st.query.Store(true)
+	if len(resp.Errors) == 0 && len(resp.Data) > 0 {
 		st.cacheable.Store(true)
 	}
 	return resp
