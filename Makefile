@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench bench-compare
+.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench bench-compare http-audit web test-web
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -37,3 +37,12 @@ bench:
 
 bench-compare: ## coursegraph against the raw baseline on MySQL (bench/README.md)
 	go run ./bench/compare
+
+http-audit: ## the GraphQL-over-HTTP audits of graphql-http against a fresh server
+	cd test/http-audit && npm ci --no-audit --no-fund && node audit.mjs
+
+web: ## build examples/web (the site on persisted documents) into examples/web/dist
+	cd examples/web && npm ci && npm run build
+
+test-web: web ## the site's browser test: the server, vite preview and Debian's chromium
+	cd examples/web && npm test

@@ -10,48 +10,135 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/service"
+
+	"golang.org/x/term"
 )
 
-// createUserCommand runs `coursegraph user create --email E --name N --role R`. The
-// password comes from USER_PASSWORD or the first line of standard input, never from
-// the command line, where other users of the machine could read it.
-func createUserCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer, svc *service.Service) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: coursegraph user create --email EMAIL --name NAME --role admin|editor|staff (password on standard input or in USER_PASSWORD)")
-	}
-	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-	email := fs.String("email", "", "the user's email address")
-	name := fs.String("name", "", "the user's name")
-	roleName := fs.String("role", "staff", "admin, editor or staff")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	role, ok := models.ParseRole(*roleName)
-	if !ok {
-		return fmt.Errorf("--role must be admin, editor or staff, not %q", *roleName)
-	}
-	password := getenv("USER_PASSWORD")
-	if password == "" {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password from standard input: %w", err)
+// userCommand reads `coursegraph user create` and `coursegraph user
+// reset-password` (args starts with the subcommand, which run has checked): their
+// flags and the password. It returns the command to run once the database is
+// open, so that a mistake or -h costs no connection.
+func userCommand(args []string, getenv func(string) string, stdin io.Reader, stderr io.Writer) (func(context.Context, *service.Service, io.Writer) error, error) {
+	if args[0] == "create" {
+		fs := flag.NewFlagSet("coursegraph user create", flag.ContinueOnError)
+		email := fs.String("email", "", "the user's email address (required)")
+		name := fs.String("name", "", "the user's name (required)")
+		roleName := fs.String("role", "staff", "admin, editor or staff")
+		if err := parseUserFlags(fs, args[1:], stderr); err != nil {
+			return nil, err
 		}
-		password = strings.TrimRight(line, "\r\n")
+		role, ok := models.ParseRole(*roleName)
+		if !ok {
+			return nil, usageErrorf("--role must be admin, editor or staff, not %q", *roleName)
+		}
+		if *email == "" || *name == "" {
+			return nil, usageErrorf("user create needs --email and --name")
+		}
+		password, err := readPassword(getenv, stdin, stderr)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, svc *service.Service, stdout io.Writer) error {
+			u, err := svc.CreateUser(auth.WithUser(ctx, auth.System), models.UserInput{Name: name, Email: email, Role: &role}, password)
+			if err != nil {
+				return fmt.Errorf("create user: %w", err)
+			}
+			fmt.Fprintf(stdout, "created %s %s (%s)\n", u.Role, u.Email, u.Name)
+			return nil
+		}, nil
 	}
-	if password == "" {
-		return errors.New("give the password on standard input or in USER_PASSWORD")
+	fs := flag.NewFlagSet("coursegraph user reset-password", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's email address (required)")
+	if err := parseUserFlags(fs, args[1:], stderr); err != nil {
+		return nil, err
 	}
-	u, err := svc.CreateUser(auth.WithUser(ctx, auth.System), models.UserInput{Name: name, Email: email, Role: &role}, password)
+	if *email == "" {
+		return nil, usageErrorf("user reset-password needs --email")
+	}
+	password, err := readPassword(getenv, stdin, stderr)
 	if err != nil {
-		return fmt.Errorf("create user: %w", err)
+		return nil, err
 	}
-	fmt.Fprintf(stdout, "created %s %s (%s)\n", u.Role, u.Email, u.Name)
+	return func(ctx context.Context, svc *service.Service, stdout io.Writer) error {
+		u, err := svc.ResetPassword(auth.WithUser(ctx, auth.System), *email, password)
+		if err != nil {
+			return fmt.Errorf("reset password: %w", err)
+		}
+		fmt.Fprintf(stdout, "set a new password for %s and signed out their sessions\n", u.Email)
+		return nil
+	}, nil
+}
+
+// parseUserFlags parses a user subcommand's flags: -h is not an error, and
+// anything else the flags do not expect is a usage error.
+func parseUserFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage of %s (the password is asked for on a terminal, or read from standard input or USER_PASSWORD):\n", fs.Name())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("%s takes no arguments, only flags: %q", fs.Name(), fs.Args())
+	}
 	return nil
+}
+
+// readPassword gets the password for a user command, never from the command
+// line, where other users of the machine could read it: from USER_PASSWORD; or,
+// when stdin is a terminal, typed twice without echo after prompts on prompt; or
+// else the first line of stdin (a pipe, a file, a secret mounted by a script).
+// It does not validate: the service does, as for the API.
+func readPassword(getenv func(string) string, stdin io.Reader, prompt io.Writer) (string, error) {
+	if p := getenv("USER_PASSWORD"); p != "" {
+		return p, nil
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fd := int(f.Fd())
+		read := func(label string) (string, error) {
+			fmt.Fprint(prompt, label)
+			p, err := term.ReadPassword(fd)
+			fmt.Fprintln(prompt)
+			if err != nil {
+				return "", fmt.Errorf("read password from the terminal: %w", err)
+			}
+			return string(p), nil
+		}
+		first, err := read("Password: ")
+		if err != nil {
+			return "", err
+		}
+		if first == "" {
+			return "", errors.New("no password given")
+		}
+		again, err := read("Password again: ")
+		if err != nil {
+			return "", err
+		}
+		if again != first {
+			return "", errors.New("the two passwords differ; nothing was changed")
+		}
+		return first, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	if p := strings.TrimRight(line, "\r\n"); p != "" {
+		return p, nil
+	}
+	return "", errors.New("give the password on standard input or in USER_PASSWORD")
 }
 
 // demoAdminEmail is the account made for the embedded development database.

@@ -17,7 +17,11 @@ import (
 	"coursegraph/graph"
 	"coursegraph/mail"
 	"coursegraph/models"
+	"coursegraph/persisted"
+	"coursegraph/ratelimit"
 	"coursegraph/store"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Config is the server's configuration: environment variables, overridden by flags.
@@ -97,6 +101,32 @@ type Config struct {
 	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
+	// RedisURL is REDIS_URL: a Redis that several instances share, for the
+	// automatic persisted queries (each kept 24 h after its last use) and the
+	// response cache; unset, each instance keeps them in memory (persisted
+	// queries 16 MiB at most). Flag -redis-url.
+	RedisURL string
+	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
+	// (Apollo's persisted-query manifest, or a JSON object of id to document as
+	// graphql-codegen and Relay write): when set, the server runs only its
+	// documents. Unset by default. Flag -trusted-documents.
+	TrustedDocuments *persisted.Manifest
+	// TrustedDocumentsStaff is TRUSTED_DOCUMENTS_STAFF (true/false, default
+	// false): with trusted documents, signed-in staff may still send any
+	// document (the playground, scripts). Flag -trusted-documents-staff.
+	TrustedDocumentsStaff bool
+	// AnonymousCost is ANONYMOUS_COST_PER_ADDRESS: the cost points (as
+	// QUERY_MAX_COST counts them) that anonymous requests from one client
+	// address may spend, as points/interval (default "60000/1m": a minute's
+	// points at once, refilled evenly over the minute); "off" turns it off. An
+	// operation the budget cannot pay is refused with HTTP 429 RATE_LIMITED.
+	// Flag -anonymous-cost-per-address.
+	AnonymousCost RateLimit
+	// AnonymousCostExempt is ANONYMOUS_COST_EXEMPT: addresses or CIDR ranges the
+	// budget does not apply to (default loopback, "127.0.0.0/8,::1": a process
+	// on the server's own host; behind a reverse proxy, set TRUSTED_PROXIES so
+	// that clients are told apart); "none" for none. Flag -anonymous-cost-exempt.
+	AnonymousCostExempt []netip.Prefix
 	// QueryLimits bound each GraphQL document before it is validated:
 	// QUERY_MAX_TOKENS (default 15000), QUERY_MAX_ALIASES (30),
 	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_REPEATS (10 of one
@@ -122,9 +152,6 @@ type Config struct {
 	// CachePurgeURL is CACHE_PURGE_URL: when set, the tags each write changed are
 	// POSTed there ({"tags": [...]}), in the background, for a CDN to purge.
 	CachePurgeURL string
-	// RedisURL is REDIS_URL (redis://user:pass@host:6379/0): when set, the response
-	// cache lives in Redis, shared by every instance. Secret: masked when logged.
-	RedisURL string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -156,6 +183,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
 	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
 	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
+	anonCost := fs.String("anonymous-cost-per-address", env("ANONYMOUS_COST_PER_ADDRESS", "60000/1m"), "cost points anonymous requests from one address may spend, points/interval or off (env ANONYMOUS_COST_PER_ADDRESS)")
+	anonExempt := fs.String("anonymous-cost-exempt", env("ANONYMOUS_COST_EXEMPT", "127.0.0.0/8,::1"), "addresses or CIDR ranges the anonymous cost budget does not apply to, or none (env ANONYMOUS_COST_EXEMPT)")
 	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
 	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
@@ -180,14 +209,27 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	responseCache := fs.String("response-cache", env("RESPONSE_CACHE", "on"), "keep anonymous answers until a write changes them: on or off (env RESPONSE_CACHE)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
+	redisURL := fs.String("redis-url", getenv("REDIS_URL"), "Redis shared by every instance, such as redis://localhost:6379/0 (env REDIS_URL)")
+	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
+	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
 	if v := getenv("BCRYPT_COST"); v != "" {
 		if err := fs.Set("bcrypt-cost", v); err != nil {
 			return Config{}, fmt.Errorf("BCRYPT_COST must be a whole number from 4 to 16, not %q", v)
 		}
 	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return Config{}, usageErrorf("unexpected arguments %q: flags only (coursegraph help lists the commands)", fs.Args())
 	}
 
 	var errs []error
@@ -255,20 +297,30 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else {
 		c.SessionTTL = d
 	}
-	for p := range strings.SplitSeq(*proxies, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
+	c.RedisURL = strings.TrimSpace(*redisURL)
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL: %w", err))
 		}
-		prefix, err := netip.ParsePrefix(p)
-		if err != nil {
-			addr, addrErr := netip.ParseAddr(p)
-			if addrErr != nil {
-				errs = append(errs, fmt.Errorf("TRUSTED_PROXIES must list addresses or CIDR ranges, not %q", p))
-				continue
-			}
-			prefix = netip.PrefixFrom(addr, addr.BitLen())
+	}
+	if path := strings.TrimSpace(*trusted); path != "" {
+		if c.TrustedDocuments, err = persisted.LoadManifest(path); err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS %s: %w", path, err))
 		}
-		c.TrustedProxies = append(c.TrustedProxies, prefix)
+	}
+	if c.TrustedDocumentsStaff, err = parseBool("TRUSTED_DOCUMENTS_STAFF", *trustedStaff, false); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES %w", err))
+	}
+	if c.AnonymousCost, err = parseRateLimit(*anonCost); err != nil {
+		errs = append(errs, fmt.Errorf("ANONYMOUS_COST_PER_ADDRESS %w", err))
+	}
+	if *anonExempt != "none" {
+		if c.AnonymousCostExempt, err = parsePrefixes(*anonExempt); err != nil {
+			errs = append(errs, fmt.Errorf("ANONYMOUS_COST_EXEMPT %w", err))
+		}
 	}
 	if c.CommentsPerAddress, err = parseRateLimit(*commentRate); err != nil {
 		errs = append(errs, fmt.Errorf("COMMENTS_PER_ADDRESS %w", err))
@@ -351,15 +403,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			*d.to = t
 		}
 	}
-	c.CachePurgeURL, c.RedisURL = getenv("CACHE_PURGE_URL"), getenv("REDIS_URL")
+	c.CachePurgeURL = getenv("CACHE_PURGE_URL")
 	if c.CachePurgeURL != "" {
 		if u, err := url.Parse(c.CachePurgeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, errors.New("CACHE_PURGE_URL must be an http:// or https:// URL"))
-		}
-	}
-	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-			errs = append(errs, errors.New("REDIS_URL must be a redis://, rediss:// or unix:// URL"))
 		}
 	}
 	c.BcryptCost = *bcryptCost
@@ -376,10 +423,39 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	return c, errors.Join(errs...)
 }
 
+// parsePrefixes reads comma-separated addresses and CIDR ranges.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, addrErr := netip.ParseAddr(p)
+			if addrErr != nil {
+				return nil, fmt.Errorf("must list addresses or CIDR ranges, not %q", p)
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, prefix)
+	}
+	return out, nil
+}
+
 // RateLimit is a burst of events, then one per interval; Burst -1 means no limit.
 type RateLimit struct {
 	Burst    int
 	Interval time.Duration
+}
+
+// points returns a budget of Burst points refilled evenly over Interval, or nil
+// when the limit is off.
+func (l RateLimit) points() *ratelimit.Limiter {
+	if l.Burst <= 0 {
+		return nil
+	}
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now)
 }
 
 // parseRateLimit reads "burst/interval" ("5/2m") or "off".

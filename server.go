@@ -1,11 +1,16 @@
 // Command coursegraph is the GraphQL API server of a computer-training centre.
 //
-//	coursegraph [serve] [flags]   run the server (the default)
-//	coursegraph migrate [flags]   apply pending database migrations
-//	coursegraph seed [flags]      write the demo data (idempotent)
+//	coursegraph [serve] [flags]           run the server (the default)
+//	coursegraph migrate [flags]           apply pending database migrations
+//	coursegraph seed [flags]              write the demo data (idempotent)
+//	coursegraph schema                    print the GraphQL schema the server serves
+//	coursegraph user create ...           add a user (password prompted for, or on stdin)
+//	coursegraph user reset-password ...   set a user's password, signing them out
+//	coursegraph version                   print the version and VCS revision
+//	coursegraph help                      list the commands (also -h, --help)
 //
 // Configuration comes from the environment, overridden by flags: see config.go and
-// the README.
+// the README. The command table is in commands.go.
 package main
 
 import (
@@ -14,6 +19,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,16 +28,19 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"coursegraph/gqlhttp"
 	"coursegraph/graph"
 	"coursegraph/graph/respcache"
 	"coursegraph/logging"
 	"coursegraph/mail"
+	"coursegraph/persisted"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -46,10 +55,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "coursegraph:", err)
-		os.Exit(1)
 	}
+	stop()
+	os.Exit(exitCode(err))
 }
 
 // HTTP limits.
@@ -58,22 +69,66 @@ const (
 	shutdownTimeout = 20 * time.Second
 )
 
-// run is the whole program: config, store, service, graph, serve. It returns when
-// ctx is cancelled (after a graceful shutdown) or on a fatal error.
+// run is the whole program: the command line, then config, store, service,
+// graph, serve. It returns when ctx is cancelled (after a graceful shutdown) or on
+// a fatal error; a mistake in the command line is a *usageError (exit status 2).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		// `coursegraph -h` asks for the commands; `coursegraph serve -h` for the flags.
+		cmd, args = "help", nil
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	var userArgs []string
+	switch cmd {
+	case "help":
+		usage(stdout)
+		return nil
+	case "version":
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprint(stdout, versionText(info))
+		return nil
+	case "schema":
+		return printSchema(stdout)
+	case "serve", "migrate", "seed":
+	case "user":
+		if len(args) == 0 || (args[0] != "create" && args[0] != "reset-password") {
+			usage(stderr)
+			return usageErrorf("usage: coursegraph user create|reset-password [flags]")
+		}
+	default:
+		usage(stderr)
+		return usageErrorf("unknown command %q", cmd)
+	}
+	var userAction func(context.Context, *service.Service, io.Writer) error
 	if cmd == "user" {
 		// The user command's own flags; the rest of the configuration comes from
 		// the environment.
-		userArgs, args = args, nil
+		var err error
+		if userAction, err = userCommand(args, getenv, stdin, stderr); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}
+		args = nil
 	}
 	cfg, err := loadConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
+	}
+	// The port is taken before anything else happens, so that a second server
+	// started by mistake stops here: before it migrates, seeds, creates a demo
+	// admin or prints a one-time password that would not work.
+	var ln net.Listener
+	if cmd == "serve" {
+		if ln, err = listen(cfg.Addr); err != nil {
+			return err
+		}
+		defer ln.Close()
 	}
 	log, err := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
@@ -101,8 +156,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// The cache and the service need each other: the service tells the cache
 	// what each write changed, the cache asks the service's clock and schedule.
 	var rdb *redis.Client
-	if cfg.RedisURL != "" {
-		// The one Redis client, shared by whatever needs Redis.
+	if cfg.RedisURL != "" && (cmd == "serve" || cmd == "user") {
+		// The one Redis client, shared by whatever needs Redis: the commands
+		// that write through the service tell the shared cache too.
 		if rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
 			return err
 		}
@@ -145,8 +201,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		log.Info("seeded demo data")
 		return nil
 	case "user":
-		return createUserCommand(ctx, userArgs, getenv, stdin, stdout, svc)
-	case "serve":
+		return userAction(ctx, svc, stdout)
+	default: // serve
 		if err := prepare(ctx, cfg, st, log); err != nil {
 			return err
 		}
@@ -155,9 +211,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, svc, cache, log, stdout)
-	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, seed or user create)", cmd)
+		return serve(ctx, cfg, svc, cache, rdb, log, stdout, ln)
 	}
 }
 
@@ -193,7 +247,7 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 	return nil
 }
 
-// serve listens on cfg.Addr until ctx ends and runs the background work (the
+// serve answers on ln until ctx ends and runs the background work (the
 // outbox). Then it shuts down in order: it stops being ready and, for
 // cfg.ShutdownDrain, keeps answering with "Connection: close" so that clients
 // and load balancers move away without a request cut; it stops accepting and
@@ -201,11 +255,9 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database.
-func serve(ctx context.Context, cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, stdout io.Writer) error {
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
+// rdb, when set, is the Redis client of REDIS_URL, shared by the persisted
+// queries and the response cache (cache, nil when off).
+func serve(ctx context.Context, cfg Config, svc *service.Service, cache *respcache.Cache, rdb *redis.Client, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
 	var (
 		draining   atomic.Bool
 		webSockets sync.WaitGroup
@@ -215,8 +267,12 @@ func serve(ctx context.Context, cfg Config, svc *service.Service, cache *respcac
 	// (which Shutdown does not wait for) must go.
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
+	var documents persisted.Store // in memory, unless Redis is shared
+	if rdb != nil {
+		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL)
+	}
 	srv := &http.Server{
-		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining)),
+		Handler:           shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents)),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -301,11 +357,17 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // /. Middleware order: request id and log, CORS, body limit, then the endpoint.
 // While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool) http.Handler {
+// persistedQueryTTL is how long Redis keeps a persisted query after its last
+// registration.
+const persistedQueryTTL = 24 * time.Hour
+
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, Cache: cache,
+		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits,
+		Budget: cfg.AnonymousCost.points(), BudgetExempt: cfg.AnonymousCostExempt,
+		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -323,7 +385,7 @@ func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.
 		h = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders: []string{"Authorization", "Content-Type", logging.RequestIDHeader},
+			AllowedHeaders: []string{"Authorization", "Content-Type", graph.IdempotencyKeyHeader, logging.RequestIDHeader},
 			ExposedHeaders: []string{logging.RequestIDHeader},
 			MaxAge:         600,
 		}).Handler(h)
@@ -396,9 +458,8 @@ func limitBody(next http.Handler, max int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 		if err != nil || int64(len(body)) > max {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = fmt.Fprintf(w, `{"errors":[{"message":"the request body is over %d bytes","extensions":{"code":"BAD_USER_INPUT"}}]}`, max)
+			gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
+				gqlhttp.Error(gqlhttp.CodeBodyTooLarge, fmt.Sprintf("the request body is over %d bytes", max)))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

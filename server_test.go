@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"coursegraph/graph"
+	"coursegraph/store/storetest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -171,6 +173,8 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
+		// What the contact form sends: its idempotency key and a bearer token.
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type,idempotency-key") // sorted, as browsers send it
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -178,6 +182,9 @@ func TestCORSAllowsOnlyTheConfiguredOrigins(t *testing.T) {
 		_ = resp.Body.Close()
 		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
 			t.Errorf("preflight from %s: Allow-Origin %q, want %q", origin, got, want)
+		}
+		if allowed := strings.ToLower(resp.Header.Get("Access-Control-Allow-Headers")); want != "" && !strings.Contains(allowed, "idempotency-key") {
+			t.Errorf("preflight from %s: Allow-Headers %q lacks Idempotency-Key", origin, allowed)
 		}
 	}
 }
@@ -214,6 +221,8 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a negative stale-while-revalidate", map[string]string{"CACHE_STALE_WHILE_REVALIDATE": "-1s"}, nil, "CACHE_STALE_WHILE_REVALIDATE"},
 		{"a purge URL that is not http", map[string]string{"CACHE_PURGE_URL": "ftp://cdn.example"}, nil, "CACHE_PURGE_URL"},
 		{"a Redis URL of another scheme", map[string]string{"REDIS_URL": "http://127.0.0.1:6379"}, nil, "REDIS_URL"},
+		{"a cost budget without an interval", map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "60000"}, nil, "ANONYMOUS_COST_PER_ADDRESS"},
+		{"a budget exemption that is not an address", map[string]string{"ANONYMOUS_COST_EXEMPT": "localhost"}, nil, "ANONYMOUS_COST_EXEMPT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -230,8 +239,15 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
-		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) {
+		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) ||
+		c.AnonymousCost != (RateLimit{Burst: 60000, Interval: time.Minute}) || fmt.Sprint(c.AnonymousCostExempt) != "[127.0.0.0/8 ::1/128]" {
 		t.Errorf("defaults = %+v", c)
+	}
+	c, err = loadConfig(nil, func(k string) string {
+		return map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "off", "ANONYMOUS_COST_EXEMPT": "none"}[k]
+	}, io.Discard)
+	if err != nil || c.AnonymousCost.points() != nil || c.AnonymousCostExempt != nil {
+		t.Errorf("the cost budget turned off: %+v, %v", c.AnonymousCost, err)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}
 	c, err = loadConfig([]string{"-addr", "127.0.0.1:7000", "-env", "development"}, func(k string) string { return env[k] }, io.Discard)
@@ -302,55 +318,56 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BAD_USER_INPUT"`) {
-		t.Errorf("a body over %d bytes: %d %s; want 413 with BAD_USER_INPUT", maxBodyBytes, resp.StatusCode, body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BODY_TOO_LARGE"`) {
+		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", maxBodyBytes, resp.StatusCode, body)
 	}
 }
 
 func TestUserCreateCommandReadsThePasswordFromStdinOrTheEnvironment(t *testing.T) {
-	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "cg.db")
-	env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
-	getenv := func(k string) string { return env[k] }
-	if err := run(context.Background(), []string{"migrate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"user", "create", "--email", "Owner@Example.com", "--name", "Owner", "--role", "admin"},
-		getenv, strings.NewReader("a long enough password\n"), &out, io.Discard)
-	if err != nil || !strings.Contains(out.String(), "created ADMIN owner@example.com") {
-		t.Fatalf("user create from stdin: %v %q", err, out.String())
-	}
-	env["USER_PASSWORD"] = "another long password"
-	if err := run(context.Background(), []string{"user", "create", "--email", "ed@example.com", "--name", "Ed", "--role", "editor"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
-		t.Fatalf("user create from USER_PASSWORD: %v", err)
-	}
-	delete(env, "USER_PASSWORD")
-	for _, tc := range []struct {
-		name  string
-		args  []string
-		stdin string
-		want  string
-	}{
-		{"no password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "", "password"},
-		{"a weak password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "short\n", "input.password"},
-		{"an unknown role", []string{"user", "create", "--email", "x@example.com", "--name", "X", "--role", "boss"}, "a long enough password\n", "--role"},
-		{"no subcommand", []string{"user"}, "", "usage"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := run(context.Background(), tc.args, getenv, strings.NewReader(tc.stdin), io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %v; want one mentioning %s", err, tc.want)
-			}
-		})
-	}
+	storetest.RunURL(t, func(t *testing.T, dbURL string) {
+		env := map[string]string{"DATABASE_URL": dbURL, "BCRYPT_COST": "4"}
+		getenv := func(k string) string { return env[k] }
+		if err := run(context.Background(), []string{"migrate"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"user", "create", "--email", "Owner@Example.com", "--name", "Owner", "--role", "admin"},
+			getenv, strings.NewReader("a long enough password\n"), &out, io.Discard)
+		if err != nil || !strings.Contains(out.String(), "created ADMIN owner@example.com") {
+			t.Fatalf("user create from stdin: %v %q", err, out.String())
+		}
+		env["USER_PASSWORD"] = "another long password"
+		if err := run(context.Background(), []string{"user", "create", "--email", "ed@example.com", "--name", "Ed", "--role", "editor"}, getenv, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatalf("user create from USER_PASSWORD: %v", err)
+		}
+		delete(env, "USER_PASSWORD")
+		for _, tc := range []struct {
+			name  string
+			args  []string
+			stdin string
+			want  string
+		}{
+			{"no password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "", "password"},
+			{"a weak password", []string{"user", "create", "--email", "x@example.com", "--name", "X"}, "short\n", "input.password"},
+			{"an unknown role", []string{"user", "create", "--email", "x@example.com", "--name", "X", "--role", "boss"}, "a long enough password\n", "--role"},
+			{"no subcommand", []string{"user"}, "", "usage"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := run(context.Background(), tc.args, getenv, strings.NewReader(tc.stdin), io.Discard, io.Discard)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error = %v; want one mentioning %s", err, tc.want)
+				}
+			})
+		}
 
-	base, logs, _ := startServer(t, env)
-	if _, body := postQuery(t, base, `mutation { login(email: "owner@example.com", password: "a long enough password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
-		t.Errorf("login as the created admin: %s", body)
-	}
-	if strings.Contains(logs.String(), "demo admin") {
-		t.Errorf("a demo admin was made although an admin exists:\n%s", logs.String())
-	}
+		base, logs, _ := startServer(t, env)
+		if _, body := postQuery(t, base, `mutation { login(email: "owner@example.com", password: "a long enough password") { user { role } } }`); !strings.Contains(body, `"role":"ADMIN"`) {
+			t.Errorf("login as the created admin: %s", body)
+		}
+		if strings.Contains(logs.String(), "demo admin") {
+			t.Errorf("a demo admin was made although an admin exists:\n%s", logs.String())
+		}
+	})
 }
 
 func TestFirstAdminFromTheEnvironmentAndTheDemoAdminOfTheDevelopmentDatabase(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"coursegraph/gqlhttp"
 	"coursegraph/models"
 )
 
@@ -36,23 +37,22 @@ func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, ne
 			return
 		}
 		if !ok || !WellFormed(token) {
-			unauthenticated(w, "the Authorization header must be \"Bearer <token>\" with a token from login")
+			unauthenticated(w, r, "the Authorization header must be \"Bearer <token>\" with a token from login")
 			return
 		}
 		hash := HashToken(token)
 		user, err := find.UserBySession(ctx, hash)
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unauthenticated {
-			unauthenticated(w, me.Message)
+			unauthenticated(w, r, me.Message)
 			return
 		} else if isModel && me.Code == models.Unavailable {
 			log.WarnContext(ctx, "find session", slog.Any("error", me.Err))
-			w.Header().Set("Retry-After", "5")
-			writeError(w, http.StatusServiceUnavailable, me.Message, "SERVICE_UNAVAILABLE")
+			gqlhttp.WriteErrors(w, r, http.StatusServiceUnavailable, gqlhttp.Error(gqlhttp.CodeUnavailable, me.Message))
 			return
 		}
 		if err != nil {
 			log.ErrorContext(ctx, "find session", slog.Any("error", err))
-			writeError(w, http.StatusInternalServerError, "internal error", "INTERNAL_SERVER_ERROR")
+			gqlhttp.WriteErrors(w, r, http.StatusInternalServerError, gqlhttp.Error(gqlhttp.CodeInternal, "internal error"))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(WithViewer(ctx, user, hash, ip)))
@@ -71,16 +71,9 @@ func bearer(header string) (token string, present, ok bool) {
 	return strings.TrimSpace(token), true, true
 }
 
-func unauthenticated(w http.ResponseWriter, message string) {
+func unauthenticated(w http.ResponseWriter, r *http.Request, message string) {
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	writeError(w, http.StatusUnauthorized, message, "UNAUTHENTICATED")
-}
-
-func writeError(w http.ResponseWriter, status int, message, code string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	msg := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(message)
-	_, _ = w.Write([]byte(`{"errors":[{"message":"` + msg + `","extensions":{"code":"` + code + `"}}],"data":null}`))
+	gqlhttp.WriteErrors(w, r, http.StatusUnauthorized, gqlhttp.Error(gqlhttp.CodeUnauthenticated, message))
 }
 
 // ClientAddr returns the address of the client: the connection's peer, or, when the

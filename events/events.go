@@ -1,5 +1,5 @@
 // Package events carries notices between parts of the server (an enquiry was
-// received) through a small publish/subscribe interface. Local is the in-process
+// received, a comment was posted) through a small publish/subscribe interface. Local is the in-process
 // implementation; one backed by Redis can take its place to serve several server
 // instances without changing its users.
 //

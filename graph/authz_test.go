@@ -66,11 +66,14 @@ var fieldGates = map[string]gate{
 	"Query.enquiries":    {models.RoleStaff, `{ enquiries { totalCount } }`},
 	"Query.enquiry":      {models.RoleStaff, `query($enquiry: ID!) { enquiry(id: $enquiry) { id } }`},
 	"Query.enquiryStats": {models.RoleStaff, `{ enquiryStats { total } }`},
+	"Query.comments":     {models.RoleEditor, `{ comments { totalCount } }`},
 	// Subscriptions run over WebSocket; TestEnquiryReceivedSubscription refuses
 	// connections without a staff token before this gate is reached.
 	"Subscription.enquiryReceived": {models.RoleStaff, ""},
-	"Comment.status":               {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { status } } }`},
-	"Comment.authorEmail":          {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { authorEmail } } }`},
+	// TestCommentPostedSubscription refuses it to staff who are not editors.
+	"Subscription.commentPosted": {models.RoleEditor, ""},
+	"Comment.status":             {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { status } } }`},
+	"Comment.authorEmail":        {models.RoleStaff, `query($comment: ID!) { node(id: $comment) { ... on Comment { authorEmail } } }`},
 }
 
 func loadSchema(t *testing.T) *ast.Schema {

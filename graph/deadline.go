@@ -4,19 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
 )
 
 // DefaultRequestTimeout is how long a request may take when HandlerOptions does
 // not say.
 const DefaultRequestTimeout = 10 * time.Second
-
-// retryAfter is the Retry-After, in seconds, of a response that the database did
-// not let the server give.
-const retryAfter = "5"
 
 // IsWebSocket reports whether r asks to become a WebSocket (a subscription), which
 // lives as long as its client and so takes no request deadline.
@@ -44,11 +37,10 @@ func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
 
 type httpResponseKey struct{}
 
-// httpResponse lets the response middleware set the status of an HTTP response
-// before gqlgen writes its body.
+// httpResponse lets the error presenter set a header of an HTTP response before
+// the transport writes it.
 type httpResponse struct {
-	w    http.ResponseWriter
-	once sync.Once
+	w http.ResponseWriter
 }
 
 // setRetryAfter sets the Retry-After header of the request's HTTP response, before
@@ -57,26 +49,4 @@ func setRetryAfter(ctx context.Context, seconds string) {
 	if hr, ok := ctx.Value(httpResponseKey{}).(*httpResponse); ok {
 		hr.w.Header().Set("Retry-After", seconds)
 	}
-}
-
-// unavailableStatus answers a response without data whose errors say the service
-// was unavailable with HTTP 503 and Retry-After, so that clients and proxies that
-// look only at the status know to retry later. A response with partial data stays
-// 200: its errors say which fields are missing.
-func unavailableStatus(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
-	hr, ok := ctx.Value(httpResponseKey{}).(*httpResponse)
-	if !ok || resp == nil || (len(resp.Data) > 0 && string(resp.Data) != "null") {
-		return resp
-	}
-	for _, e := range resp.Errors {
-		if e.Extensions[extensionCode] == codeUnavailable {
-			hr.once.Do(func() {
-				hr.w.Header().Set("Retry-After", retryAfter)
-				hr.w.WriteHeader(http.StatusServiceUnavailable)
-			})
-			break
-		}
-	}
-	return resp
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"coursegraph/gqlhttp"
 	"coursegraph/models"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -19,27 +20,17 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// The extensions.code values of the API (see API.md).
+// The codes and extension keys of the API's errors: gqlhttp holds the table.
 const (
-	codeBadUserInput    = "BAD_USER_INPUT"
-	codeInternal        = "INTERNAL_SERVER_ERROR"
-	codeUnavailable     = "SERVICE_UNAVAILABLE"
+	codeBadUserInput    = gqlhttp.CodeBadUserInput
+	codeInternal        = gqlhttp.CodeInternal
+	codeUnavailable     = gqlhttp.CodeUnavailable
 	internalMessage     = "internal error"
-	extensionCode       = "code"
-	extensionField      = "field"
-	extensionRetryAfter = "retryAfter"
+	extensionCode       = gqlhttp.ExtensionCode
+	extensionField      = gqlhttp.ExtensionField
+	extensionRetryAfter = gqlhttp.ExtensionRetryAfter
 	extensionsRequestID = "requestId"
 )
-
-var apiCodes = map[models.Code]string{
-	models.Invalid:         codeBadUserInput,
-	models.NotFound:        "NOT_FOUND",
-	models.Conflict:        "CONFLICT",
-	models.Unauthenticated: "UNAUTHENTICATED",
-	models.Forbidden:       "FORBIDDEN",
-	models.RateLimited:     "RATE_LIMITED",
-	models.Unavailable:     codeUnavailable,
-}
 
 // presenter is the one place errors become GraphQL errors. A *models.Error keeps its
 // message and gets its code (and the input field for BAD_USER_INPUT; Unavailable,
@@ -63,7 +54,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				Message:    me.Message,
 				Path:       responsePath,
 				Locations:  gqlErr.Locations,
-				Extensions: map[string]any{extensionCode: apiCodes[me.Code]},
+				Extensions: map[string]any{extensionCode: gqlhttp.Code(me.Code)},
 			}
 			if field != "" {
 				out.Extensions[extensionField] = field

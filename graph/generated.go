@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Article() ArticleResolver
 	AuditEntry() AuditEntryResolver
 	Batch() BatchResolver
+	Comment() CommentResolver
 	Course() CourseResolver
 	Enquiry() EnquiryResolver
 	EnquiryCourseCount() EnquiryCourseCountResolver
@@ -144,6 +145,7 @@ type ComplexityRoot struct {
 	}
 
 	Comment struct {
+		Article     func(childComplexity int) int
 		AuthorEmail func(childComplexity int) int
 		AuthorName  func(childComplexity int) int
 		Body        func(childComplexity int) int
@@ -311,6 +313,7 @@ type ComplexityRoot struct {
 		AuditLog     func(childComplexity int, entityID *string, first *int, after *string) int
 		Batches      func(childComplexity int, period *models.Period) int
 		Centre       func(childComplexity int) int
+		Comments     func(childComplexity int, status *models.CommentStatus, first *int, after *string) int
 		Course       func(childComplexity int, id *string, slug *string) int
 		Courses      func(childComplexity int, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) int
 		Enquiries    func(childComplexity int, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) int
@@ -349,6 +352,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		CommentPosted   func(childComplexity int) int
 		EnquiryReceived func(childComplexity int) int
 	}
 
@@ -391,6 +395,9 @@ type AuditEntryResolver interface {
 }
 type BatchResolver interface {
 	Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error)
+}
+type CommentResolver interface {
+	Article(ctx context.Context, obj *models.Comment) (*models.Article, error)
 }
 type CourseResolver interface {
 	Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error)
@@ -450,6 +457,7 @@ type QueryResolver interface {
 	Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error)
 	Enquiry(ctx context.Context, id string) (*models.Enquiry, error)
 	EnquiryStats(ctx context.Context) (*service.EnquiryStats, error)
+	Comments(ctx context.Context, status *models.CommentStatus, first *int, after *string) (*service.CommentConnection, error)
 	Me(ctx context.Context) (*models.User, error)
 	Users(ctx context.Context) ([]*models.User, error)
 	AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error)
@@ -460,6 +468,7 @@ type ScheduleResolver interface {
 }
 type SubscriptionResolver interface {
 	EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error)
+	CommentPosted(ctx context.Context) (<-chan *models.Comment, error)
 }
 type TagResolver interface {
 	ArticleCount(ctx context.Context, obj *models.Tag) (int, error)
@@ -857,6 +866,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CentreLink.URL(childComplexity), true
 
+	case "Comment.article":
+		if e.ComplexityRoot.Comment.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comment.Article(childComplexity), true
 	case "Comment.authorEmail":
 		if e.ComplexityRoot.Comment.AuthorEmail == nil {
 			break
@@ -1659,6 +1674,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Centre(childComplexity), true
+	case "Query.comments":
+		if e.ComplexityRoot.Query.Comments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_comments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Comments(childComplexity, args["status"].(*models.CommentStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Query.course":
 		if e.ComplexityRoot.Query.Course == nil {
 			break
@@ -1860,6 +1886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScheduleEdge.Node(childComplexity), true
 
+	case "Subscription.commentPosted":
+		if e.ComplexityRoot.Subscription.CommentPosted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CommentPosted(childComplexity), true
 	case "Subscription.enquiryReceived":
 		if e.ComplexityRoot.Subscription.EnquiryReceived == nil {
 			break
@@ -2205,7 +2237,12 @@ type PageInfo {
 type Course implements Node {
   "The opaque global id of the course."
   id: ID!
-  "The course's unique, URL-safe name, for example \"graphic-design\"."
+  """
+  The course's unique URL name: the words of its title in any script (letters,
+  marks and digits, not transliterated), lower-case and in Unicode NFC, joined by
+  single dashes, for example "graphic-design" or "বাংলা-টাইপিং". Percent-encode it
+  in a URL; lookups by slug accept it in NFC or NFD and in any letter case.
+  """
   slug: String!
   "The course's title, for example \"Graphic Design Course\"."
   title: String!
@@ -2507,7 +2544,7 @@ type Faq {
 type Article implements Node {
   "The opaque global id of the article."
   id: ID!
-  "The article's unique URL name."
+  "The article's unique URL name, made as a course's is, for example \"ওয়েব-ডিজাইন-শেখার-সহজ-উপায়\"."
   slug: String!
   "The title."
   title: String!
@@ -2552,7 +2589,7 @@ type Article implements Node {
 type Tag implements Node {
   "The opaque global id of the tag."
   id: ID!
-  "The tag's URL name, for example \"web-development\"."
+  "The tag's URL name, made from its name as a course's slug is, for example \"web-development\" or \"বাংলা-টাইপিং\"."
   slug: String!
   "The tag's name."
   name: String!
@@ -2581,6 +2618,11 @@ type Comment implements Node {
   status: CommentStatus! @hasRole(role: STAFF)
   "The email the reader gave (staff only)."
   authorEmail: String! @hasRole(role: STAFF)
+  """
+  The article the comment is on. In a list (the moderation queue) the articles of
+  a page are fetched together, in one query.
+  """
+  article: Article!
 }
 
 "One article in a list, with its cursor."
@@ -2609,13 +2651,13 @@ type CommentEdge {
   node: Comment!
 }
 
-"A page of comments, oldest first."
+"A page of comments: an article's, oldest first, or the moderation queue's, newest first."
 type CommentConnection {
   "The comments of this page, with their cursors."
   edges: [CommentEdge!]!
   "Where this page stands."
   pageInfo: PageInfo!
-  "How many comments of this kind the article has."
+  "How many comments the list holds over all pages: of this status on the article, or across all articles for the moderation queue."
   totalCount: Int!
 }
 
@@ -2654,7 +2696,7 @@ input ArticleOrder {
 input CreateArticleInput {
   "The title, 1 to 200 characters."
   title: String!
-  "The URL name; made from the title when left out."
+  "The URL name; made from the title when left out. 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String
@@ -2668,7 +2710,7 @@ input CreateArticleInput {
 input UpdateArticleInput {
   "The title, 1 to 200 characters."
   title: String
-  "The URL name."
+  "The URL name: 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings."
   summary: String
@@ -2939,6 +2981,22 @@ type Query {
   "The inbox in numbers (STAFF)."
   enquiryStats: EnquiryStats! @hasRole(role: STAFF)
 
+  """
+  The moderation queue (EDITOR): the comments with one status across all
+  articles, newest first, each with its article. Pages hold 20 comments unless
+  ` + "`" + `first` + "`" + ` asks for another number (at most 100); a full page with each comment's
+  article is well within the cost limit. Pass a page's ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` for
+  the next; a cursor is only good for the status it came from.
+  """
+  comments(
+    "Which comments: PENDING (waiting for an editor, the default), APPROVED, REJECTED or SPAM."
+    status: CommentStatus = PENDING
+    "How many comments to return, 1 to 100 (default 20)."
+    first: Int
+    "Return the comments after this cursor."
+    after: String
+  ): CommentConnection! @hasRole(role: EDITOR)
+
   "The signed-in user, or null for an anonymous caller."
   me: User
 
@@ -2990,7 +3048,7 @@ input UpdateUserInput {
 input CreateCourseInput {
   "The course's title, 1 to 200 characters."
   title: String!
-  "The URL name; made from the title when left out. Lower-case letters, digits and dashes."
+  "The URL name; made from the title when left out. 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String
@@ -3014,7 +3072,7 @@ input CreateCourseInput {
 input UpdateCourseInput {
   "The course's title, 1 to 200 characters."
   title: String
-  "The URL name. Lower-case letters, digits and dashes."
+  "The URL name: 1 to 100 letters (any script), marks and digits in words joined by single dashes."
   slug: String
   "One or two sentences for listings, at most 500 characters."
   summary: String
@@ -3167,6 +3225,14 @@ type Mutation {
 type Subscription {
   "Each enquiry as it is accepted (spam is not announced) (STAFF)."
   enquiryReceived: Enquiry! @hasRole(role: STAFF)
+  """
+  Each comment as a reader posts it, on any article, with its article (EDITOR): the
+  moderation queue's live feed. Spam is not announced. A connection without a
+  valid token is closed with 4401; a staff member who is not an editor gets a
+  FORBIDDEN error for this subscription. Subscribing only tells what is posted
+  from then on: fetch ` + "`" + `comments` + "`" + ` to catch up after a reconnect.
+  """
+  commentPosted: Comment! @hasRole(role: EDITOR)
 }
 `, BuiltIn: false},
 }
@@ -3358,6 +3424,8 @@ func (ec *executionContext) childFields_Comment(ctx context.Context, field graph
 		return ec.fieldContext_Comment_status(ctx, field)
 	case "authorEmail":
 		return ec.fieldContext_Comment_authorEmail(ctx, field)
+	case "article":
+		return ec.fieldContext_Comment_article(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Comment", field.Name)
 }
@@ -4419,6 +4487,36 @@ func (ec *executionContext) field_Query_batches_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["period"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*models.CommentStatus, error) {
+			return ec.unmarshalOCommentStatus2ᚖcoursegraphᚋmodelsᚐCommentStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -6287,6 +6385,38 @@ func (ec *executionContext) _Comment_authorEmail(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Comment_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Comment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Comment_article(ctx context.Context, field graphql.CollectedField, obj *models.Comment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comment_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Comment().Article(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖcoursegraphᚋmodelsᚐArticle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comment_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CommentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *service.CommentConnection) (ret graphql.Marshaler) {
@@ -10202,6 +10332,68 @@ func (ec *executionContext) fieldContext_Query_enquiryStats(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_comments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Comments(ctx, fc.Args["status"].(*models.CommentStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *service.CommentConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *service.CommentConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.CommentConnection) graphql.Marshaler {
+			return ec.marshalNCommentConnection2ᚖcoursegraphᚋserviceᚐCommentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_comments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10834,6 +11026,56 @@ func (ec *executionContext) fieldContext_Subscription_enquiryReceived(_ context.
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Enquiry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_commentPosted(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_commentPosted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CommentPosted(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *models.Comment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.Comment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Comment) graphql.Marshaler {
+			return ec.marshalNComment2ᚖcoursegraphᚋmodelsᚐComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_commentPosted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14605,33 +14847,71 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Comment_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorName":
 			out.Values[i] = ec._Comment_authorName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "body":
 			out.Values[i] = ec._Comment_body(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Comment_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Comment_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorEmail":
 			out.Values[i] = ec._Comment_authorEmail(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "article":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Comment_article(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16476,6 +16756,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "comments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_comments(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -16860,6 +17162,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "enquiryReceived":
 		return ec._Subscription_enquiryReceived(ctx, fields[0])
+	case "commentPosted":
+		return ec._Subscription_commentPosted(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

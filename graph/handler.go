@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
 	"coursegraph/graph/respcache"
 	"coursegraph/models"
+	"coursegraph/persisted"
+	"coursegraph/ratelimit"
 	"coursegraph/service"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,6 +44,21 @@ type HandlerOptions struct {
 	// Limits bound each document's tokens, aliases, directives, repeated
 	// names, depth and cost; a zero field means its default.
 	Limits Limits
+	// Documents is the store of automatic persisted queries; nil means one in
+	// process of persisted.DefaultMemoryBytes.
+	Documents persisted.Store
+	// Trusted, when set, is the trusted-documents manifest: the server runs only
+	// its documents (and, with TrustedStaffFree, any document of signed-in
+	// staff), and registers no persisted query.
+	Trusted          *persisted.Manifest
+	TrustedStaffFree bool
+	// Budget, when set, is what anonymous clients may spend, per address, in
+	// cost points (each operation's cost, as Limits.Cost counts it): an
+	// operation its address's bucket cannot pay is refused RATE_LIMITED, HTTP
+	// 429, with Retry-After. Signed-in staff are not counted.
+	Budget *ratelimit.Limiter
+	// BudgetExempt are the client addresses Budget does not apply to.
+	BudgetExempt []netip.Prefix
 	// RequestTimeout is how long a request (but a WebSocket) may take, database
 	// calls included; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -75,11 +93,17 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	}
 	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{log: log})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	documents := opts.Documents
+	if documents == nil && opts.Trusted == nil {
+		documents = persisted.Memory(persisted.DefaultMemoryBytes)
+	}
+	if opts.Trusted != nil {
+		documents = nil // nothing is registered in trusted-documents mode
+	}
+	srv.Use(persistedDocuments{store: documents, manifest: opts.Trusted, staffFree: opts.TrustedStaffFree})
 	limits := opts.Limits.withDefaults()
 	// After the persisted query extension, which fills in the document.
 	srv.Use(documentLimits{limits: limits, cache: queries})
@@ -90,8 +114,8 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		srv.SetDisableSuggestion(true) // fields and scalar leaves
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	if limits.Cost > 0 {
-		srv.Use(&costLimit{limit: limits.Cost})
+	if limits.Cost > 0 || opts.Budget != nil {
+		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
@@ -104,7 +128,6 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		}
 		return resp
 	})
-	srv.AroundResponses(unavailableStatus)
 	if opts.Cache != nil {
 		srv.Use(opts.Cache.Extension())
 	}
@@ -152,6 +175,7 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.Enquiries = func(child int, _ *models.EnquiryFilter, _ *models.OrderDirection, first *int, _ *string) int {
 		return page(first, child)
 	}
+	c.Query.Comments = func(child int, _ *models.CommentStatus, first *int, _ *string) int { return page(first, child) }
 	c.Query.Search = func(child int, _ string, first *int) int { return search(first, child) }
 	c.Tag.Articles = func(child int, first *int, _ *string) int { return page(first, child) }
 	c.Article.Comments = func(child int, first *int, _ *string, _ *models.CommentStatus) int { return page(first, child) }
@@ -227,7 +251,7 @@ func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphq
 		if err != nil || !user.Can(models.RoleStaff) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "the session has ended; sign in and reconnect",
-				Extensions: map[string]any{extensionCode: apiCodes[models.Unauthenticated]},
+				Extensions: map[string]any{extensionCode: gqlhttp.CodeUnauthenticated},
 			}}})
 		}
 		return next(auth.WithViewer(ctx, user, hash, auth.ClientIP(ctx)))

@@ -4,6 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net/netip"
+
+	"coursegraph/auth"
+	"coursegraph/gqlhttp"
+	"coursegraph/ratelimit"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
@@ -15,7 +21,7 @@ import (
 
 // codeTooComplex is the code of a document refused by a limit, with
 // extensions.limit and extensions.actual.
-const codeTooComplex = "QUERY_TOO_COMPLEX"
+const codeTooComplex = gqlhttp.CodeQueryTooComplex
 
 // Limits bound what one document may ask for. Each is checked before gqlgen's
 // validation, whose cost grows with the square of repeated fields, except Cost,
@@ -323,10 +329,13 @@ func (w *limitWalker) fragment(name string, memo map[string]int, measure func(as
 }
 
 // costLimit refuses an operation whose cost, computed from the validated
-// document with the variables, is over limit.
+// document with the variables, is over limit (when limit > 0), and an anonymous
+// operation whose cost its client address's budget cannot pay.
 type costLimit struct {
-	limit int
-	es    graphql.ExecutableSchema
+	limit  int
+	budget *ratelimit.Limiter
+	exempt []netip.Prefix
+	es     graphql.ExecutableSchema
 }
 
 var _ interface {
@@ -345,8 +354,32 @@ func (c *costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if oc.Operation == nil {
 		return nil
 	}
-	if cost := complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables); cost > c.limit {
+	cost := complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	if c.limit > 0 && cost > c.limit {
 		return tooComplex(c.limit, cost, "the operation costs %d, over the limit of %d", cost, c.limit)
+	}
+	return c.spend(ctx, cost)
+}
+
+// spend takes cost points from the budget of an anonymous viewer's address.
+func (c *costLimit) spend(ctx context.Context, cost int) *gqlerror.Error {
+	if c.budget == nil || auth.UserFrom(ctx) != nil {
+		return nil
+	}
+	addr := auth.ClientIP(ctx)
+	if ip, err := netip.ParseAddr(addr); err == nil {
+		for _, p := range c.exempt {
+			if p.Contains(ip) {
+				return nil
+			}
+		}
+	}
+	if _, wait, ok := c.budget.TakeN(addr, cost); !ok {
+		secs := max(1, int(math.Ceil(wait.Seconds())))
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("this address has spent its query budget; an operation costing %d can run again in %d s", cost, secs),
+			Extensions: map[string]any{extensionCode: gqlhttp.CodeRateLimited, extensionRetryAfter: secs, "cost": cost},
+		}
 	}
 	return nil
 }

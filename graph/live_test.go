@@ -264,3 +264,93 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 		}
 	})
 }
+
+// TestCommentPostedSubscription subscribes an editor to commentPosted over a real
+// WebSocket and posts comments on two articles by different authors (and spam
+// between them); staff who are not editors, and anonymous connections, are
+// refused; an editor demoted to staff stops receiving.
+func TestCommentPostedSubscription(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		bus := events.NewLocal[*models.Comment]()
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Comments = bus }))
+		editorUser := a.addUser("editor@example.com", models.RoleEditor)
+		a.addUser("admin@example.com", models.RoleAdmin)
+		a.addUser("staff@example.com", models.RoleStaff)
+		editor, admin := a.signIn("editor@example.com", testPassword), a.signIn("admin@example.com", testPassword)
+		staff := a.signIn("staff@example.com", testPassword)
+		alpha := writeArticle(t, editor, "Alpha", "Body.", nil, true)
+		beta := writeArticle(t, admin, "Beta", "Body.", nil, true)
+		post := func(article, body string, website any) string {
+			t.Helper()
+			var got struct{ PostComment struct{ ID string } }
+			data := a.ok(`mutation($a: ID!, $b: String!, $w: String) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b, website: $w}) { id } }`,
+				map[string]any{"a": article, "b": body, "w": website})
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatal(err)
+			}
+			return got.PostComment.ID
+		}
+		srv := httptest.NewServer(a.handler)
+		defer srv.Close()
+		const subscription = `subscription { commentPosted { id body status authorEmail article { id title author { name } } } }`
+		connect := func(token string) *wsClient {
+			t.Helper()
+			c := dialWS(t, srv.URL)
+			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+				t.Fatalf("init: %v %v", msg, err)
+			}
+			return c
+		}
+
+		t.Run("an anonymous connection is closed with 4401", func(t *testing.T) {
+			c := dialWS(t, srv.URL)
+			c.send(map[string]any{"type": "connection_init"})
+			if code, _, msgs := c.closeOf(); code != 4401 || len(msgs) != 0 {
+				t.Errorf("closed with %d after %v; want 4401 and no message", code, msgs)
+			}
+		})
+		t.Run("staff who are not editors get FORBIDDEN", func(t *testing.T) {
+			c := connect(staff.token)
+			c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
+			msg, err := c.read()
+			got, _ := json.Marshal(msg)
+			if err != nil || msg["id"] != "1" || !strings.Contains(string(got), `"code":"FORBIDDEN"`) || !strings.Contains(string(got), `"data":null`) {
+				t.Errorf("subscribe as staff: %s (%v); want a FORBIDDEN error and no data", got, err)
+			}
+			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+				t.Errorf("after the refusal: %v (%v); want the subscription completed", msg, err)
+			}
+			if n := bus.Subscribers(); n != 0 {
+				t.Errorf("%d subscribers on the bus after the refusal, want 0", n)
+			}
+		})
+
+		c := connect(editor.token)
+		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
+		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		first := post(alpha, "On alpha.", nil)
+		post(beta, "Buy now.", "http://spam.example")
+		second := post(beta, "On beta.", nil)
+		for _, want := range []string{
+			`{"data":{"commentPosted":{"article":{"author":{"name":"editor"},"id":"` + alpha + `","title":"Alpha"},"authorEmail":"reader@example.com","body":"On alpha.","id":"` + first + `","status":"PENDING"}}}`,
+			`{"data":{"commentPosted":{"article":{"author":{"name":"admin"},"id":"` + beta + `","title":"Beta"},"authorEmail":"reader@example.com","body":"On beta.","id":"` + second + `","status":"PENDING"}}}`,
+		} {
+			msg, err := c.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := json.Marshal(msg["payload"]); msg["type"] != "next" || string(got) != want {
+				t.Errorf("event = %v %s\nwant %s (the spam between them is not announced)", msg["type"], got, want)
+			}
+		}
+
+		t.Run("an editor demoted to staff stops receiving", func(t *testing.T) {
+			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": userID(editorUser)})
+			post(alpha, "After the demotion.", nil)
+			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)
+			}
+		})
+	})
+}

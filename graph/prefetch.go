@@ -198,12 +198,49 @@ func (a *ahead) articles(sel ast.SelectionSet, list []*models.Article) {
 	}
 }
 
-func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
-	for _, f := range a.fields(sel, tagImplementors) {
-		if f.Name == "articleCount" {
-			loadAll(a.ctx, a.l.ArticleCountByTagID, ids(list, func(t *models.Tag) uint { return t.ID }))
+func (a *ahead) comments(sel ast.SelectionSet, list []*models.Comment) {
+	for _, f := range a.fields(sel, commentImplementors) {
+		if f.Name == "article" {
+			if articles, ok := loadAll(a.ctx, a.l.ArticleByID, ids(list, func(c *models.Comment) uint { return c.ArticleID })); ok {
+				a.articles(f.Selections, articles)
+			}
 		}
 	}
+}
+
+func (a *ahead) tags(sel ast.SelectionSet, list []*models.Tag) {
+	keys := ids(list, func(t *models.Tag) uint { return t.ID })
+	for _, f := range a.fields(sel, tagImplementors) {
+		switch f.Name {
+		case "articleCount":
+			loadAll(a.ctx, a.l.ArticleCountByTagID, keys)
+		case "articles":
+			args := f.ArgumentMap(a.op.Variables)
+			if args["after"] != nil {
+				continue
+			}
+			if conns, ok := loadAll(a.ctx, a.l.FirstTagArticles(argInt(args["first"])), keys); ok {
+				var articles []*models.Article
+				for _, c := range conns {
+					articles = append(articles, nodesOf(c.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })...)
+				}
+				for _, nodeSel := range a.nodes(f.Selections, articleConnectionImplementors, articleEdgeImplementors) {
+					a.articles(nodeSel, articles)
+				}
+			}
+		}
+	}
+}
+
+// tagsAhead loads the relations selected below a list of tags.
+func tagsAhead(ctx context.Context, list []*models.Tag, err error) ([]*models.Tag, error) {
+	if err != nil {
+		return nil, err
+	}
+	if a, sel := loadAhead(ctx); a != nil {
+		a.tags(sel, list)
+	}
+	return list, nil
 }
 
 func (a *ahead) enquiries(sel ast.SelectionSet, list []*models.Enquiry) {
@@ -309,6 +346,22 @@ func enquiriesAhead(ctx context.Context, conn *service.EnquiryConnection, err er
 	if a, sel := loadAhead(ctx); a != nil {
 		for _, nodeSel := range a.nodes(sel, enquiryConnectionImplementors, enquiryEdgeImplementors) {
 			a.enquiries(nodeSel, list)
+		}
+	}
+	return conn, nil
+}
+
+// commentsAhead passes the moderation queue through, with the articles of its
+// comments fetched as one group (and their relations a level at a time).
+func commentsAhead(ctx context.Context, conn *service.CommentConnection, err error) (*service.CommentConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	list := nodesOf(conn.Edges, func(e *service.CommentEdge) *models.Comment { return e.Node })
+	loaders.For(ctx).Comments(list)
+	if a, sel := loadAhead(ctx); a != nil {
+		for _, nodeSel := range a.nodes(sel, commentConnectionImplementors, commentEdgeImplementors) {
+			a.comments(nodeSel, list)
 		}
 	}
 	return conn, nil

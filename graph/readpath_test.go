@@ -3,9 +3,12 @@ package graph_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"coursegraph/auth"
+	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
@@ -107,6 +110,59 @@ func TestSearchCostsTheSameWhateverTheResults(t *testing.T) {
 			}
 			if counts[3] != counts[12] {
 				t.Errorf("search %q: %d statements for 3 results, %d for 12; want the same", words, counts[3], counts[12])
+			}
+		}
+	})
+}
+
+// TestTagArticleListsAreOneStatementForAllTags: the first page of every tag's
+// articles is one statement for the tags of a list, their totals another, and
+// each page is the one the articles query gives for that tag (newest first,
+// drafts left out), with a cursor that pages on through it.
+func TestTagArticleListsAreOneStatementForAllTags(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, _ := readFixture(t, s)
+		editor := a.addUser("drafter@example.com", models.RoleEditor)
+		title, body := "A draft about spreadsheets", "Not yet."
+		if _, err := a.svc.CreateArticle(auth.WithUser(context.Background(), editor), models.ArticleInput{Title: &title, Body: &body, Tags: []string{"Tag 0"}}); err != nil {
+			t.Fatal(err)
+		}
+		counter := storetest.CountStatements(s)
+		const page = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { title author { name } tags { slug } } }`
+		data := a.ok(`{ tags { slug articles(first: 3) { `+page+` } } }`, nil)
+		// The tags, their first articles (with authors), the articles' tags, the totals.
+		if got := counter.Count(); got != 4 {
+			t.Errorf("tags with their articles: %d statements; want 4", got)
+		}
+		var got struct {
+			Tags []struct {
+				Slug     string
+				Articles json.RawMessage
+			}
+		}
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Tags) != 8 {
+			t.Fatalf("%d tags; want 8", len(got.Tags))
+		}
+		for _, tag := range got.Tags {
+			var want struct{ Articles json.RawMessage }
+			if err := json.Unmarshal(a.ok(`query($t: String!) { articles(filter: {tag: $t}, first: 3) { `+page+` } }`, map[string]any{"t": tag.Slug}), &want); err != nil {
+				t.Fatal(err)
+			}
+			if string(tag.Articles) != string(want.Articles) {
+				t.Errorf("tag %s:\n%s\nwant, as articles(filter: {tag}) gives:\n%s", tag.Slug, tag.Articles, want.Articles)
+			}
+			var conn struct {
+				PageInfo struct{ EndCursor string }
+			}
+			_ = json.Unmarshal(tag.Articles, &conn)
+			vars := map[string]any{"t": tag.Slug, "after": conn.PageInfo.EndCursor}
+			next := a.ok(`query($t: String!, $after: String) { tag(slug: $t) { articles(first: 3, after: $after) { `+page+` } } }`, vars)
+			wantNext := a.ok(`query($t: String!, $after: String) { articles(filter: {tag: $t}, first: 3, after: $after) { `+page+` } }`, vars)
+			if !strings.Contains(string(next), strings.TrimSuffix(strings.TrimPrefix(string(wantNext), `{"articles":`), "}")) {
+				t.Errorf("tag %s, second page:\n%s\nwant\n%s", tag.Slug, next, wantNext)
 			}
 		}
 	})

@@ -52,6 +52,10 @@ func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*mo
 	return loaders.For(ctx).SchedulesByBatchID.Load(ctx, obj.ID)
 }
 
+func (r *commentResolver) Article(ctx context.Context, obj *models.Comment) (*models.Article, error) {
+	return loaders.For(ctx).ArticleByID.Load(ctx, obj.ArticleID)
+}
+
 func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error) {
 	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
 }
@@ -245,7 +249,8 @@ func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (
 }
 
 func (r *queryResolver) Tags(ctx context.Context) ([]*models.Tag, error) {
-	return loaders.For(ctx).Tags(r.Service.Tags(ctx))
+	list, err := loaders.For(ctx).Tags(r.Service.Tags(ctx))
+	return tagsAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, error) {
@@ -268,6 +273,11 @@ func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry
 
 func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats, error) {
 	return loaders.For(ctx).EnquiryStats(r.Service.EnquiryStats(ctx))
+}
+
+func (r *queryResolver) Comments(ctx context.Context, status *models.CommentStatus, first *int, after *string) (*service.CommentConnection, error) {
+	list, err := r.Service.CommentQueue(ctx, status, first, after)
+	return commentsAhead(ctx, list, err)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
@@ -302,11 +312,19 @@ func (r *subscriptionResolver) EnquiryReceived(ctx context.Context) (<-chan *mod
 	return r.Service.EnquiryReceived(ctx)
 }
 
+func (r *subscriptionResolver) CommentPosted(ctx context.Context) (<-chan *models.Comment, error) {
+	return r.Service.CommentPosted(ctx)
+}
+
 func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, error) {
 	return loaders.For(ctx).ArticleCountByTagID.Load(ctx, obj.ID)
 }
 
 func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
+	if after == nil {
+		list, err := loaders.For(ctx).FirstTagArticles(first).Load(ctx, obj.ID)
+		return articlesAhead(ctx, list, err)
+	}
 	list, err := r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after)
 	return articlesAhead(ctx, list, err)
 }
@@ -367,6 +385,8 @@ func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{
 
 func (r *Resolver) Batch() BatchResolver { return &batchResolver{r} }
 
+func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
+
 func (r *Resolver) Course() CourseResolver { return &courseResolver{r} }
 
 func (r *Resolver) Enquiry() EnquiryResolver { return &enquiryResolver{r} }
@@ -415,6 +435,7 @@ type (
 	articleResolver             struct{ *Resolver }
 	auditEntryResolver          struct{ *Resolver }
 	batchResolver               struct{ *Resolver }
+	commentResolver             struct{ *Resolver }
 	courseResolver              struct{ *Resolver }
 	enquiryResolver             struct{ *Resolver }
 	enquiryCourseCountResolver  struct{ *Resolver }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +70,98 @@ func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 		_ = json.Unmarshal(a.ok(filter, map[string]any{"q": "*"}), &got)
 		if got.Articles.TotalCount != 0 {
 			t.Errorf("a search of punctuation only found %d articles, want none", got.Articles.TotalCount)
+		}
+	})
+}
+
+// TestSearchInBangla: Bangla words find the articles that hold them, in the title
+// or only in the body, on both engines; an article whose title has the word comes
+// before one whose body repeats it; words of one or two characters (a letter and
+// its vowel sign: "বই") are words too, as are English ones ("Go"), and a search
+// typed in NFD finds text written in NFC.
+func TestSearchInBangla(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		admin, editor, _ := staffAPI(t, s)
+		a := newAPI(t, s)
+		// A long body and a short one that repeats the word (no summaries): by the
+		// body alone, the second article would be the better match on both engines.
+		for _, w := range []struct {
+			by          *api
+			title, body string
+		}{
+			{editor, "বাংলা টাইপিং শিখুন", strings.Repeat("প্রতিদিন কীবোর্ড অনুশীলন করুন। ", 40) + "একটি বই সঙ্গে রাখুন। যোগাযোগ করুন।"},
+			{admin, "ওয়েব ডিজাইন", "এইচটিএমএল শিখুন। " + strings.Repeat("টাইপিং দ্রুত। ", 30) + "Go ভাষাও শিখুন। What next?"},
+		} {
+			var made struct{ CreateArticle struct{ ID string } }
+			_ = json.Unmarshal(w.by.ok(`mutation($t: String!, $b: String!) { createArticle(input: {title: $t, body: $b}) { id } }`, map[string]any{"t": w.title, "b": w.body}), &made)
+			w.by.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": made.CreateArticle.ID})
+		}
+		writeArticle(t, editor, "এক্সেলের সূত্র", "হিসাব রাখার সহজ উপায়।", nil, true)
+		writeArticle(t, admin, "টাইপিং খসড়া", "টাইপিং বই।", nil, false)
+
+		const search = `query($q: String!) { search(query: $q) { ... on Article { title } } }`
+		const filter = `query($q: String!) { articles(filter: {search: $q}, orderBy: {field: TITLE}) { totalCount edges { node { title } } } }`
+		for _, tc := range []struct {
+			name, query string
+			want        []string // search's order: best first
+			anyOrder    bool
+		}{
+			{"a title match comes before a body that repeats the word", "টাইপিং", []string{"বাংলা টাইপিং শিখুন", "ওয়েব ডিজাইন"}, false},
+			{"a word only in a body", "অনুশীলন", []string{"বাংলা টাইপিং শিখুন"}, false},
+			{"a word of two characters", "বই", []string{"বাংলা টাইপিং শিখুন"}, false},
+			{"an English word of two letters in a Bangla body", "go", []string{"ওয়েব ডিজাইন"}, false},
+			{"an English stopword is a word like any other", "what", []string{"ওয়েব ডিজাইন"}, false},
+			{"a word typed in NFD", nfd("যোগাযোগ"), []string{"বাংলা টাইপিং শিখুন"}, false},
+			{"a word with the nukta", "উপায়", []string{"এক্সেলের সূত্র"}, false},
+			{"two words, each in another article", "এইচটিএমএল হিসাব", []string{"এক্সেলের সূত্র", "ওয়েব ডিজাইন"}, true},
+			{"a part of a word is not a word", "টাইপ", nil, false},
+			{"a word in no article", "রসায়ন", nil, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var found struct{ Search []struct{ Title string } }
+				_ = json.Unmarshal(a.ok(search, map[string]any{"q": tc.query}), &found)
+				var got []string
+				for _, r := range found.Search {
+					got = append(got, r.Title)
+				}
+				if tc.anyOrder {
+					slices.Sort(got)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("search %q = %q; want %q", tc.query, got, tc.want)
+				}
+				var listed struct {
+					Articles struct{ TotalCount int }
+				}
+				_ = json.Unmarshal(a.ok(filter, map[string]any{"q": tc.query}), &listed)
+				if listed.Articles.TotalCount != len(tc.want) {
+					t.Errorf("articles(filter: {search: %q}) counts %d; want %d", tc.query, listed.Articles.TotalCount, len(tc.want))
+				}
+			})
+		}
+	})
+}
+
+// TestSearchFindsBanglaCoursesTypedInEitherForm: a course named in Bangla comes
+// first in search, however the search was typed (NFC or NFD), on both engines.
+func TestSearchFindsBanglaCoursesTypedInEitherForm(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		_, editor, _ := staffAPI(t, s)
+		a := newAPI(t, s)
+		editor.ok(createCourse, courseInput(map[string]any{"title": "অফিস কম্পিউটার কোর্স", "summary": "বাংলা ও ইংরেজি টাইপিং"}))
+		editor.ok(createCourse, courseInput(map[string]any{"title": "ওয়েব ডিজাইন", "summary": "এইচটিএমএল ও সিএসএস"}))
+		writeArticle(t, editor, "কোর্স বেছে নেওয়ার আগে", "কোন কোর্স আপনার জন্য?", nil, true)
+		for _, q := range []string{"কোর্স", nfd("কোর্স"), nfd("কম্পিউটার কোর্স")} {
+			var got struct {
+				Search []struct {
+					Typename string `json:"__typename"`
+					Title    string
+				}
+			}
+			_ = json.Unmarshal(a.ok(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
+			if len(got.Search) != 2 || got.Search[0].Typename != "Course" || got.Search[0].Title != "অফিস কম্পিউটার কোর্স" || got.Search[1].Typename != "Article" {
+				t.Errorf("search %q = %+v; want the course, then the article", q, got.Search)
+			}
 		}
 	})
 }

@@ -57,7 +57,7 @@ var (
 func sanitizer() *bluemonday.Policy {
 	policyOnce.Do(func() {
 		p := bluemonday.UGCPolicy()
-		p.AllowAttrs("id").Matching(regexp.MustCompile(`^[a-z0-9-]+$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+		p.AllowAttrs("id").Matching(regexp.MustCompile(`^[\p{L}\p{M}\p{Nd}_-]+$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
 		p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
 		p.RequireNoFollowOnLinks(true)
 		p.AddTargetBlankToFullyQualifiedLinks(true)
@@ -213,9 +213,14 @@ func anchorHeadings(doc ast.Node, src []byte) {
 	})
 }
 
-// ids gives headings anchors made from their text ("Core Responsibilities" →
-// "core-responsibilities"), unique within the document ("faqs", "faqs-1", even
-// after a heading "FAQs 1"), so that the same body always gives the same anchors.
+// ids gives headings anchors made from their words, in any script, as GitHub
+// does ("Core Responsibilities" → "core-responsibilities", "ওয়েব ডিজাইন" →
+// "ওয়েব-ডিজাইন"): the slug of the heading's text. Unlike GitHub, punctuation
+// separates words ("Skills & Tools" → "skills-tools", "go.dev" → "go-dev"), as it
+// always has here, so the anchors of existing articles stay as they were. Unique
+// within the document ("faqs", "faqs-1", even after a heading "FAQs 1"), so that
+// the same body always gives the same anchors and a heading keeps its anchor when
+// another is added above it.
 type ids struct {
 	used map[string]bool
 	next map[string]int // the suffix to try first for a base, so n repeats cost O(n)

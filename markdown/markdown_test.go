@@ -242,3 +242,35 @@ func tagsOnly(html string) string {
 	}
 	return b.String()
 }
+
+func TestBanglaHeadingsKeepTheirWordsInTheirAnchors(t *testing.T) {
+	body := "## ওয়েব ডিজাইন শেখার সহজ উপায়\n\nলেখা।\n\n## কোর্সের ফি ও সময়\n\nলেখা।\n\n## কোর্সের ফি ও সময়\n\nআবার।\n\n## 🚀\n\n## Excel ২০২৪: সূত্র\n"
+	doc, err := markdown.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.Heading{
+		{Level: 2, Text: "ওয়েব ডিজাইন শেখার সহজ উপায়", Anchor: "ওয়েব-ডিজাইন-শেখার-সহজ-উপায়"},
+		{Level: 2, Text: "কোর্সের ফি ও সময়", Anchor: "কোর্সের-ফি-ও-সময়"},
+		{Level: 2, Text: "কোর্সের ফি ও সময়", Anchor: "কোর্সের-ফি-ও-সময়-1"},
+		{Level: 2, Text: "🚀", Anchor: "section"},
+		{Level: 2, Text: "Excel ২০২৪: সূত্র", Anchor: "excel-২০২৪-সূত্র"},
+	}
+	if diff := cmp.Diff(want, doc.TableOfContents); diff != "" {
+		t.Errorf("table of contents (-want +got):\n%s", diff)
+	}
+	for _, h := range want {
+		if !strings.Contains(doc.HTML, `id="`+h.Anchor+`"`) {
+			t.Errorf("the HTML lacks the anchor %q:\n%s", h.Anchor, doc.HTML)
+		}
+	}
+
+	// A heading added above leaves the others' anchors as they were.
+	above, err := markdown.Render("## নতুন অংশ\n\nলেখা।\n\n" + body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, above.TableOfContents[1:]); diff != "" {
+		t.Errorf("after a heading added above (-want +got):\n%s", diff)
+	}
+}

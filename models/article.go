@@ -162,7 +162,7 @@ func (o ArticleOrder) Normalized() ArticleOrder {
 // Tag is a topic articles are filed under.
 type Tag struct {
 	ID   uint   `gorm:"primaryKey"`
-	Slug string `gorm:"size:80;not null;uniqueIndex:ux_tags_slug"`
+	Slug string `gorm:"size:120;not null;uniqueIndex:ux_tags_slug"`
 	Name string `gorm:"size:80;not null"`
 }
 
@@ -192,14 +192,14 @@ func (s CommentStatus) IsValid() bool {
 
 // Comment is a reader's comment on an article, held for moderation.
 type Comment struct {
-	ID          uint          `gorm:"primaryKey"`
+	ID          uint          `gorm:"primaryKey;index:ix_comments_status_created,priority:3"`
 	ArticleID   uint          `gorm:"not null;index:ix_comments_article_status,priority:1"`
-	Status      CommentStatus `gorm:"size:16;not null;index:ix_comments_article_status,priority:2"`
+	Status      CommentStatus `gorm:"size:16;not null;index:ix_comments_article_status,priority:2;index:ix_comments_status_created,priority:1"`
 	AuthorName  string        `gorm:"size:80;not null"`
 	AuthorEmail string        `gorm:"size:254;not null"`
 	Body        string        `gorm:"type:text;not null"`
 	ClientIP    string        `gorm:"size:45;not null"`
-	CreatedAt   time.Time     `gorm:"not null"`
+	CreatedAt   time.Time     `gorm:"not null;index:ix_comments_status_created,priority:2"`
 }
 
 func (Comment) isNode() {}

@@ -32,10 +32,6 @@ func (c *Course) Weekdays() []Weekday { return c.WeekdaySet.Days() }
 // Fee returns the course fee.
 func (c *Course) Fee() Money { return Money{Amount: c.FeeAmount, Currency: c.FeeCurrency} }
 
-// NormalizeSlug lower-cases and trims a slug, so that lookups match on every engine
-// (MySQL collations ignore case; SQLite's do not).
-func NormalizeSlug(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 // CourseFilter selects courses; every condition that is set must hold.
 type CourseFilter struct {
 	Category *string

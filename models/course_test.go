@@ -135,22 +135,3 @@ func TestCourseFeeAndWeekdays(t *testing.T) {
 		})
 	}
 }
-
-func TestNormalizeSlug(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
-		{name: "capitals are lowered", in: "Go-101", want: "go-101"},
-		{name: "surrounding spaces are trimmed", in: "  web-dev \t", want: "web-dev"},
-		{name: "a normal slug is unchanged", in: "data-science", want: "data-science"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := models.NormalizeSlug(tt.in); got != tt.want {
-				t.Errorf("NormalizeSlug(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}

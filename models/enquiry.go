@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // EnquiryStatus is where an enquiry is in the staff inbox.
@@ -138,7 +139,7 @@ func (in EnquiryInput) Validate(prefix string) error {
 			return InvalidField(prefix+".phone", "must be a phone number of 7 to 15 digits, such as 01785 474 006 or +880 1785 474006")
 		}
 	}
-	if in.IdempotencyKey != nil && len(*in.IdempotencyKey) > 100 {
+	if in.IdempotencyKey != nil && utf8.RuneCountInString(*in.IdempotencyKey) > 100 {
 		return InvalidField(prefix+".idempotencyKey", "must be at most 100 characters")
 	}
 	return nil

@@ -62,7 +62,7 @@ func ValidateEmail(field, email string) error {
 	if email == "" {
 		return InvalidField(field, "is required")
 	}
-	if len(email) > 254 {
+	if utf8.RuneCountInString(email) > 254 {
 		return InvalidField(field, "must be at most 254 characters")
 	}
 	addr, err := mail.ParseAddress(email)
@@ -93,7 +93,7 @@ func ValidateURL(field, s string) error {
 		return nil
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(s) > 500 {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || utf8.RuneCountInString(s) > 500 {
 		return InvalidField(field, "must be an http or https address of at most 500 characters")
 	}
 	return nil

@@ -71,13 +71,22 @@ type Ticket struct {
 // now and, if so, returns the ticket it took; if not, how long key must wait. Taking before acting (rather than
 // counting after) keeps concurrent attempts from all slipping under the limit.
 func (l *Limiter) Take(key string) (t *Ticket, wait time.Duration, ok bool) {
+	return l.TakeN(key, 1)
+}
+
+// TakeN is Take for n events at once (a request's cost in points). When n is
+// more than the burst, key can never take it and wait is one burst's refill.
+func (l *Limiter) TakeN(key string, n int) (t *Ticket, wait time.Duration, ok bool) {
 	if l == nil || l.burst <= 0 {
 		return nil, 0, true
+	}
+	if n > l.burst {
+		return nil, time.Duration(l.burst) * l.every, false
 	}
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	res := l.bucket(key, now).ReserveN(now, 1)
+	res := l.bucket(key, now).ReserveN(now, n)
 	if wait := res.DelayFrom(now); !res.OK() || wait > 0 {
 		res.CancelAt(now)
 		return nil, wait, false

@@ -102,3 +102,25 @@ func TestWaitIsTheTimeUntilTheNextEvent(t *testing.T) {
 		t.Error("refused once the wait was over")
 	}
 }
+
+func TestTakeNSpendsPointsAndSaysHowLongUntilTheyRefill(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(100, time.Second, c.now) // 100 points, one back a second
+	if _, _, ok := l.TakeN("a", 70); !ok {
+		t.Fatal("70 of 100 points refused")
+	}
+	_, wait, ok := l.TakeN("a", 40)
+	if ok || wait != 10*time.Second {
+		t.Errorf("40 more with 30 left: ok=%v wait=%v; want refused, 10s", ok, wait)
+	}
+	if _, _, ok := l.TakeN("a", 30); !ok {
+		t.Error("the 30 points left were refused (a refusal spent points)")
+	}
+	if _, wait, ok := l.TakeN("b", 101); ok || wait != 100*time.Second {
+		t.Errorf("more than the burst: ok=%v wait=%v; want refused, a whole refill", ok, wait)
+	}
+	c.t = c.t.Add(10 * time.Second)
+	if _, _, ok := l.TakeN("a", 10); !ok {
+		t.Error("10 points refused after 10 s refilled them")
+	}
+}

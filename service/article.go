@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"coursegraph/auth"
@@ -11,6 +12,8 @@ import (
 	"coursegraph/markdown"
 	"coursegraph/models"
 	"coursegraph/store"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ArticleEdge is one article of a page, with its cursor.
@@ -195,6 +198,38 @@ func (s *Service) tagsVisibleAt(ctx context.Context) *time.Time {
 	return &now
 }
 
+// FirstTagArticles returns the first page of each tag's articles (those the
+// public may read, newest first, as Articles with a tag filter gives them, so
+// that its cursors page on through Articles), in one query, for dataloaders.
+// Their totalCounts are one query for all the tags, when the first is asked.
+func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *int) (map[uint]*ArticleConnection, error) {
+	o := models.ArticleOrder{}.Normalized()
+	orderName := "article:" + string(o.Field) + ":" + string(o.Direction)
+	args, err := models.NewPageArgs(first, nil, orderName)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	rows, err := s.store.FirstArticlesByTags(ctx, tagIDs, now, args.First)
+	if err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	var counts map[uint]int
+	var countErr error
+	out := make(map[uint]*ArticleConnection, len(tagIDs))
+	for _, id := range tagIDs {
+		conn := &ArticleConnection{count: func(ctx context.Context) (int, error) {
+			once.Do(func() { counts, countErr = s.store.CountVisibleArticlesByTagIDs(ctx, tagIDs, now) })
+			return counts[id], countErr
+		}}
+		conn.Edges, conn.PageInfo = edges(rows[id], args, orderName, (*models.Article).Key,
+			func(cursor string, a *models.Article) *ArticleEdge { return &ArticleEdge{Cursor: cursor, Node: a} })
+		out[id] = conn
+	}
+	return out, nil
+}
+
 // ArticleCountsByTagIDs returns how many visible articles each tag has.
 func (s *Service) ArticleCountsByTagIDs(ctx context.Context, ids []uint) (map[uint]int, error) {
 	cachetag.From(ctx).Add(cachetag.Articles)
@@ -247,9 +282,8 @@ func (s *Service) CreateArticle(ctx context.Context, in models.ArticleInput) (*m
 		return nil, err
 	}
 	a := &models.Article{Status: models.ArticleDraft, AuthorID: actor.ID}
-	if in.Slug == nil && in.Title != nil {
-		slug := models.Slugify(*in.Title)
-		in.Slug = &slug
+	if in.Slug, err = slugOrTitle(in.Slug, in.Title); err != nil {
+		return nil, err
 	}
 	ch := a.Apply(in)
 	tags, err := tagsFrom(in.Tags)
@@ -427,8 +461,9 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 		}
 	}
 	var titled, others []models.Node
+	lower := norm.NFC.String(strings.ToLower(query))
 	for _, c := range courses[:min(len(courses), n)] {
-		if strings.Contains(strings.ToLower(c.Row.Title), strings.ToLower(query)) {
+		if strings.Contains(norm.NFC.String(strings.ToLower(c.Row.Title)), lower) {
 			titled = append(titled, c.Row)
 		} else {
 			others = append(others, c.Row)
@@ -440,6 +475,20 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	}
 	out = append(out, others...)
 	return out[:min(len(out), n)], nil
+}
+
+// slugOrTitle returns the slug given, or else one made from the title; Invalid
+// on input.slug when the title has no letters or digits to make one of (emoji
+// only), so that the message says what to do.
+func slugOrTitle(slug, title *string) (*string, error) {
+	if slug != nil || title == nil || strings.TrimSpace(*title) == "" {
+		return slug, nil
+	}
+	made := models.Slugify(*title)
+	if made == "" {
+		return nil, models.InvalidField("input.slug", "cannot be made from a title without letters or digits: give one, such as \"launch-day\"")
+	}
+	return &made, nil
 }
 
 // fieldIndex names an element of a list input: "input.tags.2".

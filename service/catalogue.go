@@ -18,9 +18,8 @@ func (s *Service) CreateCourse(ctx context.Context, in models.CourseInput) (*mod
 		return nil, err
 	}
 	c := &models.Course{Active: true, FeeCurrency: s.currency(ctx)}
-	if in.Slug == nil && in.Title != nil {
-		slug := models.Slugify(*in.Title)
-		in.Slug = &slug
+	if in.Slug, err = slugOrTitle(in.Slug, in.Title); err != nil {
+		return nil, err
 	}
 	ch := c.Apply(in)
 	if err := c.Validate("input"); err != nil {

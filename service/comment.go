@@ -17,7 +17,8 @@ type CommentEdge struct {
 	Node   *models.Comment
 }
 
-// CommentConnection is a page of an article's comments, oldest first.
+// CommentConnection is a page of comments: an article's, oldest first, or the
+// moderation queue's, newest first.
 type CommentConnection struct {
 	Edges    []*CommentEdge
 	PageInfo *PageInfo
@@ -71,6 +72,37 @@ func (s *Service) Comments(ctx context.Context, article *models.Article, status 
 		return nil, err
 	}
 	return s.commentConnection(article.ID, st, rows, args), nil
+}
+
+func queueOrder(status models.CommentStatus) string { return "comments:" + string(status) + ":newest" }
+
+// CommentQueue lists the comments with status (PENDING when nil) across all
+// articles, newest first: the moderation queue, for EDITOR. A bad status, first or
+// after is Invalid. The page costs one statement and its totalCount one more.
+func (s *Service) CommentQueue(ctx context.Context, status *models.CommentStatus, first *int, after *string) (*CommentConnection, error) {
+	if _, err := require(ctx, models.RoleEditor); err != nil {
+		return nil, err
+	}
+	st := models.CommentPending
+	if status != nil {
+		if !status.IsValid() {
+			return nil, models.InvalidField("status", "is not a comment status")
+		}
+		st = *status
+	}
+	order := queueOrder(st)
+	args, err := models.NewPageArgs(first, after, order)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.CommentsByStatus(ctx, st, args)
+	if err != nil {
+		return nil, err
+	}
+	conn := &CommentConnection{count: func(ctx context.Context) (int, error) { return s.store.CountCommentsByStatus(ctx, st) }}
+	conn.Edges, conn.PageInfo = edges(rows, args, order, (*models.Comment).Key,
+		func(cursor string, c *models.Comment) *CommentEdge { return &CommentEdge{Cursor: cursor, Node: c} })
+	return conn, nil
 }
 
 // FirstComments returns the first page of comments of each article (the approved
@@ -144,11 +176,25 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	if err := s.store.CreateComment(ctx, c); err != nil {
 		return nil, err
 	}
+	// Announced once the insert has committed, so that an editor told of it can
+	// read it; spam is not announced. Subscribers get their own copy.
+	if c.Status != models.CommentSpam {
+		posted := *c
+		_ = s.comments.Publish(ctx, &posted) // a missed live notice is not a lost comment
+	}
 	// Held for moderation, so no public answer shows it yet; dropped all the
 	// same, in case a count or a page ever includes pending comments.
 	s.changed(ctx, cachetag.Comments(a.ID), cachetag.AllComments)
 	c.Status = models.CommentPending // a bot learns nothing from the answer
 	return c, nil
+}
+
+// CommentPosted returns the comments posted from now until ctx ends (spam is not
+// announced), for EDITOR. The viewer's session is checked again before each
+// comment is handed on: once it is signed out, expired, deactivated or no longer
+// an editor, the stream ends.
+func (s *Service) CommentPosted(ctx context.Context) (<-chan *models.Comment, error) {
+	return live(ctx, s, s.comments, models.RoleEditor)
 }
 
 // ModerateComment sets a comment's status, for EDITOR; NotFound if there is none.

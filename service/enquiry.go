@@ -358,46 +358,12 @@ func (s *Service) NotesByEnquiryIDs(ctx context.Context, ids []uint) (map[uint][
 	return groupBy(rows, func(n *models.EnquiryNote) uint { return n.EnquiryID }), nil
 }
 
-// sessionCheckTimeout bounds the session check before each live event.
-const sessionCheckTimeout = 10 * time.Second
-
 // EnquiryReceived returns the enquiries accepted from now until ctx ends (spam is
 // not announced), for STAFF. The viewer's session is checked again before each
 // enquiry is handed on: once it is signed out, expired or deactivated, the stream
 // ends.
 func (s *Service) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error) {
-	if _, err := require(ctx, models.RoleStaff); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	in, err := s.enquiries.Subscribe(ctx)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	hash := auth.TokenHash(ctx)
-	out := make(chan *models.Enquiry)
-	go func() {
-		defer cancel()
-		defer close(out)
-		for e := range in {
-			if hash != "" {
-				// A subscription has no request deadline: bound the check itself.
-				check, cancelCheck := context.WithTimeout(ctx, sessionCheckTimeout)
-				u, err := s.UserBySession(check, hash)
-				cancelCheck()
-				if err != nil || !u.Can(models.RoleStaff) {
-					return
-				}
-			}
-			select {
-			case out <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return live(ctx, s, s.enquiries, models.RoleStaff)
 }
 
 // sortCourseCounts orders counts by count, largest first, then by course id.

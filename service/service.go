@@ -45,6 +45,9 @@ type Options struct {
 	// Invalidator, when set, is told the cache tags each write changed, after
 	// its transaction commits (the response cache).
 	Invalidator cachetag.Invalidator
+	// Comments carries posted comments to editor subscribers (default: in
+	// process).
+	Comments events.Bus[*models.Comment]
 }
 
 // Limit is a rate: Burst events at once, then one every Every. A negative Burst
@@ -79,6 +82,7 @@ type Service struct {
 	notify              *Notify
 	enquiries           events.Bus[*models.Enquiry]
 	invalidator         cachetag.Invalidator
+	comments            events.Bus[*models.Comment]
 }
 
 // New returns a Service over st with opts.
@@ -109,6 +113,10 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	s.notify, s.enquiries, s.invalidator = opts.Notify, opts.Enquiries, opts.Invalidator
 	if s.enquiries == nil {
 		s.enquiries = events.NewLocal[*models.Enquiry]()
+	}
+	s.comments = opts.Comments
+	if s.comments == nil {
+		s.comments = events.NewLocal[*models.Comment]()
 	}
 	return s, nil
 }

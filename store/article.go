@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"coursegraph/models"
@@ -113,6 +117,51 @@ func (s *Store) whereArticles(q *gorm.DB, f ArticleQuery) *gorm.DB {
 		q = s.matchArticles(q, *f.Search)
 	}
 	return q
+}
+
+// FirstArticlesByTags returns, for each given tag, the first n+1 of its articles
+// the public may read at now, newest first (a tag's article list without a
+// cursor), with their authors, in one statement per firstCommentsChunk tags. The
+// extra row tells that more follow.
+//
+// As FirstComments: a UNION ALL of per-tag index reads that stop after n+1 rows,
+// passing only ids through the derived table, joined back to the rows by primary
+// key and put in order here, so that no temporary table holds the bodies.
+func (s *Store) FirstArticlesByTags(ctx context.Context, tagIDs []uint, now time.Time, n int) (map[uint][]Keyed[*models.Article], error) {
+	type tagged struct {
+		tag uint
+		a   *models.Article
+	}
+	scan := func(rows *sql.Rows) (tagged, error) {
+		t := tagged{a: &models.Article{LoadedAuthor: new(models.User)}}
+		return t, rows.Scan(append([]any{&t.tag}, articleWithAuthorDest(t.a)...)...)
+	}
+	out := make(map[uint][]Keyed[*models.Article], len(tagIDs))
+	for chunk := range slices.Chunk(tagIDs, firstCommentsChunk) {
+		arms := make([]string, len(chunk))
+		args := make([]any, 0, 4*len(chunk))
+		for i, id := range chunk {
+			arms[i] = fmt.Sprintf("SELECT tag_id, id FROM (SELECT article_tags.tag_id, articles.id FROM article_tags "+
+				"JOIN articles ON articles.id = article_tags.article_id WHERE article_tags.tag_id = ? AND articles.status = ? AND articles.published_at <= ? "+
+				"ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?) t%d", i)
+			args = append(args, id, models.ArticlePublished, now, n+1)
+		}
+		q := "SELECT firsts.tag_id, " + articleWithAuthorColumns + " FROM (" + strings.Join(arms, " UNION ALL ") +
+			") firsts JOIN articles ON articles.id = firsts.id LEFT JOIN users ON users.id = articles.author_id"
+		rows, err := scanAll(s.db.WithContext(ctx).Raw(q, args...), "articles", scan)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.tag] = append(out[r.tag], Keyed[*models.Article]{Row: r.a, Key: articleCursorKey(r.a, "articles.published_at")})
+		}
+	}
+	for _, list := range out {
+		slices.SortFunc(list, func(a, b Keyed[*models.Article]) int {
+			return cmp.Or(b.Row.PublishedAt.Compare(*a.Row.PublishedAt), cmp.Compare(b.Row.ID, a.Row.ID))
+		})
+	}
+	return out, nil
 }
 
 // visible keeps the articles the public may read at now.

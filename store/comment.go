@@ -55,6 +55,40 @@ func (s *Store) Comments(ctx context.Context, articleID uint, status models.Comm
 	return out, nil
 }
 
+// CommentsByStatus returns up to page.First+1 comments with the status across
+// all articles, newest first, after the page's cursor: the moderation queue. It
+// reads ix_comments_status_created (status, created_at, id) backwards and stops
+// after the page, with no sort.
+func (s *Store) CommentsByStatus(ctx context.Context, status models.CommentStatus, page models.PageArgs) ([]Keyed[*models.Comment], error) {
+	q := s.db.WithContext(ctx).Where("status = ?", status)
+	if page.After != nil {
+		t, err := time.Parse(time.RFC3339, page.After.Key)
+		if err != nil {
+			return nil, models.InvalidField("after", "is not a cursor from this list")
+		}
+		q = afterKey(q, "created_at", "id", models.Desc, t, page.After.ID)
+	}
+	var rows []*models.Comment
+	err := q.Select("id, article_id, status, author_name, author_email, body, created_at").
+		Order("created_at DESC").Order("id DESC").Limit(page.First + 1).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err, "list", "comments")
+	}
+	out := make([]Keyed[*models.Comment], len(rows))
+	for i, c := range rows {
+		out[i] = Keyed[*models.Comment]{Row: c, Key: commentCursorKey(c)}
+	}
+	return out, nil
+}
+
+// CountCommentsByStatus returns how many comments with the status there are
+// across all articles.
+func (s *Store) CountCommentsByStatus(ctx context.Context, status models.CommentStatus) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.Comment{}).Where("status = ?", status).Count(&n).Error
+	return int(n), translate(err, "count", "comments")
+}
+
 // FirstComments returns, for each given article, its first n+1 comments with the
 // status, oldest first, in one statement per firstCommentsChunk articles (one for a
 // page). The extra row tells that more follow.

@@ -9,6 +9,7 @@ import (
 
 	"coursegraph/models"
 
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -104,7 +105,9 @@ func whereCourses(q *gorm.DB, f models.CourseFilter) *gorm.DB {
 		q = q.Where("fee_amount <= ?", int64(*f.MaxFee))
 	}
 	if f.Search != nil {
-		for word := range strings.FieldsSeq(*f.Search) {
+		// NFC, as text is typed on most keyboards, so that a search typed in NFD
+		// finds it too.
+		for word := range strings.FieldsSeq(norm.NFC.String(*f.Search)) {
 			like := "%" + escapeLike(word) + "%"
 			q = q.Where("(title LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!' OR category LIKE ? ESCAPE '!' OR topics LIKE ? ESCAPE '!')",
 				like, like, like, like)

@@ -56,6 +56,12 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Only opening makes the file's folder: ParseURL also checks configuration.
+	if file, ok := SQLiteFile(rawURL); ok {
+		if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
 	var dialector gorm.Dialector
 	switch dialect {
 	case MySQL:
@@ -174,9 +180,6 @@ func sqliteDSN(path string) (Dialect, string, error) {
 	}
 	if path == "" {
 		return "", "", errors.New("sqlite: needs a file path, such as sqlite:data/coursegraph.db")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", "", fmt.Errorf("create database directory: %w", err)
 	}
 	return SQLite, "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(wal)&" + pragmas, nil
 }

@@ -50,7 +50,9 @@ func scanOne[T any](q *gorm.DB, what string, scan func(*sql.Rows) (T, error)) (T
 	return all[0], nil
 }
 
-// jsonColumn scans a JSON text column (GORM's serializer:json) into *dst.
+// jsonColumn scans a JSON text column (GORM's serializer:json) into *dst. An
+// empty column is the zero value, as GORM reads it: GORM writes "" for a nil
+// slice in a NOT NULL column.
 type jsonColumn[T any] struct{ dst *T }
 
 func (j jsonColumn[T]) Scan(src any) error {
@@ -61,11 +63,13 @@ func (j jsonColumn[T]) Scan(src any) error {
 	case string:
 		b = []byte(v)
 	case nil:
+	default:
+		return fmt.Errorf("scan JSON column: unexpected %T", src)
+	}
+	if len(b) == 0 {
 		var zero T
 		*j.dst = zero
 		return nil
-	default:
-		return fmt.Errorf("scan JSON column: unexpected %T", src)
 	}
 	return json.Unmarshal(b, j.dst)
 }
@@ -176,9 +180,14 @@ const articleWithAuthorColumns = "articles.id, articles.slug, articles.title, ar
 
 func scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
 	a := &models.Article{LoadedAuthor: new(models.User)}
-	return a, rows.Scan(append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
+	return a, rows.Scan(articleWithAuthorDest(a)...)
+}
+
+// articleWithAuthorDest gives the scan destinations of articleWithAuthorColumns.
+func articleWithAuthorDest(a *models.Article) []any {
+	return append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
 		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)...)
+		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)
 }
 
 const commentColumns = "comments.id, comments.article_id, comments.status, comments.author_name, comments.author_email, comments.body, comments.client_ip, comments.created_at"

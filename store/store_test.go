@@ -209,3 +209,28 @@ func TestSchedulesFilterAndOrderByBatch(t *testing.T) {
 }
 
 func errorsAs(err error, target **models.Error) bool { return errors.As(err, target) }
+
+func TestACourseWithoutTopicsReadsBackInEveryRead(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		bare := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title, c.Topics = "No Topics", nil })
+		other := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title, c.Topics = "Two Topics", []string{"A", "B"} })
+		page, err := s.Courses(ctx, models.CourseFilter{}, models.CourseOrder{}, models.PageArgs{First: 10})
+		if err != nil || len(page) != 2 {
+			t.Fatalf("list with a course without topics: %d courses, %v", len(page), err)
+		}
+		got, err := s.CourseByID(ctx, bare.ID)
+		if err != nil || len(got.Topics) != 0 {
+			t.Errorf("by id: %v, %v", got, err)
+		}
+		both, err := s.CoursesByIDs(ctx, []uint{bare.ID, other.ID})
+		if err != nil || len(both) != 2 {
+			t.Fatalf("by ids: %v, %v", both, err)
+		}
+		for _, c := range both {
+			if c.ID == other.ID && len(c.Topics) != 2 {
+				t.Errorf("the other course's topics: %v", c.Topics)
+			}
+		}
+	})
+}

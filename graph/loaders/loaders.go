@@ -8,6 +8,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"coursegraph/models"
@@ -36,6 +37,7 @@ type Loaders struct {
 	mu           sync.Mutex
 	byArgs       map[string]any
 	articlePages [][]uint
+	tagLists     [][]uint
 }
 
 // New returns fresh loaders over svc. Every loader that fetches entities hints
@@ -128,6 +130,14 @@ func (l *Loaders) hintTags(list []*models.Tag) {
 		ids[i] = t.ID
 	}
 	l.ArticleCountByTagID.Hint(ids)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tagLists = append(l.tagLists, ids)
+	for key, ld := range l.byArgs {
+		if strings.HasPrefix(key, tagArticlesKey) {
+			ld.(*Loader[uint, *service.ArticleConnection]).Hint(ids)
+		}
+	}
 }
 
 func (l *Loaders) hintNotes(list []*models.EnquiryNote) {
@@ -179,6 +189,15 @@ func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error)
 		l.hintArticles([]*models.Article{a})
 	}
 	return a, err
+}
+
+// Comments hints the articles of a list of comments, so that they are one fetch.
+func (l *Loaders) Comments(list []*models.Comment) {
+	ids := make([]uint, len(list))
+	for i, c := range list {
+		ids[i] = c.ArticleID
+	}
+	l.ArticleByID.Hint(ids)
 }
 
 // Enquiries hints the courses, schedules, assignees and notes of a list of
@@ -242,17 +261,49 @@ func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
 // perArgs returns the loader for one set of argument values, making it (hinted with
 // the article pages seen so far) on first use.
 func perArgs[V any](l *Loaders, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+	return perArgsOf(l, key, func() [][]uint { return l.articlePages }, fetch)
+}
+
+// perArgsOf is perArgs with the groups (article pages, tag lists) to hint.
+func perArgsOf[V any](l *Loaders, key string, groups func() [][]uint, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.byArgs[key]; ok {
 		return ld.(*Loader[uint, V])
 	}
 	ld := NewLoader(fetch, empty[V])
-	for _, page := range l.articlePages {
-		ld.Hint(page)
+	for _, g := range groups() {
+		ld.Hint(g)
 	}
 	l.byArgs[key] = ld
 	return ld
+}
+
+// tagArticlesKey starts the keys of the FirstTagArticles loaders.
+const tagArticlesKey = "tag-articles:"
+
+// FirstTagArticles is the loader of tags' first page of articles for a page size
+// (article lists without a cursor): one query for all the tags of a list.
+func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleConnection] {
+	return perArgsOf(l, tagArticlesKey+fmt.Sprint(deref(first)), func() [][]uint { return l.tagLists },
+		func(ctx context.Context, ids []uint) (map[uint]*service.ArticleConnection, error) {
+			conns, err := l.svc.FirstTagArticles(ctx, ids, first)
+			if err == nil {
+				// All the tags' articles as one group, each once.
+				seen := map[uint]bool{}
+				var all []*models.Article
+				for _, c := range conns {
+					for _, e := range c.Edges {
+						if !seen[e.Node.ID] {
+							seen[e.Node.ID] = true
+							all = append(all, e.Node)
+						}
+					}
+				}
+				l.hintArticles(all)
+			}
+			return conns, err
+		})
 }
 
 // FirstComments is the loader of articles' first page of comments for the given

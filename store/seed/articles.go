@@ -12,7 +12,8 @@ import (
 )
 
 // The blog's demo data: four articles on the topics, titles and dates of the seed
-// documents, with the centre's own prose; two authors; some tags and comments.
+// documents, with the centre's own prose, and one in Bangla on the centre's Bangla
+// typing lessons; two authors; some tags and comments.
 // Authors are staff accounts with no password: they cannot sign in until an admin
 // gives them one.
 
@@ -30,6 +31,8 @@ type seededComment struct {
 	status            models.CommentStatus
 }
 
+// seededArticle is an article of the demo blog; an empty slug is made from the
+// title, as the API makes it.
 type seededArticle struct {
 	slug, title, summary, author, date string
 	tags                               []string
@@ -59,6 +62,10 @@ func seedArticles(ctx context.Context, tx *store.Store) error {
 		return err
 	}
 	for _, sa := range articleList() {
+		sa.slug = models.NormalizeSlug(sa.slug)
+		if sa.slug == "" {
+			sa.slug = models.Slugify(sa.title)
+		}
 		_, err := tx.ArticleBySlug(ctx, sa.slug)
 		if err == nil {
 			continue // seeded before; editors may have changed it since
@@ -248,6 +255,48 @@ database, one at a time.
 `,
 			comments: []seededComment{
 				{"Arif", "arif@example.com", "The security section is spot on. XSS bit me on my first project.", models.CommentApproved},
+			},
+		},
+		{
+			title: "বাংলা টাইপিং শেখার সহজ উপায়", date: "2025-01-14",
+			author: "farhana@lakeside-training.example", tags: []string{"বাংলা টাইপিং"},
+			summary: "বাংলা টাইপিং শুরু করার কয়েকটি সহজ ধাপ, আর আমাদের অফিস কোর্সে তা কীভাবে শেখানো হয়।",
+			body: `বাংলায় দ্রুত আর নির্ভুল টাইপ করতে পারা এখন অফিস, পড়াশোনা আর ফ্রিল্যান্স কাজ,
+সব জায়গাতেই দরকারি। মিরপুরে আমাদের সেন্টারে যাঁরা প্রথম কম্পিউটার শিখতে আসেন,
+তাঁদের অনেকেই শুরুতে জানতে চান: বাংলা টাইপিং কি কঠিন? উত্তর হলো, না। নিয়ম মেনে
+প্রতিদিন একটু অনুশীলন করলেই হয়।
+
+## কোথা থেকে শুরু করবেন
+
+1. একটি কীবোর্ড লেআউট বেছে নিন, আর সেটাতেই লেগে থাকুন।
+2. আঙুল রাখুন হোম রো-তে; কীবোর্ডের দিকে না তাকিয়ে লেখার চেষ্টা করুন।
+3. প্রথমে গতি নয়, নির্ভুলতা। গতি পরে নিজেই আসবে।
+
+## প্রতিদিনের অনুশীলন
+
+দিনে আধা ঘণ্টা ছোট ছোট অনুচ্ছেদ টাইপ করুন: খবরের কাগজের লেখা, চিঠি বা নিজের
+নোট। যুক্তাক্ষর (যেমন ক্ষ, জ্ঞ, ন্ত) আলাদা করে অনুশীলন করুন, কারণ এগুলোতেই ভুল
+বেশি হয়।
+
+## আমাদের কোর্সে বাংলা টাইপিং
+
+অফিস/বেসিক কম্পিউটার কোর্সে বাংলা আর ইংরেজি টাইপিং শেখানো হয়, সঙ্গে থাকে ওয়ার্ড,
+এক্সেল, পাওয়ারপয়েন্ট আর ইমেইল। কোর্সটি দুই মাসের; ক্লাস সপ্তাহে চার দিন, রবি থেকে
+বুধবার; ফি ৪,৫০০ টাকা। সকাল ৮টা থেকে রাত ১০টা পর্যন্ত দেড় ঘণ্টার ব্যাচ আছে, তাই
+চাকরি বা পড়াশোনার পাশাপাশিও সময় মেলানো যায়।
+
+## FAQ
+
+### আগে কম্পিউটার ব্যবহার না করলে কি ভর্তি হওয়া যাবে?
+
+হ্যাঁ। কোর্সটি একেবারে শুরু থেকে শেখানোর জন্যই সাজানো।
+
+### টাইপিংয়ের গতি কীভাবে বাড়াব?
+
+শুরুতে গতির চেয়ে নির্ভুলতা বেশি জরুরি। নিয়মিত অনুশীলনে গতি সপ্তাহে সপ্তাহে বাড়ে।
+`,
+			comments: []seededComment{
+				{"রহিম উদ্দিন", "rahim@example.com", "খুব কাজের লেখা। যুক্তাক্ষরের অংশটা আমার সবচেয়ে বেশি কাজে লেগেছে।", models.CommentApproved},
 			},
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"coursegraph/store/storetest"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestSeedWritesTheCatalogueOnceWhateverTheRuns(t *testing.T) {
@@ -59,6 +60,24 @@ func TestSeedWritesTheCatalogueOnceWhateverTheRuns(t *testing.T) {
 		n, err := s.CountSchedules(ctx, models.ScheduleFilter{})
 		if err != nil || n != 14 {
 			t.Errorf("schedules after two runs = %d, %v; want 14", n, err)
+		}
+
+		// The Bangla article and tag, once each after two runs, found by the slug
+		// made from the title in either normalisation form.
+		n, err = s.CountArticles(ctx, store.ArticleQuery{})
+		if err != nil || n != 5 {
+			t.Errorf("articles after two runs = %d, %v; want 5", n, err)
+		}
+		a, err := s.ArticleBySlug(ctx, norm.NFD.String("বাংলা-টাইপিং-শেখার-সহজ-উপায়"))
+		if err != nil {
+			t.Fatalf("the Bangla article by its slug: %v", err)
+		}
+		if a.Title != "বাংলা টাইপিং শেখার সহজ উপায়" || len(a.TableOfContents) == 0 || a.TableOfContents[0].Anchor != "কোথা-থেকে-শুরু-করবেন" || len(a.Faqs) != 2 {
+			t.Errorf("the Bangla article: %q, %+v, %d FAQs", a.Title, a.TableOfContents, len(a.Faqs))
+		}
+		tag, err := s.TagBySlug(ctx, "বাংলা-টাইপিং", nil)
+		if err != nil || tag.Name != "বাংলা টাইপিং" {
+			t.Errorf("the Bangla tag: %+v, %v", tag, err)
 		}
 	})
 }

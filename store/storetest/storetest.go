@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -46,10 +47,31 @@ func OpenSQLite(t testing.TB) *store.Store {
 	return openMigrated(t, "sqlite:memory:"+uniqueName("t"))
 }
 
+// RunURL is Run for code that opens the database itself, such as the command
+// line: fn gets the URL of a fresh, empty (unmigrated) database per engine, a
+// SQLite file in a temporary folder or a new MySQL database, removed afterwards.
+func RunURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "cg.db")) })
+	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
+		t.Run("mysql", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	}
+}
+
 // OpenMySQL creates a fresh database on the MySQL server that dsn names (its
 // database part is ignored), migrates it and drops it when t ends. An unreachable
 // server fails the test: it never skips.
 func OpenMySQL(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	return openMigrated(t, CreateMySQL(t, dsn))
+}
+
+// CreateMySQL creates a fresh, empty database on the MySQL server that dsn names
+// (its database part is ignored), drops it when t ends, and returns its DSN. An
+// unreachable server fails the test.
+func CreateMySQL(t testing.TB, dsn string) string {
 	t.Helper()
 	_, driverDSN, err := store.ParseURL(dsn)
 	if err != nil {
@@ -83,7 +105,7 @@ func OpenMySQL(t testing.TB, dsn string) *store.Store {
 		}
 	})
 	cfg.DBName = name
-	return openMigrated(t, cfg.FormatDSN())
+	return cfg.FormatDSN()
 }
 
 func openMigrated(t testing.TB, url string) *store.Store {

@@ -1,0 +1,173 @@
+// Package persisted holds GraphQL documents by id: the store of automatic
+// persisted queries (in process, bounded by bytes, or in Redis so that several
+// instances share it) and the trusted-documents manifest, the only documents a
+// server in trusted-documents mode runs.
+//
+// It may import the standard library, otter and go-redis.
+package persisted
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// Hash is the id automatic persisted queries give a document: its SHA-256, in
+// lower-case hex.
+func Hash(doc string) string {
+	sum := sha256.Sum256([]byte(doc))
+	return hex.EncodeToString(sum[:])
+}
+
+// Store keeps documents registered by automatic persisted queries, by hash. It
+// is gqlgen's graphql.Cache[string].
+type Store interface {
+	Get(ctx context.Context, hash string) (doc string, ok bool)
+	Add(ctx context.Context, hash, doc string)
+}
+
+// DefaultMemoryBytes is the default bound of a Memory store.
+const DefaultMemoryBytes = 16 << 20
+
+// Memory returns an in-process store of at most maxBytes of documents (their
+// hashes included); the least used go first.
+func Memory(maxBytes int) Store {
+	return memory{otter.Must(&otter.Options[string, string]{
+		MaximumWeight: uint64(maxBytes),
+		Weigher:       func(k, v string) uint32 { return uint32(len(k) + len(v)) },
+	})}
+}
+
+type memory struct{ c *otter.Cache[string, string] }
+
+func (m memory) Get(_ context.Context, hash string) (string, bool) { return m.c.GetIfPresent(hash) }
+func (m memory) Add(_ context.Context, hash, doc string)           { m.c.Set(hash, doc) }
+
+// Redis returns a store in Redis under keys prefix+hash, each kept for ttl after
+// its last registration. A Redis that does not answer is a miss (the client
+// then sends the document again), never an error.
+func Redis(client redis.UniversalClient, prefix string, ttl time.Duration) Store {
+	return redisStore{client, prefix, ttl}
+}
+
+type redisStore struct {
+	c      redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+func (r redisStore) Get(ctx context.Context, hash string) (string, bool) {
+	doc, err := r.c.Get(ctx, r.prefix+hash).Result()
+	return doc, err == nil
+}
+
+func (r redisStore) Add(ctx context.Context, hash, doc string) {
+	_ = r.c.Set(ctx, r.prefix+hash, doc, r.ttl).Err() // best effort: a miss costs a round trip
+}
+
+// Manifest is a set of trusted documents, by the id the client sends and by
+// their SHA-256.
+type Manifest struct {
+	byID   map[string]string
+	byHash map[string]string
+}
+
+// Lookup returns the document whose id or SHA-256 is key.
+func (m *Manifest) Lookup(key string) (string, bool) {
+	if doc, ok := m.byID[key]; ok {
+		return doc, true
+	}
+	doc, ok := m.byHash[key]
+	return doc, ok
+}
+
+// Holds reports whether doc, sent as text, is one of the manifest's documents.
+func (m *Manifest) Holds(doc string) bool {
+	_, ok := m.byHash[Hash(doc)]
+	return ok
+}
+
+// Len is how many documents the manifest holds.
+func (m *Manifest) Len() int { return len(m.byHash) }
+
+// apolloManifest is Apollo's persisted-query manifest, which Apollo Client's
+// generate-persisted-query-manifest and graphql-codegen write.
+type apolloManifest struct {
+	Format     string `json:"format"`
+	Version    int    `json:"version"`
+	Operations []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		Type string `json:"type"`
+		Body string `json:"body"`
+	} `json:"operations"`
+}
+
+// LoadManifest reads a manifest file: Apollo's persisted-query manifest
+// ({"format":"apollo-persisted-query-manifest","version":1,"operations":[…]}),
+// or a JSON object of id to document, as graphql-codegen's client preset
+// (persisted-documents.json) and Relay write.
+func LoadManifest(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseManifest(b)
+}
+
+// ParseManifest reads a manifest (see LoadManifest).
+func ParseManifest(b []byte) (*Manifest, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, fmt.Errorf("a manifest must be a JSON object: %w", err)
+	}
+	m := &Manifest{byID: map[string]string{}, byHash: map[string]string{}}
+	add := func(id, doc string) error {
+		if strings.TrimSpace(id) == "" || strings.TrimSpace(doc) == "" {
+			return errors.New("a manifest entry has no id or no document")
+		}
+		if prev, dup := m.byID[id]; dup && prev != doc {
+			return fmt.Errorf("the id %q names two documents", id)
+		}
+		m.byID[id] = doc
+		m.byHash[Hash(doc)] = doc
+		return nil
+	}
+	if _, apollo := probe["format"]; apollo {
+		var am apolloManifest
+		if err := json.Unmarshal(b, &am); err != nil {
+			return nil, fmt.Errorf("read the Apollo manifest: %w", err)
+		}
+		if am.Format != "apollo-persisted-query-manifest" || am.Version != 1 {
+			return nil, fmt.Errorf("unknown manifest format %q version %d", am.Format, am.Version)
+		}
+		for _, op := range am.Operations {
+			if err := add(op.ID, op.Body); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		for id, raw := range probe {
+			var doc string
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				return nil, fmt.Errorf("the entry %q is not a document string", id)
+			}
+			if err := add(id, doc); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(m.byID) == 0 {
+		return nil, errors.New("the manifest holds no documents")
+	}
+	return m, nil
+}

@@ -1,0 +1,120 @@
+package persisted_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"coursegraph/persisted"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func TestManifestsInApolloAndCodegenFormats(t *testing.T) {
+	doc := `query A { courses(first: 1) { totalCount } }`
+	for _, tc := range []struct {
+		name, manifest string
+		ok             bool
+	}{
+		{"apollo", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"a1","name":"A","type":"query","body":` + jsonString(doc) + `}]}`, true},
+		{"codegen client preset", `{"a1":` + jsonString(doc) + `}`, true},
+		{"unknown format", `{"format":"other","version":1,"operations":[]}`, false},
+		{"empty", `{}`, false},
+		{"not a document", `{"a1":7}`, false},
+		{"one id, two documents", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"a1","body":"query A { x }"},{"id":"a1","body":"query B { y }"}]}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := persisted.ParseManifest([]byte(tc.manifest))
+			if (err == nil) != tc.ok {
+				t.Fatalf("ParseManifest: %v; want ok=%v", err, tc.ok)
+			}
+			if !tc.ok {
+				return
+			}
+			for _, key := range []string{"a1", persisted.Hash(doc)} {
+				if got, ok := m.Lookup(key); !ok || got != doc {
+					t.Errorf("Lookup(%s) = %q, %v", key, got, ok)
+				}
+			}
+			if !m.Holds(doc) || m.Holds(doc+" ") {
+				t.Error("Holds does not match exactly the manifest's documents")
+			}
+		})
+	}
+}
+
+func TestTheMemoryStoreIsBoundedByBytes(t *testing.T) {
+	ctx := context.Background()
+	s := persisted.Memory(64 << 10)
+	doc := func(i int) string { return fmt.Sprintf("query Q%d { %s }", i, strings.Repeat("__typename ", 100)) } // ~1.1 KB
+	for i := range 1000 {
+		s.Add(ctx, persisted.Hash(doc(i)), doc(i))
+	}
+	kept := 0
+	for i := range 1000 {
+		if got, ok := s.Get(ctx, persisted.Hash(doc(i))); ok {
+			if got != doc(i) {
+				t.Fatalf("document %d came back as another", i)
+			}
+			kept++
+		}
+	}
+	if kept == 0 || kept*len(doc(0)) > 64<<10 {
+		t.Errorf("%d documents of %d bytes kept in a 64 KiB store", kept, len(doc(0)))
+	}
+}
+
+// redisClient returns a client of the Redis at REDIS_TEST_URL (default
+// redis://127.0.0.1:6379/15), skipping when none answers outside CI.
+func redisClient(t *testing.T) *redis.Client {
+	t.Helper()
+	u := os.Getenv("REDIS_TEST_URL")
+	if u == "" {
+		u = "redis://127.0.0.1:6379/15"
+	}
+	opts, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Redis at %s: %v (CI requires it)", u, err)
+		}
+		t.Skipf("no Redis at %s: %v", u, err)
+	}
+	return c
+}
+
+func TestTheRedisStoreIsSharedAndExpires(t *testing.T) {
+	c := redisClient(t)
+	ctx := context.Background()
+	prefix := fmt.Sprintf("coursegraph-test:%d:", time.Now().UnixNano())
+	a, b := persisted.Redis(c, prefix, time.Minute), persisted.Redis(c, prefix, time.Minute)
+	doc := `query Shared { courses(first: 1) { totalCount } }`
+	a.Add(ctx, persisted.Hash(doc), doc)
+	if got, ok := b.Get(ctx, persisted.Hash(doc)); !ok || got != doc {
+		t.Errorf("a second instance did not see the document: %q %v", got, ok)
+	}
+	if ttl := c.TTL(ctx, prefix+persisted.Hash(doc)).Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("TTL %v; want up to a minute", ttl)
+	}
+	if _, ok := b.Get(ctx, persisted.Hash("other")); ok {
+		t.Error("an unknown hash was found")
+	}
+	down := persisted.Redis(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond, MaxRetries: -1}), prefix, time.Minute)
+	down.Add(ctx, "x", doc)
+	if _, ok := down.Get(ctx, "x"); ok {
+		t.Error("a Redis that does not answer found a document")
+	}
+}

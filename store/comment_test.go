@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"coursegraph/models"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+)
+
+// TestTheModerationQueueReadsItsIndexWithoutASort runs the queue's real
+// statement (the second page, with its keyset condition) through EXPLAIN on each
+// engine over comments of every status on several articles: it must read
+// ix_comments_status_created, with no sort and no temporary table, so that its
+// cost is a page whatever the number of comments.
+func TestTheModerationQueueReadsItsIndexWithoutASort(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var articles []uint
+		for i := range 4 {
+			u := &models.User{Name: fmt.Sprintf("Author %d", i), Email: fmt.Sprintf("a%d@example.com", i), Role: models.RoleEditor, Active: true, PasswordHash: "x"}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			a := &models.Article{Slug: fmt.Sprintf("a-%d", i), Title: "A", Summary: "S", Body: "B", Status: models.ArticlePublished, AuthorID: u.ID}
+			if err := s.CreateArticle(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			articles = append(articles, a.ID)
+		}
+		statuses := []models.CommentStatus{models.CommentPending, models.CommentApproved, models.CommentApproved, models.CommentSpam, models.CommentRejected}
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 400 {
+			c := &models.Comment{ArticleID: articles[i%len(articles)], Status: statuses[i%len(statuses)], AuthorName: "R", AuthorEmail: "r@example.com", Body: "Body", CreatedAt: base.Add(time.Duration(i) * time.Minute)}
+			if err := s.CreateComment(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.Dialect() == store.MySQL {
+			if _, err := db.ExecContext(ctx, "ANALYZE TABLE comments"); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		first, err := s.CommentsByStatus(ctx, models.CommentPending, models.PageArgs{First: 20})
+		if err != nil || len(first) != 21 {
+			t.Fatalf("first page: %d rows (%v), want 21", len(first), err)
+		}
+		last := first[19]
+		var query string
+		s.OnStatement(func(q string) { query = q })
+		after := &models.Cursor{Key: last.Key, ID: last.Row.ID}
+		if _, err := s.CommentsByStatus(ctx, models.CommentPending, models.PageArgs{First: 20, After: after}); err != nil {
+			t.Fatal(err)
+		}
+		at, _ := time.Parse(time.RFC3339, last.Key)
+		args := []any{models.CommentPending, at, at, last.Row.ID}
+		if strings.Count(query, "?") == len(args)+1 { // the LIMIT, as MySQL's GORM writes it
+			args = append(args, 21)
+		}
+
+		var plan string
+		if s.Dialect() == store.MySQL {
+			plan = explainMySQL(t, db, query, args)
+			if !strings.Contains(plan, "key=ix_comments_status_created") || strings.Contains(plan, "filesort") || strings.Contains(plan, "temporary") {
+				t.Errorf("the queue's plan does not read ix_comments_status_created in order:\n%s\n%s", query, plan)
+			}
+		} else {
+			plan = explainSQLite(t, db, query, args)
+			if !strings.Contains(plan, "ix_comments_status_created") || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("the queue's plan does not read ix_comments_status_created in order:\n%s\n%s", query, plan)
+			}
+		}
+		t.Logf("%s\n%s", query, plan)
+	})
+}
+
+// explainMySQL returns MySQL's plan as "key=… extra=…" lines, one per table.
+func explainMySQL(t *testing.T, db *sql.DB, query string, args []any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var lines []string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var line []string
+		for i, c := range cols {
+			line = append(line, c+"="+vals[i].String)
+		}
+		lines = append(lines, strings.Join(line, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// explainSQLite returns SQLite's query plan, one step a line.
+func explainSQLite(t *testing.T, db *sql.DB, query string, args []any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "\n")
+}
