@@ -103,8 +103,9 @@ type Config struct {
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
 	// RedisURL is REDIS_URL: a Redis that several instances share, for the
-	// automatic persisted queries (each kept 24 h after its last use); unset,
-	// each instance keeps them in memory, 16 MiB at most. Flag -redis-url.
+	// automatic persisted queries (each kept 24 h after its last use) and the
+	// response cache; unset, each instance keeps them in memory (persisted
+	// queries 16 MiB at most). Flag -redis-url.
 	RedisURL string
 	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
 	// (Apollo's persisted-query manifest, or a JSON object of id to document as
@@ -148,6 +149,23 @@ type Config struct {
 	// OTLP/HTTP, as http(s)://host:port (spans go to its /v1/traces). Default:
 	// none (no tracing). Environment only, as OpenTelemetry has it.
 	OTLPEndpoint string
+	// ResponseCache is RESPONSE_CACHE: "on" (default) keeps the answers of
+	// anonymous queries until a write changes what they read; "off" turns the
+	// cache and its HTTP caching headers off. Flag -response-cache.
+	ResponseCache bool
+	// ResponseCacheMB is RESPONSE_CACHE_MB: the most memory, in MiB, the answers
+	// kept in process may take (default 64; not used with REDIS_URL).
+	ResponseCacheMB int
+	// ResponseCacheTTL is RESPONSE_CACHE_TTL: the longest an answer is kept when
+	// nothing changes it, 1s to 24h (default 10m).
+	ResponseCacheTTL time.Duration
+	// CacheMaxAge and CacheStaleWhileRevalidate are CACHE_MAX_AGE (default 10s)
+	// and CACHE_STALE_WHILE_REVALIDATE (default 30s): the Cache-Control of public
+	// answers over GET, for browsers and CDNs, 0s to 1h.
+	CacheMaxAge, CacheStaleWhileRevalidate time.Duration
+	// CachePurgeURL is CACHE_PURGE_URL: when set, the tags each write changed are
+	// POSTed there ({"tags": [...]}), in the background, for a CDN to purge.
+	CachePurgeURL string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -203,6 +221,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		flagName := strings.ToLower(strings.ReplaceAll(l.env, "_", "-"))
 		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
 	}
+	responseCache := fs.String("response-cache", env("RESPONSE_CACHE", "on"), "keep anonymous answers until a write changes them: on or off (env RESPONSE_CACHE)")
 	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
 	metricsAddr := fs.String("metrics-addr", getenv("METRICS_ADDR"), "where to serve /metrics, host:port (env METRICS_ADDR; default off)")
 	debugExtensions := fs.String("debug-extensions", getenv("DEBUG_EXTENSIONS"), "show statements, database time and cache status in each response (env DEBUG_EXTENSIONS; never in production)")
@@ -370,6 +389,40 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if c.NotifyEmail != "" {
 		if err := models.ValidateEmail("NOTIFY_EMAIL", c.NotifyEmail); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	switch *responseCache {
+	case "on":
+		c.ResponseCache = true
+	case "off":
+	default:
+		errs = append(errs, fmt.Errorf("RESPONSE_CACHE must be on or off, not %q", *responseCache))
+	}
+	cacheMB := env("RESPONSE_CACHE_MB", "64")
+	if c.ResponseCacheMB, err = strconv.Atoi(cacheMB); err != nil || c.ResponseCacheMB < 1 || c.ResponseCacheMB > 1<<16 {
+		errs = append(errs, fmt.Errorf("RESPONSE_CACHE_MB must be a whole number of MiB from 1 to 65536, not %q", cacheMB))
+	}
+	for _, d := range []struct {
+		name, def string
+		least     time.Duration
+		most      time.Duration
+		to        *time.Duration
+	}{
+		{"RESPONSE_CACHE_TTL", "10m", time.Second, 24 * time.Hour, &c.ResponseCacheTTL},
+		{"CACHE_MAX_AGE", "10s", 0, time.Hour, &c.CacheMaxAge},
+		{"CACHE_STALE_WHILE_REVALIDATE", "30s", 0, time.Hour, &c.CacheStaleWhileRevalidate},
+	} {
+		v := env(d.name, d.def)
+		if t, err := time.ParseDuration(v); err != nil || t < d.least || t > d.most {
+			errs = append(errs, fmt.Errorf("%s must be a duration from %s to %s, such as %s, not %q", d.name, d.least, d.most, d.def, v))
+		} else {
+			*d.to = t
+		}
+	}
+	c.CachePurgeURL = getenv("CACHE_PURGE_URL")
+	if c.CachePurgeURL != "" {
+		if u, err := url.Parse(c.CachePurgeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("CACHE_PURGE_URL must be an http:// or https:// URL"))
 		}
 	}
 	c.BcryptCost = *bcryptCost

@@ -37,9 +37,11 @@ import (
 
 	"coursegraph/gqlhttp"
 	"coursegraph/graph"
+	"coursegraph/graph/respcache"
 	"coursegraph/logging"
 	"coursegraph/mail"
 	"coursegraph/persisted"
+	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
@@ -151,6 +153,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
 		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
 	}
+	// The cache and the service need each other: the service tells the cache
+	// what each write changed, the cache asks the service's clock and schedule.
+	var rdb *redis.Client
+	if cfg.RedisURL != "" && (cmd == "serve" || cmd == "user") {
+		// The one Redis client, shared by whatever needs Redis: the commands
+		// that write through the service tell the shared cache too.
+		if rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
+			return err
+		}
+		defer rdb.Close()
+	}
+	var svc *service.Service
+	cache, err := responseCache(cfg, rdb, log, func() *service.Service { return svc })
+	if err != nil {
+		return err
+	}
+	defer cache.Close()
+	if cache != nil {
+		opts.Invalidator = cache
+	}
 	if cfg.SMTPURL != "" {
 		sender, err := mail.ParseURL(cfg.SMTPURL)
 		if err != nil {
@@ -159,7 +181,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
 		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
 	}
-	svc, err := service.New(st, opts)
+	svc, err = service.New(st, opts)
 	if err != nil {
 		return err
 	}
@@ -189,7 +211,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, st, svc, log, stdout, ln)
+		return serve(ctx, cfg, st, svc, cache, rdb, log, stdout, ln)
 	}
 }
 
@@ -234,7 +256,9 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database. Metrics and tracing (see observability) start
 // first and stop after all that.
-func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
+// rdb, when set, is the Redis client of REDIS_URL, shared by the persisted
+// queries and the response cache (cache, nil when off).
+func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, cache *respcache.Cache, rdb *redis.Client, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
 	obs, err := startObservability(ctx, cfg, st, svc, log)
 	if err != nil {
 		return err
@@ -257,14 +281,11 @@ func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Servic
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	var documents persisted.Store // in memory, unless Redis is shared
-	if cfg.RedisURL != "" {
-		opts, _ := redis.ParseURL(cfg.RedisURL) // loadConfig checked it
-		rdb := redis.NewClient(opts)
-		defer rdb.Close()
+	if rdb != nil {
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL)
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, log, &draining, documents))),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -353,13 +374,13 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 // registration.
 const persistedQueryTTL = 24 * time.Hour
 
-func newMux(cfg Config, svc *service.Service, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
 		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
-		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff,
+		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -559,4 +580,29 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// responseCache makes the response cache the configuration asks for (nil when
+// RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
+// service is made after the cache, which it tells of its writes.
+func responseCache(cfg Config, rdb *redis.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
+	if !cfg.ResponseCache {
+		return nil, nil
+	}
+	opts := respcache.Options{
+		MaxBytes: int64(cfg.ResponseCacheMB) << 20, TTL: cfg.ResponseCacheTTL,
+		MaxAge: cfg.CacheMaxAge, StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate, PurgeURL: cfg.CachePurgeURL,
+		Now: func() time.Time { return svc().Now() },
+		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
+			return svc().NextPublication(ctx)
+		},
+		Redis: rdb, Log: log,
+		// Hooks: the cache's hits, misses, bypasses and invalidations, for
+		// /metrics (issue 12, item 3), are wired here.
+	}
+	cache, err := respcache.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("response cache: %w", err)
+	}
+	return cache, nil
 }

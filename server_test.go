@@ -214,6 +214,13 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a negative shutdown drain", map[string]string{"SHUTDOWN_DRAIN": "-1s"}, nil, "SHUTDOWN_DRAIN"},
 		{"a depth limit that is not a number", map[string]string{"QUERY_MAX_DEPTH": "deep"}, nil, "QUERY_MAX_DEPTH"},
 		{"a token limit of zero", nil, []string{"-query-max-tokens", "0"}, "QUERY_MAX_TOKENS"},
+		{"a response cache switch that is not on or off", map[string]string{"RESPONSE_CACHE": "yes"}, nil, "RESPONSE_CACHE"},
+		{"a response cache of no memory", map[string]string{"RESPONSE_CACHE_MB": "0"}, nil, "RESPONSE_CACHE_MB"},
+		{"a response cache lifetime that is not a duration", map[string]string{"RESPONSE_CACHE_TTL": "long"}, nil, "RESPONSE_CACHE_TTL"},
+		{"a max-age over an hour", map[string]string{"CACHE_MAX_AGE": "2h"}, nil, "CACHE_MAX_AGE"},
+		{"a negative stale-while-revalidate", map[string]string{"CACHE_STALE_WHILE_REVALIDATE": "-1s"}, nil, "CACHE_STALE_WHILE_REVALIDATE"},
+		{"a purge URL that is not http", map[string]string{"CACHE_PURGE_URL": "ftp://cdn.example"}, nil, "CACHE_PURGE_URL"},
+		{"a Redis URL of another scheme", map[string]string{"REDIS_URL": "http://127.0.0.1:6379"}, nil, "REDIS_URL"},
 		{"a cost budget without an interval", map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "60000"}, nil, "ANONYMOUS_COST_PER_ADDRESS"},
 		{"a budget exemption that is not an address", map[string]string{"ANONYMOUS_COST_EXEMPT": "localhost"}, nil, "ANONYMOUS_COST_EXEMPT"},
 	} {
@@ -492,5 +499,31 @@ func TestThePlaygroundsPolicyAllowsItsOwnInlineScriptAndNothingElseInline(t *tes
 		if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, hash) {
 			t.Errorf("policy %q lacks the inline script's hash %s", csp, hash)
 		}
+	}
+}
+
+// TestTheResponseCacheIsOnByDefaultAndOffWithTheSetting: the second anonymous
+// query is answered from the cache (X-Cache: HIT) unless RESPONSE_CACHE=off,
+// when no answer carries the cache's headers.
+func TestTheResponseCacheIsOnByDefaultAndOffWithTheSetting(t *testing.T) {
+	for _, tc := range []struct {
+		setting string
+		want    []string
+	}{{"", []string{"MISS", "HIT"}}, {"off", []string{"", ""}}} {
+		t.Run("RESPONSE_CACHE="+tc.setting, func(t *testing.T) {
+			dbURL := "sqlite:" + filepath.Join(t.TempDir(), "data", "coursegraph.db")
+			base, _, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL, "RESPONSE_CACHE": tc.setting})
+			for i, want := range tc.want {
+				resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ centre { name } }"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				if got := resp.Header.Get("X-Cache"); got != want || (want == "") != (resp.Header.Get("ETag") == "") {
+					t.Errorf("request %d: X-Cache %q, ETag %q; want X-Cache %q", i+1, got, resp.Header.Get("ETag"), want)
+				}
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"coursegraph/auth"
 	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
+	"coursegraph/graph/respcache"
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/ratelimit"
@@ -64,6 +65,9 @@ type HandlerOptions struct {
 	// TraceResolvers gives each resolver a span in traced requests (tracing is
 	// on); off, resolvers cost nothing more.
 	TraceResolvers bool
+	// Cache, when set, answers anonymous queries from memory (or Redis) and sets
+	// the HTTP caching headers; nil turns it off.
+	Cache *respcache.Cache
 }
 
 // DefaultComplexityLimit allows a full page of courses with their schedules,
@@ -131,9 +135,13 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		}
 		return resp
 	})
+	if opts.Cache != nil {
+		srv.Use(opts.Cache.Extension())
+	}
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
-	return withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))
+	// The response cache goes first: a hit needs no deadline, session or parse.
+	return opts.Cache.Middleware(withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv))))
 }
 
 // rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"

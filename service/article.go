@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/cachetag"
 	"coursegraph/markdown"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -43,6 +44,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Articles)
 	q := store.ArticleQuery{ArticleFilter: f}
 	if f.Status != nil {
 		if _, err := require(ctx, models.RoleEditor); err != nil {
@@ -68,6 +70,11 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 	rows, err := s.store.Articles(ctx, q, o, args)
 	if err != nil {
 		return nil, err
+	}
+	if tags := cachetag.From(ctx); tags != nil {
+		for _, r := range rows {
+			authorRead(tags, r.Row)
+		}
 	}
 	conn := &ArticleConnection{count: func(ctx context.Context) (int, error) { return s.store.CountArticles(ctx, q) }}
 	conn.Edges, conn.PageInfo = edges(rows, args, orderName, (*models.Article).Key,
@@ -96,13 +103,24 @@ func (s *Service) ifReadable(ctx context.Context, a *models.Article, err error) 
 // has come, for editors in any state; NotFound otherwise.
 func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error) {
 	a, err := s.store.ArticleByID(ctx, id)
-	return s.ifReadable(ctx, a, err)
+	a, err = s.ifReadable(ctx, a, err)
+	read(ctx, cachetag.Article(id), cachetag.Articles, err)
+	if err == nil {
+		authorRead(cachetag.From(ctx), a)
+	}
+	return a, err
 }
 
 // ArticleBySlug returns one article by slug, with the same visibility as Article.
 func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
 	a, err := s.store.ArticleBySlug(ctx, slug)
-	return s.ifReadable(ctx, a, err)
+	if a, err = s.ifReadable(ctx, a, err); err != nil {
+		read(ctx, "", cachetag.Articles, err)
+		return nil, err
+	}
+	read(ctx, cachetag.Article(a.ID), "", nil)
+	authorRead(cachetag.From(ctx), a)
+	return a, nil
 }
 
 // ArticlesByIDs returns the given articles that the viewer may read, by id, for
@@ -113,10 +131,16 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 		return nil, err
 	}
 	m := make(map[uint]*models.Article, len(rows))
+	tags := cachetag.From(ctx)
 	for _, a := range rows {
 		if s.readable(ctx, a) {
 			m[a.ID] = a
+			tags.Add(cachetag.Article(a.ID))
+			authorRead(tags, a)
 		}
+	}
+	if len(m) < len(ids) {
+		tags.Add(cachetag.Articles)
 	}
 	return m, nil
 }
@@ -124,11 +148,13 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 // RelatedArticleIDs returns, for each article, up to n other visible articles that
 // share most tags with it, newest first among equals; one query for all.
 func (s *Service) RelatedArticleIDs(ctx context.Context, ids []uint, n int) (map[uint][]uint, error) {
+	cachetag.From(ctx).Add(cachetag.Articles)
 	return s.store.RelatedArticleIDs(ctx, ids, s.Now(), n)
 }
 
 // TagsByArticleIDs returns the tags of each article, by name; one query for all.
 func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]*models.Tag, error) {
+	cachetag.From(ctx).AddIDs(cachetag.Article, ids)
 	rows, err := s.store.TagsByArticleIDs(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -143,18 +169,21 @@ func (s *Service) TagsByArticleIDs(ctx context.Context, ids []uint) (map[uint][]
 // Tags lists tags by name, for anyone: readers see the tags with at least one
 // visible article, editors (who may read unpublished articles) every tag.
 func (s *Service) Tags(ctx context.Context) ([]*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.Tags(ctx, s.tagsVisibleAt(ctx))
 }
 
 // TagBySlug returns a tag, for anyone, with the visibility of Tags; NotFound if
 // there is none or the viewer may not see it.
 func (s *Service) TagBySlug(ctx context.Context, slug string) (*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.TagBySlug(ctx, slug, s.tagsVisibleAt(ctx))
 }
 
 // Tag returns a tag by id, with the visibility of Tags; NotFound if there is none
 // or the viewer may not see it.
 func (s *Service) Tag(ctx context.Context, id uint) (*models.Tag, error) {
+	cachetag.From(ctx).Add(cachetag.Tags)
 	return s.store.TagByID(ctx, id, s.tagsVisibleAt(ctx))
 }
 
@@ -203,6 +232,7 @@ func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *in
 
 // ArticleCountsByTagIDs returns how many visible articles each tag has.
 func (s *Service) ArticleCountsByTagIDs(ctx context.Context, ids []uint) (map[uint]int, error) {
+	cachetag.From(ctx).Add(cachetag.Articles)
 	return s.store.CountVisibleArticlesByTagIDs(ctx, ids, s.Now())
 }
 
@@ -278,6 +308,7 @@ func (s *Service) CreateArticle(ctx context.Context, in models.ArticleInput) (*m
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Article(a.ID), cachetag.Articles, cachetag.Tags)
 	return a, nil
 }
 
@@ -371,6 +402,7 @@ func (s *Service) changeArticle(ctx context.Context, id uint, action string, cha
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Article(a.ID), cachetag.Articles, cachetag.Tags)
 	return a, nil
 }
 
@@ -381,7 +413,7 @@ func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		a, err := tx.ArticleByID(ctx, id)
 		if err != nil {
 			return err
@@ -393,6 +425,10 @@ func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
 		ch.Record("title", a.Title, "", false)
 		return audit(ctx, tx, actor, "article.delete", "Article", id, ch)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Article(id), cachetag.Comments(id), cachetag.Articles, cachetag.Tags)
+	}
+	return err
 }
 
 // SearchResults returns up to first results for query: courses whose title
@@ -410,6 +446,7 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	if err := models.ValidateText("query", query, 1, 200); err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Articles, cachetag.Courses)
 	articles, err := s.store.SearchArticles(ctx, query, s.Now(), n)
 	if err != nil {
 		return nil, err
@@ -417,6 +454,11 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	courses, err := s.store.Courses(ctx, models.CourseFilter{Search: &query, Active: new(true)}, models.CourseOrder{}, models.PageArgs{First: n})
 	if err != nil {
 		return nil, err
+	}
+	if tags := cachetag.From(ctx); tags != nil {
+		for _, a := range articles {
+			authorRead(tags, a)
+		}
 	}
 	var titled, others []models.Node
 	lower := norm.NFC.String(strings.ToLower(query))
@@ -451,3 +493,17 @@ func slugOrTitle(slug, title *string) (*string, error) {
 
 // fieldIndex names an element of a list input: "input.tags.2".
 func fieldIndex(field string, i int) string { return field + "." + strconv.Itoa(i) }
+
+// NextPublication returns when the next scheduled article becomes public, or ok
+// false when none is scheduled, for anyone: an answer that lists articles or tags
+// is out of date from then on.
+func (s *Service) NextPublication(ctx context.Context) (at time.Time, ok bool, err error) {
+	return s.store.NextPublication(ctx, s.Now())
+}
+
+// authorRead records the author of a, whom the store reads with the article.
+func authorRead(tags *cachetag.Set, a *models.Article) {
+	if tags != nil {
+		tags.Add(cachetag.User(a.AuthorID))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"coursegraph/cachetag"
 	"coursegraph/models"
 	"coursegraph/store"
 )
@@ -33,6 +34,7 @@ func (s *Service) CreateCourse(ctx context.Context, in models.CourseInput) (*mod
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Course(c.ID), cachetag.Courses, cachetag.Schedules)
 	return c, nil
 }
 
@@ -109,6 +111,8 @@ func (s *Service) changeCourse(ctx context.Context, id uint, action string, chan
 	if err != nil {
 		return nil, err
 	}
+	// Schedule lists order and filter by their course.
+	s.changed(ctx, cachetag.Course(c.ID), cachetag.Courses, cachetag.Schedules)
 	return c, nil
 }
 
@@ -164,6 +168,8 @@ func (s *Service) saveBatch(ctx context.Context, id uint, in models.BatchInput) 
 	if err != nil {
 		return nil, err
 	}
+	// Schedule lists order and filter by their batch.
+	s.changed(ctx, cachetag.Batches, cachetag.Schedules)
 	return b, nil
 }
 
@@ -174,7 +180,7 @@ func (s *Service) DeleteBatch(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		b, err := tx.BatchByID(ctx, id)
 		if err != nil {
 			return err
@@ -193,6 +199,10 @@ func (s *Service) DeleteBatch(ctx context.Context, id uint) error {
 		ch.Record("name", b.Name, "", false)
 		return audit(ctx, tx, actor, "batch.delete", "Batch", id, ch)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Batches, cachetag.Schedules)
+	}
+	return err
 }
 
 // CreateSchedule offers a course in a batch, for ADMIN. Course and batch must exist;
@@ -219,11 +229,13 @@ func (s *Service) saveSchedule(ctx context.Context, id uint, in models.ScheduleI
 		return nil, err
 	}
 	sc := &models.Schedule{}
+	var oldCourse uint
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if id != 0 {
 			if sc, err = tx.ScheduleByID(ctx, id); err != nil {
 				return err
 			}
+			oldCourse = sc.CourseID
 		}
 		ch := sc.Apply(in)
 		course, err := tx.CourseByID(ctx, sc.CourseID)
@@ -256,6 +268,7 @@ func (s *Service) saveSchedule(ctx context.Context, id uint, in models.ScheduleI
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Schedule(sc.ID), cachetag.Schedules, cachetag.CourseSchedules(sc.CourseID), cachetag.CourseSchedules(oldCourse))
 	return sc, nil
 }
 
@@ -265,12 +278,20 @@ func (s *Service) DeleteSchedule(ctx context.Context, id uint) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(tx *store.Store) error {
+	var sc *models.Schedule
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if sc, err = tx.ScheduleByID(ctx, id); err != nil {
+			return err
+		}
 		if err := tx.DeleteSchedule(ctx, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "schedule.delete", "Schedule", id, nil)
 	})
+	if err == nil {
+		s.changed(ctx, cachetag.Schedule(id), cachetag.Schedules, cachetag.CourseSchedules(sc.CourseID))
+	}
+	return err
 }
 
 // AuditEntryEdge is one audit entry of a page, with its cursor.

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"coursegraph/auth"
+	"coursegraph/cachetag"
 	"coursegraph/models"
 	"coursegraph/store"
 )
@@ -65,6 +66,7 @@ func (s *Service) Comments(ctx context.Context, article *models.Article, status 
 	if err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Comments(article.ID))
 	rows, err := s.store.Comments(ctx, article.ID, st, args)
 	if err != nil {
 		return nil, err
@@ -114,6 +116,7 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 	if err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).AddIDs(cachetag.Comments, ids)
 	rows, err := s.store.FirstComments(ctx, ids, st, args.First)
 	if err != nil {
 		return nil, err
@@ -138,6 +141,7 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 // CommentCounts returns how many approved comments each article has, for
 // dataloaders; in one query.
 func (s *Service) CommentCounts(ctx context.Context, ids []uint) (map[uint]int, error) {
+	cachetag.From(ctx).AddIDs(cachetag.Comments, ids)
 	return s.store.CountComments(ctx, ids, models.CommentApproved)
 }
 
@@ -178,6 +182,9 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 		posted := *c
 		_ = s.comments.Publish(ctx, &posted) // a missed live notice is not a lost comment
 	}
+	// Held for moderation, so no public answer shows it yet; dropped all the
+	// same, in case a count or a page ever includes pending comments.
+	s.changed(ctx, cachetag.Comments(a.ID), cachetag.AllComments)
 	c.Status = models.CommentPending // a bot learns nothing from the answer
 	return c, nil
 }
@@ -218,6 +225,7 @@ func (s *Service) ModerateComment(ctx context.Context, id uint, status models.Co
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.Comments(c.ArticleID), cachetag.AllComments)
 	return c, nil
 }
 
@@ -225,9 +233,11 @@ func (s *Service) ModerateComment(ctx context.Context, id uint, status models.Co
 // any for EDITOR; NotFound otherwise.
 func (s *Service) Comment(ctx context.Context, id uint) (*models.Comment, error) {
 	c, err := s.store.CommentByID(ctx, id)
+	read(ctx, "", cachetag.AllComments, err)
 	if err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Comments(c.ArticleID), cachetag.AllComments)
 	if auth.UserFrom(ctx).Can(models.RoleEditor) {
 		return c, nil
 	}

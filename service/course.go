@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"coursegraph/cachetag"
 	"coursegraph/models"
 )
 
@@ -43,6 +44,7 @@ func (s *Service) Courses(ctx context.Context, filter *models.CourseFilter, orde
 	if err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Courses)
 	rows, err := s.store.Courses(ctx, f, o, args)
 	if err != nil {
 		return nil, err
@@ -55,13 +57,21 @@ func (s *Service) Courses(ctx context.Context, filter *models.CourseFilter, orde
 
 // Course returns the course with id, for anyone; NotFound if there is none.
 func (s *Service) Course(ctx context.Context, id uint) (*models.Course, error) {
-	return s.store.CourseByID(ctx, id)
+	c, err := s.store.CourseByID(ctx, id)
+	read(ctx, cachetag.Course(id), cachetag.Courses, err)
+	return c, err
 }
 
 // CourseBySlug returns the course with slug (any letter case), for anyone; NotFound
 // if there is none.
 func (s *Service) CourseBySlug(ctx context.Context, slug string) (*models.Course, error) {
-	return s.store.CourseBySlug(ctx, slug)
+	c, err := s.store.CourseBySlug(ctx, slug)
+	if err != nil {
+		read(ctx, "", cachetag.Courses, err)
+		return nil, err
+	}
+	read(ctx, cachetag.Course(c.ID), "", nil)
+	return c, nil
 }
 
 // CoursesByIDs returns the courses with the given ids by id, for dataloaders; ids
@@ -71,5 +81,7 @@ func (s *Service) CoursesByIDs(ctx context.Context, ids []uint) (map[uint]*model
 	if err != nil {
 		return nil, err
 	}
-	return byID(rows, func(c *models.Course) uint { return c.ID }), nil
+	m := byID(rows, func(c *models.Course) uint { return c.ID })
+	found(ctx, cachetag.Course, cachetag.Courses, ids, len(m))
+	return m, nil
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"coursegraph/cachetag"
 	"coursegraph/models"
 )
 
@@ -39,6 +40,8 @@ func (s *Service) Schedules(ctx context.Context, filter *models.ScheduleFilter, 
 	if err != nil {
 		return nil, err
 	}
+	// Schedules are read with their batch.
+	cachetag.From(ctx).Add(cachetag.Schedules, cachetag.Batches)
 	rows, err := s.store.Schedules(ctx, f, args)
 	if err != nil {
 		return nil, err
@@ -51,12 +54,18 @@ func (s *Service) Schedules(ctx context.Context, filter *models.ScheduleFilter, 
 
 // Schedule returns the schedule with id, for anyone; NotFound if there is none.
 func (s *Service) Schedule(ctx context.Context, id uint) (*models.Schedule, error) {
-	return s.store.ScheduleByID(ctx, id)
+	sc, err := s.store.ScheduleByID(ctx, id)
+	read(ctx, cachetag.Schedule(id), cachetag.Schedules, err)
+	cachetag.From(ctx).Add(cachetag.Batches)
+	return sc, err
 }
 
 // SchedulesByCourseIDs returns the schedules of each course, by the batch's start
 // time, for dataloaders; in one query whatever the number of courses.
 func (s *Service) SchedulesByCourseIDs(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
+	tags := cachetag.From(ctx)
+	tags.AddIDs(cachetag.CourseSchedules, ids)
+	tags.Add(cachetag.Batches)
 	rows, err := s.store.SchedulesByCourseIDs(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -67,6 +76,7 @@ func (s *Service) SchedulesByCourseIDs(ctx context.Context, ids []uint) (map[uin
 // SchedulesByBatchIDs returns the schedules in each batch, by course title, for
 // dataloaders; in one query whatever the number of batches.
 func (s *Service) SchedulesByBatchIDs(ctx context.Context, ids []uint) (map[uint][]*models.Schedule, error) {
+	cachetag.From(ctx).Add(cachetag.Schedules, cachetag.Batches)
 	rows, err := s.store.SchedulesByBatchIDs(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -80,5 +90,8 @@ func (s *Service) SchedulesByIDs(ctx context.Context, ids []uint) (map[uint]*mod
 	if err != nil {
 		return nil, err
 	}
-	return byID(rows, (*models.Schedule).Key), nil
+	m := byID(rows, (*models.Schedule).Key)
+	found(ctx, cachetag.Schedule, cachetag.Schedules, ids, len(m))
+	cachetag.From(ctx).Add(cachetag.Batches)
+	return m, nil
 }

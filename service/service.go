@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/cachetag"
 	"coursegraph/events"
 	"coursegraph/models"
 	"coursegraph/ratelimit"
@@ -41,6 +42,9 @@ type Options struct {
 	// Enquiries carries accepted enquiries to staff subscribers (default: in
 	// process).
 	Enquiries events.Bus[*models.Enquiry]
+	// Invalidator, when set, is told the cache tags each write changed, after
+	// its transaction commits (the response cache).
+	Invalidator cachetag.Invalidator
 	// Comments carries posted comments to editor subscribers (default: in
 	// process).
 	Comments events.Bus[*models.Comment]
@@ -77,6 +81,7 @@ type Service struct {
 	enquiriesPerAddress *ratelimit.Limiter
 	notify              *Notify
 	enquiries           events.Bus[*models.Enquiry]
+	invalidator         cachetag.Invalidator
 	comments            events.Bus[*models.Comment]
 }
 
@@ -105,7 +110,7 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock).Named("comments_per_address")
 	enquiries := opts.EnquiriesPerAddress.orDefault(5, 5*time.Minute)
 	s.enquiriesPerAddress = ratelimit.New(enquiries.Burst, enquiries.Every, clock).Named("enquiries_per_address")
-	s.notify, s.enquiries = opts.Notify, opts.Enquiries
+	s.notify, s.enquiries, s.invalidator = opts.Notify, opts.Enquiries, opts.Invalidator
 	if s.enquiries == nil {
 		s.enquiries = events.NewLocal[*models.Enquiry]()
 	}
@@ -141,4 +146,34 @@ func groupBy[T any](rows []T, key func(T) uint) map[uint][]T {
 // after wait.
 func rateLimited(wait time.Duration, message string) error {
 	return &models.Error{Code: models.RateLimited, Message: message, RetryAfter: wait}
+}
+
+// changed tells the invalidator (if any) the cache tags a committed write
+// changed. Call it only after the write's transaction has committed, so that no
+// answer read before the commit outlives it.
+func (s *Service) changed(ctx context.Context, tags ...string) {
+	if s.invalidator != nil {
+		s.invalidator.Invalidate(ctx, tags)
+	}
+}
+
+// read records, for the response cache, that the request read tag; or, when the
+// lookup found nothing (err), the list tag of its kind, since a write anywhere in
+// that kind could make it exist.
+func read(ctx context.Context, tag, list string, err error) {
+	if err != nil {
+		cachetag.From(ctx).Add(list)
+		return
+	}
+	cachetag.From(ctx).Add(tag)
+}
+
+// found records tag(id) for every id asked for, and the list tag when some were
+// not found.
+func found(ctx context.Context, tag func(uint) string, list string, ids []uint, n int) {
+	tags := cachetag.From(ctx)
+	tags.AddIDs(tag, ids)
+	if n < len(ids) {
+		tags.Add(list)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
+	"coursegraph/cachetag"
 	"coursegraph/models"
 	"coursegraph/ratelimit"
 	"coursegraph/store"
@@ -123,6 +124,7 @@ func (s *Service) Me(ctx context.Context) *models.User { return auth.UserFrom(ct
 // staff who never published are not listed to the world. NotFound otherwise.
 func (s *Service) User(ctx context.Context, id uint) (*models.User, error) {
 	if !auth.UserFrom(ctx).Can(models.RoleStaff) {
+		cachetag.From(ctx).Add(cachetag.Articles)
 		ok, err := s.store.HasVisibleArticleBy(ctx, id, s.Now())
 		if err != nil {
 			return nil, err
@@ -131,7 +133,9 @@ func (s *Service) User(ctx context.Context, id uint) (*models.User, error) {
 			return nil, models.Errorf(models.NotFound, "user not found")
 		}
 	}
-	return s.store.UserByID(ctx, id)
+	u, err := s.store.UserByID(ctx, id)
+	read(ctx, cachetag.User(id), cachetag.Users, err)
+	return u, err
 }
 
 // UsersByIDs returns the users with the given ids by id, for dataloaders.
@@ -140,7 +144,9 @@ func (s *Service) UsersByIDs(ctx context.Context, ids []uint) (map[uint]*models.
 	if err != nil {
 		return nil, err
 	}
-	return byID(rows, func(u *models.User) uint { return u.ID }), nil
+	m := byID(rows, func(u *models.User) uint { return u.ID })
+	found(ctx, cachetag.User, cachetag.Users, ids, len(m))
+	return m, nil
 }
 
 // Users lists every user by name, for ADMIN.
@@ -188,6 +194,7 @@ func (s *Service) CreateUser(ctx context.Context, in models.UserInput, password 
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.User(u.ID), cachetag.Users)
 	return u, nil
 }
 
@@ -240,6 +247,7 @@ func (s *Service) UpdateUser(ctx context.Context, id uint, in models.UserInput) 
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.User(u.ID), cachetag.Users)
 	return u, nil
 }
 
@@ -292,6 +300,7 @@ func (s *Service) DeactivateUser(ctx context.Context, id uint) (*models.User, er
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx, cachetag.User(u.ID), cachetag.Users)
 	return u, nil
 }
 

@@ -189,6 +189,19 @@ func (s *Store) HasVisibleArticleBy(ctx context.Context, authorID uint, now time
 	return len(ids) > 0, translate(err, "find", "article by author")
 }
 
+// NextPublication returns the earliest publication time after now of a
+// published article (one scheduled to appear), or ok false when none is waiting.
+func (s *Store) NextPublication(ctx context.Context, now time.Time) (at time.Time, ok bool, err error) {
+	var times []time.Time
+	err = s.db.WithContext(ctx).Model(&models.Article{}).
+		Where("articles.status = ? AND articles.published_at > ?", models.ArticlePublished, now).
+		Order("articles.published_at").Limit(1).Pluck("articles.published_at", &times).Error
+	if err != nil || len(times) == 0 {
+		return time.Time{}, false, translate(err, "find", "next publication")
+	}
+	return times[0].UTC(), true, nil
+}
+
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
 	return scanAll(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id IN ?", ids), "articles", scanArticleWithAuthor)

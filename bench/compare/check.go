@@ -27,7 +27,17 @@ var scenarioNames = map[string]string{
 	"q4": "Q4 list page after 900",
 	"q5": "Q5 submitEnquiry",
 	"q6": "Q6 staff inbox (50)",
+	// Through the response cache (a second coursegraph with RESPONSE_CACHE=on),
+	// warm; the rest run with RESPONSE_CACHE=off.
+	"q1c": "Q1 list page, cached (warm)",
+	"q2c": "Q2 catalogue, cached (warm)",
+	"q3c": "Q3 article by slug, cached (warm)",
+	// mixed: one write per 100 reads, every read checked (not a wrk scenario).
+	"mixed": "Mixed: Q1-Q3 reads, 1 write per 100, cached",
 }
+
+// cached reports whether a scenario runs through the response cache.
+func cached(sc string) bool { return strings.HasSuffix(sc, "c") }
 
 // fixture is what the scenarios need from the dataset.
 type fixture struct {
@@ -110,7 +120,7 @@ func requestBody(query string, vars map[string]any) []byte {
 // request returns the body and bearer token of one request of a scenario; q5's
 // input is made unique by tag.
 func (f *fixture) request(sc, tag string, n int) ([]byte, string) {
-	switch sc {
+	switch strings.TrimSuffix(sc, "c") {
 	case "q1":
 		return requestBody(scenario.ArticlesPage, nil), ""
 	case "q2":

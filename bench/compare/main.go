@@ -46,6 +46,10 @@ const (
 	staffPassword = "bench-only-password-7c41e9"
 	// loadDomain marks the enquiries the runner submits, so that it can delete them.
 	loadDomain = "load.bench.example"
+	// The admin the cached server makes at start, for the mixed scenario's writes
+	// (bench-only credentials).
+	adminEmail    = "bench-admin@bench.example"
+	adminPassword = "bench-only-admin-password-5d1f"
 )
 
 type options struct {
@@ -80,7 +84,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured run before a scenario's rounds, per server and connection count")
 	fs.IntVar(&o.rounds, "rounds", 3, "measured runs per server, scenario and connection count (interleaved)")
 	conns := fs.String("conns", "16,64", "connection counts, comma-separated")
-	scenarios := fs.String("scenarios", "q1,q2,q3,q4,q6,q5", "scenarios to run, in order (q5 writes: keep it last)")
+	scenarios := fs.String("scenarios", "q1,q2,q3,q4,q6,q1c,q2c,q3c,q5,mixed", "scenarios to run, in order (q5 and mixed write: keep them last; q1c-q3c are q1-q3 through the response cache; mixed is reads and writes through it, every read checked)")
 	fs.BoolVar(&o.dataset, "dataset", true, "load a fresh default dataset first (false: use the database as it is)")
 	datasetArgs := fs.String("dataset-args", "", "more flags for bench/dataset, such as \"-large\" or \"-scale 10\"")
 	fs.IntVar(&o.count, "count", 50, "requests sent one at a time per scenario and server to count statements")
@@ -99,7 +103,7 @@ func parseFlags(args []string) (*options, error) {
 	for _, s := range strings.Split(*scenarios, ",") {
 		s = strings.ToLower(strings.TrimSpace(s))
 		if _, ok := scenarioNames[s]; !ok {
-			return nil, fmt.Errorf("-scenarios: unknown scenario %q (want q1 to q6)", s)
+			return nil, fmt.Errorf("-scenarios: unknown scenario %q (want q1 to q6, q1c to q3c or mixed)", s)
 		}
 		o.scenarios = append(o.scenarios, s)
 	}
@@ -174,12 +178,34 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cg, err := startServer(ctx, "coursegraph", filepath.Join(tmp, "coursegraph"), nil, []string{
 		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(cgPort), "APP_ENV=production", "LOG_LEVEL=warn",
-		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off",
+		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=off",
 	}, cgPort, tmp)
 	if err != nil {
 		return err
 	}
 	defer cg.stop()
+	// The same server with its response cache, for q1c-q3c and mixed; it makes
+	// the bench admin (bench-only credentials) that mixed writes as.
+	cgcPort, err := freePort()
+	if err != nil {
+		return err
+	}
+	cgc, err := startServer(ctx, "coursegraph-cached", filepath.Join(tmp, "coursegraph"), nil, []string{
+		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(cgcPort), "APP_ENV=production", "LOG_LEVEL=warn",
+		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=on",
+		"ADMIN_EMAIL=" + adminEmail, "ADMIN_PASSWORD=" + adminPassword,
+	}, cgcPort, tmp)
+	if err != nil {
+		return err
+	}
+	defer cgc.stop()
+	// target is the coursegraph server a scenario measures.
+	target := func(sc string) *server {
+		if cached(sc) {
+			return cgc
+		}
+		return cg
+	}
 	rawPort, err := freePort()
 	if err != nil {
 		return err
@@ -189,7 +215,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer raw.stop()
-	servers := []*server{raw, cg}
 
 	fix, err := fixtures(ctx, db, cg)
 	if err != nil {
@@ -202,13 +227,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "compare: counting statements (%d requests one at a time per scenario and server)\n", o.count)
 	counts := map[string]map[string]dbDelta{}
 	for _, sc := range o.scenarios {
+		if sc == "mixed" {
+			continue
+		}
 		counts[sc] = map[string]dbDelta{}
-		for _, s := range servers {
+		for _, s := range []*server{raw, target(sc)} {
 			d, err := countStatements(ctx, db, s, fix, sc, o.count)
 			if err != nil {
 				return err
 			}
-			counts[sc][s.name] = d
+			name := s.name
+			if s != raw {
+				name = "coursegraph"
+			}
+			counts[sc][name] = d
 		}
 		if sc == "q5" {
 			if err := deleteLoadEnquiries(ctx, db); err != nil {
@@ -219,6 +251,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	res := &results{opts: o, counts: counts}
 	for _, sc := range o.scenarios {
+		if sc == "mixed" {
+			m, err := runMixed(ctx, db, raw, cgc, fix, o.duration*time.Duration(o.rounds), o.conns[0], stdout)
+			if err != nil {
+				return err
+			}
+			res.mixed = &m
+			continue
+		}
+		cg := target(sc)
+		servers := []*server{raw, cg}
 		for _, c := range o.conns {
 			scripts := map[string]string{}
 			for _, s := range servers {
@@ -243,7 +285,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 					if err != nil {
 						return fmt.Errorf("%s %s: %w", s.name, sc, err)
 					}
-					pair[s.name] = r
+					role := "coursegraph"
+					if s == raw {
+						role = "raw"
+					}
+					pair[role] = r
 				}
 				res.add(sc, c, pair["raw"], pair["coursegraph"])
 			}
@@ -254,7 +300,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	res.hwm = map[string]int64{"raw": raw.hwm(), "coursegraph": cg.hwm()}
+	res.hwm = map[string]int64{"raw": raw.hwm(), "coursegraph": cg.hwm(), "coursegraph-cached": cgc.hwm()}
 	table, err := res.markdown(ctx, root, db)
 	if err != nil {
 		return err

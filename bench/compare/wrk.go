@@ -189,6 +189,7 @@ type results struct {
 	cells  []*cell
 	counts map[string]map[string]dbDelta
 	hwm    map[string]int64
+	mixed  *mixedResult
 }
 
 func (r *results) add(sc string, conns int, raw, cg wrkResult) {
@@ -276,14 +277,21 @@ func (r *results) markdown(ctx context.Context, root string, db *sql.DB) (string
 			mib(slices.Max(field(c.raw, rss))), mib(slices.Max(field(c.cg, rss))),
 			median(field(c.raw, conns)), median(field(c.cg, conns)))
 	}
-	fmt.Fprintf(&b, "\nPeak RSS (VmHWM) over the whole run: raw %s MiB, coursegraph %s MiB.\n\n",
-		mib(float64(r.hwm["raw"])), mib(float64(r.hwm["coursegraph"])))
+	fmt.Fprintf(&b, "\nPeak RSS (VmHWM) over the whole run: raw %s MiB, coursegraph %s MiB, coursegraph with the response cache %s MiB.\n\n",
+		mib(float64(r.hwm["raw"])), mib(float64(r.hwm["coursegraph"])), mib(float64(r.hwm["coursegraph-cached"])))
+	if m := r.mixed; m != nil {
+		b.WriteString(m.markdown())
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "Database work per request: MariaDB global status deltas over %d requests sent one at a time, the least of three tries "+
 		"(other clients of the server only add); statements = Questions (BEGIN/COMMIT and a new connection's SETs included); "+
 		"round trips = statements + COM_STMT_PREPARE.\n\n", r.opts.count)
 	b.WriteString("| Scenario | statements raw / cg | round trips raw / cg | prepares raw / cg | tmp tables raw / cg | on-disk tmp tables raw / cg |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|\n")
 	for _, sc := range r.opts.scenarios {
+		if sc == "mixed" {
+			continue
+		}
 		raw, cg := r.counts[sc]["raw"], r.counts[sc]["coursegraph"]
 		fmt.Fprintf(&b, "| %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |\n", scenarioNames[sc],
 			raw.statements, cg.statements, raw.roundTrips, cg.roundTrips, raw.prepares, cg.prepares,
