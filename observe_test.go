@@ -152,23 +152,26 @@ func TestMetricsShowEachFamilyAfterAFewRequests(t *testing.T) {
 
 		delta := func(name string) float64 { return after[name] - before[name] }
 		for name, want := range map[string]float64{
-			`coursegraph_graphql_requests_total{operation="CourseList",outcome="ok"}`:                       2,
+			`coursegraph_graphql_requests_total{operation="CourseList",outcome="ok"}`:                       1, // the second from the cache
 			`coursegraph_graphql_requests_total{operation="anonymous",outcome="GRAPHQL_VALIDATION_FAILED"}`: 1,
 			`coursegraph_graphql_requests_total{operation="Ask",outcome="ok"}`:                              1,
 			`coursegraph_graphql_requests_total{operation="Ask",outcome="RATE_LIMITED"}`:                    1,
-			`coursegraph_graphql_request_duration_seconds_count{operation="CourseList"}`:                    2,
-			`coursegraph_graphql_request_sql_statements_count{operation="CourseList"}`:                      2,
-			`coursegraph_graphql_request_sql_statements_sum{operation="CourseList"}`:                        4,
-			`coursegraph_graphql_request_db_seconds_count{operation="CourseList"}`:                          2,
-			`coursegraph_loader_batch_keys_count{loader="course_schedules"}`:                                2,
-			`coursegraph_loader_batch_keys_sum{loader="course_schedules"}`:                                  6, // the 3 courses, in one call
+			`coursegraph_graphql_request_duration_seconds_count{operation="CourseList"}`:                    1,
+			`coursegraph_graphql_request_sql_statements_count{operation="CourseList"}`:                      1,
+			`coursegraph_graphql_request_sql_statements_sum{operation="CourseList"}`:                        2,
+			`coursegraph_graphql_request_db_seconds_count{operation="CourseList"}`:                          1,
+			`coursegraph_loader_batch_keys_count{loader="course_schedules"}`:                                1,
+			`coursegraph_loader_batch_keys_sum{loader="course_schedules"}`:                                  3, // the 3 courses, in one call
 			`coursegraph_rate_limit_refusals_total{limit="enquiries_per_address"}`:                          1,
+			`coursegraph_response_cache_hits_total`:                                                         1,
+			`coursegraph_response_cache_invalidations_total`:                                                0, // an enquiry changes nothing public
 		} {
 			if got := delta(name); got != want {
 				t.Errorf("%s went up by %v; want %v", name, got, want)
 			}
 		}
 		for _, name := range []string{
+			`coursegraph_response_cache_misses_total`,
 			`coursegraph_graphql_request_duration_seconds_sum{operation="CourseList"}`,
 			`coursegraph_graphql_request_db_seconds_sum{operation="CourseList"}`,
 			`coursegraph_sql_statements_total{kind="row"}`,

@@ -40,6 +40,7 @@ import (
 	"coursegraph/graph/respcache"
 	"coursegraph/logging"
 	"coursegraph/mail"
+	"coursegraph/metrics"
 	"coursegraph/persisted"
 	"coursegraph/redisconn"
 	"coursegraph/service"
@@ -597,8 +598,11 @@ func responseCache(cfg Config, rdb *redis.Client, log *slog.Logger, svc func() *
 			return svc().NextPublication(ctx)
 		},
 		Redis: rdb, Log: log,
-		// Hooks: the cache's hits, misses, bypasses and invalidations, for
-		// /metrics (issue 12, item 3), are wired here.
+		// The cache's hits, misses and invalidations, for /metrics.
+		Hooks: respcache.Hooks{
+			Hit: metrics.CacheHit, Miss: metrics.CacheMiss,
+			Invalidate: func(tags []string) { metrics.CacheInvalidation(len(tags)) },
+		},
 	}
 	cache, err := respcache.New(opts)
 	if err != nil {

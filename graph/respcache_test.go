@@ -198,7 +198,7 @@ const (
 	cachedCatalogue = `{ courses(first: 50) { edges { node { id title active schedules { id seatsLeft batch { name } } } } } }`
 	cachedBatches   = `{ batches { id name startTime } }`
 	cachedCourse    = `query($id: ID!) { course(id: $id) { title fee { amount } schedules { id capacity seatsLeft batch { name } } } }`
-	cachedBlog      = `{ articles(first: 20) { edges { node { id title author { name } tags { slug } commentCount } } } tags { slug articleCount } }`
+	cachedBlog      = `{ articles(first: 20) { edges { node { id title author { name } tags { slug } commentCount } } } tags { slug articleCount articles(first: 3) { totalCount edges { node { title author { name } } } } } }`
 	cachedArticle   = `query($slug: String!) { article(slug: $slug) { id title author { name bio } tags { slug } commentCount comments(first: 10) { edges { node { body } } } } }`
 	cachedSchedules = `{ schedules(first: 50) { edges { node { id capacity seatsLeft course { title } batch { name } } } } }`
 )

@@ -51,9 +51,8 @@ var (
 		"Cacheable requests that were not in the response cache.")
 	cacheInvalidations = newCounter("response_cache_invalidations_total",
 		"Writes that dropped cached responses.")
-	cacheInvalidatedEntries = newCounter("response_cache_invalidated_entries_total",
-		"Cached responses dropped by writes.")
-	rateLimited = newCounterVec("rate_limit_refusals_total",
+	cacheInvalidatedTags = newCounter("response_cache_invalidated_tags_total", "Tags (entities and lists) writes invalidated in the response cache.")
+	rateLimited          = newCounterVec("rate_limit_refusals_total",
 		"Actions refused by a rate limit, by limit.", "limit")
 	subscriptions = prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "graphql_subscriptions",
@@ -66,7 +65,7 @@ func init() {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
-		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedEntries, rateLimited, subscriptions,
+		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, rateLimited, subscriptions,
 	)
 }
 
@@ -88,11 +87,11 @@ func CacheHit() { cacheHits.Inc() }
 // CacheMiss counts a cacheable request that was not in the response cache.
 func CacheMiss() { cacheMisses.Inc() }
 
-// CacheInvalidation counts a write that dropped entries cached responses (0 when
-// it matched none: the write is still counted).
-func CacheInvalidation(entries int) {
+// CacheInvalidation counts a write that invalidated tags (the entities and lists
+// it changed) in the response cache; every answer that read one of them is dropped.
+func CacheInvalidation(tags int) {
 	cacheInvalidations.Inc()
-	cacheInvalidatedEntries.Add(float64(entries))
+	cacheInvalidatedTags.Add(float64(tags))
 }
 
 // RateLimited counts an action refused by the rate limit named limit. Limit names

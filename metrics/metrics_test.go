@@ -56,7 +56,7 @@ func TestTheCacheRateLimitAndLoaderCountersMove(t *testing.T) {
 		"coursegraph_response_cache_hits_total":                     2,
 		"coursegraph_response_cache_misses_total":                   1,
 		"coursegraph_response_cache_invalidations_total":            2,
-		"coursegraph_response_cache_invalidated_entries_total":      3,
+		"coursegraph_response_cache_invalidated_tags_total":         3,
 		`coursegraph_rate_limit_refusals_total{limit="test_limit"}`: 1,
 		`coursegraph_loader_batch_keys_sum{loader="test_loader"}`:   7,
 		`coursegraph_loader_batch_keys_count{loader="test_loader"}`: 1,

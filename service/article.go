@@ -209,10 +209,18 @@ func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *in
 	if err != nil {
 		return nil, err
 	}
+	cachetag.From(ctx).Add(cachetag.Articles)
 	now := s.Now()
 	rows, err := s.store.FirstArticlesByTags(ctx, tagIDs, now, args.First)
 	if err != nil {
 		return nil, err
+	}
+	if tags := cachetag.From(ctx); tags != nil {
+		for _, list := range rows {
+			for _, r := range list {
+				authorRead(tags, r.Row)
+			}
+		}
 	}
 	var once sync.Once
 	var counts map[uint]int
