@@ -89,7 +89,7 @@ export async function start() {
   // A server that has trusted-documents mode runs with the site's manifest (and
   // lets the test's admin send its own fixture documents); one without it speaks
   // automatic persisted queries only.
-  const help = spawnSync(bin, ["-h"], { encoding: "utf8" });
+  const help = spawnSync(bin, ["serve", "-h"], { encoding: "utf8" }); // serve lists its flags
   const trusted = `${help.stdout}${help.stderr}`.includes("-trusted-documents");
 
   const admin = { email: "web-test-admin@example.org", password: `pw-${crypto.randomUUID()}` };
