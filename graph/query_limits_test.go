@@ -190,3 +190,24 @@ func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRefusingOversizedDocuments: what the documents of the outside trials
+// cost to refuse, through the handler (the client's encoding and decoding
+// included).
+func BenchmarkRefusingOversizedDocuments(b *testing.B) {
+	a := newAPI(b, storetest.OpenSQLite(b))
+	for _, d := range []struct{ name, query string }{
+		{"10000 fields", "{ " + strings.Repeat("__typename ", 10000) + "}"},
+		{"1000 aliases", "{ " + repeat(1000, func(i int) string { return fmt.Sprintf("a%d: __typename", i) }) + " }"},
+	} {
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if resp, _ := a.post(d.query, nil); code(resp) != "QUERY_TOO_COMPLEX" {
+					b.Fatalf("not refused: %+v", resp.Errors)
+				}
+				a.log.Reset()
+			}
+		})
+	}
+}
