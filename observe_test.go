@@ -175,7 +175,6 @@ func TestMetricsShowEachFamilyAfterAFewRequests(t *testing.T) {
 			`coursegraph_graphql_request_duration_seconds_sum{operation="CourseList"}`,
 			`coursegraph_graphql_request_db_seconds_sum{operation="CourseList"}`,
 			`coursegraph_sql_statements_total{kind="row"}`,
-			`process_cpu_seconds_total`,
 		} {
 			if delta(name) <= 0 {
 				t.Errorf("%s did not grow (%v → %v)", name, before[name], after[name])
@@ -184,6 +183,8 @@ func TestMetricsShowEachFamilyAfterAFewRequests(t *testing.T) {
 		for _, name := range []string{
 			`coursegraph_outbox_backlog`, `go_sql_open_connections{db_name="coursegraph"}`,
 			`go_goroutines`, `process_resident_memory_bytes`,
+			// process_cpu_seconds_total is there, but counts in 10 ms ticks: a
+			// few requests may not move it.
 		} {
 			if after[name] < 1 {
 				t.Errorf("%s = %v; want at least 1", name, after[name])
@@ -193,6 +194,7 @@ func TestMetricsShowEachFamilyAfterAFewRequests(t *testing.T) {
 			`coursegraph_outbox_oldest_age_seconds`, `go_sql_wait_count_total{db_name="coursegraph"}`,
 			`coursegraph_graphql_subscriptions`, `coursegraph_response_cache_hits_total`,
 			`coursegraph_response_cache_misses_total`, `coursegraph_response_cache_invalidations_total`,
+			`process_cpu_seconds_total`,
 		} {
 			if _, ok := after[name]; !ok {
 				t.Errorf("no %s in /metrics", name)
