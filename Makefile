@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench bench-compare http-audit web test-web
+.PHONY: run test test-mysql test-race generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -46,3 +46,13 @@ web: ## build examples/web (the site on persisted documents) into examples/web/d
 
 test-web: web ## the site's browser test: the server, vite preview and Debian's chromium
 	cd examples/web && npm test
+
+playground: playground/node_modules ## rebuild the playground's bundle (playground/dist, embedded in the binary) from package-lock.json
+	cd playground && npm run build
+
+test-playground: playground/node_modules ## the playground in headless Chromium (Debian's chromium at /usr/bin/chromium)
+	cd playground && npm test
+
+playground/node_modules: playground/package-lock.json
+	cd playground && npm ci --no-audit --no-fund
+	@touch $@

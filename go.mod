@@ -2,6 +2,9 @@ module coursegraph
 
 go 1.26.8
 
+// The playground's npm packages are no Go code of ours.
+ignore ./playground/node_modules
+
 require (
 	github.com/99designs/gqlgen v0.17.95
 	github.com/coder/websocket v1.8.15

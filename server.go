@@ -16,8 +16,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +25,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -42,12 +39,12 @@ import (
 	"coursegraph/mail"
 	"coursegraph/metrics"
 	"coursegraph/persisted"
+	"coursegraph/playground"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
@@ -368,13 +365,13 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 	})
 }
 
-// newMux routes /graphql, /healthz, /readyz and (in development) the playground at
-// /. Middleware order: request id and log, CORS, body limit, then the endpoint.
-// While draining is set, /readyz answers 503.
 // persistedQueryTTL is how long Redis keeps a persisted query after its last
 // registration.
 const persistedQueryTTL = 24 * time.Hour
 
+// newMux routes /graphql, /healthz, /readyz and (in development) the playground at
+// / with its assets under /playground/. Middleware order: request id and log,
+// CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
 func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
@@ -392,7 +389,9 @@ func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.
 		ready(w, r, svc, log, draining.Load())
 	})
 	if cfg.Playground {
-		mux.Handle("GET /{$}", playgroundPage())
+		page := playground.Handler()
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET "+playground.AssetPath, page)
 	}
 	var h http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {
@@ -418,51 +417,6 @@ func securityHeaders(next http.Handler) http.Handler {
 			w.Header().Set("Referrer-Policy", "no-referrer")
 		}
 		next.ServeHTTP(w, r)
-	})
-}
-
-// pageRecorder keeps what a handler writes, to serve it again.
-type pageRecorder struct {
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (p *pageRecorder) Header() http.Header         { return p.header }
-func (p *pageRecorder) Write(b []byte) (int, error) { return p.body.Write(b) }
-func (p *pageRecorder) WriteHeader(int)             {}
-
-// inlineScript finds the playground's inline scripts (those without src).
-var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
-
-// playgroundPage serves gqlgen's playground, rendered once (it does not depend on
-// the request), with a Content-Security-Policy: scripts only from the CDN it
-// loads with subresource integrity and its own inline script (by hash), requests
-// only to this server, no frames, plugins, forms or base URL.
-func playgroundPage() http.Handler {
-	rec := &pageRecorder{header: http.Header{}}
-	req, _ := http.NewRequest(http.MethodGet, "/", nil) // a constant URL always parses
-	playground.Handler("coursegraph", "/graphql")(rec, req)
-	page := rec.body.Bytes()
-	scripts := []string{"https://cdn.jsdelivr.net"}
-	for _, m := range inlineScript.FindAllSubmatch(page, -1) {
-		sum := sha256.Sum256(m[1])
-		scripts = append(scripts, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
-	}
-	csp := strings.Join([]string{
-		"default-src 'none'",
-		"script-src " + strings.Join(scripts, " "),
-		"style-src https://cdn.jsdelivr.net 'unsafe-inline'", // GraphiQL sets style attributes
-		"font-src https://cdn.jsdelivr.net data:",
-		"img-src 'self' data:",
-		"connect-src 'self'",
-		"frame-ancestors 'none'",
-		"base-uri 'none'",
-		"form-action 'none'",
-	}, "; ")
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", csp)
-		_, _ = w.Write(page)
 	})
 }
 
