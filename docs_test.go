@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -37,8 +38,17 @@ func anchors(markdown string) map[string]bool {
 	return out
 }
 
+// TestDocumentLinksStayInsideTheRepositoryAndResolve reads every Markdown file
+// of the repository. A link is to a file below the document ("docs/API.md") or
+// from the repository's root ("/schema.graphqls", as code hosts resolve it);
+// never up a folder ("../"), which a clone, a package or a copied folder may not
+// have.
 func TestDocumentLinksStayInsideTheRepositoryAndResolve(t *testing.T) {
-	docs := []string{"README.md", "docs/API.md", "bench/README.md"}
+	out, err := exec.Command("git", "ls-files", "*.md").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	docs := strings.Fields(string(out))
 	root, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +67,18 @@ func TestDocumentLinksStayInsideTheRepositoryAndResolve(t *testing.T) {
 				continue
 			}
 			path, anchor, _ := strings.Cut(target, "#")
+			if path == ".." || strings.HasPrefix(path, "../") || strings.Contains(path, "/../") {
+				t.Errorf("%s links up a folder: %s (link from the root instead: /file)", doc, target)
+				continue
+			}
 			file := doc
-			if path != "" {
+			switch {
+			case strings.HasPrefix(path, "/"):
+				file = filepath.Join(root, path)
+			case path != "":
 				file = filepath.Join(filepath.Dir(doc), path)
+			}
+			if path != "" {
 				abs, err := filepath.Abs(file)
 				if err != nil || (abs != root && !strings.HasPrefix(abs, root+string(filepath.Separator))) {
 					t.Errorf("%s links outside the repository: %s", doc, target)
