@@ -8,7 +8,6 @@ package loaders
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"coursegraph/models"
@@ -32,12 +31,35 @@ type Loaders struct {
 	NotesByEnquiryID *Loader[uint, []*models.EnquiryNote]
 
 	svc *service.Service
-	// mu guards the loaders made per argument values (first comments, related
-	// articles) and the article pages they are hinted with.
-	mu           sync.Mutex
-	byArgs       map[string]any
-	articlePages [][]uint
-	tagLists     [][]uint
+	// mu guards the loaders made per argument values and the groups they are
+	// hinted with: those keyed by article (first comments, related articles)
+	// with the article pages, those keyed by tag (first articles) with the tag
+	// lists.
+	mu        sync.Mutex
+	byArticle argLoaders
+	byTag     argLoaders
+}
+
+// argLoaders are the loaders made per argument values whose keys are of one
+// kind, and the groups of such keys seen so far.
+type argLoaders struct {
+	loaders map[string]groupLoader
+	groups  [][]uint
+}
+
+// groupLoader is what argLoaders needs of a Loader[uint, V], whatever V.
+type groupLoader interface {
+	Hint([]uint)
+	Waited() int
+}
+
+// add records a group of keys and hints it to every loader of the set. The
+// caller holds l.mu.
+func (a *argLoaders) add(ids []uint) {
+	a.groups = append(a.groups, ids)
+	for _, ld := range a.loaders {
+		ld.Hint(ids)
+	}
 }
 
 // New returns fresh loaders over svc. Every loader that fetches entities hints
@@ -46,7 +68,7 @@ type Loaders struct {
 // enquiries ...), so that each level of a response is one query whatever the
 // parents, never one per parent.
 func New(svc *service.Service) *Loaders {
-	l := &Loaders{svc: svc, byArgs: map[string]any{}}
+	l := &Loaders{svc: svc, byArticle: argLoaders{loaders: map[string]groupLoader{}}, byTag: argLoaders{loaders: map[string]groupLoader{}}}
 	l.CourseByID = NewLoader("course", hinting(svc.CoursesByIDs, l.hintCourses), notFound[*models.Course]("course"))
 	l.BatchByID = NewLoader("batch", hinting(svc.BatchesByIDs, l.hintBatches), notFound[*models.Batch]("batch"))
 	l.UserByID = NewLoader("user", svc.UsersByIDs, notFound[*models.User]("user"))
@@ -132,12 +154,7 @@ func (l *Loaders) hintTags(list []*models.Tag) {
 	l.ArticleCountByTagID.Hint(ids)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.tagLists = append(l.tagLists, ids)
-	for key, ld := range l.byArgs {
-		if strings.HasPrefix(key, tagArticlesKey) {
-			ld.(*Loader[uint, *service.ArticleConnection]).Hint(ids)
-		}
-	}
+	l.byTag.add(ids)
 }
 
 func (l *Loaders) hintNotes(list []*models.EnquiryNote) {
@@ -165,10 +182,7 @@ func (l *Loaders) hintArticles(list []*models.Article) {
 	l.CommentCountByArticleID.Hint(ids)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.articlePages = append(l.articlePages, ids)
-	for _, ld := range l.byArgs {
-		ld.(interface{ Hint([]uint) }).Hint(ids)
-	}
+	l.byArticle.add(ids)
 }
 
 // Courses primes a list of courses and hints their schedules.
@@ -258,34 +272,27 @@ func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
 	return list, nil
 }
 
-// perArgs returns the loader for one set of argument values (key), named name in
-// the metrics, making it (hinted with the article pages seen so far) on first use.
-func perArgs[V any](l *Loaders, name, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
-	return perArgsOf(l, name, key, func() [][]uint { return l.articlePages }, fetch)
-}
-
-// perArgsOf is perArgs with the groups (article pages, tag lists) to hint.
-func perArgsOf[V any](l *Loaders, name, key string, groups func() [][]uint, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+// perArgs returns the loader of set for one set of argument values (key), named
+// name in the metrics, making it (hinted with the set's groups seen so far) on
+// first use.
+func perArgs[V any](l *Loaders, set *argLoaders, name, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if ld, ok := l.byArgs[key]; ok {
+	if ld, ok := set.loaders[key]; ok {
 		return ld.(*Loader[uint, V])
 	}
 	ld := NewLoader(name, fetch, empty[V])
-	for _, g := range groups() {
+	for _, g := range set.groups {
 		ld.Hint(g)
 	}
-	l.byArgs[key] = ld
+	set.loaders[key] = ld
 	return ld
 }
-
-// tagArticlesKey starts the keys of the FirstTagArticles loaders.
-const tagArticlesKey = "tag-articles:"
 
 // FirstTagArticles is the loader of tags' first page of articles for a page size
 // (article lists without a cursor): one query for all the tags of a list.
 func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleConnection] {
-	return perArgsOf(l, "tag_articles", tagArticlesKey+fmt.Sprint(deref(first)), func() [][]uint { return l.tagLists },
+	return perArgs(l, &l.byTag, "tag_articles", fmt.Sprint(deref(first)),
 		func(ctx context.Context, ids []uint) (map[uint]*service.ArticleConnection, error) {
 			conns, err := l.svc.FirstTagArticles(ctx, ids, first)
 			if err == nil {
@@ -310,7 +317,7 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleCon
 // arguments (comments without a cursor): one query for all the articles of a page.
 func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[uint, *service.CommentConnection] {
 	key := fmt.Sprintf("comments:%v:%v", deref(status), deref(first))
-	return perArgs(l, "first_comments", key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
+	return perArgs(l, &l.byArticle, "first_comments", key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
 		return l.svc.FirstComments(ctx, ids, status, first)
 	})
 }
@@ -319,7 +326,7 @@ func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loade
 // all the articles of a page, and the related articles themselves hinted as one
 // group.
 func (l *Loaders) Related(n int) *Loader[uint, []uint] {
-	return perArgs(l, "related", fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
+	return perArgs(l, &l.byArticle, "related", fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
 		found, err := l.svc.RelatedArticleIDs(ctx, ids, n)
 		var all []uint
 		for _, r := range found {
@@ -370,8 +377,10 @@ func (l *Loaders) Waited() int {
 		l.ArticleCountByTagID.Waited() + l.ScheduleByID.Waited() + l.NotesByEnquiryID.Waited()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, ld := range l.byArgs {
-		n += ld.(interface{ Waited() int }).Waited()
+	for _, set := range []*argLoaders{&l.byArticle, &l.byTag} {
+		for _, ld := range set.loaders {
+			n += ld.Waited()
+		}
 	}
 	return n
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -157,10 +158,10 @@ func (c *Counter) Reset() { c.n.Store(0) }
 // Count returns the statements run since the last Reset.
 func (c *Counter) Count() int { return int(c.n.Load()) }
 
-// SQLRecorder keeps the text of the last SQL statement a store ran.
+// SQLRecorder keeps the text of the SQL statements a store ran.
 type SQLRecorder struct {
-	mu   sync.Mutex
-	last string
+	mu  sync.Mutex
+	all []string
 }
 
 // RecordSQL starts recording the statements s runs.
@@ -177,14 +178,24 @@ func (r *SQLRecorder) StartStatement(ctx context.Context, _ string) context.Cont
 func (r *SQLRecorder) EndStatement(_ context.Context, st store.Statement) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.last = st.SQL
+	r.all = append(r.all, st.SQL)
+}
+
+// All returns the text of every statement recorded, in order.
+func (r *SQLRecorder) All() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.all)
 }
 
 // Last returns the text of the last statement run since RecordSQL.
 func (r *SQLRecorder) Last() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.last
+	if len(r.all) == 0 {
+		return ""
+	}
+	return r.all[len(r.all)-1]
 }
 
 var seq atomic.Int64
