@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -531,5 +533,74 @@ func TestTheResponseCacheIsOnByDefaultAndOffWithTheSetting(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRequestsSentWhileTheServerStartsAreHeldUntilItIsReady: the port is taken
+// before the database is migrated and seeded; a request sent meanwhile waits and
+// is answered once the server is ready, and one whose client gave up while it
+// waited is neither a panic nor a 500.
+func TestRequestsSentWhileTheServerStartsAreHeldUntilItIsReady(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	_ = free.Close()
+	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "coursegraph.db"), "BCRYPT_COST": "4"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", addr}, func(k string) string { return env[k] }, strings.NewReader(""), out, logs)
+	}()
+	dial := func() net.Conn {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			c, err := net.Dial("tcp", addr)
+			if err == nil {
+				return c
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the port was never taken: %v\n%s", err, logs.String())
+			}
+			runtime.Gosched()
+		}
+	}
+	request := func(c net.Conn) {
+		body := `{"query":"{ courses { totalCount } }"}`
+		fmt.Fprintf(c, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, len(body), body)
+	}
+	patient := dial()
+	defer patient.Close()
+	request(patient)
+	impatient := dial()
+	request(impatient)
+	if strings.Contains(out.String(), "GraphQL at") {
+		t.Fatal("the server was ready before the requests were sent: the test proves nothing")
+	}
+	_ = impatient.Close() // gives up before the server is ready
+
+	resp, err := http.ReadResponse(bufio.NewReader(patient), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v\n%s", err, logs.String())
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"totalCount":6`) {
+		t.Errorf("the request sent during start-up: %d %s; want the catalogue", resp.StatusCode, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(logs.String(), "path=/graphql"); got != 2 {
+		t.Errorf("want both requests logged once each, got %d:\n%s", got, logs.String())
+	}
+	for _, bad := range []string{"level=ERROR", "service unavailable", "panic", "status=500", "status=503"} {
+		if strings.Contains(logs.String(), bad) {
+			t.Errorf("the log holds %q:\n%s", bad, logs.String())
+		}
 	}
 }

@@ -45,6 +45,10 @@ func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, ne
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unauthenticated {
 			unauthenticated(w, r, me.Message)
 			return
+		} else if isModel && me.Code == models.Unavailable && gqlhttp.ClientGone(ctx) {
+			log.DebugContext(ctx, "request cancelled: its client went away while its session was looked up")
+			gqlhttp.WriteErrors(w, r, gqlhttp.StatusClientClosed, gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client"))
+			return
 		} else if isModel && me.Code == models.Unavailable {
 			log.WarnContext(ctx, "find session", slog.Any("error", me.Err))
 			gqlhttp.WriteErrors(w, r, http.StatusServiceUnavailable, gqlhttp.Error(gqlhttp.CodeUnavailable, me.Message))

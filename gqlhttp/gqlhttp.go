@@ -4,16 +4,19 @@
 // code table, and is the one place that writes an error response, whether the
 // GraphQL endpoint, the auth middleware or the body limit refuses a request.
 //
-// It may import the standard library, models and gqlparser's gqlerror.
+// It may import the standard library, models, metrics and gqlparser's gqlerror.
 package gqlhttp
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"coursegraph/metrics"
 	"coursegraph/models"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -28,13 +31,17 @@ const (
 // The extensions.code values of the API (docs and API.md list them), besides
 // gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED.
 const (
-	CodeBadUserInput     = "BAD_USER_INPUT"
-	CodeNotFound         = "NOT_FOUND"
-	CodeConflict         = "CONFLICT"
-	CodeUnauthenticated  = "UNAUTHENTICATED"
-	CodeForbidden        = "FORBIDDEN"
-	CodeRateLimited      = "RATE_LIMITED"
-	CodeUnavailable      = "SERVICE_UNAVAILABLE"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeRateLimited     = "RATE_LIMITED"
+	CodeUnavailable     = "SERVICE_UNAVAILABLE"
+	// CodeClientClosed marks a request whose client went away before it was
+	// answered (its connection closed, or it cancelled the request): nobody
+	// reads the answer, which exists only for the log and the metrics.
+	CodeClientClosed     = "CLIENT_CLOSED_REQUEST"
 	CodeInternal         = "INTERNAL_SERVER_ERROR"
 	CodeQueryTooComplex  = "QUERY_TOO_COMPLEX"
 	CodeBadRequest       = "BAD_REQUEST"
@@ -52,6 +59,18 @@ const (
 	// as text that the manifest does not hold.
 	CodeQueryNotInSafelist = "QUERY_NOT_IN_SAFELIST"
 )
+
+// StatusClientClosed is the status of a request whose client went away before
+// it was answered: nginx's 499 Client Closed Request, so that access logs and
+// metrics tell impatient clients from a failing server (503) or a bug (500).
+const StatusClientClosed = 499
+
+// ClientGone reports whether the request of ctx has ended because its client
+// went away (its connection closed or it cancelled), rather than because its
+// deadline passed (context.DeadlineExceeded), which is the server's fault.
+func ClientGone(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}
 
 // Extension keys of an error.
 const (
@@ -131,13 +150,15 @@ func Negotiate(r *http.Request) (mediaType string, ok bool) {
 // Status is the HTTP status of a response in mediaType with errs: executed says
 // whether execution began (the response has a data entry), hasData whether that
 // data is more than null. A response without data whose errors say the service
-// is unavailable is 503, one refused by a rate limit 429. A request that failed
-// before execution (a parse, validation or variable error, a limit) is 200 in
+// is unavailable is 503, one refused by a rate limit 429, one whose client went
+// away 499 (StatusClientClosed). A request that failed before execution (a parse, validation or variable error, a limit) is 200 in
 // application/json, as the specification asks of every well-formed request, and
 // 400 in application/graphql-response+json. An executed request is 200.
 func Status(mediaType string, executed, hasData bool, errs []*gqlerror.Error) int {
 	if !hasData {
 		switch {
+		case hasCode(errs, CodeClientClosed):
+			return StatusClientClosed
 		case hasCode(errs, CodeUnavailable):
 			return http.StatusServiceUnavailable
 		case hasCode(errs, CodeRateLimited):
@@ -185,6 +206,9 @@ func Write(w http.ResponseWriter, mediaType string, status int, body []byte, ret
 			retryAfter = 5
 		}
 		h.Set("Retry-After", strconv.Itoa(retryAfter))
+	}
+	if status == StatusClientClosed {
+		metrics.ClientClosed()
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

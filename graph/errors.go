@@ -41,6 +41,16 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		responsePath := graphql.GetPath(ctx)
+		if gqlhttp.ClientGone(ctx) && (errors.Is(err, context.Canceled) || isUnavailable(err)) {
+			// The client went away: the database did not fail, and nobody
+			// reads this answer; it is for the access log (499) and /metrics.
+			log.DebugContext(ctx, "request cancelled: its client went away", slog.String("path", responsePath.String()))
+			return &gqlerror.Error{
+				Message:    "the request was cancelled by its client",
+				Path:       responsePath,
+				Extensions: map[string]any{extensionCode: gqlhttp.CodeClientClosed},
+			}
+		}
 		if me, ok := errors.AsType[*models.Error](err); ok {
 			if me.Code == models.Unavailable {
 				log.WarnContext(ctx, "service unavailable", slog.String("path", responsePath.String()), slog.Any("error", me.Err))
@@ -80,6 +90,16 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Path = responsePath
 			return gqlErr
 		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			// gqlgen's own wait for a list's items, cut by the deadline.
+			log.WarnContext(ctx, "service unavailable", slog.String("path", responsePath.String()), slog.Any("error", err))
+			return &gqlerror.Error{
+				Message:    unavailableMessage,
+				Path:       responsePath,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{extensionCode: codeUnavailable},
+			}
+		}
 		if !errors.Is(err, errPanicked) { // the recoverer logged it already
 			log.ErrorContext(ctx, "resolve field", slog.String("path", responsePath.String()), slog.Any("error", err))
 		}
@@ -90,6 +110,15 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{extensionCode: codeInternal},
 		}
 	}
+}
+
+// unavailableMessage is what a request is told when it could not be answered in
+// time.
+const unavailableMessage = "the service is unavailable just now; try again in a few seconds"
+
+func isUnavailable(err error) bool {
+	me, ok := errors.AsType[*models.Error](err)
+	return ok && me.Code == models.Unavailable
 }
 
 // wrongKind is gqlparser's message for a variable of the wrong kind. Its kind is

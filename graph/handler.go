@@ -124,7 +124,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	if limits.Cost > 0 || opts.Budget != nil {
 		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
 	}
-	srv.AroundOperations(recheckWebSocketSession(svc, timeout))
+	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -239,8 +239,9 @@ type webSocketSessionKey struct{}
 // every operation sent over it, so that a user signed out, deactivated or demoted
 // after connecting loses access at once, as over HTTP.
 // A lookup the database does not answer within timeout is SERVICE_UNAVAILABLE, not
-// a signed-out session.
-func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphql.OperationMiddleware {
+// a signed-out session; one cut because the client went away is logged at DEBUG
+// as cancelled.
+func recheckWebSocketSession(svc *service.Service, log *slog.Logger, timeout time.Duration) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		hash, ok := ctx.Value(webSocketSessionKey{}).(string)
 		if !ok {
@@ -249,6 +250,12 @@ func recheckWebSocketSession(svc *service.Service, timeout time.Duration) graphq
 		lookup, cancel := context.WithTimeout(ctx, timeout)
 		user, err := svc.UserBySession(lookup, hash)
 		cancel()
+		if isUnavailable(err) && gqlhttp.ClientGone(ctx) {
+			log.DebugContext(ctx, "request cancelled: its client went away while its session was checked")
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{
+				gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client"),
+			}})
+		}
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unavailable {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    me.Message,

@@ -17,6 +17,12 @@ import (
 // openSubscriptions reads coursegraph_graphql_subscriptions from /metrics.
 func openSubscriptions(t *testing.T) float64 {
 	t.Helper()
+	return metricValue(t, "coursegraph_graphql_subscriptions")
+}
+
+// metricValue reads a metric without labels from /metrics.
+func metricValue(t *testing.T, name string) float64 {
+	t.Helper()
 	h, err := metrics.Handler()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +30,7 @@ func openSubscriptions(t *testing.T) float64 {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
-		if v, ok := strings.CutPrefix(line, "coursegraph_graphql_subscriptions "); ok {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			n, err := strconv.ParseFloat(v, 64)
 			if err != nil {
 				t.Fatal(err)
@@ -32,7 +38,7 @@ func openSubscriptions(t *testing.T) float64 {
 			return n
 		}
 	}
-	t.Fatal("no coursegraph_graphql_subscriptions in /metrics")
+	t.Fatalf("no %s in /metrics", name)
 	return 0
 }
 

@@ -84,6 +84,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing for a request whose context ended before it
+		// was executed: its client went away, or its deadline passed.
+		t.ended(w, r, mediaType)
+		return
+	}
 	hasData := len(resp.Data) > 0 && string(resp.Data) != "null"
 	status := gqlhttp.Status(mediaType, true, hasData, resp.Errors)
 	gqlhttp.Write(w, mediaType, status, executedJSON(resp), gqlhttp.RetryAfter(resp.Errors))
@@ -123,6 +129,24 @@ func writeRequestErrors(w http.ResponseWriter, mediaType string, resp *graphql.R
 		Errors     gqlerror.List  `json:"errors"`
 		Extensions map[string]any `json:"extensions,omitempty"`
 	}{resp.Errors, resp.Extensions}), gqlhttp.RetryAfter(resp.Errors))
+}
+
+// ended answers a request whose context ended before it could be executed: 499
+// when its client went away (logged at DEBUG; the access log and /metrics count
+// it), 503 SERVICE_UNAVAILABLE with Retry-After when its deadline passed (the
+// server was too slow to start it).
+func (t httpTransport) ended(w http.ResponseWriter, r *http.Request, mediaType string) {
+	if gqlhttp.ClientGone(r.Context()) {
+		t.log.DebugContext(r.Context(), "request cancelled: its client went away before it was answered")
+		gqlhttp.Write(w, mediaType, gqlhttp.StatusClientClosed, gqlhttp.Marshal(struct {
+			Errors gqlerror.List `json:"errors"`
+		}{gqlerror.List{gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client")}}), 0)
+		return
+	}
+	t.log.WarnContext(r.Context(), "service unavailable: the request's deadline passed before it was executed")
+	gqlhttp.Write(w, mediaType, http.StatusServiceUnavailable, gqlhttp.Marshal(struct {
+		Errors gqlerror.List `json:"errors"`
+	}{gqlerror.List{gqlhttp.Error(gqlhttp.CodeUnavailable, unavailableMessage)}}), 0)
 }
 
 // refuse answers a request that is not a GraphQL request at all.

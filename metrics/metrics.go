@@ -52,7 +52,9 @@ var (
 	cacheInvalidations = newCounter("response_cache_invalidations_total",
 		"Writes that dropped cached responses.")
 	cacheInvalidatedTags = newCounter("response_cache_invalidated_tags_total", "Tags (entities and lists) writes invalidated in the response cache.")
-	rateLimited          = newCounterVec("rate_limit_refusals_total",
+	clientClosed         = newCounter("client_closed_requests_total",
+		"Requests whose client went away before they were answered (answered 499 in the access log; neither a server error nor the database being unavailable).")
+	rateLimited = newCounterVec("rate_limit_refusals_total",
 		"Actions refused by a rate limit, by limit.", "limit")
 	subscriptions = prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "graphql_subscriptions",
@@ -65,7 +67,7 @@ func init() {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
-		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, rateLimited, subscriptions,
+		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, clientClosed, rateLimited, subscriptions,
 	)
 }
 
@@ -93,6 +95,9 @@ func CacheInvalidation(tags int) {
 	cacheInvalidations.Inc()
 	cacheInvalidatedTags.Add(float64(tags))
 }
+
+// ClientClosed counts a request whose client went away before it was answered.
+func ClientClosed() { clientClosed.Inc() }
 
 // RateLimited counts an action refused by the rate limit named limit. Limit names
 // are fixed in code (ratelimit.Limiter names), never taken from a request.
