@@ -15,6 +15,8 @@ type viewer struct {
 	user      *models.User
 	tokenHash string
 	clientIP  string
+	// made are the entities the viewer made in this request (see Made).
+	made map[string]bool
 }
 
 type viewerKey struct{}
@@ -76,4 +78,31 @@ func SignIn(ctx context.Context, user *models.User, tokenHash string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.user, v.tokenHash = user, tokenHash
+}
+
+// Made records that the rest of the request was made by the viewer of the
+// entity ref names (a reader's own comment, as "Comment:12"), so that its answer
+// may show the viewer that entity's fields, which are theirs, even where their role
+// could not read them otherwise. It has no effect on a ctx without a viewer, and
+// it is forgotten with the request.
+func Made(ctx context.Context, ref string) {
+	v, _ := ctx.Value(viewerKey{}).(*viewer)
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.made == nil {
+		v.made = map[string]bool{}
+	}
+	v.made[ref] = true
+}
+
+// MadeBy reports whether the viewer of ctx made the entity ref names in this
+// request (see Made).
+func MadeBy(ctx context.Context, ref string) bool {
+	v := from(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.made[ref]
 }

@@ -123,12 +123,12 @@ func loadOptional[V any](ctx context.Context, l *loaders.Loader[uint, *V], key *
 // enquiry; the input field of the same name wins over it.
 const IdempotencyKeyHeader = "Idempotency-Key"
 
-// withIdempotencyKey takes the Idempotency-Key header when the input has no key.
-func withIdempotencyKey(ctx context.Context, in models.EnquiryInput) models.EnquiryInput {
-	if in.IdempotencyKey == nil && graphql.HasOperationContext(ctx) {
-		if key := graphql.GetOperationContext(ctx).Headers.Get(IdempotencyKeyHeader); key != "" {
-			in.IdempotencyKey = &key
+// withIdempotencyKey returns key, or the Idempotency-Key header when key is nil.
+func withIdempotencyKey(ctx context.Context, key *string) *string {
+	if key == nil && graphql.HasOperationContext(ctx) {
+		if h := graphql.GetOperationContext(ctx).Headers.Get(IdempotencyKeyHeader); h != "" {
+			return &h
 		}
 	}
-	return in
+	return key
 }

@@ -12,8 +12,12 @@ import (
 // hasRole implements @hasRole: anonymous callers are Unauthenticated and users whose
 // role does not include role are Forbidden, before the field resolves. The service
 // checks again for every operation; this gate also covers private fields that are
-// plain struct fields.
-func hasRole(ctx context.Context, _ any, next graphql.Resolver, role models.Role) (any, error) {
+// plain struct fields. A field of an entity the caller made in this request (a
+// reader's comment, in postComment's answer; see auth.Made) is theirs to read.
+func hasRole(ctx context.Context, obj any, next graphql.Resolver, role models.Role) (any, error) {
+	if made, ok := obj.(interface{ Ref() string }); ok && auth.MadeBy(ctx, made.Ref()) {
+		return next(ctx)
+	}
 	u := auth.UserFrom(ctx)
 	if u == nil {
 		return nil, models.Errorf(models.Unauthenticated, "sign in to see this")

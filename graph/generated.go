@@ -2614,9 +2614,9 @@ type Comment implements Node {
   body: String!
   "When it was posted."
   createdAt: Time!
-  "Where it is in moderation (staff only)."
+  "Where it is in moderation (staff only, and the reader in the answer to their own postComment)."
   status: CommentStatus! @hasRole(role: STAFF)
-  "The email the reader gave (staff only)."
+  "The email the reader gave (staff only, and the reader in the answer to their own postComment)."
   authorEmail: String! @hasRole(role: STAFF)
   """
   The article the comment is on. In a list (the moderation queue) the articles of
@@ -2732,6 +2732,8 @@ input PostCommentInput {
   body: String!
   "Leave empty. (A field people do not see, to catch bots.)"
   website: String
+  "A key of your own for this comment (or the Idempotency-Key header): posting again with it never makes a second comment."
+  idempotencyKey: String
 }
 
 "Where an enquiry is in the staff inbox. The workflow: NEW → IN_PROGRESS → ANSWERED → CLOSED; any → SPAM; SPAM → NEW."
@@ -3204,7 +3206,13 @@ type Mutation {
   "Deletes an article and its comments, and answers its id (EDITOR)."
   deleteArticle("The article's global id." id: ID!): ID! @hasRole(role: EDITOR)
 
-  "Posts a reader's comment; it is held for moderation. Limited per client address (RATE_LIMITED)."
+  """
+  Posts a reader's comment; it is held for moderation. The answer is the reader's
+  own: it may select every field, the staff-only ones included (its status is
+  PENDING, its authorEmail the one sent). The same idempotency key (in the input or
+  the Idempotency-Key header) answers with the first comment; with another comment,
+  CONFLICT. Limited per client address (RATE_LIMITED).
+  """
   postComment("The comment." input: PostCommentInput!): Comment!
   """
   Sends a message through the contact form. Validation errors name the field. The
@@ -13203,7 +13211,7 @@ func (ec *executionContext) unmarshalInputPostCommentInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"articleId", "authorName", "authorEmail", "body", "website"}
+	fieldsInOrder := [...]string{"articleId", "authorName", "authorEmail", "body", "website", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13247,6 +13255,13 @@ func (ec *executionContext) unmarshalInputPostCommentInput(ctx context.Context, 
 				return it, err
 			}
 			it.Website = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

@@ -167,11 +167,13 @@ func (r *mutationResolver) DeleteArticle(ctx context.Context, id string) (string
 }
 
 func (r *mutationResolver) PostComment(ctx context.Context, input models.CommentInput) (*models.Comment, error) {
+	input.IdempotencyKey = withIdempotencyKey(ctx, input.IdempotencyKey)
 	return r.Service.PostComment(ctx, input)
 }
 
 func (r *mutationResolver) SubmitEnquiry(ctx context.Context, input models.EnquiryInput) (*service.EnquiryReceipt, error) {
-	return r.Service.SubmitEnquiry(ctx, withIdempotencyKey(ctx, input))
+	input.IdempotencyKey = withIdempotencyKey(ctx, input.IdempotencyKey)
+	return r.Service.SubmitEnquiry(ctx, input)
 }
 
 func (r *mutationResolver) UpdateEnquiry(ctx context.Context, id string, input models.EnquiryUpdate) (*models.Enquiry, error) {

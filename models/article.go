@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -200,25 +201,56 @@ type Comment struct {
 	Body        string        `gorm:"type:text;not null"`
 	ClientIP    string        `gorm:"size:45;not null"`
 	CreatedAt   time.Time     `gorm:"not null;index:ix_comments_status_created,priority:2"`
+	// IdempotencyKey is the Idempotency-Key the comment was posted with, if any;
+	// IdempotencyHash the PayloadHash of that request: the key replays it only.
+	IdempotencyKey  *string `gorm:"size:100;uniqueIndex:ux_comments_idempotency_key"`
+	IdempotencyHash *string `gorm:"size:64"`
 }
 
 func (Comment) isNode() {}
 
-// CommentInput is a visitor's comment. Website is a honeypot: people leave it
-// empty; bots fill it.
-type CommentInput struct {
-	ArticleID   uint
-	AuthorName  string
-	AuthorEmail string
-	Body        string
-	Website     *string
+// Ref names the comment among all entities, as "Comment:12".
+func (c *Comment) Ref() string { return fmt.Sprintf("Comment:%d", c.ID) }
+
+// SameRequest reports whether c was posted by a request with payload hash: a key
+// replays only the request it was first used with.
+func (c *Comment) SameRequest(hash string) bool {
+	return c.IdempotencyHash == nil || *c.IdempotencyHash == hash
 }
 
-// Normalize trims the texts and normalises the email.
+// CommentInput is a visitor's comment. Website is a honeypot: people leave it
+// empty; bots fill it.
+// IdempotencyKey lets a retrying client avoid a second comment.
+type CommentInput struct {
+	ArticleID      uint
+	AuthorName     string
+	AuthorEmail    string
+	Body           string
+	Website        *string
+	IdempotencyKey *string
+}
+
+// Normalize trims the texts and normalises the email; a blank idempotency key is
+// none.
 func (in *CommentInput) Normalize() {
 	in.AuthorName = trimmed(in.AuthorName)
 	in.AuthorEmail = NormalizeEmail(in.AuthorEmail)
 	in.Body = trimmed(in.Body)
+	in.IdempotencyKey = normalizeKey(in.IdempotencyKey)
+}
+
+// PayloadHash identifies the whole request, less its idempotency key, once
+// normalised (call Normalize first): the same comment sent again has the same
+// hash, and any field changed gives another.
+func (in CommentInput) PayloadHash() string {
+	website := ""
+	if in.Website != nil {
+		website = trimmed(*in.Website)
+	}
+	return payloadHash(struct {
+		ArticleID                              uint
+		AuthorName, AuthorEmail, Body, Website string
+	}{in.ArticleID, in.AuthorName, in.AuthorEmail, in.Body, website})
 }
 
 // Validate checks a comment; prefix is the input's path.
@@ -227,6 +259,7 @@ func (in CommentInput) Validate(prefix string) error {
 		ValidateText(prefix+".authorName", in.AuthorName, 1, 80),
 		ValidateEmail(prefix+".authorEmail", in.AuthorEmail),
 		ValidateText(prefix+".body", in.Body, 2, 5000),
+		validateKey(prefix+".idempotencyKey", in.IdempotencyKey),
 	} {
 		if err != nil {
 			return err

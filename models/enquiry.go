@@ -113,13 +113,33 @@ func (in *EnquiryInput) Normalize() {
 		p := NormalizePhone(*in.Phone)
 		in.Phone = &p
 	}
-	if in.IdempotencyKey != nil {
-		k := trimmed(*in.IdempotencyKey)
-		in.IdempotencyKey = &k
-		if k == "" {
-			in.IdempotencyKey = nil
-		}
+	in.IdempotencyKey = normalizeKey(in.IdempotencyKey)
+}
+
+// normalizeKey trims an idempotency key; a blank one is none.
+func normalizeKey(key *string) *string {
+	if key == nil {
+		return nil
 	}
+	if k := trimmed(*key); k != "" {
+		return &k
+	}
+	return nil
+}
+
+// validateKey checks an idempotency key's length; field names the input.
+func validateKey(field string, key *string) error {
+	if key != nil && utf8.RuneCountInString(*key) > 100 {
+		return InvalidField(field, "must be at most 100 characters")
+	}
+	return nil
+}
+
+// payloadHash is the SHA-256 of a request's normalised fields, as JSON.
+func payloadHash(payload any) string {
+	b, _ := json.Marshal(payload) // structs of strings and numbers always marshal
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Validate checks the input; prefix is its path.
@@ -139,10 +159,7 @@ func (in EnquiryInput) Validate(prefix string) error {
 			return InvalidField(prefix+".phone", "must be a phone number of 7 to 15 digits, such as 01785 474 006 or +880 1785 474006")
 		}
 	}
-	if in.IdempotencyKey != nil && utf8.RuneCountInString(*in.IdempotencyKey) > 100 {
-		return InvalidField(prefix+".idempotencyKey", "must be at most 100 characters")
-	}
-	return nil
+	return validateKey(prefix+".idempotencyKey", in.IdempotencyKey)
 }
 
 // IsSpam reports whether the honeypot was filled.
@@ -162,9 +179,7 @@ func (in EnquiryInput) PayloadHash() string {
 	if in.Website != nil {
 		payload.Website = trimmed(*in.Website)
 	}
-	b, _ := json.Marshal(payload) // a struct of strings and numbers always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return payloadHash(payload)
 }
 
 // SameRequest reports whether e was made by a request with payload hash: a key

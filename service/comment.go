@@ -147,12 +147,23 @@ func (s *Service) CommentCounts(ctx context.Context, ids []uint) (map[uint]int, 
 
 // PostComment takes a visitor's comment, for anyone. It is held for moderation and
 // never shown until an editor approves it. A filled honeypot (website) stores it as
-// SPAM with the same answer. Too many valid comments from one address are
-// RateLimited; refused forms do not count.
+// SPAM with the same answer. The same request with the same idempotency key
+// returns the first comment and stores nothing; the key with another request is
+// Conflict. Too many valid comments from one address are RateLimited; refused
+// forms and replays do not count. The answer is the poster's own (auth.Made):
+// they may read its staff-only fields, and its status is always PENDING.
 func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*models.Comment, error) {
 	in.Normalize()
 	if err := in.Validate("input"); err != nil {
 		return nil, err
+	}
+	hash := in.PayloadHash()
+	if in.IdempotencyKey != nil {
+		if c, err := s.store.CommentByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
+			return replayComment(ctx, c, hash)
+		} else if !isNotFound(err) {
+			return nil, err
+		}
 	}
 	a, err := s.store.ArticleByID(ctx, in.ArticleID)
 	if me, ok := errors.AsType[*models.Error](err); (ok && me.Code == models.NotFound) || (err == nil && !a.VisibleAt(s.Now())) {
@@ -168,12 +179,22 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	}
 	c := &models.Comment{
 		ArticleID: a.ID, Status: models.CommentPending, AuthorName: in.AuthorName, AuthorEmail: in.AuthorEmail,
-		Body: in.Body, ClientIP: auth.ClientIP(ctx),
+		Body: in.Body, ClientIP: auth.ClientIP(ctx), IdempotencyKey: in.IdempotencyKey,
+	}
+	if in.IdempotencyKey != nil {
+		c.IdempotencyHash = &hash
 	}
 	if in.IsSpam() {
 		c.Status = models.CommentSpam
 	}
-	if err := s.store.CreateComment(ctx, c); err != nil {
+	err = s.store.CreateComment(ctx, c)
+	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.Conflict && in.IdempotencyKey != nil {
+		// Two retries raced with the same key: answer with the one that won.
+		if first, err := s.store.CommentByIdempotencyKey(ctx, *in.IdempotencyKey); err == nil {
+			return replayComment(ctx, first, hash)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	// Announced once the insert has committed, so that an editor told of it can
@@ -185,8 +206,30 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	// Held for moderation, so no public answer shows it yet; dropped all the
 	// same, in case a count or a page ever includes pending comments.
 	s.changed(ctx, cachetag.Comments(a.ID), cachetag.AllComments)
-	c.Status = models.CommentPending // a bot learns nothing from the answer
-	return c, nil
+	return posterView(ctx, c), nil
+}
+
+// errCommentKeyReused answers a reused idempotency key with another comment.
+var errCommentKeyReused = models.Errorf(models.Conflict,
+	"this idempotency key was already used for a different comment; send a new key with a new comment")
+
+// replayComment answers a request whose idempotency key posted c: c, as its
+// poster sees it, for the same request; Conflict for another.
+func replayComment(ctx context.Context, c *models.Comment, hash string) (*models.Comment, error) {
+	if !c.SameRequest(hash) {
+		return nil, errCommentKeyReused
+	}
+	return posterView(ctx, c), nil
+}
+
+// posterView is c as the reader who posted it sees it in the answer: theirs to
+// read in full (auth.Made), and PENDING whatever moderation made of it, so that a
+// bot learns nothing from the answer.
+func posterView(ctx context.Context, c *models.Comment) *models.Comment {
+	view := *c
+	view.Status = models.CommentPending
+	auth.Made(ctx, view.Ref())
+	return &view
 }
 
 // CommentPosted returns the comments posted from now until ctx ends (spam is not

@@ -11,9 +11,19 @@ import (
 	"coursegraph/models"
 )
 
-// CreateComment inserts c and sets its id.
+// CreateComment inserts c and sets its id; Conflict if its idempotency key is
+// taken.
 func (s *Store) CreateComment(ctx context.Context, c *models.Comment) error {
 	return translate(s.db.WithContext(ctx).Create(c).Error, "insert", "comment")
+}
+
+// CommentByIdempotencyKey returns the comment posted with key; NotFound if none.
+func (s *Store) CommentByIdempotencyKey(ctx context.Context, key string) (*models.Comment, error) {
+	var c models.Comment
+	if err := s.db.WithContext(ctx).Where("idempotency_key = ?", key).Take(&c).Error; err != nil {
+		return nil, translate(err, "find", "comment")
+	}
+	return &c, nil
 }
 
 // CommentByID returns the comment with id; NotFound if there is none.

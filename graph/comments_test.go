@@ -1,0 +1,107 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"coursegraph/models"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+)
+
+const postCommentAll = `mutation($in: PostCommentInput!) { postComment(input: $in) { id authorName body status authorEmail } }`
+
+// TestARetriedCommentIsStoredOnce: a post retried with the same idempotency key
+// (in the input or the Idempotency-Key header) answers with the first comment and
+// stores nothing more; the key with another comment is CONFLICT; and the reader
+// reads back what they sent, its status PENDING, without signing in.
+func TestARetriedCommentIsStoredOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		f := &payloadFixtures{t: t, s: s, admin: a}
+		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		first, second := f.article(editor, true), f.article(editor, true)
+		pending := func(article string) int {
+			var got struct {
+				Node struct{ Comments struct{ TotalCount int } }
+			}
+			data := editor.ok(`query($id: ID!) { node(id: $id) { ... on Article { comments(status: PENDING) { totalCount } } } }`, map[string]any{"id": article})
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatal(err)
+			}
+			return got.Node.Comments.TotalCount
+		}
+		in := func(article, body string, key any) map[string]any {
+			m := map[string]any{"articleId": article, "authorName": "Rina", "authorEmail": "Rina@Example.com", "body": body}
+			if key != nil {
+				m["idempotencyKey"] = key
+			}
+			return map[string]any{"in": m}
+		}
+		reader := *a // anonymous
+		answer := string(reader.ok(postCommentAll, in(first, "Lovely post.", "key-1")))
+		for i := range 2 {
+			if again := string(reader.ok(postCommentAll, in(first, "Lovely post.", "key-1"))); again != answer {
+				t.Errorf("retry %d answered %s; want the first answer %s", i+1, again, answer)
+			}
+		}
+		var got struct{ PostComment struct{ Status, AuthorEmail string } }
+		if err := json.Unmarshal([]byte(answer), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.PostComment.Status != "PENDING" || got.PostComment.AuthorEmail != "rina@example.com" {
+			t.Errorf("the reader's answer: %s; want status PENDING and the email they sent", answer)
+		}
+		resp, _ := reader.post(postCommentAll, in(first, "Another comment.", "key-1"))
+		if code(resp) != "CONFLICT" || string(resp.Data) != "null" {
+			t.Errorf("the key with another comment: %s %+v; want CONFLICT", resp.Data, resp.Errors)
+		}
+		if n := pending(first); n != 1 {
+			t.Errorf("%d comments stored after three posts with one key; want 1", n)
+		}
+
+		// The same through the header, on another article.
+		withHeader := reader
+		withHeader.headers = map[string]string{"Idempotency-Key": "key-2"}
+		one := string(withHeader.ok(postCommentAll, in(second, "Through the header.", nil)))
+		if two := string(withHeader.ok(postCommentAll, in(second, "Through the header.", nil))); two != one {
+			t.Errorf("the header's retry answered %s; want %s", two, one)
+		}
+		// Without a key, two posts are two comments.
+		reader.ok(postCommentAll, in(second, "No key.", nil))
+		reader.ok(postCommentAll, in(second, "No key.", nil))
+		if n := pending(second); n != 3 {
+			t.Errorf("%d comments on the second article; want 3 (one by key, two without)", n)
+		}
+		resp, _ = reader.post(postCommentAll, in(second, "Too long a key.", string(make([]byte, 101))))
+		if code(resp) != "BAD_USER_INPUT" || resp.Errors[0].Extensions["field"] != "input.idempotencyKey" {
+			t.Errorf("a key over 100 characters: %+v; want BAD_USER_INPUT on input.idempotencyKey", resp.Errors)
+		}
+	})
+}
+
+// TestAReaderReadsOnlyTheirOwnCommentsPrivateFields: the right to read a
+// comment's staff-only fields in postComment's answer is the poster's, for that
+// comment and that request only.
+func TestAReaderReadsOnlyTheirOwnCommentsPrivateFields(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		f := &payloadFixtures{t: t, s: s, admin: a}
+		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		article := f.article(editor, true)
+		data := a.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Mine."}) { id } }`, map[string]any{"a": article})
+		mine := idOf(t, data, "postComment", "id")
+		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": mine})
+		// In a later request, the approved comment is public, its private fields are not.
+		resp, _ := a.post(`query($id: ID!) { node(id: $id) { ... on Comment { body status } } }`, map[string]any{"id": mine})
+		if code(resp) != "UNAUTHENTICATED" {
+			t.Errorf("a comment's status read anonymously in a later request: %s %+v; want UNAUTHENTICATED", resp.Data, resp.Errors)
+		}
+		// Nor may a post's answer show another reader's email, through the article.
+		resp, _ = a.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "S", authorEmail: "s@example.com", body: "Theirs."}) {
+			status article { comments { edges { node { authorEmail } } } } } }`, map[string]any{"a": article})
+		if code(resp) != "UNAUTHENTICATED" || len(resp.Errors) != 1 {
+			t.Errorf("another reader's email through a post's answer: %s %+v; want UNAUTHENTICATED for it alone", resp.Data, resp.Errors)
+		}
+	})
+}
