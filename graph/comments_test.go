@@ -45,7 +45,9 @@ func TestARetriedCommentIsStoredOnce(t *testing.T) {
 				t.Errorf("retry %d answered %s; want the first answer %s", i+1, again, answer)
 			}
 		}
-		var got struct{ PostComment struct{ Status, AuthorEmail string } }
+		var got struct {
+			PostComment struct{ Status, AuthorEmail string }
+		}
 		if err := json.Unmarshal([]byte(answer), &got); err != nil {
 			t.Fatal(err)
 		}
