@@ -52,6 +52,10 @@ type memory struct{ c *otter.Cache[string, string] }
 func (m memory) Get(_ context.Context, hash string) (string, bool) { return m.c.GetIfPresent(hash) }
 func (m memory) Add(_ context.Context, hash, doc string)           { m.c.Set(hash, doc) }
 
+// CleanUp applies the evictions the cache still has pending (it applies them in
+// batches, so that for a moment it may hold a little more than its bound).
+func (m memory) CleanUp() { m.c.CleanUp() }
+
 // Redis returns a store in Redis under keys prefix+hash, each kept for ttl after
 // its last registration. A Redis that does not answer is a miss (the client
 // then sends the document again), never an error.
