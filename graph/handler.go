@@ -12,6 +12,7 @@ import (
 	"coursegraph/gqlhttp"
 	"coursegraph/graph/loaders"
 	"coursegraph/graph/respcache"
+	"coursegraph/instant"
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/ratelimit"
@@ -127,7 +128,12 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
 	// Fresh loaders for every response: per query, and per subscription event, so
 	// that a long-lived subscription never serves stale or ever-growing caches.
+	// One instant per response (the response cache's, when it set one), so that
+	// no answer is made of two readings of the clock.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		if _, ok := instant.From(ctx); !ok {
+			ctx = instant.With(ctx, svc.Now())
+		}
 		ctx = loaders.With(ctx, svc)
 		resp := next(ctx)
 		if onResponseLoaders != nil {

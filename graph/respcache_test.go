@@ -111,9 +111,12 @@ func newFleet(t *testing.T, s *store.Store, rdb *redis.Client, prefix string, op
 }
 
 // setClock sets the clock of every instance and of the truth.
-func (f *fleet) setClock(now time.Time) {
+func (f *fleet) setClock(now time.Time) { f.setClockFunc(func() time.Time { return now }) }
+
+// setClockFunc makes clock the clock of every instance and of the truth.
+func (f *fleet) setClockFunc(clock func() time.Time) {
 	for _, svc := range append(f.services, f.truth.svc) {
-		svc.Now = func() time.Time { return now }
+		svc.Now = clock
 	}
 }
 

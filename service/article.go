@@ -51,7 +51,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 			return nil, err
 		}
 	} else {
-		now := s.Now()
+		now := s.now(ctx)
 		q.VisibleAt = &now
 	}
 	var o models.ArticleOrder
@@ -86,7 +86,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 // editors any. Callers answer NotFound otherwise, so that drafts do not show they
 // exist.
 func (s *Service) readable(ctx context.Context, a *models.Article) bool {
-	return a.VisibleAt(s.Now()) || auth.UserFrom(ctx).Can(models.RoleEditor)
+	return a.VisibleAt(s.now(ctx)) || auth.UserFrom(ctx).Can(models.RoleEditor)
 }
 
 func (s *Service) ifReadable(ctx context.Context, a *models.Article, err error) (*models.Article, error) {
@@ -149,7 +149,7 @@ func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*mode
 // share most tags with it, newest first among equals; one query for all.
 func (s *Service) RelatedArticleIDs(ctx context.Context, ids []uint, n int) (map[uint][]uint, error) {
 	cachetag.From(ctx).Add(cachetag.Articles)
-	return s.store.RelatedArticleIDs(ctx, ids, s.Now(), n)
+	return s.store.RelatedArticleIDs(ctx, ids, s.now(ctx), n)
 }
 
 // TagsByArticleIDs returns the tags of each article, by name; one query for all.
@@ -194,7 +194,7 @@ func (s *Service) tagsVisibleAt(ctx context.Context) *time.Time {
 	if auth.UserFrom(ctx).Can(models.RoleEditor) {
 		return nil
 	}
-	now := s.Now()
+	now := s.now(ctx)
 	return &now
 }
 
@@ -210,7 +210,7 @@ func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *in
 		return nil, err
 	}
 	cachetag.From(ctx).Add(cachetag.Articles)
-	now := s.Now()
+	now := s.now(ctx)
 	rows, err := s.store.FirstArticlesByTags(ctx, tagIDs, now, args.First)
 	if err != nil {
 		return nil, err
@@ -241,7 +241,7 @@ func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *in
 // ArticleCountsByTagIDs returns how many visible articles each tag has.
 func (s *Service) ArticleCountsByTagIDs(ctx context.Context, ids []uint) (map[uint]int, error) {
 	cachetag.From(ctx).Add(cachetag.Articles)
-	return s.store.CountVisibleArticlesByTagIDs(ctx, ids, s.Now())
+	return s.store.CountVisibleArticlesByTagIDs(ctx, ids, s.now(ctx))
 }
 
 // maxTags is how many tags an article may have.
@@ -341,7 +341,7 @@ func (s *Service) UpdateArticle(ctx context.Context, id uint, in models.ArticleI
 // PublishArticle publishes an article, for EDITOR: now, or at a later time, when
 // it becomes visible by itself.
 func (s *Service) PublishArticle(ctx context.Context, id uint, at *time.Time) (*models.Article, error) {
-	when := s.Now()
+	when := s.now(ctx)
 	if at != nil {
 		when = at.UTC().Truncate(time.Second)
 	}
@@ -455,7 +455,7 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 		return nil, err
 	}
 	cachetag.From(ctx).Add(cachetag.Articles, cachetag.Courses)
-	articles, err := s.store.SearchArticles(ctx, query, s.Now(), n)
+	articles, err := s.store.SearchArticles(ctx, query, s.now(ctx), n)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +506,7 @@ func fieldIndex(field string, i int) string { return field + "." + strconv.Itoa(
 // false when none is scheduled, for anyone: an answer that lists articles or tags
 // is out of date from then on.
 func (s *Service) NextPublication(ctx context.Context) (at time.Time, ok bool, err error) {
-	return s.store.NextPublication(ctx, s.Now())
+	return s.store.NextPublication(ctx, s.now(ctx))
 }
 
 // authorRead records the author of a, whom the store reads with the article.

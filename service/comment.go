@@ -166,7 +166,7 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 		}
 	}
 	a, err := s.store.ArticleByID(ctx, in.ArticleID)
-	if me, ok := errors.AsType[*models.Error](err); (ok && me.Code == models.NotFound) || (err == nil && !a.VisibleAt(s.Now())) {
+	if me, ok := errors.AsType[*models.Error](err); (ok && me.Code == models.NotFound) || (err == nil && !a.VisibleAt(s.now(ctx))) {
 		return nil, models.InvalidField("input.articleId", "there is no such published article")
 	}
 	if err != nil {

@@ -3,5 +3,6 @@
 // decides what they may see or do, validates input, calls the store (in one
 // transaction for more than one write) and returns models or a *models.Error.
 //
-// It may import models, store and auth; never graph or gqlgen.
+// It may import models, store, auth and the small leaf packages (cachetag,
+// events, instant, mail, markdown, ratelimit); never graph, gqlgen or HTTP.
 package service

@@ -8,6 +8,7 @@ import (
 	"coursegraph/auth"
 	"coursegraph/cachetag"
 	"coursegraph/events"
+	"coursegraph/instant"
 	"coursegraph/models"
 	"coursegraph/ratelimit"
 	"coursegraph/store"
@@ -120,6 +121,11 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// now is the request's instant (instant.From), or the clock's reading for work
+// outside a request: every visibility decision of one answer is made at the
+// same instant as its cache lifetime.
+func (s *Service) now(ctx context.Context) time.Time { return instant.Or(ctx, s.Now) }
 
 // Ready reports whether the database answers; an error means it does not.
 func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }

@@ -125,7 +125,7 @@ func (s *Service) Me(ctx context.Context) *models.User { return auth.UserFrom(ct
 func (s *Service) User(ctx context.Context, id uint) (*models.User, error) {
 	if !auth.UserFrom(ctx).Can(models.RoleStaff) {
 		cachetag.From(ctx).Add(cachetag.Articles)
-		ok, err := s.store.HasVisibleArticleBy(ctx, id, s.Now())
+		ok, err := s.store.HasVisibleArticleBy(ctx, id, s.now(ctx))
 		if err != nil {
 			return nil, err
 		}

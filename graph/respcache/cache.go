@@ -54,8 +54,10 @@ type Options struct {
 	Prefix string
 	// Now is the clock (the service's, so that tests move both).
 	Now func() time.Time
-	// NextPublication says when the next scheduled article becomes public; an
-	// answer that read the article or tag lists ends then.
+	// NextPublication says when the next scheduled article becomes public after
+	// the instant its context carries (instant.From: the instant the answer was
+	// made at, which the cache sets); an answer that read the article or tag
+	// lists ends then.
 	NextPublication func(context.Context) (time.Time, bool, error)
 	// MaxAge and StaleWhileRevalidate are the Cache-Control of public GET answers
 	// (defaults 10s and 30s).

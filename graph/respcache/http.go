@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"coursegraph/cachetag"
+	"coursegraph/instant"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -54,8 +55,11 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx := r.Context()
+		// The request's one instant: the answer is made at it, and kept until
+		// the first change after it (see lifetime).
 		now := c.opts.Now()
+		ctx := instant.With(r.Context(), now)
+		r = r.WithContext(ctx)
 		op, cancel := context.WithTimeout(ctx, c.opts.OpTimeout)
 		e, err := c.store.get(op, key)
 		cancel()
