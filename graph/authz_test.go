@@ -47,6 +47,8 @@ var mutationGates = map[string]gate{
 	"deleteArticle":    {models.RoleEditor, `mutation { deleteArticle(id: "QXJ0aWNsZTo5OTk") }`},
 	"postComment":      {"", `mutation($article: ID!) { postComment(input: {articleId: $article, authorName: "R", authorEmail: "r@example.com", body: "Nice post."}) { id } }`},
 	"moderateComment":  {models.RoleEditor, `mutation($comment: ID!) { moderateComment(id: $comment, status: APPROVED) { id } }`},
+	"deleteComment":    {models.RoleEditor, `mutation { deleteComment(id: "Q29tbWVudDo5OTk") }`},
+	"renameTag":        {models.RoleEditor, `mutation { renameTag(id: "VGFnOjk5OQ", name: "Renamed") { id } }`},
 	"submitEnquiry":    {"", `mutation { submitEnquiry(input: {name: "R", email: "r@example.com", message: "Hello"}) { id } }`},
 	"updateEnquiry":    {models.RoleStaff, `mutation($enquiry: ID!) { updateEnquiry(id: $enquiry, input: {status: SPAM, version: 1}) { id } }`},
 	"addEnquiryNote":   {models.RoleStaff, `mutation($enquiry: ID!) { addEnquiryNote(enquiryId: $enquiry, body: "Noted.") { id } }`},

@@ -107,3 +107,64 @@ func TestAReaderReadsOnlyTheirOwnCommentsPrivateFields(t *testing.T) {
 		}
 	})
 }
+
+// TestEditorsDeleteCommentsAndRenameTags: a deleted comment is gone from its
+// article, and deleting it again is NOT_FOUND; a renamed tag keeps its articles
+// under the slug of its new name, a name whose slug another tag has is CONFLICT
+// and a name without a letter or digit BAD_USER_INPUT, and both changes are in
+// the audit log.
+func TestEditorsDeleteCommentsAndRenameTags(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		f := &payloadFixtures{t: t, s: s, admin: a}
+		f.admin = a.signIn(f.user(models.RoleAdmin).Email, testPassword)
+		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		first, second := f.article(editor, true), f.article(editor, true)
+		for _, id := range []string{first, second} {
+			editor.ok(`mutation($id: ID!) { updateArticle(id: $id, input: {tags: ["Javascript", "Web"]}) { id } }`, map[string]any{"id": id})
+		}
+		kept, gone := f.comment(first), f.comment(first)
+		for _, c := range []string{kept, gone} {
+			editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": c})
+		}
+		editor.ok(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone})
+		data := a.ok(`query($id: ID!) { node(id: $id) { ... on Article { commentCount comments { edges { node { id } } } } } }`, map[string]any{"id": first})
+		if want := `{"node":{"commentCount":1,"comments":{"edges":[{"node":{"id":"` + kept + `"}}]}}}`; string(data) != want {
+			t.Errorf("after deleting a comment: %s; want %s", data, want)
+		}
+		if resp, _ := editor.post(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone}); code(resp) != "NOT_FOUND" {
+			t.Errorf("deleting it again: %+v; want NOT_FOUND", resp.Errors)
+		}
+
+		tag := idOf(t, a.ok(`{ tag(slug: "javascript") { id } }`, nil), "tag", "id")
+		got := string(editor.ok(`mutation($id: ID!) { renameTag(id: $id, name: "Java Script") { id slug name articleCount } }`, map[string]any{"id": tag}))
+		if want := `{"renameTag":{"id":"` + tag + `","slug":"java-script","name":"Java Script","articleCount":2}}`; got != want {
+			t.Errorf("renameTag = %s; want %s", got, want)
+		}
+		if got := string(a.ok(`{ tag(slug: "java-script") { name articles { totalCount } } old: tag(slug: "javascript") { id } }`, nil)); got != `{"tag":{"name":"Java Script","articles":{"totalCount":2}},"old":null}` {
+			t.Errorf("the tag under its new slug: %s", got)
+		}
+		for _, tc := range []struct{ name, code string }{{"web", "CONFLICT"}, {"  !!  ", "BAD_USER_INPUT"}, {"", "BAD_USER_INPUT"}} {
+			resp, _ := editor.post(`mutation($id: ID!, $n: String!) { renameTag(id: $id, name: $n) { id } }`, map[string]any{"id": tag, "n": tc.name})
+			if code(resp) != tc.code {
+				t.Errorf("renameTag to %q: %+v; want %s", tc.name, resp.Errors, tc.code)
+			}
+		}
+		if got := string(a.ok(`{ tag(slug: "java-script") { name } }`, nil)); got != `{"tag":{"name":"Java Script"}}` {
+			t.Errorf("a refused rename changed the tag: %s", got)
+		}
+		var audit struct {
+			AuditLog struct{ Edges []struct{ Node struct{ Action string } } }
+		}
+		if err := json.Unmarshal(f.admin.ok(`{ auditLog(first: 5) { edges { node { action } } } }`, nil), &audit); err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]bool{}
+		for _, e := range audit.AuditLog.Edges {
+			actions[e.Node.Action] = true
+		}
+		if !actions["comment.delete"] || !actions["tag.rename"] {
+			t.Errorf("audit log actions %v; want comment.delete and tag.rename", actions)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -151,6 +152,19 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 	},
 	"moderateComment": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `id: $id, status: APPROVED`, `$id: ID!`, map[string]any{"id": f.comment(f.article(f.admin, true))}
+	},
+	"deleteComment": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+		return `id: $id`, `$id: ID!`, map[string]any{"id": f.comment(f.article(f.admin, true))}
+	},
+	"renameTag": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+		n := f.next()
+		data := f.admin.ok(`mutation($t: String!, $tag: String!) { createArticle(input: {title: $t, body: "Words.", tags: [$tag]}) { tags { id } } }`,
+			map[string]any{"t": fmt.Sprintf("Tagged %d", n), "tag": fmt.Sprintf("topic %d", n)})
+		var got struct{ CreateArticle struct{ Tags []struct{ ID string } } }
+		if err := json.Unmarshal(data, &got); err != nil || len(got.CreateArticle.Tags) != 1 {
+			f.t.Fatalf("tagged article: %s %v", data, err)
+		}
+		return `id: $id, name: $n`, `$id: ID!, $n: String!`, map[string]any{"id": got.CreateArticle.Tags[0].ID, "n": fmt.Sprintf("Subject %d", n)}
 	},
 	"submitEnquiry": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `input: {name: "R", email: "r@example.com", message: $m}`, `$m: String!`, map[string]any{"m": fmt.Sprintf("Hello %d", f.next())}

@@ -153,7 +153,7 @@ type cacheFixture struct {
 	course, otherCourse, batch, otherBatch, schedule string
 	article, otherArticle                            string
 	articleSlug, otherSlug                           string
-	pendingComment, author                           string
+	pendingComment, approvedComment, author          string
 	authorID                                         uint
 }
 
@@ -187,7 +187,7 @@ func newCacheFixture(t *testing.T, f *fleet, s *store.Store) cacheFixture {
 		}
 		ed.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comments[0]})
 		if i == 0 {
-			fx.article, fx.articleSlug, fx.pendingComment = id, idOf(t, data, "createArticle", "slug"), comments[1]
+			fx.article, fx.articleSlug, fx.pendingComment, fx.approvedComment = id, idOf(t, data, "createArticle", "slug"), comments[1], comments[0]
 			fx.author, fx.authorID = models.GlobalID(models.KindUser, u.ID), u.ID
 		} else {
 			fx.otherArticle, fx.otherSlug = id, idOf(t, data, "createArticle", "slug")
@@ -286,6 +286,13 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 		{"moderateComment hides it again", func() {
 			f.write(`mutation($id: ID!) { moderateComment(id: $id, status: SPAM) { id } }`, map[string]any{"id": fx.pendingComment})
 		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}}},
+		{"deleteComment deletes an approved comment", func() {
+			f.write(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": fx.approvedComment})
+		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}, {cachedCatalogue, nil, false}}},
+		{"renameTag renames a tag of the article", func() {
+			tag := idOf(t, f.truth.ok(`{ tag(slug: "other") { id } }`, nil), "tag", "id")
+			f.write(`mutation($id: ID!) { renameTag(id: $id, name: "Another") { id } }`, map[string]any{"id": tag})
+		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}, {cachedCatalogue, nil, false}}},
 		{"updateUser renames an author", func() {
 			f.write(`mutation($id: ID!) { updateUser(id: $id, input: {name: "Pen Name", bio: "Writes."}) { id } }`, map[string]any{"id": fx.author})
 		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}, {cachedCatalogue, nil, false}}},

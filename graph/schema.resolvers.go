@@ -192,6 +192,14 @@ func (r *mutationResolver) ModerateComment(ctx context.Context, id string, statu
 	return withID(id, models.KindComment, func(key uint) (*models.Comment, error) { return r.Service.ModerateComment(ctx, key, status) })
 }
 
+func (r *mutationResolver) DeleteComment(ctx context.Context, id string) (string, error) {
+	return withID(id, models.KindComment, func(key uint) (string, error) { return id, r.Service.DeleteComment(ctx, key) })
+}
+
+func (r *mutationResolver) RenameTag(ctx context.Context, id string, name string) (*models.Tag, error) {
+	return withID(id, models.KindTag, func(key uint) (*models.Tag, error) { return r.Service.RenameTag(ctx, key, name) })
+}
+
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
 	return r.node(ctx, id)
 }

@@ -187,6 +187,56 @@ func (s *Service) Tag(ctx context.Context, id uint) (*models.Tag, error) {
 	return s.store.TagByID(ctx, id, s.tagsVisibleAt(ctx))
 }
 
+// RenameTag renames a tag, for EDITOR; its slug follows the new name, as when an
+// article is tagged with it. Invalid for a name of no letter or digit or over
+// 40 characters, NotFound if there is no such tag, Conflict if another tag has
+// the slug. The answers that showed the tag (the tag lists, its articles'
+// pages) are dropped from the cache.
+func (s *Service) RenameTag(ctx context.Context, id uint, name string) (*models.Tag, error) {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if err := models.ValidateText("name", name, 1, 40); err != nil {
+		return nil, err
+	}
+	slug := models.Slugify(name)
+	if slug == "" {
+		return nil, models.InvalidField("name", "must contain a letter or digit")
+	}
+	var t *models.Tag
+	var articles []uint
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if t, err = tx.TagByID(ctx, id, nil); err != nil {
+			return err
+		}
+		var ch models.Changes
+		ch.Record("name", t.Name, name, false)
+		ch.Record("slug", t.Slug, slug, false)
+		if len(ch) == 0 {
+			return nil
+		}
+		t.Name, t.Slug = name, slug
+		if err := tx.RenameTag(ctx, t); err != nil {
+			return err
+		}
+		if articles, err = tx.ArticleIDsByTag(ctx, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "tag.rename", "Tag", id, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	changed := []string{cachetag.Tags}
+	for _, a := range articles {
+		changed = append(changed, cachetag.Article(a))
+	}
+	s.changed(ctx, changed...)
+	return t, nil
+}
+
 // tagsVisibleAt is the time at which a tag must have a visible article for the
 // viewer to see it: now for readers, nil (no condition) for editors, who read
 // articles in any state.

@@ -272,6 +272,33 @@ func (s *Service) ModerateComment(ctx context.Context, id uint, status models.Co
 	return c, nil
 }
 
+// DeleteComment deletes a comment whatever its status, for EDITOR; NotFound if
+// there is none. The audit log records who deleted which comment on which
+// article, never its text or its reader's details.
+func (s *Service) DeleteComment(ctx context.Context, id uint) error {
+	actor, err := require(ctx, models.RoleEditor)
+	if err != nil {
+		return err
+	}
+	var c *models.Comment
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if c, err = tx.CommentByID(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.DeleteComment(ctx, id); err != nil {
+			return err
+		}
+		var ch models.Changes
+		ch.Record("status", c.Status, "", false)
+		return audit(ctx, tx, actor, "comment.delete", "Comment", id, ch)
+	})
+	if err != nil {
+		return err
+	}
+	s.changed(ctx, cachetag.Comments(c.ArticleID), cachetag.AllComments)
+	return nil
+}
+
 // Comment returns one comment: an approved one on a readable article for anyone,
 // any for EDITOR; NotFound otherwise.
 func (s *Service) Comment(ctx context.Context, id uint) (*models.Comment, error) {

@@ -327,6 +327,25 @@ func (s *Store) SetArticleTags(ctx context.Context, articleID uint, tags []*mode
 	return nil
 }
 
+// RenameTag writes t's name and slug; NotFound if there is no such tag,
+// Conflict if another tag has the slug.
+func (s *Store) RenameTag(ctx context.Context, t *models.Tag) error {
+	res := s.db.WithContext(ctx).Model(&models.Tag{}).Where("id = ?", t.ID).
+		Updates(map[string]any{"name": t.Name, "slug": t.Slug})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return models.Errorf(models.NotFound, "tag not found")
+	}
+	return translate(res.Error, "update", "tag")
+}
+
+// ArticleIDsByTag returns the ids of the articles filed under the tag, in any
+// state.
+func (s *Store) ArticleIDsByTag(ctx context.Context, tagID uint) ([]uint, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&models.ArticleTag{}).Where("tag_id = ?", tagID).Order("article_id").Pluck("article_id", &ids).Error
+	return ids, translate(err, "list", "articles of tag")
+}
+
 // CountVisibleArticlesByTagIDs returns how many articles visible at now each tag
 // has, in one query; tags with none are absent.
 func (s *Store) CountVisibleArticlesByTagIDs(ctx context.Context, ids []uint, now time.Time) (map[uint]int, error) {

@@ -35,6 +35,15 @@ func (s *Store) CommentByID(ctx context.Context, id uint) (*models.Comment, erro
 	return &c, nil
 }
 
+// DeleteComment deletes the comment with id; NotFound if there is none.
+func (s *Store) DeleteComment(ctx context.Context, id uint) error {
+	res := s.db.WithContext(ctx).Delete(&models.Comment{}, id)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return models.Errorf(models.NotFound, "comment not found")
+	}
+	return translate(res.Error, "delete", "comment")
+}
+
 // SetCommentStatus changes a comment's moderation status.
 func (s *Store) SetCommentStatus(ctx context.Context, id uint, status models.CommentStatus) error {
 	err := s.db.WithContext(ctx).Model(&models.Comment{}).Where("id = ?", id).UpdateColumn("status", status).Error
