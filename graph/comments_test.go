@@ -154,7 +154,9 @@ func TestEditorsDeleteCommentsAndRenameTags(t *testing.T) {
 			t.Errorf("a refused rename changed the tag: %s", got)
 		}
 		var audit struct {
-			AuditLog struct{ Edges []struct{ Node struct{ Action string } } }
+			AuditLog struct {
+				Edges []struct{ Node struct{ Action string } }
+			}
 		}
 		if err := json.Unmarshal(f.admin.ok(`{ auditLog(first: 5) { edges { node { action } } } }`, nil), &audit); err != nil {
 			t.Fatal(err)

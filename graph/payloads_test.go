@@ -160,7 +160,9 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 		n := f.next()
 		data := f.admin.ok(`mutation($t: String!, $tag: String!) { createArticle(input: {title: $t, body: "Words.", tags: [$tag]}) { tags { id } } }`,
 			map[string]any{"t": fmt.Sprintf("Tagged %d", n), "tag": fmt.Sprintf("topic %d", n)})
-		var got struct{ CreateArticle struct{ Tags []struct{ ID string } } }
+		var got struct {
+			CreateArticle struct{ Tags []struct{ ID string } }
+		}
 		if err := json.Unmarshal(data, &got); err != nil || len(got.CreateArticle.Tags) != 1 {
 			f.t.Fatalf("tagged article: %s %v", data, err)
 		}
