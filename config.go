@@ -28,8 +28,9 @@ import (
 // Config is the server's configuration: environment variables, overridden by flags.
 // A bad value stops the server at start with a message naming the variable.
 type Config struct {
-	// Addr is where to listen: ADDR (host:port), or PORT (default 8080) on all
-	// interfaces. Flag -addr.
+	// Addr is where to listen: ADDR (host:port), or PORT (default 8080). Without
+	// a host, it is every interface in production and 127.0.0.1 otherwise (the
+	// demo is private to this machine). Flag -addr.
 	Addr string
 	// DatabaseURL names the database: DATABASE_URL, "mysql://user:pass@host:3306/db",
 	// a Go MySQL DSN, or "sqlite:path". Default: the embedded SQLite database
@@ -279,6 +280,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if c.Env != "development" && c.Env != "production" {
 		errs = append(errs, fmt.Errorf("APP_ENV must be development or production, not %q", c.Env))
+	}
+	if host, port, err := net.SplitHostPort(c.Addr); err == nil && host == "" && !c.Production() {
+		// The demo, with its demo admin, is private to this machine unless
+		// ADDR names an interface.
+		c.Addr = net.JoinHostPort("127.0.0.1", port)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", *logLevel))

@@ -294,8 +294,15 @@ func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Servic
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr())
+	var notes []string
 	if cfg.Playground {
-		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql (playground at %s/)\n", url, url)
+		notes = append(notes, "playground at "+url+"/")
+	}
+	if loopbackOnly(ln.Addr()) {
+		notes = append(notes, "this machine only: set ADDR=0.0.0.0:PORT to listen on every interface")
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql (%s)\n", url, strings.Join(notes, "; "))
 	} else {
 		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql\n", url)
 	}
@@ -523,6 +530,12 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 	default:
 		_, _ = io.WriteString(w, "database unreachable\n")
 	}
+}
+
+// loopbackOnly reports whether a is reachable from this machine only.
+func loopbackOnly(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }
 
 // displayAddr writes a listen address as a browser would want it.

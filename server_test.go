@@ -243,7 +243,7 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
 		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) ||
 		c.AnonymousCost != (RateLimit{Burst: 60000, Interval: time.Minute}) || fmt.Sprint(c.AnonymousCostExempt) != "[127.0.0.0/8 ::1/128]" {
 		t.Errorf("defaults = %+v", c)
@@ -261,6 +261,45 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:7000" || c.Production() {
 		t.Errorf("flags did not override the environment: %+v", c)
+	}
+}
+
+// TestTheDemoListensOnThisMachineOnlyUnlessToldOtherwise: outside production,
+// an address without a host (PORT, ADDR=":port") is 127.0.0.1; production, or
+// an address with a host, listens where it is told. The start-up line says so.
+func TestTheDemoListensOnThisMachineOnlyUnlessToldOtherwise(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "127.0.0.1:8080"},
+		{map[string]string{"PORT": "9001"}, "127.0.0.1:9001"},
+		{map[string]string{"ADDR": ":9002"}, "127.0.0.1:9002"},
+		{map[string]string{"ADDR": "0.0.0.0:9003"}, "0.0.0.0:9003"},
+		{map[string]string{"PORT": "9004", "APP_ENV": "production"}, ":9004"},
+		{map[string]string{"ADDR": "[::1]:9005", "APP_ENV": "production"}, "[::1]:9005"},
+	} {
+		c, err := loadConfig(nil, func(k string) string { return tc.env[k] }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr != tc.want {
+			t.Errorf("%v: listens on %q; want %q", tc.env, c.Addr, tc.want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "coursegraph.db"), "BCRYPT_COST": "4", "PORT": "0"}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), out, logs) }()
+	waitFor(t, "the start-up line", func() bool { return strings.Contains(out.String(), "GraphQL at") })
+	if line := out.String(); !strings.Contains(line, "this machine only") || !strings.Contains(line, "ADDR=0.0.0.0") {
+		t.Errorf("the start-up line does not say the demo is private to this machine: %q", line)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
 
