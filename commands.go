@@ -20,6 +20,8 @@ var commands = []struct{ name, summary string }{
 	{"migrate", "apply the pending database migrations (MySQL needs this before serve)"},
 	{"seed", "write the demo data: courses, batches, schedules, articles (idempotent)"},
 	{"schema", "print the GraphQL schema (SDL) that the server serves"},
+	{"backup FILE", "write a consistent copy of the embedded database to FILE, while the server runs"},
+	{"restore FILE", "put a backup back as the embedded database (server stopped); keeps the one it replaces"},
 	{"user create", "add a user: --email, --name, --role admin|editor|staff; asks for the password"},
 	{"user reset-password", "set a user's password (--email) and sign them out everywhere"},
 	{"version", "print the module version and VCS revision of this build"},

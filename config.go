@@ -137,6 +137,9 @@ type Config struct {
 	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
 	QueryLimits graph.Limits
+	// Backup is the schedule of backups of the embedded database (BACKUP_DIR,
+	// BACKUP_EVERY, BACKUP_KEEP); off by default.
+	Backup BackupConfig
 	// MetricsAddr is METRICS_ADDR: where to serve /metrics (Prometheus text
 	// format), host:port, on a listener of its own that should not be public.
 	// Default: none (no metrics served). Flag -metrics-addr.
@@ -203,6 +206,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
 	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
 	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
+	backupDir := fs.String("backup-dir", getenv("BACKUP_DIR"), "keep scheduled backups of the embedded database here (env BACKUP_DIR; default off)")
+	backupEvery := fs.String("backup-every", env("BACKUP_EVERY", "24h"), "how often to back up into BACKUP_DIR (env BACKUP_EVERY)")
+	backupKeep := fs.Int("backup-keep", 7, "how many scheduled backups to keep (env BACKUP_KEEP)")
 	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
 	var limits graph.Limits
 	queryLimits := []struct {
@@ -230,6 +236,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
 	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
+	if v := getenv("BACKUP_KEEP"); v != "" {
+		if err := fs.Set("backup-keep", v); err != nil {
+			return Config{}, fmt.Errorf("BACKUP_KEEP must be a whole number, not %q", v)
+		}
+	}
 	if v := getenv("BCRYPT_COST"); v != "" {
 		if err := fs.Set("bcrypt-cost", v); err != nil {
 			return Config{}, fmt.Errorf("BCRYPT_COST must be a whole number from 4 to 16, not %q", v)
@@ -452,12 +463,42 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else if c.DebugExtensions && c.Production() {
 		errs = append(errs, errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time"))
 	}
+	if c.Backup, err = parseBackup(strings.TrimSpace(*backupDir), *backupEvery, *backupKeep, c.Embedded()); err != nil {
+		errs = append(errs, err)
+	}
 	if c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); c.OTLPEndpoint != "" {
 		if _, err := tracing.ParseEndpoint(c.OTLPEndpoint); err != nil {
 			errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %w", err))
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// BackupConfig is the schedule of the embedded database's backups.
+type BackupConfig struct {
+	// Dir is BACKUP_DIR: where the backups go; empty turns the schedule off.
+	Dir string
+	// Every is BACKUP_EVERY (default 24h, at least 1m).
+	Every time.Duration
+	// Keep is BACKUP_KEEP: how many of the newest are kept (default 7).
+	Keep int
+}
+
+func parseBackup(dir, every string, keep int, embedded bool) (BackupConfig, error) {
+	if dir == "" {
+		return BackupConfig{}, nil
+	}
+	if !embedded {
+		return BackupConfig{}, errors.New("BACKUP_DIR backs up the embedded database only; back MySQL up with mariadb-dump --single-transaction or mariabackup (see the README)")
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(every))
+	if err != nil || d < time.Minute {
+		return BackupConfig{}, fmt.Errorf("BACKUP_EVERY must be a duration of at least 1m, such as 6h, not %q", every)
+	}
+	if keep < 1 {
+		return BackupConfig{}, fmt.Errorf("BACKUP_KEEP must be at least 1, not %d", keep)
+	}
+	return BackupConfig{Dir: dir, Every: d, Keep: keep}, nil
 }
 
 // parsePrefixes reads comma-separated addresses and CIDR ranges.

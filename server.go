@@ -4,6 +4,8 @@
 //	coursegraph migrate [flags]           apply pending database migrations
 //	coursegraph seed [flags]              write the demo data (idempotent)
 //	coursegraph schema                    print the GraphQL schema the server serves
+//	coursegraph backup FILE               copy the embedded database, while it runs
+//	coursegraph restore FILE              put a backup back (server stopped)
 //	coursegraph user create ...           add a user (password prompted for, or on stdin)
 //	coursegraph user reset-password ...   set a user's password, signing them out
 //	coursegraph version                   print the version and VCS revision
@@ -71,7 +73,7 @@ const (
 // graph, serve. It returns when ctx is cancelled (after a graceful shutdown) or on
 // a fatal error; a mistake in the command line is a *usageError (exit status 2).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
+	cmd, file := "serve", "" // file: of backup and restore
 	if len(args) > 0 && isHelpFlag(args[0]) {
 		// `coursegraph -h` asks for the commands; `coursegraph serve -h` for the flags.
 		cmd, args = "help", nil
@@ -89,6 +91,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "schema":
 		return printSchema(stdout)
 	case "serve", "migrate", "seed":
+	case "backup", "restore":
+		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+			usage(stderr)
+			return usageErrorf("usage: coursegraph %s FILE", cmd)
+		}
+		file, args = args[0], nil
 	case "user":
 		if len(args) == 0 || (args[0] != "create" && args[0] != "reset-password") {
 			usage(stderr)
@@ -131,6 +139,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log, err := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
 		return err
+	}
+	if cmd == "restore" {
+		// Before the database is opened: it is the file being replaced.
+		return restoreCommand(ctx, cfg, file, time.Now(), stdout)
 	}
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
@@ -192,6 +204,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		log.Info("migrated", slog.Int("applied", n))
 		return nil
+	case "backup":
+		return backupCommand(ctx, st, file, stdout)
 	case "seed":
 		if err := seed.Run(ctx, st); err != nil {
 			return fmt.Errorf("seed: %w", err)
@@ -314,6 +328,9 @@ func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Servic
 	defer cutMail()
 	if svc.Mail() {
 		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, mailInterval) })
+	}
+	if cfg.Backup.Dir != "" {
+		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
 	}
 
 	errc := make(chan error, 1)
