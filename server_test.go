@@ -292,7 +292,9 @@ func TestTheDemoListensOnThisMachineOnlyUnlessToldOtherwise(t *testing.T) {
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "coursegraph.db"), "BCRYPT_COST": "4", "PORT": "0"}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), out, logs) }()
+	go func() {
+		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), out, logs)
+	}()
 	waitFor(t, "the start-up line", func() bool { return strings.Contains(out.String(), "GraphQL at") })
 	if line := out.String(); !strings.Contains(line, "this machine only") || !strings.Contains(line, "ADDR=0.0.0.0") {
 		t.Errorf("the start-up line does not say the demo is private to this machine: %q", line)
