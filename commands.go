@@ -1,17 +1,13 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"runtime/debug"
 	"strings"
-
-	"coursegraph/graph"
-
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/formatter"
 )
 
 // commands is what `coursegraph help` lists, in that order.
@@ -95,32 +91,16 @@ func versionText(info *debug.BuildInfo) string {
 	return fmt.Sprintf("coursegraph %s\nrevision %s\ngo %s\n", version, revision, goVersion)
 }
 
-// printSchema writes the schema the server executes, the one introspection
-// describes, as SDL.
-func printSchema(w io.Writer) error {
-	return writeSDL(w, graph.NewExecutableSchema(graph.Config{}).Schema())
-}
+// schemaSource is schema.graphqls, from which gqlgen generated the schema the
+// server executes (a test checks that they agree).
+//
+//go:embed schema.graphqls
+var schemaSource string
 
-// writeSDL writes s as SDL: its description and schema block, then gqlparser's
-// formatting of the rest (directives and types in name order, built-ins left out,
-// every description as a block string).
-func writeSDL(w io.Writer, s *ast.Schema) error {
-	var b strings.Builder
-	if s.Description != "" {
-		b.WriteString(`"""` + "\n" + s.Description + "\n" + `"""` + "\n")
-	}
-	b.WriteString("schema {\n")
-	for _, op := range []struct {
-		name string
-		def  *ast.Definition
-	}{{"query", s.Query}, {"mutation", s.Mutation}, {"subscription", s.Subscription}} {
-		if op.def != nil {
-			fmt.Fprintf(&b, "\t%s: %s\n", op.name, op.def.Name)
-		}
-	}
-	b.WriteString("}\n")
-	formatter.NewFormatter(&b).FormatSchema(s)
-	_, err := io.WriteString(w, b.String())
+// printSchema writes the schema the server executes as schema.graphqls has it,
+// byte for byte: its descriptions, order and comments, as clients read it.
+func printSchema(w io.Writer) error {
+	_, err := io.WriteString(w, schemaSource)
 	return err
 }
 

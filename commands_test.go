@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"coursegraph/graph"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 )
 
 // TestMain lets a test run the real program, exit status and all: the test binary
@@ -173,18 +176,20 @@ func TestSchemaCommandPrintsTheSchemaInSchemaGraphqls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if out.String() != string(file) {
+		t.Errorf("coursegraph schema is not schema.graphqls byte for byte (-file +printed):\n%s", cmp.Diff(string(file), out.String()))
+	}
+	// And it is the schema the server executes: the generated code is current.
+	var served strings.Builder
+	if err := writeSDL(&served, graph.NewExecutableSchema(graph.Config{}).Schema()); err != nil {
+		t.Fatal(err)
+	}
 	want := normalSDL(t, "schema.graphqls", string(file))
-	if diff := cmp.Diff(want, out.String()); diff != "" {
-		t.Errorf("coursegraph schema differs from schema.graphqls: run `go tool gqlgen generate` (-want +got):\n%s", diff)
-	}
-	if again := normalSDL(t, "coursegraph schema", out.String()); again != out.String() {
-		t.Errorf("the printed schema does not read back as itself (-printed +reread):\n%s", cmp.Diff(out.String(), again))
-	}
-	if !strings.Contains(out.String(), "type Query {") || !strings.Contains(out.String(), "directive @hasRole") || !strings.Contains(out.String(), "\"\"\"\ncoursegraph: the public API") {
-		t.Errorf("the printed schema lacks the query type, @hasRole or the schema's description:\n%.500s", out.String())
+	if diff := cmp.Diff(want, served.String()); diff != "" {
+		t.Errorf("the server executes another schema than schema.graphqls: run `go tool gqlgen generate` (-file +served):\n%s", diff)
 	}
 	changed := strings.Replace(string(file), "type Query {", "type Query {\n  \"A field the server does not serve.\"\n  extra: Int", 1)
-	if normalSDL(t, "changed", changed) == out.String() {
+	if normalSDL(t, "changed", changed) == served.String() {
 		t.Error("the comparison does not notice a field the server lacks")
 	}
 }
@@ -213,4 +218,27 @@ func TestServeStopsOnATakenPortBeforeItTouchesTheDatabase(t *testing.T) {
 	if strings.Contains(stdout.String()+stderr.String(), "password") || strings.Contains(stdout.String(), "GraphQL at") {
 		t.Errorf("a server that could not start printed:\n%s\n%s", stdout.String(), stderr.String())
 	}
+}
+
+// writeSDL writes s as SDL, as the comparisons read it: its description and schema block, then gqlparser's
+// formatting of the rest (directives and types in name order, built-ins left out,
+// every description as a block string).
+func writeSDL(w io.Writer, s *ast.Schema) error {
+	var b strings.Builder
+	if s.Description != "" {
+		b.WriteString(`"""` + "\n" + s.Description + "\n" + `"""` + "\n")
+	}
+	b.WriteString("schema {\n")
+	for _, op := range []struct {
+		name string
+		def  *ast.Definition
+	}{{"query", s.Query}, {"mutation", s.Mutation}, {"subscription", s.Subscription}} {
+		if op.def != nil {
+			fmt.Fprintf(&b, "\t%s: %s\n", op.name, op.def.Name)
+		}
+	}
+	b.WriteString("}\n")
+	formatter.NewFormatter(&b).FormatSchema(s)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
