@@ -19,7 +19,6 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -54,12 +53,8 @@ func New(ctx context.Context, endpoint string) (*Tracing, error) {
 	if err != nil {
 		return nil, err
 	}
-	exporter, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(tracesURL))
-	if err != nil {
-		return nil, fmt.Errorf("OTLP exporter: %w", err)
-	}
 	provider := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exporter),
+		sdktrace.WithBatcher(newOTLPExporter(tracesURL)),
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", ServiceName))),
 	)
 	return &Tracing{provider: provider, tracer: provider.Tracer("coursegraph/store")}, nil
