@@ -19,10 +19,9 @@ import (
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/ratelimit"
+	"coursegraph/redisconn"
 	"coursegraph/store"
 	"coursegraph/tracing"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Config is the server's configuration: environment variables, overridden by flags.
@@ -332,7 +331,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	c.RedisURL = strings.TrimSpace(*redisURL)
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+		if _, err := redisconn.ParseURL(c.RedisURL); err != nil {
 			errs = append(errs, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL: %w", err))
 		}
 	}

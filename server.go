@@ -48,7 +48,6 @@ import (
 	"coursegraph/store/seed"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 )
 
@@ -165,7 +164,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	// The cache and the service need each other: the service tells the cache
 	// what each write changed, the cache asks the service's clock and schedule.
-	var rdb *redis.Client
+	var rdb *redisconn.Client
 	if cfg.RedisURL != "" && (cmd == "serve" || cmd == "user") {
 		// The one Redis client, shared by whatever needs Redis: the commands
 		// that write through the service tell the shared cache too.
@@ -270,7 +269,7 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // first and stop after all that.
 // rdb, when set, is the Redis client of REDIS_URL, shared by the persisted
 // queries and the response cache (cache, nil when off).
-func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, cache *respcache.Cache, rdb *redis.Client, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
+func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, cache *respcache.Cache, rdb *redisconn.Client, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
 	obs, err := startObservability(ctx, cfg, st, svc, log)
 	if err != nil {
 		return err
@@ -570,7 +569,7 @@ func displayAddr(a net.Addr) string {
 // responseCache makes the response cache the configuration asks for (nil when
 // RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
 // service is made after the cache, which it tells of its writes.
-func responseCache(cfg Config, rdb *redis.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
+func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
 	if !cfg.ResponseCache {
 		return nil, nil
 	}

@@ -27,8 +27,6 @@ import (
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // fleet is one or two instances of the server over one database, each with its
@@ -45,7 +43,7 @@ type fleet struct {
 // redisForTest returns a client of REDIS_TEST_URL and a key prefix of the test's
 // own, whose keys are deleted when t ends (default redis://127.0.0.1:6379/15);
 // it skips when no Redis answers, unless CI is set.
-func redisForTest(t *testing.T) (*redis.Client, string) {
+func redisForTest(t *testing.T) (*redisconn.Client, string) {
 	t.Helper()
 	url := os.Getenv("REDIS_TEST_URL")
 	if url == "" {
@@ -62,11 +60,7 @@ func redisForTest(t *testing.T) (*redis.Client, string) {
 	_, _ = rand.Read(b)
 	prefix := "test:" + hex.EncodeToString(b) + ":"
 	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
+		_, _ = rdb.DeleteMatching(context.Background(), prefix+"*")
 		_ = rdb.Close()
 	})
 	return rdb, prefix
@@ -74,7 +68,7 @@ func redisForTest(t *testing.T) (*redis.Client, string) {
 
 // newFleet starts instances over s: one with an in-process cache, or (shared)
 // two that share rdb under prefix.
-func newFleet(t *testing.T, s *store.Store, rdb *redis.Client, prefix string, opts ...func(*respcache.Options)) *fleet {
+func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string, opts ...func(*respcache.Options)) *fleet {
 	t.Helper()
 	n := 1
 	if rdb != nil {

@@ -3,7 +3,7 @@
 // instances share it) and the trusted-documents manifest, the only documents a
 // server in trusted-documents mode runs.
 //
-// It may import the standard library, otter and go-redis.
+// It may import the standard library, otter and redisconn.
 package persisted
 
 import (
@@ -17,8 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"coursegraph/redisconn"
+
 	"github.com/maypok86/otter/v2"
-	"github.com/redis/go-redis/v9"
 )
 
 // Hash is the id automatic persisted queries give a document: its SHA-256, in
@@ -59,23 +60,23 @@ func (m memory) CleanUp() { m.c.CleanUp() }
 // Redis returns a store in Redis under keys prefix+hash, each kept for ttl after
 // its last registration. A Redis that does not answer is a miss (the client
 // then sends the document again), never an error.
-func Redis(client redis.UniversalClient, prefix string, ttl time.Duration) Store {
+func Redis(client *redisconn.Client, prefix string, ttl time.Duration) Store {
 	return redisStore{client, prefix, ttl}
 }
 
 type redisStore struct {
-	c      redis.UniversalClient
+	c      *redisconn.Client
 	prefix string
 	ttl    time.Duration
 }
 
 func (r redisStore) Get(ctx context.Context, hash string) (string, bool) {
-	doc, err := r.c.Get(ctx, r.prefix+hash).Result()
+	doc, err := redisconn.String(r.c.Do(ctx, "GET", r.prefix+hash))
 	return doc, err == nil
 }
 
 func (r redisStore) Add(ctx context.Context, hash, doc string) {
-	_ = r.c.Set(ctx, r.prefix+hash, doc, r.ttl).Err() // best effort: a miss costs a round trip
+	_, _ = r.c.Do(ctx, "SET", r.prefix+hash, doc, "PX", max(r.ttl.Milliseconds(), 1)) // best effort: a miss costs a round trip
 }
 
 // Manifest is a set of trusted documents, by the id the client sends and by

@@ -34,11 +34,7 @@ func backends(t *testing.T) map[string]backend {
 	_, _ = rand.Read(b)
 	prefix := "test:" + hex.EncodeToString(b) + ":"
 	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
+		_, _ = rdb.DeleteMatching(context.Background(), prefix+"*")
 		_ = rdb.Close()
 	})
 	out["redis"] = newRedisBackend(rdb, prefix)

@@ -17,7 +17,7 @@
 // lists articles or tags ends at the next scheduled publication, when it would
 // show one more article, so no job needs to run then.
 //
-// It may import cachetag, gqlgen and go-redis; it knows nothing of the service.
+// It may import cachetag, instant, redisconn and gqlgen; it knows nothing of the service.
 package respcache
 
 import (
@@ -28,8 +28,7 @@ import (
 	"time"
 
 	"coursegraph/cachetag"
-
-	"github.com/redis/go-redis/v9"
+	"coursegraph/redisconn"
 )
 
 // Defaults of Options.
@@ -50,7 +49,7 @@ type Options struct {
 	TTL time.Duration
 	// Redis, when set, keeps the answers and their tags in Redis instead of in
 	// process, under keys starting with Prefix (default "coursegraph:rc:").
-	Redis  *redis.Client
+	Redis  *redisconn.Client
 	Prefix string
 	// Now is the clock (the service's, so that tests move both).
 	Now func() time.Time

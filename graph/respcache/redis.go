@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"coursegraph/redisconn"
 )
 
 // redisBackend keeps answers in Redis, shared by every instance: an answer
@@ -22,11 +22,11 @@ import (
 // than the writer's answer and is lost while a subscriber reconnects, so another
 // instance could serve a stale answer after the write returned.
 type redisBackend struct {
-	rdb    *redis.Client
+	rdb    *redisconn.Client
 	prefix string
 }
 
-func newRedisBackend(rdb *redis.Client, prefix string) *redisBackend {
+func newRedisBackend(rdb *redisconn.Client, prefix string) *redisBackend {
 	return &redisBackend{rdb: rdb, prefix: prefix + "{rc}"}
 }
 
@@ -36,7 +36,7 @@ const droppedTTL = time.Hour
 
 // setScript stores an answer unless one of its tags was dropped after ARGV[1]:
 // KEYS[1] the answer, then n tag sets, then n dropped counters.
-var setScript = redis.NewScript(`
+var setScript = redisconn.NewScript(`
 local n = (#KEYS - 1) / 2
 for i = 1, n do
   local d = redis.call('GET', KEYS[1 + n + i])
@@ -52,7 +52,7 @@ return 1`)
 // invalidateScript takes the next sequence number, marks each tag dropped at it and
 // deletes the answers that read it: KEYS[1] the sequence, then n tag sets, then n
 // dropped counters.
-var invalidateScript = redis.NewScript(`
+var invalidateScript = redisconn.NewScript(`
 local seq = redis.call('INCR', KEYS[1])
 local n = (#KEYS - 1) / 2
 for i = 1, n do
@@ -65,8 +65,8 @@ end
 return seq`)
 
 func (r *redisBackend) get(ctx context.Context, key string) (*entry, error) {
-	b, err := r.rdb.Get(ctx, r.prefix+"a:"+key).Bytes()
-	if errors.Is(err, redis.Nil) {
+	b, err := redisconn.Bytes(r.rdb.Do(ctx, "GET", r.prefix+"a:"+key))
+	if errors.Is(err, redisconn.ErrNil) {
 		return nil, nil
 	}
 	if err != nil {
@@ -76,8 +76,8 @@ func (r *redisBackend) get(ctx context.Context, key string) (*entry, error) {
 }
 
 func (r *redisBackend) begin(ctx context.Context) (uint64, error) {
-	n, err := r.rdb.Get(ctx, r.prefix+"seq").Uint64()
-	if errors.Is(err, redis.Nil) {
+	n, err := redisconn.Uint64(r.rdb.Do(ctx, "GET", r.prefix+"seq"))
+	if errors.Is(err, redisconn.ErrNil) {
 		return 0, nil
 	}
 	return n, err
@@ -94,7 +94,8 @@ func (r *redisBackend) set(ctx context.Context, key string, e *entry, since uint
 	}
 	ms := max(ttl.Milliseconds(), 1)
 	// A tag set lives as long as the longest answer it may name.
-	return setScript.Run(ctx, r.rdb, keys, since, encodeEntry(e), ms, DefaultTTL.Milliseconds()+ms).Err()
+	_, err := r.rdb.Run(ctx, setScript, keys, since, encodeEntry(e), ms, DefaultTTL.Milliseconds()+ms)
+	return err
 }
 
 func (r *redisBackend) invalidate(ctx context.Context, tags []string) error {
@@ -106,7 +107,8 @@ func (r *redisBackend) invalidate(ctx context.Context, tags []string) error {
 	for _, t := range tags {
 		keys = append(keys, r.prefix+"d:"+t)
 	}
-	return invalidateScript.Run(ctx, r.rdb, keys, droppedTTL.Milliseconds()).Err()
+	_, err := r.rdb.Run(ctx, invalidateScript, keys, droppedTTL.Milliseconds())
+	return err
 }
 
 func (r *redisBackend) close() {}
