@@ -2,6 +2,7 @@ package playground_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -54,8 +55,8 @@ func TestThePageLoadsOnlyTheBundleBuiltIntoTheBinary(t *testing.T) {
 		t.Fatalf("GET / = %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	built := map[string]string{ // what the page loads → what `make playground` wrote
-		playground.AssetPath + "playground.js":  "dist/playground.js",
-		playground.AssetPath + "playground.css": "dist/playground.css",
+		playground.AssetPath + "playground.js":  "dist/playground.js.gz",
+		playground.AssetPath + "playground.css": "dist/playground.css.gz",
 	}
 	loaded := map[string]bool{}
 	for _, m := range tag.FindAllStringSubmatch(string(page), -1) {
@@ -78,14 +79,29 @@ func TestThePageLoadsOnlyTheBundleBuiltIntoTheBinary(t *testing.T) {
 			t.Errorf("the page does not load %s", path)
 			continue
 		}
-		resp := serve(t, h, "localhost:8080", path, nil)
-		got := body(t, resp)
-		want, err := os.ReadFile(file)
+		gzipped, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if resp.StatusCode != http.StatusOK || len(want) == 0 || !bytes.Equal(got, want) {
-			t.Errorf("GET %s = %d with %d bytes; want the %d bytes of %s", path, resp.StatusCode, len(got), len(want), file)
+		zr, err := gzip.NewReader(bytes.NewReader(gzipped))
+		if err != nil {
+			t.Fatalf("%s is not gzip: %v", file, err)
+		}
+		want, _ := io.ReadAll(zr)
+		// A browser that takes gzip gets the file as built; any other client
+		// gets it unzipped.
+		zipped := serve(t, h, "localhost:8080", path, http.Header{"Accept-Encoding": {"gzip, deflate, br"}})
+		if got := body(t, zipped); zipped.StatusCode != http.StatusOK || zipped.Header.Get("Content-Encoding") != "gzip" || !bytes.Equal(got, gzipped) ||
+			!strings.Contains(zipped.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s with gzip = %d %q with %d bytes; want the %d bytes of %s", path, zipped.StatusCode, zipped.Header.Get("Content-Encoding"), len(got), len(gzipped), file)
+		}
+		resp := serve(t, h, "localhost:8080", path, nil)
+		got := body(t, resp)
+		if resp.StatusCode != http.StatusOK || len(want) == 0 || !bytes.Equal(got, want) || resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("GET %s = %d with %d bytes; want the %d bytes of %s unzipped", path, resp.StatusCode, len(got), len(want), file)
+		}
+		if zipped.Header.Get("ETag") == resp.Header.Get("ETag") {
+			t.Errorf("GET %s: the gzipped and plain answers share the ETag %s", path, resp.Header.Get("ETag"))
 		}
 		if ct, wantCT := resp.Header.Get("Content-Type"), map[bool]string{true: "text/javascript; charset=utf-8", false: "text/css; charset=utf-8"}[strings.HasSuffix(path, ".js")]; ct != wantCT {
 			t.Errorf("GET %s: Content-Type %q, want %q", path, ct, wantCT)

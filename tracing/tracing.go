@@ -16,10 +16,8 @@ import (
 
 	"coursegraph/store"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -68,19 +66,68 @@ func (t *Tracing) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// Handler gives each request that traced accepts a span ("POST /graphql") with
-// the request's method, route and status, around next, so that every span of the
-// request (the GraphQL operation's, the SQL statements') is below it.
+// Handler gives each request that traced accepts a server span ("POST /graphql")
+// with the request's method, path, scheme and protocol and the response's
+// status, around next, so that every span of the request (the GraphQL
+// operation's, the SQL statements') is below it. /graphql is public, so an
+// incoming trace context is linked, never followed (a client cannot make the
+// server's spans part of its trace), and no client address or user agent is
+// recorded (they are personal data).
 func (t *Tracing) Handler(next http.Handler, traced func(*http.Request) bool) http.Handler {
-	return otelhttp.NewHandler(next, "http.request",
-		otelhttp.WithTracerProvider(t.provider),
-		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
-		otelhttp.WithPropagators(propagation.TraceContext{}),
-		otelhttp.WithPublicEndpointFn(func(*http.Request) bool { return true }),
-		otelhttp.WithFilter(otelhttp.Filter(traced)),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
-	)
+	tracer := t.provider.Tracer("coursegraph/http")
+	propagator := propagation.TraceContext{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !traced(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		opts := []trace.SpanStartOption{
+			trace.WithSpanKind(trace.SpanKindServer), trace.WithNewRoot(),
+			trace.WithAttributes(
+				attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
+				attribute.String("http.route", r.URL.Path), attribute.String("url.scheme", scheme),
+				attribute.String("network.protocol.version", fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)),
+			),
+		}
+		if remote := trace.SpanContextFromContext(propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))); remote.IsValid() {
+			opts = append(opts, trace.WithLinks(trace.Link{SpanContext: remote}))
+		}
+		ctx, span := tracer.Start(r.Context(), r.Method+" "+r.URL.Path, opts...)
+		defer span.End()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		span.SetAttributes(attribute.Int("http.response.status_code", sw.status))
+		if sw.status >= 500 {
+			span.SetStatus(codes.Error, "")
+		}
+	})
 }
+
+// statusWriter keeps the status a handler writes.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.status, w.wrote = status, true
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's own writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Statements returns the store observer that gives each SQL statement run within
 // a traced request a span ("SELECT", "INSERT" ...) with its text (placeholders,

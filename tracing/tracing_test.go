@@ -3,6 +3,8 @@ package tracing
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // recording returns Tracing whose spans are kept by the returned recorder.
@@ -75,6 +78,54 @@ func TestEndpointsMustBeHTTPURLs(t *testing.T) {
 		got, err := ParseEndpoint(endpoint)
 		if got != want || (err == nil) != (want != "") {
 			t.Errorf("ParseEndpoint(%q) = %q, %v; want %q", endpoint, got, err, want)
+		}
+	}
+}
+
+// TestRequestSpansLinkAnIncomingTraceAndRecordNoClientData: a traced request
+// gets a new root server span named for its method and path, with its status;
+// the client's traceparent is a link, never the parent; untraced requests get no
+// span; no client address or user agent is recorded.
+func TestRequestSpansLinkAnIncomingTraceAndRecordNoClientData(t *testing.T) {
+	tr, rec := recording()
+	h := tr.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if traced := trace.SpanFromContext(r.Context()).SpanContext().IsValid(); traced != strings.HasPrefix(r.URL.Path, "/graphql") {
+			t.Errorf("%s: the handler's context has a span: %v", r.URL.Path, traced)
+		}
+		if r.URL.Path == "/graphql/fail" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_, _ = w.Write([]byte("ok"))
+	}), func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/graphql") })
+	const remote = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	for _, path := range []string{"/graphql", "/graphql/fail", "/healthz"} {
+		req := httptest.NewRequest(http.MethodPost, path, nil)
+		req.Header.Set("traceparent", remote)
+		req.Header.Set("User-Agent", "private-agent")
+		req.RemoteAddr = "198.51.100.7:5000"
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	spans := rec.Ended()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans; want one per traced request", len(spans))
+	}
+	ok, failed := spans[0], spans[1]
+	if ok.Name() != "POST /graphql" || ok.SpanKind() != trace.SpanKindServer || ok.Parent().IsValid() {
+		t.Errorf("span %q kind %v parent %v; want a root server span POST /graphql", ok.Name(), ok.SpanKind(), ok.Parent())
+	}
+	if links := ok.Links(); len(links) != 1 || links[0].SpanContext.TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" || ok.SpanContext().TraceID() == links[0].SpanContext.TraceID() {
+		t.Errorf("links %v; want the client's trace linked, and a trace of the server's own", links)
+	}
+	attrs := map[string]string{}
+	for _, a := range failed.Attributes() {
+		attrs[string(a.Key)] = a.Value.Emit()
+	}
+	if attrs["http.request.method"] != "POST" || attrs["http.response.status_code"] != "503" || failed.Status().Code != codes.Error {
+		t.Errorf("the failed request's span: %v %v", attrs, failed.Status())
+	}
+	for k, v := range attrs {
+		if strings.Contains(v, "198.51.100.7") || strings.Contains(v, "private-agent") {
+			t.Errorf("attribute %s records client data: %s", k, v)
 		}
 	}
 }
