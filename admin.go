@@ -16,6 +16,7 @@ import (
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/service"
+	"coursegraph/store"
 
 	"golang.org/x/term"
 )
@@ -146,9 +147,10 @@ const demoAdminEmail = "admin@example.com"
 
 // bootstrapAdmin makes the first admin when there is none: from ADMIN_EMAIL and
 // ADMIN_PASSWORD when given; otherwise, on the embedded development database only,
-// a demo admin with a random password that is logged once. Production never gets
+// a demo admin with a random password that is logged once (demoPassword, when
+// run made it early to hash it ahead; else a new one). Production never gets
 // an account it was not told to make, and there is no fixed default password.
-func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, log *slog.Logger) error {
+func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, demoPassword string, log *slog.Logger) error {
 	exists, err := svc.HasActiveAdmin(ctx)
 	if err != nil || exists {
 		return err
@@ -167,9 +169,10 @@ func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, log *
 		log.Warn("no active admin: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `coursegraph user create --role admin`")
 		return nil
 	}
-	b := make([]byte, 18)
-	_, _ = rand.Read(b)
-	password := base64.RawURLEncoding.EncodeToString(b)
+	password := demoPassword
+	if password == "" {
+		password = newDemoPassword()
+	}
 	email, name := demoAdminEmail, "Demo Admin"
 	if _, err := svc.CreateUser(system, models.UserInput{Name: &name, Email: &email, Role: &role}, password); err != nil {
 		return fmt.Errorf("create the demo admin: %w", err)
@@ -177,4 +180,24 @@ func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, log *
 	log.Warn("created a demo admin for the development database; this password is shown only now",
 		slog.String("email", email), slog.String("password", password))
 	return nil
+}
+
+// newDemoPassword returns a random password for the demo admin.
+func newDemoPassword() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// demoAdminWanted reports whether this start will most likely create the demo
+// admin: a development server on an embedded database that does not exist yet,
+// without ADMIN_EMAIL. (bootstrapAdmin decides; this only lets its password be
+// hashed ahead.)
+func demoAdminWanted(cfg Config) bool {
+	file, ok := store.SQLiteFile(cfg.DatabaseURL)
+	if !ok || cfg.Production() || cfg.AdminEmail != "" {
+		return false
+	}
+	_, err := os.Stat(file)
+	return errors.Is(err, os.ErrNotExist)
 }

@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"coursegraph/auth"
 	"coursegraph/gqlhttp"
 	"coursegraph/graph"
 	"coursegraph/graph/respcache"
@@ -147,6 +148,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// to ours, at WARN, instead of unstructured lines on stderr.
 	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	tuneGC(getenv)
+	// The demo admin's password (of a new embedded database) is hashed in the
+	// background while the engine compiles and the database is prepared, and the
+	// equal-time dummy once the server is up: a quarter of a second each that
+	// the first answer need not wait for.
+	passwords, err := auth.NewPasswords(cfg.BcryptCost)
+	if err != nil {
+		return err
+	}
+	demoPassword := ""
+	if cmd == "serve" && demoAdminWanted(cfg) {
+		demoPassword = newDemoPassword()
+		passwords.Prehash(demoPassword)
+	}
 	if cfg.SQLiteEngineCache != "" {
 		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
 			log.Warn("the SQLite engine will be compiled at every start", "err", err)
@@ -158,7 +172,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer st.Close()
 	opts := service.Options{
-		SessionTTL: cfg.SessionTTL, BcryptCost: cfg.BcryptCost,
+		SessionTTL: cfg.SessionTTL, Passwords: passwords,
 		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
 		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
 	}
@@ -217,9 +231,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := prepare(ctx, cfg, st, log); err != nil {
 			return err
 		}
-		if err := bootstrapAdmin(ctx, cfg, svc, log); err != nil {
+		if err := bootstrapAdmin(ctx, cfg, svc, demoPassword, log); err != nil {
 			return err
 		}
+		go passwords.Warm()
 		// serve returns once requests and background work are done: only then
 		// does the deferred st.Close close the pool.
 		return serve(ctx, cfg, st, svc, cache, rdb, log, stdout, ln)

@@ -69,3 +69,33 @@ func TestPasswordsCheckTheirHashAndFailForNoUser(t *testing.T) {
 		t.Error("the hash contains the password")
 	}
 }
+
+// TestAPasswordHashedAheadIsTheHashOfThatPassword: a password hashed ahead
+// (Prehash, at start-up) is what Hash returns for it, once; another password is
+// hashed then; a bad cost is refused at once; Warm leaves checks as they were.
+func TestAPasswordHashedAheadIsTheHashOfThatPassword(t *testing.T) {
+	if _, err := auth.NewPasswords(3); err == nil {
+		t.Error("a bcrypt cost of 3 was taken")
+	}
+	p, err := auth.NewPasswords(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Prehash("the demo password")
+	ahead, err := p.Hash("the demo password")
+	if err != nil || !p.Check(ahead, "the demo password") {
+		t.Fatalf("the hash made ahead does not check: %v", err)
+	}
+	again, err := p.Hash("the demo password")
+	if err != nil || again == ahead || !p.Check(again, "the demo password") {
+		t.Errorf("a second Hash of the same password returned the one made ahead (salts must differ): %v", err)
+	}
+	other, err := p.Hash("another password")
+	if err != nil || !p.Check(other, "another password") || p.Check(other, "the demo password") {
+		t.Errorf("another password's hash: %v", err)
+	}
+	p.Warm()
+	if p.Check("", "the demo password") {
+		t.Error("no user checked as a match after Warm")
+	}
+}

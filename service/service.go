@@ -19,6 +19,10 @@ type Options struct {
 	// BcryptCost is the work factor of password hashes (default
 	// auth.DefaultBcryptCost; tests use 4).
 	BcryptCost int
+	// Passwords, when set, hashes and checks passwords (its cost wins over
+	// BcryptCost): made before the service, it can hash at start-up while the
+	// database is being prepared.
+	Passwords *auth.Passwords
 	// SessionTTL is how long a session token lasts (default 7 days).
 	SessionTTL time.Duration
 	// LoginPerAddress limits failed sign-ins per client address, whatever the
@@ -94,9 +98,12 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 7 * 24 * time.Hour
 	}
-	passwords, err := auth.NewPasswords(opts.BcryptCost)
-	if err != nil {
-		return nil, fmt.Errorf("set up passwords: %w", err)
+	passwords := opts.Passwords
+	if passwords == nil {
+		var err error
+		if passwords, err = auth.NewPasswords(opts.BcryptCost); err != nil {
+			return nil, fmt.Errorf("set up passwords: %w", err)
+		}
 	}
 	s := &Service{store: st, Now: store.Now, passwords: passwords, sessionTTL: opts.SessionTTL}
 	clock := func() time.Time { return s.Now() }
