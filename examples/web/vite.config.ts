@@ -1,9 +1,9 @@
 // Vite: `npm run build` writes dist/ (one bundle, no source maps). `npm run dev`
 // and `npm run preview` send /graphql to the API at COURSEGRAPH_URL (default
-// http://localhost:8080), so the site and the API share an origin and need no CORS.
+// http://127.0.0.1:8080, where `go run .` listens), so the site and the API share an origin and need no CORS.
 import { defineConfig } from "vite";
 
-const api = process.env.COURSEGRAPH_URL ?? "http://localhost:8080";
+const api = process.env.COURSEGRAPH_URL ?? "http://127.0.0.1:8080";
 const proxy = { "/graphql": { target: api, ws: true } };
 
 // What a host of dist/ should send with it: the built site loads nothing from

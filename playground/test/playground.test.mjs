@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -221,5 +221,38 @@ test('the live inbox tab receives an enquiry over WebSocket', async () => {
     throw err;
   } finally {
     await context.close();
+  }
+});
+
+// The README's graphql-ws snippet, run as it is (its URL pointed at this server)
+// on this machine's Node, receives an enquiry sent after it subscribed.
+test("the README's graphql-ws snippet receives an enquiry on this Node", async () => {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const snippet = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((s) => s.includes('graphql-ws'));
+  assert.ok(snippet, 'no graphql-ws snippet in the README');
+  assert.match(snippet, /ws:\/\/127\.0\.0\.1:8080\/graphql/);
+  // Beside this test, so that its imports resolve to this project's packages.
+  const file = new URL(`./.readme-snippet-${unique}.mjs`, import.meta.url).pathname;
+  await writeFile(file, `const token = ${JSON.stringify(token)};\n` +
+    snippet.replace('ws://127.0.0.1:8080/graphql', `${base.replace(/^http/, 'ws')}/graphql`));
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b) => { out += b; });
+  child.stderr.on('data', (b) => { out += b; });
+  try {
+    const name = `Snippet Visitor ${unique}`;
+    const deadline = Date.now() + 20_000;
+    // Sent again until it arrives: the snippet subscribes a moment after it starts.
+    while (!out.includes(name)) {
+      assert.ok(Date.now() < deadline, `the snippet printed no enquiry:\n${out}`);
+      assert.equal(child.exitCode, null, `the snippet exited:\n${out}`);
+      await gql('mutation($in: SubmitEnquiryInput!) { submitEnquiry(input: $in) { id } }', {
+        in: { name, email: `snippet-${unique}-${Date.now()}@example.com`, message: `From the snippet test ${Date.now()}` },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    child.kill();
+    await rm(file, { force: true });
   }
 });
