@@ -332,3 +332,28 @@ func answer(t *testing.T, st *store.Store, query string) string {
 	h.ServeHTTP(rec, req)
 	return rec.Body.String()
 }
+
+// TestRetentionSettingsDefaultToTwoYearsAMonthAndAYearAndTakeOff: the defaults,
+// days and durations, off, and a refusal that names the setting.
+func TestRetentionSettingsDefaultToTwoYearsAMonthAndAYearAndTakeOff(t *testing.T) {
+	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (models.Retention{Enquiries: 730 * 24 * time.Hour, ClientIPs: 30 * 24 * time.Hour, CommentEmails: 365 * 24 * time.Hour}); c.Retention != want {
+		t.Errorf("defaults %+v; want %+v", c.Retention, want)
+	}
+	env := map[string]string{"ENQUIRY_RETENTION": "off", "CLIENT_IP_RETENTION": "72h", "COMMENT_EMAIL_RETENTION": "90d"}
+	if c, err = loadConfig(nil, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if want := (models.Retention{ClientIPs: 72 * time.Hour, CommentEmails: 90 * 24 * time.Hour}); c.Retention != want {
+		t.Errorf("set %+v; want %+v", c.Retention, want)
+	}
+	for _, bad := range []string{"two years", "0d", "10m"} {
+		_, err := loadConfig(nil, func(k string) string { return map[string]string{"CLIENT_IP_RETENTION": bad}[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "CLIENT_IP_RETENTION") {
+			t.Errorf("CLIENT_IP_RETENTION=%q: %v; want an error naming it", bad, err)
+		}
+	}
+}

@@ -136,6 +136,10 @@ type Config struct {
 	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
 	QueryLimits graph.Limits
+	// Retention is how long personal data is kept (ENQUIRY_RETENTION, default
+	// 730d after an enquiry is closed; CLIENT_IP_RETENTION, 30d;
+	// COMMENT_EMAIL_RETENTION, 365d; each may be off).
+	Retention models.Retention
 	// Backup is the schedule of backups of the embedded database (BACKUP_DIR,
 	// BACKUP_EVERY, BACKUP_KEEP); off by default.
 	Backup BackupConfig
@@ -208,6 +212,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	backupDir := fs.String("backup-dir", getenv("BACKUP_DIR"), "keep scheduled backups of the embedded database here (env BACKUP_DIR; default off)")
 	backupEvery := fs.String("backup-every", env("BACKUP_EVERY", "24h"), "how often to back up into BACKUP_DIR (env BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", 7, "how many scheduled backups to keep (env BACKUP_KEEP)")
+	enquiryRetention := fs.String("enquiry-retention", env("ENQUIRY_RETENTION", "730d"), "how long a closed enquiry keeps its sender's details, or off (env ENQUIRY_RETENTION)")
+	ipRetention := fs.String("client-ip-retention", env("CLIENT_IP_RETENTION", "30d"), "how long client addresses are kept, or off (env CLIENT_IP_RETENTION)")
+	commentEmailRetention := fs.String("comment-email-retention", env("COMMENT_EMAIL_RETENTION", "365d"), "how long a comment keeps its reader's email, or off (env COMMENT_EMAIL_RETENTION)")
 	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
 	var limits graph.Limits
 	queryLimits := []struct {
@@ -462,6 +469,18 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else if c.DebugExtensions && c.Production() {
 		errs = append(errs, errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time"))
 	}
+	for _, r := range []struct {
+		name, value string
+		to          *time.Duration
+	}{
+		{"ENQUIRY_RETENTION", *enquiryRetention, &c.Retention.Enquiries},
+		{"CLIENT_IP_RETENTION", *ipRetention, &c.Retention.ClientIPs},
+		{"COMMENT_EMAIL_RETENTION", *commentEmailRetention, &c.Retention.CommentEmails},
+	} {
+		if *r.to, err = parseRetention(r.value); err != nil {
+			errs = append(errs, fmt.Errorf("%s %w", r.name, err))
+		}
+	}
 	if c.Backup, err = parseBackup(strings.TrimSpace(*backupDir), *backupEvery, *backupKeep, c.Embedded()); err != nil {
 		errs = append(errs, err)
 	}
@@ -471,6 +490,32 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseRetention reads a retention: "off" (kept for ever), a number of days
+// ("730d") or a Go duration ("720h"), at least an hour.
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "off" {
+		return 0, nil
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("must be off, a number of days such as 30d, or a duration such as 720h, not %q", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("must be off, a number of days such as 30d, or a duration such as 720h, not %q", v)
+		}
+	}
+	if d < time.Hour {
+		return 0, fmt.Errorf("must be at least 1h, not %q", v)
+	}
+	return d, nil
 }
 
 // BackupConfig is the schedule of the embedded database's backups.

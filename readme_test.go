@@ -121,6 +121,7 @@ func TestEveryGraphQLExampleInTheReadmeRunsOnAFreshDemoServer(t *testing.T) {
 		"after":    nil,
 		"course":   ids.Schedules.Edges[0].Node.Course.ID,
 		"schedule": ids.Schedules.Edges[0].Node.ID,
+		"email":    "karim@example.com", // a reader of the demo blog
 	}
 	// What sets off each subscription's event.
 	triggers := map[string]string{

@@ -18,6 +18,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,6 +43,7 @@ import (
 	"coursegraph/logging"
 	"coursegraph/mail"
 	"coursegraph/metrics"
+	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/playground"
 	"coursegraph/redisconn"
@@ -346,6 +349,9 @@ func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Servic
 	if cfg.Backup.Dir != "" {
 		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
 	}
+	if !cfg.Retention.Off() {
+		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionInterval) })
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -512,6 +518,37 @@ func deliverMail(stop, ctx context.Context, svc *service.Service, log *slog.Logg
 			if report.Sent > 0 {
 				log.InfoContext(ctx, "delivered mail", slog.Int("sent", report.Sent))
 			}
+		}
+	}
+}
+
+// retentionInterval is how often the server applies the retention of personal
+// data (one instance of several does each pass); tests shorten it.
+var retentionInterval = time.Hour
+
+// applyRetention anonymises the personal data kept longer than r allows, at
+// start and then every interval until stop ends. Each pass is logged with its
+// counts (never the data); a failed pass at ERROR, tried again at the next.
+func applyRetention(stop context.Context, svc *service.Service, r models.Retention, log *slog.Logger, interval time.Duration) {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	holder := hex.EncodeToString(b) // this instance, for the lease
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		counts, ran, err := svc.ApplyRetention(stop, r, holder)
+		switch {
+		case err != nil && stop.Err() == nil:
+			log.Error("retention of personal data failed", slog.Any("error", err))
+		case ran && counts.Total() > 0:
+			log.Info("retention of personal data", slog.Int("enquiries", counts.Enquiries), slog.Int("notes", counts.Notes),
+				slog.Int("history_entries", counts.HistoryEntries), slog.Int("notices", counts.Notices),
+				slog.Int("client_ips", counts.ClientIPs), slog.Int("comment_emails", counts.CommentEmails))
+		}
+		select {
+		case <-stop.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -249,6 +249,14 @@ type ComplexityRoot struct {
 		Status func(childComplexity int) int
 	}
 
+	ErasureReport struct {
+		Comments       func(childComplexity int) int
+		Enquiries      func(childComplexity int) int
+		HistoryEntries func(childComplexity int) int
+		Notes          func(childComplexity int) int
+		Notices        func(childComplexity int) int
+	}
+
 	Faq struct {
 		Answer   func(childComplexity int) int
 		Question func(childComplexity int) int
@@ -273,33 +281,42 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddEnquiryNote   func(childComplexity int, enquiryID string, body string) int
-		ArchiveCourse    func(childComplexity int, id string) int
-		ChangePassword   func(childComplexity int, current string, new string) int
-		CreateArticle    func(childComplexity int, input models.ArticleInput) int
-		CreateBatch      func(childComplexity int, input models.BatchInput) int
-		CreateCourse     func(childComplexity int, input models.CourseInput) int
-		CreateSchedule   func(childComplexity int, input models.ScheduleInput) int
-		CreateUser       func(childComplexity int, input model.CreateUserInput) int
-		DeactivateUser   func(childComplexity int, id string) int
-		DeleteArticle    func(childComplexity int, id string) int
-		DeleteBatch      func(childComplexity int, id string) int
-		DeleteComment    func(childComplexity int, id string) int
-		DeleteSchedule   func(childComplexity int, id string) int
-		Login            func(childComplexity int, email string, password string) int
-		Logout           func(childComplexity int) int
-		ModerateComment  func(childComplexity int, id string, status models.CommentStatus) int
-		PostComment      func(childComplexity int, input models.CommentInput) int
-		PublishArticle   func(childComplexity int, id string, at *time.Time) int
-		RenameTag        func(childComplexity int, id string, name string) int
-		SubmitEnquiry    func(childComplexity int, input models.EnquiryInput) int
-		UnpublishArticle func(childComplexity int, id string, archive *bool) int
-		UpdateArticle    func(childComplexity int, id string, input models.ArticleInput) int
-		UpdateBatch      func(childComplexity int, id string, input models.BatchInput) int
-		UpdateCourse     func(childComplexity int, id string, input models.CourseInput) int
-		UpdateEnquiry    func(childComplexity int, id string, input models.EnquiryUpdate) int
-		UpdateSchedule   func(childComplexity int, id string, input models.ScheduleInput) int
-		UpdateUser       func(childComplexity int, id string, input models.UserInput) int
+		AddEnquiryNote    func(childComplexity int, enquiryID string, body string) int
+		ArchiveCourse     func(childComplexity int, id string) int
+		ChangePassword    func(childComplexity int, current string, new string) int
+		CreateArticle     func(childComplexity int, input models.ArticleInput) int
+		CreateBatch       func(childComplexity int, input models.BatchInput) int
+		CreateCourse      func(childComplexity int, input models.CourseInput) int
+		CreateSchedule    func(childComplexity int, input models.ScheduleInput) int
+		CreateUser        func(childComplexity int, input model.CreateUserInput) int
+		DeactivateUser    func(childComplexity int, id string) int
+		DeleteArticle     func(childComplexity int, id string) int
+		DeleteBatch       func(childComplexity int, id string) int
+		DeleteComment     func(childComplexity int, id string) int
+		DeleteSchedule    func(childComplexity int, id string) int
+		ErasePersonalData func(childComplexity int, email string) int
+		Login             func(childComplexity int, email string, password string) int
+		Logout            func(childComplexity int) int
+		ModerateComment   func(childComplexity int, id string, status models.CommentStatus) int
+		PostComment       func(childComplexity int, input models.CommentInput) int
+		PublishArticle    func(childComplexity int, id string, at *time.Time) int
+		RenameTag         func(childComplexity int, id string, name string) int
+		SubmitEnquiry     func(childComplexity int, input models.EnquiryInput) int
+		UnpublishArticle  func(childComplexity int, id string, archive *bool) int
+		UpdateArticle     func(childComplexity int, id string, input models.ArticleInput) int
+		UpdateBatch       func(childComplexity int, id string, input models.BatchInput) int
+		UpdateCourse      func(childComplexity int, id string, input models.CourseInput) int
+		UpdateEnquiry     func(childComplexity int, id string, input models.EnquiryUpdate) int
+		UpdateSchedule    func(childComplexity int, id string, input models.ScheduleInput) int
+		UpdateUser        func(childComplexity int, id string, input models.UserInput) int
+	}
+
+	Notice struct {
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Recipient func(childComplexity int) int
+		SentAt    func(childComplexity int) int
+		Subject   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -307,6 +324,15 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PersonalData struct {
+		Comments   func(childComplexity int) int
+		Email      func(childComplexity int) int
+		Enquiries  func(childComplexity int) int
+		ExportedAt func(childComplexity int) int
+		History    func(childComplexity int) int
+		Notices    func(childComplexity int) int
 	}
 
 	Query struct {
@@ -323,6 +349,7 @@ type ComplexityRoot struct {
 		EnquiryStats func(childComplexity int) int
 		Me           func(childComplexity int) int
 		Node         func(childComplexity int, id string) int
+		PersonalData func(childComplexity int, email string) int
 		Schedules    func(childComplexity int, filter *models.ScheduleFilter, first *int, after *string) int
 		Search       func(childComplexity int, query string, first *int) int
 		Tag          func(childComplexity int, slug string) int
@@ -444,6 +471,7 @@ type MutationResolver interface {
 	AddEnquiryNote(ctx context.Context, enquiryID string, body string) (*models.EnquiryNote, error)
 	ModerateComment(ctx context.Context, id string, status models.CommentStatus) (*models.Comment, error)
 	DeleteComment(ctx context.Context, id string) (string, error)
+	ErasePersonalData(ctx context.Context, email string) (*models.PersonalDataCounts, error)
 	RenameTag(ctx context.Context, id string, name string) (*models.Tag, error)
 }
 type QueryResolver interface {
@@ -465,6 +493,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*models.User, error)
 	Users(ctx context.Context) ([]*models.User, error)
 	AuditLog(ctx context.Context, entityID *string, first *int, after *string) (*service.AuditEntryConnection, error)
+	PersonalData(ctx context.Context, email string) (*service.PersonalData, error)
 }
 type ScheduleResolver interface {
 	Course(ctx context.Context, obj *models.Schedule) (*models.Course, error)
@@ -1262,6 +1291,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnquiryStatusCount.Status(childComplexity), true
 
+	case "ErasureReport.comments":
+		if e.ComplexityRoot.ErasureReport.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasureReport.Comments(childComplexity), true
+	case "ErasureReport.enquiries":
+		if e.ComplexityRoot.ErasureReport.Enquiries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasureReport.Enquiries(childComplexity), true
+	case "ErasureReport.historyEntries":
+		if e.ComplexityRoot.ErasureReport.HistoryEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasureReport.HistoryEntries(childComplexity), true
+	case "ErasureReport.notes":
+		if e.ComplexityRoot.ErasureReport.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasureReport.Notes(childComplexity), true
+	case "ErasureReport.notices":
+		if e.ComplexityRoot.ErasureReport.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasureReport.Notices(childComplexity), true
+
 	case "Faq.answer":
 		if e.ComplexityRoot.Faq.Answer == nil {
 			break
@@ -1475,6 +1535,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSchedule(childComplexity, args["id"].(string)), true
+	case "Mutation.erasePersonalData":
+		if e.ComplexityRoot.Mutation.ErasePersonalData == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_erasePersonalData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ErasePersonalData(childComplexity, args["email"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1625,6 +1696,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(string), args["input"].(models.UserInput)), true
 
+	case "Notice.body":
+		if e.ComplexityRoot.Notice.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Body(childComplexity), true
+	case "Notice.createdAt":
+		if e.ComplexityRoot.Notice.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.CreatedAt(childComplexity), true
+	case "Notice.recipient":
+		if e.ComplexityRoot.Notice.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Recipient(childComplexity), true
+	case "Notice.sentAt":
+		if e.ComplexityRoot.Notice.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.SentAt(childComplexity), true
+	case "Notice.subject":
+		if e.ComplexityRoot.Notice.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Subject(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1649,6 +1751,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PersonalData.comments":
+		if e.ComplexityRoot.PersonalData.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Comments(childComplexity), true
+	case "PersonalData.email":
+		if e.ComplexityRoot.PersonalData.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Email(childComplexity), true
+	case "PersonalData.enquiries":
+		if e.ComplexityRoot.PersonalData.Enquiries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Enquiries(childComplexity), true
+	case "PersonalData.exportedAt":
+		if e.ComplexityRoot.PersonalData.ExportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.ExportedAt(childComplexity), true
+	case "PersonalData.history":
+		if e.ComplexityRoot.PersonalData.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.History(childComplexity), true
+	case "PersonalData.notices":
+		if e.ComplexityRoot.PersonalData.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalData.Notices(childComplexity), true
 
 	case "Query.article":
 		if e.ComplexityRoot.Query.Article == nil {
@@ -1779,6 +1918,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.personalData":
+		if e.ComplexityRoot.Query.PersonalData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_personalData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PersonalData(childComplexity, args["email"].(string)), true
 	case "Query.schedules":
 		if e.ComplexityRoot.Query.Schedules == nil {
 			break
@@ -3040,6 +3190,58 @@ type Query {
     "Return the entries after this cursor."
     after: String
   ): AuditEntryConnection! @hasRole(role: ADMIN)
+
+  """
+  Everything stored about one email address, for a person who asks what the centre
+  holds about them (ADMIN): the enquiries they sent (with their notes), the
+  history of those enquiries, their comments, and the notices that told staff of
+  their enquiries. The answer, as JSON, is what to hand them.
+  """
+  personalData("The person's email address, any letter case." email: String!): PersonalData! @hasRole(role: ADMIN)
+}
+
+"Everything stored about one email address (see Query.personalData)."
+type PersonalData {
+  "The address, normalised as it is stored."
+  email: String!
+  "When this export was made."
+  exportedAt: Time!
+  "The enquiries sent from the address, oldest first, with their notes."
+  enquiries: [Enquiry!]!
+  "The audit log of those enquiries: status, assignee and note changes, oldest first."
+  history: [AuditEntry!]!
+  "The comments posted with the address, oldest first, in any moderation state."
+  comments: [Comment!]!
+  "The emails that told staff of those enquiries, oldest first."
+  notices: [Notice!]!
+}
+
+"An email the server sent (or will send) to staff."
+type Notice {
+  "To whom."
+  recipient: String!
+  "Its subject."
+  subject: String!
+  "Its text."
+  body: String!
+  "When it was queued."
+  createdAt: Time!
+  "When it was sent; null while it waits."
+  sentAt: Time
+}
+
+"How many rows an erasure anonymised (or, for notices not yet sent, deleted)."
+type ErasureReport {
+  "Enquiries whose sender's details and message were removed."
+  enquiries: Int!
+  "Staff notes on those enquiries whose text was removed."
+  notes: Int!
+  "Entries of those enquiries' history whose note text was removed."
+  historyEntries: Int!
+  "Comments whose name was replaced and whose text, email and address were removed; they keep their place in their threads."
+  comments: Int!
+  "Notices of those enquiries: deleted when not yet sent, their subject and text removed when sent."
+  notices: Int!
 }
 
 "A new staff account."
@@ -3255,6 +3457,16 @@ type Mutation {
   moderateComment("The comment's global id." id: ID!, "The new status." status: CommentStatus!): Comment! @hasRole(role: EDITOR)
   "Deletes a comment, whatever its status, and answers its id (EDITOR). It is recorded in the audit log."
   deleteComment("The comment's global id." id: ID!): ID! @hasRole(role: EDITOR)
+  """
+  Erases everything stored about one email address (ADMIN), in one transaction: its
+  enquiries keep their place in the inbox and the statistics with the sender's
+  details, message and notes removed; its comments keep their place in their
+  threads, named "removed at the reader's request", with their text removed; the
+  notices of its enquiries are deleted (not yet sent) or emptied (sent). Cached
+  answers that showed any of it are dropped, and the audit log records who erased
+  how many rows, never the address or the data. Erasing again counts nothing.
+  """
+  erasePersonalData("The person's email address, any letter case." email: String!): ErasureReport! @hasRole(role: ADMIN)
   """
   Renames a tag (EDITOR). Its slug follows the new name, as when an article is
   tagged with it; CONFLICT when another tag has that slug. It is recorded in the
@@ -3662,6 +3874,22 @@ func (ec *executionContext) childFields_EnquiryStatusCount(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type EnquiryStatusCount", field.Name)
 }
 
+func (ec *executionContext) childFields_ErasureReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enquiries":
+		return ec.fieldContext_ErasureReport_enquiries(ctx, field)
+	case "notes":
+		return ec.fieldContext_ErasureReport_notes(ctx, field)
+	case "historyEntries":
+		return ec.fieldContext_ErasureReport_historyEntries(ctx, field)
+	case "comments":
+		return ec.fieldContext_ErasureReport_comments(ctx, field)
+	case "notices":
+		return ec.fieldContext_ErasureReport_notices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ErasureReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Faq(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "question":
@@ -3708,6 +3936,22 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
 }
 
+func (ec *executionContext) childFields_Notice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recipient":
+		return ec.fieldContext_Notice_recipient(ctx, field)
+	case "subject":
+		return ec.fieldContext_Notice_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_Notice_body(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notice_createdAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_Notice_sentAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notice", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3720,6 +3964,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonalData(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_PersonalData_email(ctx, field)
+	case "exportedAt":
+		return ec.fieldContext_PersonalData_exportedAt(ctx, field)
+	case "enquiries":
+		return ec.fieldContext_PersonalData_enquiries(ctx, field)
+	case "history":
+		return ec.fieldContext_PersonalData_history(ctx, field)
+	case "comments":
+		return ec.fieldContext_PersonalData_comments(ctx, field)
+	case "notices":
+		return ec.fieldContext_PersonalData_notices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonalData", field.Name)
 }
 
 func (ec *executionContext) childFields_Schedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4177,6 +4439,20 @@ func (ec *executionContext) field_Mutation_deleteSchedule_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_erasePersonalData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg0
 	return args, nil
 }
 
@@ -4721,6 +4997,20 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_personalData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg0
 	return args, nil
 }
 
@@ -7956,6 +8246,121 @@ func (ec *executionContext) fieldContext_EnquiryStatusCount_count(_ context.Cont
 	return graphql.NewScalarFieldContext("EnquiryStatusCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ErasureReport_enquiries(ctx context.Context, field graphql.CollectedField, obj *models.PersonalDataCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasureReport_enquiries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enquiries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasureReport_enquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasureReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ErasureReport_notes(ctx context.Context, field graphql.CollectedField, obj *models.PersonalDataCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasureReport_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasureReport_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasureReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ErasureReport_historyEntries(ctx context.Context, field graphql.CollectedField, obj *models.PersonalDataCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasureReport_historyEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HistoryEntries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasureReport_historyEntries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasureReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ErasureReport_comments(ctx context.Context, field graphql.CollectedField, obj *models.PersonalDataCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasureReport_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasureReport_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasureReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ErasureReport_notices(ctx context.Context, field graphql.CollectedField, obj *models.PersonalDataCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasureReport_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasureReport_notices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasureReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Faq_question(ctx context.Context, field graphql.CollectedField, obj *models.Faq) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9746,6 +10151,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteComment(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_erasePersonalData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_erasePersonalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ErasePersonalData(ctx, fc.Args["email"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *models.PersonalDataCounts
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *models.PersonalDataCounts
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.PersonalDataCounts) graphql.Marshaler {
+			return ec.marshalNErasureReport2ᚖcoursegraphᚋmodelsᚐPersonalDataCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_erasePersonalData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ErasureReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_erasePersonalData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_renameTag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9806,6 +10273,121 @@ func (ec *executionContext) fieldContext_Mutation_renameTag(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Notice_recipient(ctx context.Context, field graphql.CollectedField, obj *models.OutboxMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_recipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recipient, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Notice_subject(ctx context.Context, field graphql.CollectedField, obj *models.OutboxMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Notice_body(ctx context.Context, field graphql.CollectedField, obj *models.OutboxMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Notice_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.OutboxMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Notice_sentAt(ctx context.Context, field graphql.CollectedField, obj *models.OutboxMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *service.PageInfo) (ret graphql.Marshaler) {
@@ -9898,6 +10480,180 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PersonalData_email(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalData", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PersonalData_exportedAt(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_exportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_exportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalData", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PersonalData_enquiries(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_enquiries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enquiries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Enquiry) graphql.Marshaler {
+			return ec.marshalNEnquiry2ᚕᚖcoursegraphᚋmodelsᚐEnquiryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_enquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enquiry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalData_history(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖcoursegraphᚋmodelsᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalData_comments(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.Comment) graphql.Marshaler {
+			return ec.marshalNComment2ᚕᚖcoursegraphᚋmodelsᚐCommentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalData_notices(ctx context.Context, field graphql.CollectedField, obj *service.PersonalData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalData_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.OutboxMessage) graphql.Marshaler {
+			return ec.marshalNNotice2ᚕᚖcoursegraphᚋmodelsᚐOutboxMessageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalData_notices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notice(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10734,6 +11490,68 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_personalData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_personalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PersonalData(ctx, fc.Args["email"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2coursegraphᚋmodelsᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *service.PersonalData
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *service.PersonalData
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.PersonalData) graphql.Marshaler {
+			return ec.marshalNPersonalData2ᚖcoursegraphᚋserviceᚐPersonalData(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_personalData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalData(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_personalData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16181,6 +16999,64 @@ func (ec *executionContext) _EnquiryStatusCount(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var erasureReportImplementors = []string{"ErasureReport"}
+
+func (ec *executionContext) _ErasureReport(ctx context.Context, sel ast.SelectionSet, obj *models.PersonalDataCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, erasureReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ErasureReport")
+		case "enquiries":
+			out.Values[i] = ec._ErasureReport_enquiries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ErasureReport_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "historyEntries":
+			out.Values[i] = ec._ErasureReport_historyEntries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comments":
+			out.Values[i] = ec._ErasureReport_comments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notices":
+			out.Values[i] = ec._ErasureReport_notices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var faqImplementors = []string{"Faq"}
 
 func (ec *executionContext) _Faq(ctx context.Context, sel ast.SelectionSet, obj *models.Faq) graphql.Marshaler {
@@ -16570,11 +17446,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "erasePersonalData":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_erasePersonalData(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "renameTag":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_renameTag(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var noticeImplementors = []string{"Notice"}
+
+func (ec *executionContext) _Notice(ctx context.Context, sel ast.SelectionSet, obj *models.OutboxMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notice")
+		case "recipient":
+			out.Values[i] = ec._Notice_recipient(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Notice_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Notice_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Notice_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentAt":
+			out.Values[i] = ec._Notice_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -16628,6 +17569,69 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "startCursor":
 			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var personalDataImplementors = []string{"PersonalData"}
+
+func (ec *executionContext) _PersonalData(ctx context.Context, sel ast.SelectionSet, obj *service.PersonalData) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonalData")
+		case "email":
+			out.Values[i] = ec._PersonalData_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exportedAt":
+			out.Values[i] = ec._PersonalData_exportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enquiries":
+			out.Values[i] = ec._PersonalData_enquiries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._PersonalData_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comments":
+			out.Values[i] = ec._PersonalData_comments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notices":
+			out.Values[i] = ec._PersonalData_notices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17055,6 +18059,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_auditLog(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "personalData":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_personalData(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -18106,6 +19132,22 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖcoursegraphᚋmodelsᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖcoursegraphᚋmodelsᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAuditEntry2ᚖcoursegraphᚋmodelsᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *models.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18223,6 +19265,22 @@ func (ec *executionContext) marshalNCentreLink2ᚕcoursegraphᚋmodelsᚐCentreL
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCentreLink2coursegraphᚋmodelsᚐCentreLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComment2ᚕᚖcoursegraphᚋmodelsᚐCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Comment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComment2ᚖcoursegraphᚋmodelsᚐComment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18451,6 +19509,22 @@ func (ec *executionContext) marshalNDecimal2ᚖcoursegraphᚋmodelsᚐAmount(ctx
 	return res
 }
 
+func (ec *executionContext) marshalNEnquiry2ᚕᚖcoursegraphᚋmodelsᚐEnquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Enquiry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx context.Context, sel ast.SelectionSet, v *models.Enquiry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18629,6 +19703,16 @@ func (ec *executionContext) marshalNEnquiryStatusCount2ᚖcoursegraphᚋservice�
 	return ec._EnquiryStatusCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNErasureReport2ᚖcoursegraphᚋmodelsᚐPersonalDataCounts(ctx context.Context, sel ast.SelectionSet, v *models.PersonalDataCounts) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ErasureReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFaq2coursegraphᚋmodelsᚐFaq(ctx context.Context, sel ast.SelectionSet, v models.Faq) graphql.Marshaler {
 	return ec._Faq(ctx, sel, &v)
 }
@@ -18785,6 +19869,32 @@ func (ec *executionContext) marshalNMoney2coursegraphᚋmodelsᚐMoney(ctx conte
 	return ec._Money(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNNotice2ᚕᚖcoursegraphᚋmodelsᚐOutboxMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.OutboxMessage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotice2ᚖcoursegraphᚋmodelsᚐOutboxMessage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotice2ᚖcoursegraphᚋmodelsᚐOutboxMessage(ctx context.Context, sel ast.SelectionSet, v *models.OutboxMessage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Notice(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖcoursegraphᚋserviceᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *service.PageInfo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18856,6 +19966,16 @@ var (
 		models.Evening: "EVENING",
 	}
 )
+
+func (ec *executionContext) marshalNPersonalData2ᚖcoursegraphᚋserviceᚐPersonalData(ctx context.Context, sel ast.SelectionSet, v *service.PersonalData) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PersonalData(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNPostCommentInput2coursegraphᚋmodelsᚐCommentInput(ctx context.Context, v any) (models.CommentInput, error) {
 	res, err := ec.unmarshalInputPostCommentInput(ctx, v)

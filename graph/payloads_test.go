@@ -168,6 +168,10 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 		}
 		return `id: $id, name: $n`, `$id: ID!, $n: String!`, map[string]any{"id": got.CreateArticle.Tags[0].ID, "n": fmt.Sprintf("Subject %d", n)}
 	},
+	"erasePersonalData": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+		f.comment(f.article(f.admin, true)) // by reader@example.com
+		return `email: $e`, `$e: String!`, map[string]any{"e": "reader@example.com"}
+	},
 	"submitEnquiry": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `input: {name: "R", email: "r@example.com", message: $m}`, `$m: String!`, map[string]any{"m": fmt.Sprintf("Hello %d", f.next())}
 	},

@@ -196,6 +196,10 @@ func (r *mutationResolver) DeleteComment(ctx context.Context, id string) (string
 	return withID(id, models.KindComment, func(key uint) (string, error) { return id, r.Service.DeleteComment(ctx, key) })
 }
 
+func (r *mutationResolver) ErasePersonalData(ctx context.Context, email string) (*models.PersonalDataCounts, error) {
+	return r.Service.ErasePersonalData(ctx, email)
+}
+
 func (r *mutationResolver) RenameTag(ctx context.Context, id string, name string) (*models.Tag, error) {
 	return withID(id, models.KindTag, func(key uint) (*models.Tag, error) { return r.Service.RenameTag(ctx, key, name) })
 }
@@ -308,6 +312,10 @@ func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *i
 		f = models.AuditFilter{EntityType: kind, EntityID: key}
 	}
 	return loaders.For(ctx).AuditEntries(r.Service.AuditLog(ctx, f, first, after))
+}
+
+func (r *queryResolver) PersonalData(ctx context.Context, email string) (*service.PersonalData, error) {
+	return r.Service.PersonalDataOf(ctx, email)
 }
 
 func (r *scheduleResolver) Course(ctx context.Context, obj *models.Schedule) (*models.Course, error) {

@@ -269,6 +269,9 @@ type OutboxMessage struct {
 	SentAt        *time.Time `gorm:"index:ix_outbox_due,priority:1"`
 	LastError     string     `gorm:"size:500;not null"`
 	CreatedAt     time.Time  `gorm:"not null"`
+	// EnquiryID is the enquiry a notice tells of (nil for notices queued before
+	// it was kept).
+	EnquiryID *uint `gorm:"index:ix_outbox_enquiry"`
 }
 
 // TableName keeps the outbox's table name short.

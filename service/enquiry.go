@@ -152,7 +152,7 @@ func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry
 	body := fmt.Sprintf("A new enquiry arrived through the website.\n\nFrom: %s <%s>\nPhone: %s\nAbout: %s\n\n%s\n\nAnswer it from the staff inbox.\n",
 		e.Name, e.Email, e.Phone, about, e.Message)
 	return &models.OutboxMessage{
-		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: s.Now(),
+		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: s.Now(), EnquiryID: &e.ID,
 		CreatedAt: s.Now(), // the service's clock, like NextAttemptAt (GORM would take the wall clock)
 	}
 }
