@@ -45,11 +45,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// The client went away: the database did not fail, and nobody
 			// reads this answer; it is for the access log (499) and /metrics.
 			log.DebugContext(ctx, "request cancelled: its client went away", slog.String("path", responsePath.String()))
-			return &gqlerror.Error{
-				Message:    "the request was cancelled by its client",
-				Path:       responsePath,
-				Extensions: map[string]any{extensionCode: gqlhttp.CodeClientClosed},
-			}
+			return coded(gqlhttp.CodeClientClosed, "the request was cancelled by its client", responsePath, gqlErr)
 		}
 		if me, ok := errors.AsType[*models.Error](err); ok {
 			if me.Code == models.Unavailable {
@@ -93,23 +89,19 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.Is(err, context.DeadlineExceeded) {
 			// gqlgen's own wait for a list's items, cut by the deadline.
 			log.WarnContext(ctx, "service unavailable", slog.String("path", responsePath.String()), slog.Any("error", err))
-			return &gqlerror.Error{
-				Message:    unavailableMessage,
-				Path:       responsePath,
-				Locations:  gqlErr.Locations,
-				Extensions: map[string]any{extensionCode: codeUnavailable},
-			}
+			return coded(codeUnavailable, unavailableMessage, responsePath, gqlErr)
 		}
 		if !errors.Is(err, errPanicked) { // the recoverer logged it already
 			log.ErrorContext(ctx, "resolve field", slog.String("path", responsePath.String()), slog.Any("error", err))
 		}
-		return &gqlerror.Error{
-			Message:    internalMessage,
-			Path:       responsePath,
-			Locations:  gqlErr.Locations,
-			Extensions: map[string]any{extensionCode: codeInternal},
-		}
+		return coded(codeInternal, internalMessage, responsePath, gqlErr)
 	}
+}
+
+// coded is an error of the field at path, where gqlErr was, with code and
+// message and nothing of the cause.
+func coded(code, message string, path ast.Path, gqlErr *gqlerror.Error) *gqlerror.Error {
+	return &gqlerror.Error{Message: message, Path: path, Locations: gqlErr.Locations, Extensions: map[string]any{extensionCode: code}}
 }
 
 // unavailableMessage is what a request is told when it could not be answered in

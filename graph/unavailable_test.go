@@ -66,26 +66,7 @@ func wantUnavailable(t *testing.T, what string, rec *httptest.ResponseRecorder, 
 // the test ends.
 func lockTables(t *testing.T, s *store.Store, tables ...string) {
 	t.Helper()
-	db, err := s.SQL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lock, unlock := "LOCK TABLES "+strings.Join(tables, " WRITE, ")+" WRITE", "UNLOCK TABLES"
-	if s.Dialect() == store.SQLite {
-		lock, unlock = "BEGIN EXCLUSIVE", "ROLLBACK"
-	}
-	if _, err := conn.ExecContext(ctx, lock); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = conn.ExecContext(ctx, unlock)
-		_ = conn.Close()
-	})
+	lockTablesUntil(t, s, tables...)
 }
 
 func TestAStalledDatabaseIsServiceUnavailableBeforeTheDeadline(t *testing.T) {
