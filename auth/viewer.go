@@ -106,3 +106,10 @@ func MadeBy(ctx context.Context, ref string) bool {
 	defer v.mu.RUnlock()
 	return v.made[ref]
 }
+
+// SessionFinder finds the active user of a session by its token hash. It returns
+// a *models.Error with code Unauthenticated when the session is unknown, expired
+// or revoked, or its user is deactivated; any other error is internal.
+type SessionFinder interface {
+	UserBySession(ctx context.Context, tokenHash string) (*models.User, error)
+}

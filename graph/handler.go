@@ -147,7 +147,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
 	// The response cache goes first: a hit needs no deadline, session or parse.
-	return opts.Cache.Middleware(withDeadline(timeout, auth.Middleware(svc, opts.TrustedProxies, log, webSocketConns(log, srv))))
+	return opts.Cache.Middleware(withDeadline(timeout, authenticate(svc, opts.TrustedProxies, log, webSocketConns(log, srv))))
 }
 
 // rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"

@@ -1,7 +1,6 @@
-package auth
+package graph
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net"
@@ -9,38 +8,32 @@ import (
 	"net/netip"
 	"strings"
 
+	"coursegraph/auth"
 	"coursegraph/gqlhttp"
 	"coursegraph/models"
 )
 
-// SessionFinder finds the active user of a session by its token hash. It returns
-// a *models.Error with code Unauthenticated when the session is unknown, expired
-// or revoked, or its user is deactivated; any other error is internal.
-type SessionFinder interface {
-	UserBySession(ctx context.Context, tokenHash string) (*models.User, error)
-}
-
-// Middleware puts the request's viewer in its context: the user of the bearer
+// authenticate puts the request's viewer in its context: the user of the bearer
 // token in the Authorization header (anonymous without one) and the client's
 // address (see ClientAddr). A malformed, unknown, expired or revoked token is
 // answered at once with 401 and a GraphQL error UNAUTHENTICATED, so that a client
 // knows to sign in again rather than silently getting public answers. When the
 // session cannot be looked up because the database is unavailable, the answer is
 // 503 SERVICE_UNAVAILABLE with Retry-After.
-func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, next http.Handler) http.Handler {
+func authenticate(find auth.SessionFinder, trusted []netip.Prefix, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		ip := ClientAddr(r, trusted)
 		token, present, ok := bearer(r.Header.Get("Authorization"))
 		if !present {
-			next.ServeHTTP(w, r.WithContext(WithViewer(ctx, nil, "", ip)))
+			next.ServeHTTP(w, r.WithContext(auth.WithViewer(ctx, nil, "", ip)))
 			return
 		}
-		if !ok || !WellFormed(token) {
+		if !ok || !auth.WellFormed(token) {
 			unauthenticated(w, r, "the Authorization header must be \"Bearer <token>\" with a token from login")
 			return
 		}
-		hash := HashToken(token)
+		hash := auth.HashToken(token)
 		user, err := find.UserBySession(ctx, hash)
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unauthenticated {
 			unauthenticated(w, r, me.Message)
@@ -59,7 +52,7 @@ func Middleware(find SessionFinder, trusted []netip.Prefix, log *slog.Logger, ne
 			gqlhttp.WriteErrors(w, r, http.StatusInternalServerError, gqlhttp.Error(gqlhttp.CodeInternal, "internal error"))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(WithViewer(ctx, user, hash, ip)))
+		next.ServeHTTP(w, r.WithContext(auth.WithViewer(ctx, user, hash, ip)))
 	})
 }
 

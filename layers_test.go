@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// layer is what one package of ours may import of ours, and what from outside
+// (a prefix of an import path) it must not.
+type layer struct {
+	may     []string
+	mustNot []string
+}
+
+// httpOrGraphQL are the imports that tie a package to the wire: the business
+// layers (models, store, auth, service) stay free of them.
+var httpOrGraphQL = []string{"net/http", "github.com/99designs/gqlgen", "github.com/vektah/gqlparser"}
+
+// layers is STYLE.md's layering as the repository has it: models → store →
+// service → graph (the schema side, and for now the HTTP side too) → main, with
+// auth and the small leaf packages beside them. A package of ours that is not
+// listed fails the test, so that a new one comes with its rule.
+var layers = map[string]layer{
+	"models":          {nil, append([]string{"gorm.io"}, httpOrGraphQL...)},
+	"store":           {[]string{"models"}, httpOrGraphQL},
+	"store/seed":      {[]string{"markdown", "models", "store"}, httpOrGraphQL},
+	"store/storetest": {[]string{"models", "store"}, httpOrGraphQL},
+	"auth":            {[]string{"models"}, append([]string{"gorm.io"}, httpOrGraphQL...)},
+	"service":         {[]string{"auth", "cachetag", "events", "instant", "mail", "markdown", "models", "ratelimit", "store"}, httpOrGraphQL},
+	"graph": {[]string{"auth", "events", "gqlhttp", "graph/loaders", "graph/model", "graph/respcache", "graph/scalars",
+		"instant", "metrics", "models", "persisted", "ratelimit", "service"}, []string{"gorm.io"}},
+	"graph/loaders":   {[]string{"metrics", "models", "service"}, []string{"gorm.io", "net/http"}},
+	"graph/model":     {[]string{"models"}, []string{"gorm.io"}},
+	"graph/scalars":   {[]string{"models"}, []string{"gorm.io"}},
+	"graph/respcache": {[]string{"cachetag", "instant", "redisconn"}, []string{"gorm.io"}},
+	"gqlhttp":         {[]string{"metrics", "models"}, []string{"gorm.io"}},
+	"persisted":       {[]string{"redisconn"}, []string{"gorm.io"}},
+	"tracing":         {[]string{"store"}, nil},
+	"markdown":        {[]string{"models"}, httpOrGraphQL},
+	"ratelimit":       {[]string{"metrics"}, httpOrGraphQL},
+	// Leaves: they import nothing of ours.
+	"cachetag": {}, "events": {}, "instant": {}, "metrics": {}, "logging": {}, "mail": {}, "redisconn": {}, "playground": {},
+	// The benchmark's own programs.
+	"bench/compare": {[]string{"bench/scenario", "models"}, nil},
+	"bench/raw":     {[]string{"bench/scenario", "models"}, nil},
+	"bench/dataset": {[]string{"auth", "markdown", "models", "store"}, nil},
+	"bench/load":    {}, "bench/scenario": {},
+}
+
+// TestEveryPackageImportsOnlyWhatItsLayerMay reads the import lists `go list`
+// gives and checks each of our packages against layers.
+func TestEveryPackageImportsOnlyWhatItsLayerMay(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := 0
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, "coursegraph"), "/")
+		if name == "" {
+			continue // main: the one wiring point, may import everything
+		}
+		seen++
+		l, ok := layers[name]
+		if !ok {
+			t.Errorf("package %s has no row in layers: add its rule (and state it in its doc)", name)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if ours, isOurs := strings.CutPrefix(imp, "coursegraph/"); isOurs {
+				if !slices.Contains(l.may, ours) {
+					t.Errorf("%s imports %s, which its layer may not (it may import %v)", name, ours, l.may)
+				}
+				continue
+			}
+			for _, bad := range l.mustNot {
+				if imp == bad || strings.HasPrefix(imp, bad+"/") {
+					t.Errorf("%s imports %s, which its layer must not", name, imp)
+				}
+			}
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("go list found %d packages of ours; the test reads nothing", seen)
+	}
+}
