@@ -47,7 +47,7 @@ func TestArticleListCostsAConstantNumberOfStatements(t *testing.T) {
 				id := writeArticle(t, editor, fmt.Sprintf("Article %d", made), "Body.", []string{"Go", fmt.Sprintf("T%d", made%4)}, true)
 				for c := range 4 {
 					var posted struct{ PostComment struct{ ID string } }
-					_ = json.Unmarshal(anon.ok(`mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: $b}) { id } }`,
+					decode(t, anon.ok(`mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: $b}) { id } }`,
 						map[string]any{"a": id, "b": fmt.Sprintf("Comment %d", c)}), &posted)
 					editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": posted.PostComment.ID})
 				}
@@ -104,7 +104,7 @@ func TestHiddenArticlesAndCommentsShowOnNoPublicPath(t *testing.T) {
 		editor.ok(`mutation($id: ID!) { deleteArticle(id: $id) }`, map[string]any{"id": deleted})
 		for _, status := range []string{"", "REJECTED", "SPAM"} {
 			var posted struct{ PostComment struct{ ID string } }
-			_ = json.Unmarshal(anon.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "hidden words"}) { id } }`, map[string]any{"a": visible}), &posted)
+			decode(t, anon.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "hidden words"}) { id } }`, map[string]any{"a": visible}), &posted)
 			if status != "" {
 				editor.ok(`mutation($id: ID!, $s: CommentStatus!) { moderateComment(id: $id, status: $s) { id } }`, map[string]any{"id": posted.PostComment.ID, "s": status})
 			}
@@ -185,7 +185,7 @@ func TestArticleRenderingThroughTheAPI(t *testing.T) {
 				Tags []struct{ Name, Slug string }
 			}
 		}
-		_ = json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { html readingTimeMinutes tableOfContents { level text anchor } faqs { question answer } tags { name slug } } }`, map[string]any{"id": id}), &got)
+		decode(t, editor.ok(`query($id: ID!) { article(id: $id) { html readingTimeMinutes tableOfContents { level text anchor } faqs { question answer } tags { name slug } } }`, map[string]any{"id": id}), &got)
 		a := got.Article
 		for _, bad := range []string{"<script", "onerror", "javascript:"} {
 			if strings.Contains(a.HTML, bad) {
@@ -303,7 +303,7 @@ func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
 				}
 			}
 		}
-		_ = json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { pending: comments(status: PENDING) { edges { node { id status authorEmail } } } spam: comments(status: SPAM) { edges { node { id status } } } } }`, map[string]any{"id": id}), &queue)
+		decode(t, editor.ok(`query($id: ID!) { article(id: $id) { pending: comments(status: PENDING) { edges { node { id status authorEmail } } } spam: comments(status: SPAM) { edges { node { id status } } } } }`, map[string]any{"id": id}), &queue)
 		if len(queue.Article.Pending.Edges) != 1 || len(queue.Article.Spam.Edges) != 1 || queue.Article.Pending.Edges[0].Node.AuthorEmail != "rina@example.com" {
 			t.Fatalf("moderation queue = %+v", queue)
 		}
@@ -355,11 +355,11 @@ func TestSearchAndRelated(t *testing.T) {
 				Slug     string
 			}
 		}
-		_ = json.Unmarshal(a.ok(`{ search(query: "security") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
+		decode(t, a.ok(`{ search(query: "security") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
 		if len(search.Search) == 0 || search.Search[0].Typename != "Article" {
 			t.Fatalf("search security = %+v", search.Search)
 		}
-		_ = json.Unmarshal(a.ok(`{ search(query: "excel") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
+		decode(t, a.ok(`{ search(query: "excel") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
 		if len(search.Search) == 0 || search.Search[0].Slug != "advanced-excel" {
 			t.Errorf("search excel = %+v; want the Advanced Excel course first", search.Search)
 		}
@@ -375,7 +375,7 @@ func TestSearchAndRelated(t *testing.T) {
 		var rel struct {
 			Article struct{ Related []struct{ Slug string } }
 		}
-		_ = json.Unmarshal(a.ok(`{ article(slug: "back-end-developer-tasks-and-responsibilities") { related(first: 3) { slug } } }`, nil), &rel)
+		decode(t, a.ok(`{ article(slug: "back-end-developer-tasks-and-responsibilities") { related(first: 3) { slug } } }`, nil), &rel)
 		var slugs []string
 		for _, r := range rel.Article.Related {
 			slugs = append(slugs, r.Slug)

@@ -85,7 +85,7 @@ func TestLoginMeLogout(t *testing.T) {
 				LastLoginAt *time.Time
 			}
 		}
-		_ = json.Unmarshal(signed.ok(`{ me { email lastLoginAt } }`, nil), &me)
+		decode(t, signed.ok(`{ me { email lastLoginAt } }`, nil), &me)
 		if me.Me.Email != "editor@example.com" || me.Me.LastLoginAt == nil {
 			t.Errorf("me = %+v", me.Me)
 		}

@@ -102,14 +102,14 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 
 		type course struct{ Slug, Title string }
 		var made struct{ CreateCourse course }
-		_ = json.Unmarshal(editor.ok(createCourse, courseInput(map[string]any{"title": "বাংলা টাইপিং"})), &made)
+		decode(t, editor.ok(createCourse, courseInput(map[string]any{"title": "বাংলা টাইপিং"})), &made)
 		var given struct{ CreateCourse course }
-		_ = json.Unmarshal(editor.ok(createCourse, courseInput(map[string]any{"title": "Office", "slug": nfd("কম্পিউটার-বেসিক-কোর্স")})), &given)
+		decode(t, editor.ok(createCourse, courseInput(map[string]any{"title": "Office", "slug": nfd("কম্পিউটার-বেসিক-কোর্স")})), &given)
 		if made.CreateCourse.Slug != "বাংলা-টাইপিং" || given.CreateCourse.Slug != norm.NFC.String("কম্পিউটার-বেসিক-কোর্স") {
 			t.Errorf("course slugs: %q and %q", made.CreateCourse.Slug, given.CreateCourse.Slug)
 		}
 		var found struct{ A, B *course }
-		_ = json.Unmarshal(anon.ok(`query($a: String!, $b: String!) { a: course(slug: $a) { slug title } b: course(slug: $b) { slug title } }`,
+		decode(t, anon.ok(`query($a: String!, $b: String!) { a: course(slug: $a) { slug title } b: course(slug: $b) { slug title } }`,
 			map[string]any{"a": nfd("বাংলা-টাইপিং"), "b": "কম্পিউটার-বেসিক-কোর্স"}), &found)
 		if found.A == nil || found.A.Title != "বাংলা টাইপিং" || found.B == nil || found.B.Title != "Office" {
 			t.Errorf("courses by slug: %+v %+v", found.A, found.B)
@@ -127,7 +127,7 @@ func TestABanglaNameOf120CharactersFits(t *testing.T) {
 		name = name[:len(name)-len(" ")] + "ন" // no trailing space to trim
 		r := a.submit(map[string]any{"name": name, "message": longest("আসন আছে কি? ", 5000)})
 		var got struct{ Enquiry struct{ Name string } }
-		_ = json.Unmarshal(staff.ok(`query($id: ID!) { enquiry(id: $id) { name } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
+		decode(t, staff.ok(`query($id: ID!) { enquiry(id: $id) { name } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
 		if got.Enquiry.Name != name {
 			t.Errorf("stored name = %q; want %q", got.Enquiry.Name, name)
 		}
@@ -135,9 +135,9 @@ func TestABanglaNameOf120CharactersFits(t *testing.T) {
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.name")
 
 		var me struct{ Me struct{ ID string } }
-		_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+		decode(t, staff.ok(`{ me { id } }`, nil), &me)
 		var updated struct{ UpdateUser struct{ Name string } }
-		_ = json.Unmarshal(staff.ok(`mutation($id: ID!, $n: String!) { updateUser(id: $id, input: {name: $n}) { name } }`, map[string]any{"id": me.Me.ID, "n": name}), &updated)
+		decode(t, staff.ok(`mutation($id: ID!, $n: String!) { updateUser(id: $id, input: {name: $n}) { name } }`, map[string]any{"id": me.Me.ID, "n": name}), &updated)
 		if updated.UpdateUser.Name != name {
 			t.Errorf("user's name = %q", updated.UpdateUser.Name)
 		}

@@ -88,7 +88,7 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 				Schedule                            struct{ Batch struct{ Name string } }
 			}
 		}
-		_ = json.Unmarshal(admin.ok(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
+		decode(t, admin.ok(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
 		e := got.Enquiry
 		if e.Name != "Rahim Uddin" || e.Email != "rahim@example.com" || e.Phone != "+8801785474006" || e.Message != "Is there a seat in the evening batch?" ||
 			e.Status != "NEW" || e.Course.Slug != "graphic-design" || e.Schedule.Batch.Name != "1st Batch" {
@@ -103,14 +103,14 @@ func TestSpamDefences(t *testing.T) {
 		admin, _, _ := staffAPI(t, s)
 		statusOf := func(id string) string {
 			var got struct{ Enquiry struct{ Status string } }
-			_ = json.Unmarshal(admin.ok(`query($id: ID!) { enquiry(id: $id) { status } }`, map[string]any{"id": id}), &got)
+			decode(t, admin.ok(`query($id: ID!) { enquiry(id: $id) { status } }`, map[string]any{"id": id}), &got)
 			return got.Enquiry.Status
 		}
 
 		t.Run("a filled honeypot is stored as spam with an answer of the same shape", func(t *testing.T) {
 			resp, _ := a.post(submit, enquiry(map[string]any{"website": "http://spam.example", "message": "Buy now"}))
 			var r receipt
-			_ = json.Unmarshal(resp.Data, &r)
+			decode(t, resp.Data, &r)
 			if len(resp.Errors) > 0 || r.SubmitEnquiry.ID == "" || statusOf(r.SubmitEnquiry.ID) != "SPAM" {
 				t.Errorf("honeypot: %+v %s", resp.Errors, resp.Data)
 			}
@@ -232,7 +232,7 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		a := newAPI(t, s)
 		admin, _, staff := staffAPI(t, s)
 		var me struct{ Me struct{ ID string } }
-		_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+		decode(t, staff.ok(`{ me { id } }`, nil), &me)
 		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
 		a.submit(map[string]any{"message": "About nothing in particular"})
 		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
@@ -285,7 +285,7 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		_ = json.Unmarshal(admin.ok(`query($id: ID!) { auditLog(entityId: $id, first: 2) { edges { node { action } } } }`, map[string]any{"id": id}), &log)
+		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id, first: 2) { edges { node { action } } } }`, map[string]any{"id": id}), &log)
 		if len(log.AuditLog.Edges) != 2 || log.AuditLog.Edges[0].Node.Action != "enquiry.note" {
 			t.Errorf("notes are not audited: %+v", log)
 		}

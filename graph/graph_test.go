@@ -236,8 +236,8 @@ func TestCoursesPagination(t *testing.T) {
 			}
 		}
 		var p1, p2 page
-		_ = json.Unmarshal(a.ok(q, nil), &p1)
-		_ = json.Unmarshal(a.ok(q, map[string]any{"after": *p1.Courses.PageInfo.EndCursor}), &p2)
+		decode(t, a.ok(q, nil), &p1)
+		decode(t, a.ok(q, map[string]any{"after": *p1.Courses.PageInfo.EndCursor}), &p2)
 		var slugs []string
 		for _, e := range append(p1.Courses.Edges, p2.Courses.Edges...) {
 			slugs = append(slugs, e.Node.Slug)
@@ -271,7 +271,7 @@ func TestNodeResolvesEveryGlobalID(t *testing.T) {
 				}
 			}
 		}
-		_ = json.Unmarshal(a.ok(`{ schedules(first: 1) { edges { node { id course { id title } batch { id name } } } } }`, nil), &list)
+		decode(t, a.ok(`{ schedules(first: 1) { edges { node { id course { id title } batch { id name } } } } }`, nil), &list)
 		sc := list.Schedules.Edges[0].Node
 		for _, tc := range []struct{ name, id, want string }{
 			{"a course", sc.Course.ID, `{"node":{"__typename":"Course","title":"` + sc.Course.Title + `"}}`},
@@ -386,4 +386,14 @@ func TestQueriesOverTheComplexityLimitAreRefusedBeforeTheyRun(t *testing.T) {
 		t.Errorf("code %q after %d statements; want QUERY_TOO_COMPLEX before any", code(resp), counter.Count())
 	}
 	a.ok(`{ articles(first: 20) { edges { node { title related { title } comments(first: 3) { edges { node { body } } } } } } }`, nil)
+}
+
+// decode reads a response's JSON into v, failing the test when it does not fit
+// (malformed, or a value of another type than v's field), instead of letting it
+// pass as zero values. v may hold fewer fields than the response.
+func decode(t testing.TB, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %T from %s: %v", v, data, err)
+	}
 }

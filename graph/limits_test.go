@@ -60,7 +60,7 @@ func TestTheLongestValidInputsAreStored(t *testing.T) {
 		staff.ok(`mutation($id: ID!, $b: String!) { addEnquiryNote(enquiryId: $id, body: $b) { id } }`, map[string]any{"id": r.SubmitEnquiry.ID, "b": longest("<", 5000)})
 
 		var me struct{ Me struct{ ID string } }
-		_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+		decode(t, staff.ok(`{ me { id } }`, nil), &me)
 		staff.ok(`mutation($id: ID!, $n: String!, $b: String!) { updateUser(id: $id, input: {name: $n, bio: $b}) { id } }`,
 			map[string]any{"id": me.Me.ID, "n": longest("😀", 120), "b": longest("<", 2000)})
 
@@ -72,14 +72,14 @@ func TestTheLongestValidInputsAreStored(t *testing.T) {
 		editor.ok(`mutation($id: ID!, $b: String!, $s: String!) { updateArticle(id: $id, input: {body: $b, summary: $s}) { id } }`,
 			map[string]any{"id": article, "b": longest("<", 100000), "s": longest("<", 500)})
 		var comment struct{ PostComment struct{ ID string } }
-		_ = json.Unmarshal(a.ok(`mutation($a: ID!, $n: String!, $b: String!) { postComment(input: {articleId: $a, authorName: $n, authorEmail: "r@example.com", body: $b}) { id } }`,
+		decode(t, a.ok(`mutation($a: ID!, $n: String!, $b: String!) { postComment(input: {articleId: $a, authorName: $n, authorEmail: "r@example.com", body: $b}) { id } }`,
 			map[string]any{"a": article, "n": longest("😀", 80), "b": longest("😀", 5000)}), &comment)
 		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
 
 		var inbox struct {
 			Enquiries struct{ TotalCount int }
 		}
-		_ = json.Unmarshal(staff.ok(`{ enquiries { totalCount } }`, nil), &inbox)
+		decode(t, staff.ok(`{ enquiries { totalCount } }`, nil), &inbox)
 		if inbox.Enquiries.TotalCount != 1 {
 			t.Errorf("enquiries stored: %d", inbox.Enquiries.TotalCount)
 		}

@@ -150,7 +150,7 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 			waitFor(t, "the second subscription", func() bool { return bus.Subscribers() == 1 })
 			a.addUser("admin@example.com", models.RoleAdmin)
 			var me struct{ Me struct{ ID string } }
-			_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+			decode(t, staff.ok(`{ me { id } }`, nil), &me)
 			a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
 			a.submit(map[string]any{"message": "After the deactivation"})
 			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "2" {

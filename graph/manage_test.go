@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -111,7 +110,7 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				}
 			}
 		}
-		_ = json.Unmarshal(admin.ok(`{ auditLog(entityId: "Q291cnNlOjE") { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, nil), &log)
+		decode(t, admin.ok(`{ auditLog(entityId: "Q291cnNlOjE") { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, nil), &log)
 		if log.AuditLog.TotalCount != 1 {
 			t.Fatalf("audit entries = %d, want 1", log.AuditLog.TotalCount)
 		}
@@ -134,7 +133,7 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				Edges []struct{ Node struct{ ID string } }
 			}
 		}
-		_ = json.Unmarshal(admin.ok(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
+		decode(t, admin.ok(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
 		entry := map[string]any{"id": ids.AuditLog.Edges[0].Node.ID}
 		const byNode = `query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }`
 		if got := string(admin.ok(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
@@ -174,7 +173,7 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		_ = json.Unmarshal(admin.ok(`{ auditLog(entityId: "`+id+`") { edges { node { action } } } }`, nil), &log)
+		decode(t, admin.ok(`{ auditLog(entityId: "`+id+`") { edges { node { action } } } }`, nil), &log)
 		var actions []string
 		for _, e := range log.AuditLog.Edges {
 			actions = append(actions, e.Node.Action)
@@ -213,7 +212,7 @@ func TestBatchRules(t *testing.T) {
 		resp, _ = admin.post(`mutation { deleteBatch(id: "QmF0Y2g6MQ") }`, nil)
 		fieldErr(t, resp, "CONFLICT", "id") // the 1st batch has schedules
 		var created struct{ CreateBatch struct{ ID string } }
-		_ = json.Unmarshal(admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
+		decode(t, admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
 		if got := string(admin.ok(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
 			t.Errorf("delete = %s", got)
 		}

@@ -140,7 +140,7 @@ func TestModerationQueueListsOneStatusAcrossArticlesNewestFirst(t *testing.T) {
 
 		t.Run("a comment moderated leaves the queue", func(t *testing.T) {
 			var p queuePage
-			_ = json.Unmarshal(editor.ok(queueQuery, map[string]any{"first": 1}), &p)
+			decode(t, editor.ok(queueQuery, map[string]any{"first": 1}), &p)
 			editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": p.Comments.Edges[0].Node.ID})
 			got, total := readQueue(t, editor, "", 20)
 			if diff := cmp.Diff(wantPending[1:], got); diff != "" || total != 4 {
@@ -150,14 +150,14 @@ func TestModerationQueueListsOneStatusAcrossArticlesNewestFirst(t *testing.T) {
 
 		t.Run("bad input is refused with the field", func(t *testing.T) {
 			var p queuePage
-			_ = json.Unmarshal(editor.ok(queueQuery, map[string]any{"first": 1}), &p)
+			decode(t, editor.ok(queueQuery, map[string]any{"first": 1}), &p)
 			pendingCursor := *p.Comments.PageInfo.EndCursor
 			var articlePage struct {
 				Article struct {
 					Comments struct{ PageInfo struct{ EndCursor string } }
 				}
 			}
-			_ = json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { comments(first: 1, status: PENDING) { pageInfo { endCursor } } } }`, map[string]any{"id": alpha}), &articlePage)
+			decode(t, editor.ok(`query($id: ID!) { article(id: $id) { comments(first: 1, status: PENDING) { pageInfo { endCursor } } } }`, map[string]any{"id": alpha}), &articlePage)
 			for _, c := range []struct {
 				name  string
 				vars  map[string]any

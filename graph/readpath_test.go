@@ -157,7 +157,7 @@ func TestTagArticleListsAreOneStatementForAllTags(t *testing.T) {
 			var conn struct {
 				PageInfo struct{ EndCursor string }
 			}
-			_ = json.Unmarshal(tag.Articles, &conn)
+			decode(t, tag.Articles, &conn)
 			vars := map[string]any{"t": tag.Slug, "after": conn.PageInfo.EndCursor}
 			next := a.ok(`query($t: String!, $after: String) { tag(slug: $t) { articles(first: 3, after: $after) { `+page+` } } }`, vars)
 			wantNext := a.ok(`query($t: String!, $after: String) { articles(filter: {tag: $t}, first: 3, after: $after) { `+page+` } }`, vars)

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -63,11 +62,11 @@ func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 		var got struct {
 			Articles struct{ TotalCount int }
 		}
-		_ = json.Unmarshal(a.ok(filter, map[string]any{"q": "quokka zebrafish"}), &got)
+		decode(t, a.ok(filter, map[string]any{"q": "quokka zebrafish"}), &got)
 		if got.Articles.TotalCount != 2 {
 			t.Errorf("two ordinary words found %d articles, want 2", got.Articles.TotalCount)
 		}
-		_ = json.Unmarshal(a.ok(filter, map[string]any{"q": "*"}), &got)
+		decode(t, a.ok(filter, map[string]any{"q": "*"}), &got)
 		if got.Articles.TotalCount != 0 {
 			t.Errorf("a search of punctuation only found %d articles, want none", got.Articles.TotalCount)
 		}
@@ -93,7 +92,7 @@ func TestSearchInBangla(t *testing.T) {
 			{admin, "ওয়েব ডিজাইন", "এইচটিএমএল শিখুন। " + strings.Repeat("টাইপিং দ্রুত। ", 30) + "Go ভাষাও শিখুন। What next?"},
 		} {
 			var made struct{ CreateArticle struct{ ID string } }
-			_ = json.Unmarshal(w.by.ok(`mutation($t: String!, $b: String!) { createArticle(input: {title: $t, body: $b}) { id } }`, map[string]any{"t": w.title, "b": w.body}), &made)
+			decode(t, w.by.ok(`mutation($t: String!, $b: String!) { createArticle(input: {title: $t, body: $b}) { id } }`, map[string]any{"t": w.title, "b": w.body}), &made)
 			w.by.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": made.CreateArticle.ID})
 		}
 		writeArticle(t, editor, "এক্সেলের সূত্র", "হিসাব রাখার সহজ উপায়।", nil, true)
@@ -119,7 +118,7 @@ func TestSearchInBangla(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				var found struct{ Search []struct{ Title string } }
-				_ = json.Unmarshal(a.ok(search, map[string]any{"q": tc.query}), &found)
+				decode(t, a.ok(search, map[string]any{"q": tc.query}), &found)
 				var got []string
 				for _, r := range found.Search {
 					got = append(got, r.Title)
@@ -133,7 +132,7 @@ func TestSearchInBangla(t *testing.T) {
 				var listed struct {
 					Articles struct{ TotalCount int }
 				}
-				_ = json.Unmarshal(a.ok(filter, map[string]any{"q": tc.query}), &listed)
+				decode(t, a.ok(filter, map[string]any{"q": tc.query}), &listed)
 				if listed.Articles.TotalCount != len(tc.want) {
 					t.Errorf("articles(filter: {search: %q}) counts %d; want %d", tc.query, listed.Articles.TotalCount, len(tc.want))
 				}
@@ -158,7 +157,7 @@ func TestSearchFindsBanglaCoursesTypedInEitherForm(t *testing.T) {
 					Title    string
 				}
 			}
-			_ = json.Unmarshal(a.ok(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
+			decode(t, a.ok(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
 			if len(got.Search) != 2 || got.Search[0].Typename != "Course" || got.Search[0].Title != "অফিস কম্পিউটার কোর্স" || got.Search[1].Typename != "Article" {
 				t.Errorf("search %q = %+v; want the course, then the article", q, got.Search)
 			}

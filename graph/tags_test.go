@@ -79,7 +79,7 @@ func TestReadersSeeOnlyAuthorsOfVisibleArticles(t *testing.T) {
 		writeArticle(t, admin, "Work in progress", "Draft.", nil, false)
 		idOf := func(who *api) string {
 			var me struct{ Me struct{ ID string } }
-			_ = json.Unmarshal(who.ok(`{ me { id } }`, nil), &me)
+			decode(t, who.ok(`{ me { id } }`, nil), &me)
 			return me.Me.ID
 		}
 		const byID = `query($id: ID!) { node(id: $id) { ... on User { name } } }`

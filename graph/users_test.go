@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -42,14 +41,14 @@ func TestUserManagement(t *testing.T) {
 		var created struct {
 			CreateUser struct{ ID, Email, Role string }
 		}
-		_ = json.Unmarshal(admin.ok(create, user(" Nadia@Example.com ", "a long enough password")), &created)
+		decode(t, admin.ok(create, user(" Nadia@Example.com ", "a long enough password")), &created)
 		if created.CreateUser.Email != "nadia@example.com" || created.CreateUser.Role != "EDITOR" {
 			t.Errorf("created = %+v", created)
 		}
 
 		t.Run("anyone may edit their own profile but not their role", func(t *testing.T) {
 			var me struct{ Me struct{ ID string } }
-			_ = json.Unmarshal(staff.ok(`{ me { id } }`, nil), &me)
+			decode(t, staff.ok(`{ me { id } }`, nil), &me)
 			got := staff.ok(`mutation($id: ID!) { updateUser(id: $id, input: {name: " Rahim ", bio: "Front desk."}) { name bio } }`, map[string]any{"id": me.Me.ID})
 			if string(got) != `{"updateUser":{"name":"Rahim","bio":"Front desk."}}` {
 				t.Errorf("own profile = %s", got)
@@ -62,7 +61,7 @@ func TestUserManagement(t *testing.T) {
 
 		t.Run("the last active admin can be neither demoted nor deactivated", func(t *testing.T) {
 			var me struct{ Me struct{ ID string } }
-			_ = json.Unmarshal(admin.ok(`{ me { id } }`, nil), &me)
+			decode(t, admin.ok(`{ me { id } }`, nil), &me)
 			resp, _ := admin.post(`mutation($id: ID!) { updateUser(id: $id, input: {role: EDITOR}) { role } }`, map[string]any{"id": me.Me.ID})
 			fieldErr(t, resp, "CONFLICT", "input.role")
 			resp, _ = admin.post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
@@ -79,7 +78,7 @@ func TestUserManagement(t *testing.T) {
 			nadia := admin.signIn("nadia@example.com", "a long enough password")
 			admin2 := nadia // nadia is now the admin
 			var ed struct{ Me struct{ ID string } }
-			_ = json.Unmarshal(editor.ok(`{ me { id } }`, nil), &ed)
+			decode(t, editor.ok(`{ me { id } }`, nil), &ed)
 			admin2.ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": ed.Me.ID})
 			resp, rec := editor.post(`{ me { id } }`, nil)
 			if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" {
