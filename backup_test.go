@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -357,3 +358,55 @@ func TestRetentionSettingsDefaultToTwoYearsAMonthAndAYearAndTakeOff(t *testing.T
 		}
 	}
 }
+
+// TestTheServerAppliesRetentionOnItsOwn: the server's retention loop makes a
+// pass as it starts (then every interval) and logs its counts, never the data.
+func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "coursegraph.db")}
+	if _, err := runCommand(t, env, "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := service.New(st, service.Options{BcryptCost: 4, CommentsPerAddress: service.Limit{Burst: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor, err := svc.CreateUser(auth.WithUser(context.Background(), auth.System), models.UserInput{
+		Name: ptr("Editor"), Email: ptr("editor@example.com"), Role: ptr(models.RoleEditor)}, "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := auth.WithUser(context.Background(), editor)
+	a, err := svc.CreateArticle(as, models.ArticleInput{Title: ptr("Open day"), Body: ptr("Come along.")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.PublishArticle(as, a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.PostComment(context.Background(), models.CommentInput{ArticleID: a.ID, AuthorName: "Rina", AuthorEmail: "rina@example.com", Body: "See you."}); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(400 * 24 * time.Hour)
+	svc.Now = func() time.Time { return later }
+	logs := &syncBuffer{}
+	log, _ := logging.New(logs, "text", slog.LevelInfo)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		applyRetention(ctx, svc, models.Retention{CommentEmails: 365 * 24 * time.Hour}, log, time.Hour)
+	}()
+	waitFor(t, "the first pass", func() bool { return strings.Contains(logs.String(), "retention of personal data") })
+	cancel()
+	<-done
+	if line := logs.String(); !strings.Contains(line, "comment_emails=1") || strings.Contains(line, "rina") {
+		t.Errorf("log: %s", line)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
