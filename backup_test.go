@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"coursegraph/auth"
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -326,7 +326,7 @@ func answer(t *testing.T, st *store.Store, query string) string {
 		t.Fatal(err)
 	}
 	log, _ := logging.New(io.Discard, "json", 0)
-	h := graph.NewHandler(svc, log, graph.HandlerOptions{})
+	h := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":`+jsonString(query)+`}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/mail"
 	"coursegraph/models"
 	"coursegraph/persisted"
@@ -135,7 +135,7 @@ type Config struct {
 	// (5000), each a positive whole number or "off". Flags -query-max-tokens,
 	// -query-max-aliases, -query-max-directives, -query-max-repeats,
 	// -query-max-depth and -query-max-cost.
-	QueryLimits graph.Limits
+	QueryLimits gqlserver.Limits
 	// Retention is how long personal data is kept (ENQUIRY_RETENTION, default
 	// 730d after an enquiry is closed; CLIENT_IP_RETENTION, 30d;
 	// COMMENT_EMAIL_RETENTION, 365d; each may be off).
@@ -216,19 +216,19 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	ipRetention := fs.String("client-ip-retention", env("CLIENT_IP_RETENTION", "30d"), "how long client addresses are kept, or off (env CLIENT_IP_RETENTION)")
 	commentEmailRetention := fs.String("comment-email-retention", env("COMMENT_EMAIL_RETENTION", "365d"), "how long a comment keeps its reader's email, or off (env COMMENT_EMAIL_RETENTION)")
 	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
-	var limits graph.Limits
+	var limits gqlserver.Limits
 	queryLimits := []struct {
 		env, usage string
 		def        int
 		to         *int
 		val        *string
 	}{
-		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", graph.DefaultTokenLimit, &limits.Tokens, nil},
-		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", graph.DefaultAliasLimit, &limits.Aliases, nil},
-		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", graph.DefaultDirectiveLimit, &limits.Directives, nil},
-		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", graph.DefaultRepeatLimit, &limits.Repeats, nil},
-		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", graph.DefaultDepthLimit, &limits.Depth, nil},
-		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", graph.DefaultComplexityLimit, &limits.Cost, nil},
+		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", gqlserver.DefaultTokenLimit, &limits.Tokens, nil},
+		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", gqlserver.DefaultAliasLimit, &limits.Aliases, nil},
+		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", gqlserver.DefaultDirectiveLimit, &limits.Directives, nil},
+		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", gqlserver.DefaultRepeatLimit, &limits.Repeats, nil},
+		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", gqlserver.DefaultDepthLimit, &limits.Depth, nil},
+		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", gqlserver.DefaultComplexityLimit, &limits.Cost, nil},
 	}
 	for i, l := range queryLimits {
 		flagName := strings.ToLower(strings.ReplaceAll(l.env, "_", "-"))

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/metrics"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -107,14 +107,14 @@ func (o *observability) handler(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			req := &metrics.Request{Start: time.Now(), Debug: o.debug, Connection: graph.IsWebSocket(r)}
+			req := &metrics.Request{Start: time.Now(), Debug: o.debug, Connection: gqlserver.IsWebSocket(r)}
 			next.ServeHTTP(w, r.WithContext(metrics.WithRequest(r.Context(), req)))
 		})
 	}
 	if o.tracing != nil {
 		// A WebSocket lives as long as its client: its operations are traced,
 		// not the connection.
-		h = o.tracing.Handler(h, func(r *http.Request) bool { return r.URL.Path == "/graphql" && !graph.IsWebSocket(r) })
+		h = o.tracing.Handler(h, func(r *http.Request) bool { return r.URL.Path == "/graphql" && !gqlserver.IsWebSocket(r) })
 	}
 	return h
 }

@@ -38,8 +38,9 @@ import (
 
 	"coursegraph/auth"
 	"coursegraph/gqlhttp"
+	"coursegraph/gqlserver"
+	"coursegraph/gqlserver/respcache"
 	"coursegraph/graph"
-	"coursegraph/graph/respcache"
 	"coursegraph/logging"
 	"coursegraph/mail"
 	"coursegraph/metrics"
@@ -398,7 +399,7 @@ func waitUntil(ctx context.Context, wg *sync.WaitGroup, cut func()) {
 // once the server is draining.
 func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if graph.IsWebSocket(r) {
+		if gqlserver.IsWebSocket(r) {
 			webSockets.Add(1)
 			defer webSockets.Done()
 		}
@@ -418,7 +419,7 @@ const persistedQueryTTL = 24 * time.Hour
 // CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
 func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(svc, log, graph.HandlerOptions{
+	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
 		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
@@ -484,7 +485,7 @@ func limitBody(next http.Handler, max int64) http.Handler {
 // pings notice dead peers instead.
 func longLivedWebSockets(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if graph.IsWebSocket(r) {
+		if gqlserver.IsWebSocket(r) {
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
 			_ = rc.SetWriteDeadline(time.Time{})

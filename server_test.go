@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/playground"
 	"coursegraph/store/storetest"
 
@@ -316,7 +316,7 @@ func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Limits{Tokens: 15000, Aliases: 30, Directives: 10, Repeats: 10, Depth: 12, Cost: 5000}
+	want := gqlserver.Limits{Tokens: 15000, Aliases: 30, Directives: 10, Repeats: 10, Depth: 12, Cost: 5000}
 	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
 		t.Errorf("default limits (-want +got):\n%s", diff)
 	}
@@ -325,7 +325,7 @@ func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = graph.Limits{Tokens: 2000, Aliases: -1, Directives: 3, Repeats: 10, Depth: -1, Cost: 900}
+	want = gqlserver.Limits{Tokens: 2000, Aliases: -1, Directives: 3, Repeats: 10, Depth: -1, Cost: 900}
 	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
 		t.Errorf("set limits (-want +got):\n%s", diff)
 	}

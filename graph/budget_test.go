@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/models"
 	"coursegraph/ratelimit"
 	"coursegraph/store/storetest"
@@ -16,7 +16,7 @@ import (
 func TestAnonymousClientsSpendACostBudgetPerAddress(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	budget := ratelimit.New(1000, time.Minute/1000, time.Now) // 1,000 points a minute
-	a := newAPIOptions(t, s, graph.HandlerOptions{
+	a := newAPIOptions(t, s, gqlserver.HandlerOptions{
 		Introspection: true, Budget: budget,
 		BudgetExempt: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")},
 	})

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -41,7 +41,7 @@ func debugLogged(t *testing.T, a *api) (http.Handler, *syncLog) {
 		t.Fatal(err)
 	}
 	// A deadline far away: only the client ends these requests.
-	h := graph.NewHandler(a.svc, log, graph.HandlerOptions{RequestTimeout: time.Minute})
+	h := gqlserver.NewHandler(a.svc, log, gqlserver.HandlerOptions{RequestTimeout: time.Minute})
 	return logging.Middleware(log, h), logs
 }
 

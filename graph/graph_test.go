@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -54,7 +54,7 @@ func newAPIWith(t testing.TB, svc *service.Service) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: true})
+	h := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{Introspection: true})
 	return &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc}
 }
 

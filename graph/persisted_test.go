@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/store/storetest"
@@ -84,7 +84,7 @@ func TestTrustedDocumentsModeRunsOnlyTheManifest(t *testing.T) {
 	other := `{ courses(first: 5) { totalCount } }`
 	for _, staffFree := range []bool{false, true} {
 		t.Run(fmt.Sprintf("staff free %v", staffFree), func(t *testing.T) {
-			a := newAPIOptions(t, s, graph.HandlerOptions{Trusted: manifest, TrustedStaffFree: staffFree})
+			a := newAPIOptions(t, s, gqlserver.HandlerOptions{Trusted: manifest, TrustedStaffFree: staffFree})
 			post := func(name, body string, status int, code string, data bool) exchange {
 				return exchange{name: name, method: "POST", contentType: appJSON, body: body, status: status, code: code, data: data}
 			}

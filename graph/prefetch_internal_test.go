@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -72,7 +72,11 @@ func TestListElementsNeverWaitForALoader(t *testing.T) {
 		waited := -1
 		onResponseLoaders = func(l *loaders.Loaders) { waited = l.Waited() }
 		t.Cleanup(func() { onResponseLoaders = nil })
-		h := NewHandler(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), HandlerOptions{})
+		// gqlgen's own server over the schema, with loaders per response as the
+		// HTTP side mounts them (the graph package cannot import that side).
+		h := handler.New(NewSchema(svc))
+		h.AddTransport(transport.POST{})
+		h.AroundResponses(PerResponse(svc))
 		for _, query := range []string{
 			`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`,
 			`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -15,7 +15,7 @@ import (
 
 // newAPIOptions returns the endpoint over s with opts (introspection on unless
 // opts say otherwise through a production-like test).
-func newAPIOptions(t testing.TB, s *store.Store, opts graph.HandlerOptions) *api {
+func newAPIOptions(t testing.TB, s *store.Store, opts gqlserver.HandlerOptions) *api {
 	t.Helper()
 	svc := newService(t, s)
 	var buf bytes.Buffer
@@ -23,7 +23,7 @@ func newAPIOptions(t testing.TB, s *store.Store, opts graph.HandlerOptions) *api
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &api{t: t, handler: logging.Middleware(log, graph.NewHandler(svc, log, opts)), log: &buf, svc: svc}
+	return &api{t: t, handler: logging.Middleware(log, gqlserver.NewHandler(svc, log, opts)), log: &buf, svc: svc}
 }
 
 // repeat joins n copies of f(i) with spaces.
@@ -119,7 +119,7 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 		t.Errorf("10 directives: %+v; want only validation errors", resp.Errors)
 	}
 
-	strict := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Depth: 3, Aliases: 1}})
+	strict := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Depth: 3, Aliases: 1}})
 	if resp, _ := strict.post(`{ articles { edges { node { title } } } }`, nil); code(resp) != "QUERY_TOO_COMPLEX" {
 		t.Errorf("depth 4 with a limit of 3: %+v", resp.Errors)
 	}
@@ -127,7 +127,7 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 		t.Errorf("2 aliases with a limit of 1: %+v", resp.Errors)
 	}
 
-	noRepeats := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Repeats: -1}})
+	noRepeats := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Repeats: -1}})
 	resp, _ := noRepeats.post(doubling(12), nil)
 	if len(resp.Errors) != 1 {
 		t.Fatalf("8,191 fields through fragments, without the repeat limit: %+v; want one error", resp.Errors)
@@ -136,7 +136,7 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 		t.Errorf("8,191 fields through fragments, without the repeat limit: %+v; want the cost's lower bound refused", resp.Errors)
 	}
 
-	off := newAPIOptions(t, s, graph.HandlerOptions{Introspection: true, Limits: graph.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
+	off := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
 	off.ok("{ "+repeat(100, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
 	off.ok(deepFragments(10), nil)
 	off.ok("{ "+repeat(100, func(int) string { return "__typename" })+" }", nil)
@@ -156,7 +156,7 @@ fragment B on Article { related { ...A } }`, nil)
 func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	dev := newAPI(t, s)
-	prod := newAPIOptions(t, s, graph.HandlerOptions{})
+	prod := newAPIOptions(t, s, gqlserver.HandlerOptions{})
 	for _, tc := range []struct {
 		name, query string
 		// suggests is whether gqlparser suggests anything for it at all.

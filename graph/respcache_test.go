@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"coursegraph/graph"
-	"coursegraph/graph/respcache"
+	"coursegraph/gqlserver"
+	"coursegraph/gqlserver/respcache"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/redisconn"
@@ -95,7 +95,7 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 		svc = newService(t, s, func(so *service.Options) { so.Invalidator = cache })
 		var buf bytes.Buffer
 		log, _ := logging.New(&buf, "json", slog.LevelInfo)
-		h := graph.NewHandler(svc, log, graph.HandlerOptions{Introspection: true, Cache: cache})
+		h := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{Introspection: true, Cache: cache})
 		apis = append(apis, &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc})
 		f.services = append(f.services, svc)
 	}

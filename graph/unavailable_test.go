@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -73,7 +73,7 @@ func TestAStalledDatabaseIsServiceUnavailableBeforeTheDeadline(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		seeded(t, s)
 		a := newAPI(t, s)
-		h := graph.NewHandler(a.svc, discardLog(), graph.HandlerOptions{RequestTimeout: requestTimeout})
+		h := gqlserver.NewHandler(a.svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 		if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
 			t.Fatalf("before the stall: %d %+v", rec.Code, resp.Errors)
 		}
@@ -203,7 +203,7 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	h := graph.NewHandler(newService(t, s), discardLog(), graph.HandlerOptions{RequestTimeout: requestTimeout})
+	h := gqlserver.NewHandler(newService(t, s), discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 	if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
 		t.Fatalf("before the pause: %d %+v", rec.Code, resp.Errors)
 	}
@@ -230,7 +230,7 @@ func TestASessionLookupTheDatabaseCannotAnswerIsServiceUnavailable(t *testing.T)
 		staff := a.signIn("staff@example.com", testPassword)
 		lockTables(t, s, "sessions")
 
-		h := graph.NewHandler(a.svc, discardLog(), graph.HandlerOptions{RequestTimeout: requestTimeout})
+		h := gqlserver.NewHandler(a.svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { name } }"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+staff.token)

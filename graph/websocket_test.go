@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"coursegraph/events"
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -41,18 +41,18 @@ func (l *syncLog) String() string {
 }
 
 // serveLogged serves the endpoint over svc on a local port, with its own log.
-func serveLogged(t *testing.T, svc *service.Service, opts ...func(*graph.HandlerOptions)) (*httptest.Server, *syncLog) {
+func serveLogged(t *testing.T, svc *service.Service, opts ...func(*gqlserver.HandlerOptions)) (*httptest.Server, *syncLog) {
 	t.Helper()
 	logs := &syncLog{}
 	log, err := logging.New(logs, "json", slog.LevelInfo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var o graph.HandlerOptions
+	var o gqlserver.HandlerOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	srv := httptest.NewServer(logging.Middleware(log, graph.NewHandler(svc, log, o)))
+	srv := httptest.NewServer(logging.Middleware(log, gqlserver.NewHandler(svc, log, o)))
 	t.Cleanup(srv.Close)
 	return srv, logs
 }
@@ -189,7 +189,7 @@ func TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater(t *testing.T) {
 		a := newAPI(t, s)
 		a.addUser("staff@example.com", models.RoleStaff)
 		staff := a.signIn("staff@example.com", testPassword)
-		srv, _ := serveLogged(t, a.svc, func(o *graph.HandlerOptions) { o.RequestTimeout = requestTimeout })
+		srv, _ := serveLogged(t, a.svc, func(o *gqlserver.HandlerOptions) { o.RequestTimeout = requestTimeout })
 		init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}}
 		signedIn := dialWS(t, srv.URL)
 		signedIn.send(init)

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"net/http/httptest"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"coursegraph/graph"
+	"coursegraph/gqlserver"
 )
 
 func TestClientAddrBelievesForwardedForOnlyFromTrustedProxies(t *testing.T) {
@@ -30,7 +30,7 @@ func TestClientAddrBelievesForwardedForOnlyFromTrustedProxies(t *testing.T) {
 			if tc.forwarded != "" {
 				r.Header.Set("X-Forwarded-For", tc.forwarded)
 			}
-			if got := graph.ClientAddr(r, trusted); got != tc.want {
+			if got := gqlserver.ClientAddr(r, trusted); got != tc.want {
 				t.Errorf("ClientAddr = %q, want %q", got, tc.want)
 			}
 		})

@@ -1,4 +1,4 @@
-package graph
+package gqlserver
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/graph"
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -17,11 +18,11 @@ import (
 )
 
 // panicking is the real resolver root with one query that panics.
-type panicking struct{ *Resolver }
+type panicking struct{ graph.ResolverRoot }
 
-func (p panicking) Query() QueryResolver { return panickingQuery{&queryResolver{p.Resolver}} }
+func (p panicking) Query() graph.QueryResolver { return panickingQuery{p.ResolverRoot.Query()} }
 
-type panickingQuery struct{ *queryResolver }
+type panickingQuery struct{ graph.QueryResolver }
 
 func (panickingQuery) Centre(context.Context) (*models.Centre, error) {
 	panic("boom: mysql://app:s3cret@db/cg")
@@ -37,7 +38,7 @@ func TestPanicIsAnInternalErrorWithoutDetailsAndIsLoggedWithTheRequestID(t *test
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := logging.Middleware(log, newHandler(panicking{&Resolver{Service: svc}}, svc, log, HandlerOptions{}))
+	h := logging.Middleware(log, newHandler(graph.Schema(panicking{&graph.Resolver{Service: svc}}), svc, log, HandlerOptions{}))
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ centre { name } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(logging.RequestIDHeader, "req-123")

@@ -1,4 +1,4 @@
-package graph
+package gqlserver
 
 import (
 	"context"
@@ -10,9 +10,8 @@ import (
 
 	"coursegraph/auth"
 	"coursegraph/gqlhttp"
-	"coursegraph/graph/loaders"
-	"coursegraph/graph/respcache"
-	"coursegraph/instant"
+	"coursegraph/gqlserver/respcache"
+	"coursegraph/graph"
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/ratelimit"
@@ -83,14 +82,11 @@ const DefaultComplexityLimit = 5000
 // request's deadline → auth (the viewer from the bearer token) → gqlgen, with
 // fresh loaders for each response.
 func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
-	return newHandler(&Resolver{Service: svc}, svc, log, opts)
+	return newHandler(graph.NewSchema(svc), svc, log, opts)
 }
 
-func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
-	cfg := Config{Resolvers: root}
-	cfg.Directives.HasRole = hasRole
-	setComplexity(&cfg.Complexity)
-	srv := handler.New(NewExecutableSchema(cfg))
+func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
+	srv := handler.New(schema)
 	srv.Use(telemetry{}) // first: the outermost, so that it measures all the rest
 	if opts.TraceResolvers {
 		srv.Use(resolverSpans{})
@@ -126,21 +122,7 @@ func newHandler(root ResolverRoot, svc *service.Service, log *slog.Logger, opts 
 		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
-	// Fresh loaders for every response: per query, and per subscription event, so
-	// that a long-lived subscription never serves stale or ever-growing caches.
-	// One instant per response (the response cache's, when it set one), so that
-	// no answer is made of two readings of the clock.
-	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		if _, ok := instant.From(ctx); !ok {
-			ctx = instant.With(ctx, svc.Now())
-		}
-		ctx = loaders.With(ctx, svc)
-		resp := next(ctx)
-		if onResponseLoaders != nil {
-			onResponseLoaders(loaders.For(ctx))
-		}
-		return resp
-	})
+	srv.AroundResponses(graph.PerResponse(svc))
 	if opts.Cache != nil {
 		srv.Use(opts.Cache.Extension())
 	}
@@ -163,36 +145,6 @@ func rulesWithoutSuggestions() *rules.Rules {
 		r.ReplaceRule(pair[0].Name, pair[1].RuleFunc)
 	}
 	return r
-}
-
-// onResponseLoaders, when set (by tests), sees each response's loaders once the
-// response is complete.
-var onResponseLoaders func(*loaders.Loaders)
-
-// setComplexity makes every list a client sizes cost its size times what each
-// item asks, so that deep or wide queries (articles → related → comments …) hit
-// the limit instead of the database.
-func setComplexity(c *ComplexityRoot) {
-	times := func(def, largest int) func(first *int, child int) int {
-		return func(first *int, child int) int { return 1 + pageCost(first, def, largest)*child }
-	}
-	page, related, search := times(models.DefaultPageSize, models.MaxPageSize), times(3, 20), times(10, 50)
-	c.Query.Courses = func(child int, _ *models.CourseFilter, _ *models.CourseOrder, first *int, _ *string) int {
-		return page(first, child)
-	}
-	c.Query.Schedules = func(child int, _ *models.ScheduleFilter, first *int, _ *string) int { return page(first, child) }
-	c.Query.Articles = func(child int, _ *models.ArticleFilter, _ *models.ArticleOrder, first *int, _ *string) int {
-		return page(first, child)
-	}
-	c.Query.AuditLog = func(child int, _ *string, first *int, _ *string) int { return page(first, child) }
-	c.Query.Enquiries = func(child int, _ *models.EnquiryFilter, _ *models.OrderDirection, first *int, _ *string) int {
-		return page(first, child)
-	}
-	c.Query.Comments = func(child int, _ *models.CommentStatus, first *int, _ *string) int { return page(first, child) }
-	c.Query.Search = func(child int, _ string, first *int) int { return search(first, child) }
-	c.Tag.Articles = func(child int, first *int, _ *string) int { return page(first, child) }
-	c.Article.Comments = func(child int, first *int, _ *string, _ *models.CommentStatus) int { return page(first, child) }
-	c.Article.Related = func(child int, first *int) int { return related(first, child) }
 }
 
 // noIntrospection refuses operations that ask for the schema (__schema or __type)

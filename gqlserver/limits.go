@@ -1,4 +1,4 @@
-package graph
+package gqlserver
 
 import (
 	"context"
@@ -382,14 +382,4 @@ func (c *costLimit) spend(ctx context.Context, cost int) *gqlerror.Error {
 		}
 	}
 	return nil
-}
-
-// pageCost is the page size a list's cost counts: the page asked for, or def;
-// a page over the largest allowed counts as the largest, since the field then
-// refuses it (BAD_USER_INPUT on first) before any query runs.
-func pageCost(first *int, def, largest int) int {
-	if first == nil || *first <= 0 {
-		return def
-	}
-	return min(*first, largest)
 }
