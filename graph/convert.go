@@ -7,6 +7,7 @@ import (
 	"coursegraph/graph/loaders"
 	"coursegraph/graph/model"
 	"coursegraph/models"
+	"coursegraph/service"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -27,44 +28,46 @@ func (r *queryResolver) node(ctx context.Context, gid string) (models.Node, erro
 	if err != nil {
 		return nil, err
 	}
-	var n models.Node
-	switch kind {
-	case models.KindCourse:
-		n, err = asNode(nullIfNotFound(r.Service.Course(ctx, id)))
-	case models.KindBatch:
-		n, err = asNode(nullIfNotFound(r.Service.Batch(ctx, id)))
-	case models.KindSchedule:
-		n, err = asNode(nullIfNotFound(r.Service.Schedule(ctx, id)))
-	case models.KindUser:
-		n, err = asNode(nullIfNotFound(r.Service.User(ctx, id)))
-	case models.KindArticle:
-		n, err = asNode(nullIfNotFound(r.Service.Article(ctx, id)))
-	case models.KindComment:
-		n, err = asNode(nullIfNotFound(r.Service.Comment(ctx, id)))
-	case models.KindEnquiry:
-		n, err = asNode(nullIfNotFound(r.Service.Enquiry(ctx, id)))
-	case models.KindEnquiryNote:
-		n, err = asNode(nullIfNotFound(r.Service.EnquiryNote(ctx, id)))
-	case models.KindTag:
-		n, err = asNode(nullIfNotFound(r.Service.Tag(ctx, id)))
-	case models.KindAuditEntry:
-		n, err = asNode(nullIfNotFound(r.Service.AuditEntry(ctx, id)))
-	default:
+	find, ok := nodeFinders[kind]
+	if !ok {
 		return nil, models.InvalidField("id", "is not a valid id")
 	}
-	return n, err
+	return find(r.Service, ctx, id)
 }
 
-// asNode returns a found entity as a Node, and a missing one as an untyped nil so
-// that the answer is null.
-func asNode[T any, PT interface {
+// nodeFinder finds the entity of one kind with a key, as the viewer may see it.
+type nodeFinder func(*service.Service, context.Context, uint) (models.Node, error)
+
+// nodeFinders is node(id:)'s one lookup per kind of global id (a test checks
+// that every node type of the schema has one).
+var nodeFinders = map[string]nodeFinder{
+	models.KindCourse:      finder((*service.Service).Course),
+	models.KindBatch:       finder((*service.Service).Batch),
+	models.KindSchedule:    finder((*service.Service).Schedule),
+	models.KindUser:        finder((*service.Service).User),
+	models.KindArticle:     finder((*service.Service).Article),
+	models.KindComment:     finder((*service.Service).Comment),
+	models.KindEnquiry:     finder((*service.Service).Enquiry),
+	models.KindEnquiryNote: finder((*service.Service).EnquiryNote),
+	models.KindTag:         finder((*service.Service).Tag),
+	models.KindAuditEntry:  finder((*service.Service).AuditEntry),
+}
+
+// finder makes a service lookup a nodeFinder: a missing entity is null.
+func finder[T any, PT interface {
 	*T
 	models.Node
-}](v PT, err error) (models.Node, error) {
-	if v == nil || err != nil {
-		return nil, err
+}](find func(*service.Service, context.Context, uint) (PT, error)) nodeFinder {
+	return func(s *service.Service, ctx context.Context, id uint) (models.Node, error) {
+		v, err := find(s, ctx, id)
+		if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.NotFound {
+			return nil, nil
+		}
+		if err != nil || v == nil {
+			return nil, err // a nil entity as an untyped nil, so that the answer is null
+		}
+		return v, nil
 	}
-	return v, nil
 }
 
 // userInput converts the create-user input; the password travels apart.
