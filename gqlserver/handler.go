@@ -21,7 +21,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -98,7 +97,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{log: log})
-	queries := lru.New[*ast.QueryDocument](1000)
+	queries := newQueryCache(1000)
 	srv.SetQueryCache(queries)
 	documents := opts.Documents
 	if documents == nil && opts.Trusted == nil {
