@@ -47,6 +47,7 @@ import (
 	"coursegraph/models"
 	"coursegraph/persisted"
 	"coursegraph/playground"
+	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -312,7 +313,7 @@ func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Servic
 	defer closeWebSockets()
 	var documents persisted.Store // in memory, unless Redis is shared
 	if rdb != nil {
-		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL)
+		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
 		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
@@ -408,6 +409,19 @@ func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// redisErrors reports the Redis errors of feature: each is counted in /metrics
+// (redis_errors_total) and logged at WARN, once a minute at most, so that an
+// outage shows without flooding the log.
+func redisErrors(log *slog.Logger, feature string, now func() time.Time) func(error) {
+	logged := ratelimit.New(1, time.Minute, now)
+	return func(err error) {
+		metrics.RedisError(feature)
+		if logged.Allow(feature) {
+			log.Warn("Redis failed (further failures this minute are counted, not logged)", slog.String("feature", feature), slog.Any("error", err))
+		}
+	}
 }
 
 // persistedQueryTTL is how long Redis keeps a persisted query after its last
@@ -638,6 +652,7 @@ func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func
 		Hooks: respcache.Hooks{
 			Hit: metrics.CacheHit, Miss: metrics.CacheMiss,
 			Invalidate: func(tags []string) { metrics.CacheInvalidation(len(tags)) },
+			Error:      func() { metrics.RedisError("response_cache") },
 		},
 	}
 	cache, err := respcache.New(opts)

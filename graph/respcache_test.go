@@ -602,3 +602,37 @@ func TestMutationsAreNeitherKeptNorCountedAsMisses(t *testing.T) {
 		t.Errorf("hits %d, misses %d, bypasses %d; want 1, 1, 2", h, m, b)
 	}
 }
+
+// TestARedisOutageIsCountedAndAnsweredWithoutTheCache: with its Redis gone, the
+// cache answers every request by running it, and counts each failed read and
+// write through its Error hook; writes still stand.
+func TestARedisOutageIsCountedAndAnsweredWithoutTheCache(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		gone, err := redisconn.New("redis://127.0.0.1:1/0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failures atomic.Int64
+		f := newFleet(t, s, nil, "", func(o *respcache.Options) {
+			o.Redis, o.OpTimeout = gone, 100*time.Millisecond
+			o.Hooks.Error = func() { failures.Add(1) }
+		})
+		course := storetest.CreateCourse(t, s)
+		for range 2 {
+			if got, want := string(f.reader.ok(cachedCatalogue, nil)), string(f.truth.ok(cachedCatalogue, nil)); got != want {
+				t.Errorf("with Redis gone: %s; want %s", got, want)
+			}
+		}
+		before := failures.Load()
+		if before < 2 {
+			t.Errorf("%d failures counted for two reads; want each counted", before)
+		}
+		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": gid("Course", course.ID)})
+		if failures.Load() == before {
+			t.Error("the failed invalidation of a write was not counted")
+		}
+		if got := string(f.reader.ok(cachedCatalogue, nil)); !strings.Contains(got, "Renamed") {
+			t.Errorf("after the write: %s", got)
+		}
+	})
+}

@@ -52,7 +52,9 @@ var (
 	cacheInvalidations = newCounter("response_cache_invalidations_total",
 		"Writes that dropped cached responses.")
 	cacheInvalidatedTags = newCounter("response_cache_invalidated_tags_total", "Tags (entities and lists) writes invalidated in the response cache.")
-	clientClosed         = newCounter("client_closed_requests_total",
+	redisErrors          = newCounterVec("redis_errors_total",
+		"Redis commands that failed, by the feature that sent them (persisted_queries, response_cache).", "feature")
+	clientClosed = newCounter("client_closed_requests_total",
 		"Requests whose client went away before they were answered (answered 499 in the access log; neither a server error nor the database being unavailable).")
 	rateLimited = newCounterVec("rate_limit_refusals_total",
 		"Actions refused by a rate limit, by limit.", "limit")
@@ -67,7 +69,7 @@ func init() {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
-		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, clientClosed, rateLimited, subscriptions,
+		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, clientClosed, rateLimited, subscriptions,
 	)
 }
 
@@ -95,6 +97,9 @@ func CacheInvalidation(tags int) {
 	cacheInvalidations.Inc()
 	cacheInvalidatedTags.Add(float64(tags))
 }
+
+// RedisError counts a failed Redis command of feature (a fixed name).
+func RedisError(feature string) { redisErrors.WithLabelValues(feature).Inc() }
 
 // ClientClosed counts a request whose client went away before it was answered.
 func ClientClosed() { clientClosed.Inc() }

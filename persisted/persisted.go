@@ -59,24 +59,35 @@ func (m memory) CleanUp() { m.c.CleanUp() }
 
 // Redis returns a store in Redis under keys prefix+hash, each kept for ttl after
 // its last registration. A Redis that does not answer is a miss (the client
-// then sends the document again), never an error.
-func Redis(client *redisconn.Client, prefix string, ttl time.Duration) Store {
-	return redisStore{client, prefix, ttl}
+// then sends the document again), and its error goes to report (when not nil),
+// so that an outage shows as such rather than as PERSISTED_QUERY_NOT_FOUND only.
+func Redis(client *redisconn.Client, prefix string, ttl time.Duration, report func(error)) Store {
+	if report == nil {
+		report = func(error) {}
+	}
+	return redisStore{client, prefix, ttl, report}
 }
 
 type redisStore struct {
 	c      *redisconn.Client
 	prefix string
 	ttl    time.Duration
+	report func(error)
 }
 
 func (r redisStore) Get(ctx context.Context, hash string) (string, bool) {
 	doc, err := redisconn.String(r.c.Do(ctx, "GET", r.prefix+hash))
+	if err != nil && !errors.Is(err, redisconn.ErrNil) {
+		r.report(fmt.Errorf("read persisted query: %w", err))
+	}
 	return doc, err == nil
 }
 
 func (r redisStore) Add(ctx context.Context, hash, doc string) {
-	_, _ = r.c.Do(ctx, "SET", r.prefix+hash, doc, "PX", max(r.ttl.Milliseconds(), 1)) // best effort: a miss costs a round trip
+	// Best effort: a document not kept costs its client a round trip.
+	if _, err := r.c.Do(ctx, "SET", r.prefix+hash, doc, "PX", max(r.ttl.Milliseconds(), 1)); err != nil {
+		r.report(fmt.Errorf("keep persisted query: %w", err))
+	}
 }
 
 // Manifest is a set of trusted documents, by the id the client sends and by

@@ -98,7 +98,7 @@ func TestTheRedisStoreIsSharedAndExpires(t *testing.T) {
 	c := redisClient(t)
 	ctx := context.Background()
 	prefix := fmt.Sprintf("coursegraph-test:%d:", time.Now().UnixNano())
-	a, b := persisted.Redis(c, prefix, time.Minute), persisted.Redis(c, prefix, time.Minute)
+	a, b := persisted.Redis(c, prefix, time.Minute, nil), persisted.Redis(c, prefix, time.Minute, nil)
 	doc := `query Shared { courses(first: 1) { totalCount } }`
 	a.Add(ctx, persisted.Hash(doc), doc)
 	if got, ok := b.Get(ctx, persisted.Hash(doc)); !ok || got != doc {
@@ -115,9 +115,16 @@ func TestTheRedisStoreIsSharedAndExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	down := persisted.Redis(gone, prefix, time.Minute)
+	var reported []error
+	down := persisted.Redis(gone, prefix, time.Minute, func(err error) { reported = append(reported, err) })
 	down.Add(ctx, "x", doc)
 	if _, ok := down.Get(ctx, "x"); ok {
 		t.Error("a Redis that does not answer found a document")
+	}
+	if len(reported) != 2 {
+		t.Errorf("reported %v; want the failed write and the failed read", reported)
+	}
+	if _, ok := a.Get(ctx, persisted.Hash("never registered")); ok {
+		t.Error("a miss found a document")
 	}
 }

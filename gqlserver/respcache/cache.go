@@ -82,6 +82,8 @@ type Hooks struct {
 	Bypass func()
 	// Invalidate is a write's tags, dropped.
 	Invalidate func(tags []string)
+	// Error is a failed read or write of the store (Redis), logged besides.
+	Error func()
 }
 
 func call(f func()) {
@@ -184,6 +186,7 @@ func (c *Cache) Invalidate(ctx context.Context, tags []string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*c.opts.OpTimeout)
 	defer cancel()
 	if err := c.store.invalidate(ctx, tags); err != nil {
+		call(c.opts.Hooks.Error)
 		c.log.ErrorContext(ctx, "response cache: drop answers", slog.Any("tags", tags), slog.Any("error", err))
 	}
 	if c.opts.Hooks.Invalidate != nil {

@@ -64,6 +64,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		e, err := c.store.get(op, key)
 		cancel()
 		if err != nil {
+			call(c.opts.Hooks.Error)
 			c.log.WarnContext(ctx, "response cache: read", slog.Any("error", err))
 		}
 		if e != nil && now.Before(e.expires) {
@@ -83,6 +84,7 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 	since, err := c.store.begin(op)
 	cancel()
 	if err != nil {
+		call(c.opts.Hooks.Error)
 		c.log.WarnContext(ctx, "response cache: begin", slog.Any("error", err))
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
@@ -119,6 +121,7 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 		cancel()
 	}
 	if err != nil {
+		call(c.opts.Hooks.Error)
 		c.log.WarnContext(ctx, "response cache: keep answer", slog.Any("error", err))
 	}
 	c.write(w, r, e, now)
