@@ -47,8 +47,8 @@ func login(t *testing.T, base, email, password string) string {
 	return token
 }
 
-// command runs coursegraph with args against the database at url, with stdin.
-func command(url, stdin string, args ...string) (string, error) {
+// runAt runs coursegraph with args against the database at url, with stdin.
+func runAt(url, stdin string, args ...string) (string, error) {
 	var out bytes.Buffer
 	getenv := func(k string) string { return map[string]string{"DATABASE_URL": url, "BCRYPT_COST": "4"}[k] }
 	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, io.Discard)
@@ -57,7 +57,7 @@ func command(url, stdin string, args ...string) (string, error) {
 
 func TestUserResetPasswordSetsAValidPasswordAndSignsTheUserOut(t *testing.T) {
 	storetest.RunURL(t, func(t *testing.T, url string) {
-		if _, err := command(url, "", "migrate"); err != nil {
+		if _, err := runAt(url, "", "migrate"); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ email, name, role, password string }{
@@ -65,7 +65,7 @@ func TestUserResetPasswordSetsAValidPasswordAndSignsTheUserOut(t *testing.T) {
 			{"ed@example.com", "Ed", "editor", "the editor's own password"},
 			{"gone@example.com", "Gone", "staff", "the leaver's own password"},
 		} {
-			if _, err := command(url, u.password+"\n", "user", "create", "--email", u.email, "--name", u.name, "--role", u.role); err != nil {
+			if _, err := runAt(url, u.password+"\n", "user", "create", "--email", u.email, "--name", u.name, "--role", u.role); err != nil {
 				t.Fatalf("user create %s: %v", u.email, err)
 			}
 		}
@@ -98,7 +98,7 @@ func TestUserResetPasswordSetsAValidPasswordAndSignsTheUserOut(t *testing.T) {
 			{"a deactivated account", "a long enough password\n", []string{"--email", "gone@example.com"}, "email: the account is deactivated"},
 		} {
 			t.Run(tc.name+" is refused and changes nothing", func(t *testing.T) {
-				_, err := command(url, tc.stdin, append([]string{"user", "reset-password"}, tc.args...)...)
+				_, err := runAt(url, tc.stdin, append([]string{"user", "reset-password"}, tc.args...)...)
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Errorf("error = %v; want one saying %q", err, tc.want)
 				}
@@ -108,7 +108,7 @@ func TestUserResetPasswordSetsAValidPasswordAndSignsTheUserOut(t *testing.T) {
 			})
 		}
 
-		out, err := command(url, "the owner's second password\r\n", "user", "reset-password", "--email", "Owner@Example.com")
+		out, err := runAt(url, "the owner's second password\r\n", "user", "reset-password", "--email", "Owner@Example.com")
 		if err != nil || !strings.Contains(out, "owner@example.com") {
 			t.Fatalf("reset-password: %v %q", err, out)
 		}
@@ -140,7 +140,7 @@ func echoOff(t *testing.T, tty *os.File) bool {
 
 func TestUserCommandsAskForThePasswordTwiceWithoutEchoOnATerminal(t *testing.T) {
 	storetest.RunURL(t, func(t *testing.T, url string) {
-		if _, err := command(url, "", "migrate"); err != nil {
+		if _, err := runAt(url, "", "migrate"); err != nil {
 			t.Fatal(err)
 		}
 		getenv := func(k string) string { return map[string]string{"DATABASE_URL": url, "BCRYPT_COST": "4"}[k] }

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
 	_ "embed"
+	"log/slog"
+	"time"
+
+	"coursegraph/store/seed"
 	"errors"
 	"fmt"
 	"io"
@@ -10,18 +15,113 @@ import (
 	"strings"
 )
 
-// commands is what `coursegraph help` lists, in that order.
-var commands = []struct{ name, summary string }{
-	{"serve", "run the server (the default command); flags: coursegraph serve -h"},
-	{"migrate", "apply the pending database migrations (MySQL needs this before serve)"},
-	{"seed", "write the demo data: courses, batches, schedules, articles (idempotent)"},
-	{"schema", "print the GraphQL schema (SDL) that the server serves"},
-	{"backup FILE", "write a consistent copy of the embedded database to FILE, while the server runs"},
-	{"restore FILE", "put a backup back as the embedded database (server stopped); keeps the one it replaces"},
-	{"user create", "add a user: --email, --name, --role admin|editor|staff; asks for the password"},
-	{"user reset-password", "set a user's password (--email) and sign them out everywhere"},
-	{"version", "print the module version and VCS revision of this build"},
-	{"help", "print this list (also -h, --help)"},
+// stdio is a command's environment and standard streams.
+type stdio struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// command is one thing the program does: `coursegraph NAME [args]`.
+type command struct {
+	// name is what the command line says; operands are what follows it in the
+	// help ("FILE").
+	name, operands, summary string
+	// run does it; args are the command line after the name.
+	run func(ctx context.Context, std stdio, args []string) error
+}
+
+// commandTable is the one command table: what `coursegraph help` lists, in
+// that order, and what run dispatches to.
+func commandTable() []command {
+	return []command{
+		{"serve", "", "run the server (the default command); flags: coursegraph serve -h", runServe},
+		{"migrate", "", "apply the pending database migrations (MySQL needs this before serve)", withApp(appNeeds{}, func(ctx context.Context, a *app, _ stdio) error {
+			n, err := a.st.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			a.log.Info("migrated", slog.Int("applied", n))
+			return nil
+		})},
+		{"seed", "", "write the demo data: courses, batches, schedules, articles (idempotent)", withApp(appNeeds{}, func(ctx context.Context, a *app, _ stdio) error {
+			if err := seed.Run(ctx, a.st); err != nil {
+				return fmt.Errorf("seed: %w", err)
+			}
+			a.log.Info("seeded demo data")
+			return nil
+		})},
+		{"schema", "", "print the GraphQL schema (SDL) that the server serves", func(_ context.Context, std stdio, _ []string) error {
+			return printSchema(std.stdout)
+		}},
+		{"backup", "FILE", "write a consistent copy of the embedded database to FILE, while the server runs", withFile("backup", func(ctx context.Context, std stdio, file string) error {
+			return withApp(appNeeds{}, func(ctx context.Context, a *app, std stdio) error {
+				return backupCommand(ctx, a.st, file, std.stdout)
+			})(ctx, std, nil)
+		})},
+		{"restore", "FILE", "put a backup back as the embedded database (server stopped); keeps the one it replaces", withFile("restore", func(ctx context.Context, std stdio, file string) error {
+			cfg, _, err := configure(std, nil)
+			if err != nil {
+				return helpIsSuccess(err)
+			}
+			// Not opened: it is the file being replaced.
+			return restoreCommand(ctx, cfg, file, time.Now(), std.stdout)
+		})},
+		{"user create", "", "add a user: --email, --name, --role admin|editor|staff; asks for the password", runUser("create")},
+		{"user reset-password", "", "set a user's password (--email) and sign them out everywhere", runUser("reset-password")},
+		{"version", "", "print the module version and VCS revision of this build", func(_ context.Context, std stdio, _ []string) error {
+			info, _ := debug.ReadBuildInfo()
+			_, err := fmt.Fprint(std.stdout, versionText(info))
+			return err
+		}},
+		{"help", "", "print this list (also -h, --help)", func(_ context.Context, std stdio, _ []string) error {
+			usage(std.stdout)
+			return nil
+		}},
+	}
+}
+
+// withApp makes a command that reads the configuration (its flags from args),
+// opens the app with need, runs do and closes it.
+func withApp(need appNeeds, do func(context.Context, *app, stdio) error) func(context.Context, stdio, []string) error {
+	return func(ctx context.Context, std stdio, args []string) error {
+		cfg, log, err := configure(std, args)
+		if err != nil {
+			return helpIsSuccess(err)
+		}
+		a, err := openApp(ctx, cfg, log, need)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		return do(ctx, a, std)
+	}
+}
+
+// withFile makes a command that takes one FILE argument and no flags.
+func withFile(name string, do func(context.Context, stdio, string) error) func(context.Context, stdio, []string) error {
+	return func(ctx context.Context, std stdio, args []string) error {
+		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+			usage(std.stderr)
+			return usageErrorf("usage: coursegraph %s FILE", name)
+		}
+		return do(ctx, std, args[0])
+	}
+}
+
+// runUser makes `coursegraph user create|reset-password`: its own flags and the
+// password first (a mistake or -h costs no connection), the rest of the
+// configuration from the environment.
+func runUser(sub string) func(context.Context, stdio, []string) error {
+	return func(ctx context.Context, std stdio, args []string) error {
+		action, err := userCommand(append([]string{sub}, args...), std.getenv, std.stdin, std.stderr)
+		if err != nil {
+			return helpIsSuccess(err)
+		}
+		return withApp(appNeeds{redis: true}, func(ctx context.Context, a *app, std stdio) error {
+			return action(ctx, a.svc, std.stdout)
+		})(ctx, std, nil)
+	}
 }
 
 // usage writes the list of commands.
@@ -29,8 +129,8 @@ func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("coursegraph is the GraphQL API server of a computer-training centre.\n\n")
 	b.WriteString("Usage: coursegraph [command] [flags]\n\nCommands:\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-21s %s\n", c.name, c.summary)
+	for _, c := range commandTable() {
+		fmt.Fprintf(&b, "  %-21s %s\n", strings.TrimSpace(c.name+" "+c.operands), c.summary)
 	}
 	b.WriteString("\nserve, migrate and seed read the environment (DATABASE_URL, PORT, ...), overridden\n")
 	b.WriteString("by their flags; user reads DATABASE_URL. The README lists every variable.\n")

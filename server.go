@@ -29,20 +29,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"coursegraph/auth"
 	"coursegraph/gqlhttp"
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
 	"coursegraph/graph"
 	"coursegraph/logging"
-	"coursegraph/mail"
 	"coursegraph/metrics"
 	"coursegraph/models"
 	"coursegraph/persisted"
@@ -74,176 +71,100 @@ const (
 	shutdownTimeout = 20 * time.Second
 )
 
-// run is the whole program: the command line, then config, store, service,
-// graph, serve. It returns when ctx is cancelled (after a graceful shutdown) or on
-// a fatal error; a mistake in the command line is a *usageError (exit status 2).
+// run is the whole program: it reads the command line and runs the command it
+// names (serve when it names none) from the one command table, commands. It
+// returns when ctx is cancelled (after a graceful shutdown) or on a fatal
+// error; a mistake in the command line is a *usageError (exit status 2).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd, file := "serve", "" // file: of backup and restore
-	if len(args) > 0 && isHelpFlag(args[0]) {
+	std := stdio{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	name := "serve"
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
 		// `coursegraph -h` asks for the commands; `coursegraph serve -h` for the flags.
-		cmd, args = "help", nil
-	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+		name, args = "help", nil
+	case len(args) > 1 && args[0] == "user" && !strings.HasPrefix(args[1], "-"):
+		name, args = "user "+args[1], args[2:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
-	case "help":
-		usage(stdout)
-		return nil
-	case "version":
-		info, _ := debug.ReadBuildInfo()
-		fmt.Fprint(stdout, versionText(info))
-		return nil
-	case "schema":
-		return printSchema(stdout)
-	case "serve", "migrate", "seed":
-	case "backup", "restore":
-		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-			usage(stderr)
-			return usageErrorf("usage: coursegraph %s FILE", cmd)
+	for _, c := range commandTable() {
+		if c.name == name {
+			return c.run(ctx, std, args)
 		}
-		file, args = args[0], nil
-	case "user":
-		if len(args) == 0 || (args[0] != "create" && args[0] != "reset-password") {
-			usage(stderr)
-			return usageErrorf("usage: coursegraph user create|reset-password [flags]")
-		}
-	default:
-		usage(stderr)
-		return usageErrorf("unknown command %q", cmd)
 	}
-	var userAction func(context.Context, *service.Service, io.Writer) error
-	if cmd == "user" {
-		// The user command's own flags; the rest of the configuration comes from
-		// the environment.
-		var err error
-		if userAction, err = userCommand(args, getenv, stdin, stderr); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return err
-		}
-		args = nil
+	usage(stderr)
+	if strings.HasPrefix(name, "user") {
+		return usageErrorf("usage: coursegraph user create|reset-password [flags]")
 	}
-	cfg, err := loadConfig(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
+	return usageErrorf("unknown command %q", name)
+}
+
+// configure reads the configuration from the environment and args (flags) and
+// makes the log; help (-h) is errHelp, handled by the caller as success.
+func configure(std stdio, args []string) (Config, *slog.Logger, error) {
+	cfg, err := loadConfig(args, std.getenv, std.stderr)
 	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	// The port is taken before anything else happens, so that a second server
-	// started by mistake stops here: before it migrates, seeds, creates a demo
-	// admin or prints a one-time password that would not work.
-	var ln net.Listener
-	if cmd == "serve" {
-		if ln, err = listen(cfg.Addr); err != nil {
-			return err
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, nil, err
 		}
-		defer ln.Close()
+		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
-	log, err := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
+	log, err := logging.New(std.stderr, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
-		return err
-	}
-	if cmd == "restore" {
-		// Before the database is opened: it is the file being replaced.
-		return restoreCommand(ctx, cfg, file, time.Now(), stdout)
+		return Config{}, nil, err
 	}
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
 	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
-	tuneGC(getenv)
+	tuneGC(std.getenv)
+	return cfg, log, nil
+}
+
+// helpIsSuccess turns a -h that printed the flags into success.
+func helpIsSuccess(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// runServe is `coursegraph serve`: the port first, so that a second server
+// started by mistake stops before it migrates, seeds, creates a demo admin or
+// prints a one-time password that would not work; then the database, prepared,
+// the first admin, and serving until ctx ends.
+func runServe(ctx context.Context, std stdio, args []string) error {
+	cfg, log, err := configure(std, args)
+	if err != nil {
+		return helpIsSuccess(err)
+	}
+	ln, err := listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	// The demo admin's password (of a new embedded database) is hashed in the
 	// background while the engine compiles and the database is prepared, and the
 	// equal-time dummy once the server is up: a quarter of a second each that
 	// the first answer need not wait for.
-	passwords, err := auth.NewPasswords(cfg.BcryptCost)
-	if err != nil {
-		return err
-	}
 	demoPassword := ""
-	if cmd == "serve" && demoAdminWanted(cfg) {
+	if demoAdminWanted(cfg) {
 		demoPassword = newDemoPassword()
-		passwords.Prehash(demoPassword)
 	}
-	if cfg.SQLiteEngineCache != "" {
-		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
-			log.Warn("the SQLite engine will be compiled at every start", "err", err)
-		}
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
-	}
-	defer st.Close()
-	opts := service.Options{
-		SessionTTL: cfg.SessionTTL, Passwords: passwords,
-		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
-		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
-	}
-	// The cache and the service need each other: the service tells the cache
-	// what each write changed, the cache asks the service's clock and schedule.
-	var rdb *redisconn.Client
-	if cfg.RedisURL != "" && (cmd == "serve" || cmd == "user") {
-		// The one Redis client, shared by whatever needs Redis: the commands
-		// that write through the service tell the shared cache too.
-		if rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
-			return err
-		}
-		defer rdb.Close()
-	}
-	var svc *service.Service
-	cache, err := responseCache(cfg, rdb, log, func() *service.Service { return svc })
+	a, err := openApp(ctx, cfg, log, appNeeds{redis: true, prehash: demoPassword})
 	if err != nil {
 		return err
 	}
-	defer cache.Close()
-	if cache != nil {
-		opts.Invalidator = cache
-	}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.ParseURL(cfg.SMTPURL)
-		if err != nil {
-			return fmt.Errorf("SMTP_URL: %w", err)
-		}
-		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
-		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
-	}
-	svc, err = service.New(st, opts)
-	if err != nil {
+	defer a.close()
+	if err := prepare(ctx, cfg, a.st, log); err != nil {
 		return err
 	}
-
-	switch cmd {
-	case "migrate":
-		n, err := st.Migrate(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("migrated", slog.Int("applied", n))
-		return nil
-	case "backup":
-		return backupCommand(ctx, st, file, stdout)
-	case "seed":
-		if err := seed.Run(ctx, st); err != nil {
-			return fmt.Errorf("seed: %w", err)
-		}
-		log.Info("seeded demo data")
-		return nil
-	case "user":
-		return userAction(ctx, svc, stdout)
-	default: // serve
-		if err := prepare(ctx, cfg, st, log); err != nil {
-			return err
-		}
-		if err := bootstrapAdmin(ctx, cfg, svc, demoPassword, log); err != nil {
-			return err
-		}
-		go passwords.Warm()
-		// serve returns once requests and background work are done: only then
-		// does the deferred st.Close close the pool.
-		return serve(ctx, cfg, st, svc, cache, rdb, log, stdout, ln)
+	if err := bootstrapAdmin(ctx, cfg, a.svc, demoPassword, log); err != nil {
+		return err
 	}
+	go a.passwords.Warm()
+	// serve returns once requests and background work are done: only then does
+	// a.close close the pool.
+	return serve(ctx, a, std.stdout, ln)
 }
 
 // prepare migrates and seeds the embedded database on start; a MySQL database must
@@ -287,9 +208,10 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database. Metrics and tracing (see observability) start
 // first and stop after all that.
-// rdb, when set, is the Redis client of REDIS_URL, shared by the persisted
-// queries and the response cache (cache, nil when off).
-func serve(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, cache *respcache.Cache, rdb *redisconn.Client, log *slog.Logger, stdout io.Writer, ln net.Listener) error {
+// a's Redis client, when set, is shared by the persisted queries and the
+// response cache (nil when off).
+func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error {
+	cfg, st, svc, cache, rdb, log := a.cfg, a.st, a.svc, a.cache, a.rdb, a.log
 	obs, err := startObservability(ctx, cfg, st, svc, log)
 	if err != nil {
 		return err

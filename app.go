@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"coursegraph/auth"
+	"coursegraph/gqlserver/respcache"
+	"coursegraph/mail"
+	"coursegraph/redisconn"
+	"coursegraph/service"
+	"coursegraph/store"
+)
+
+// app is what the commands that use the database share: the configuration and
+// log, the store, the service over it, and (for serve and the user commands)
+// Redis and the response cache the service tells of its writes.
+type app struct {
+	cfg       Config
+	log       *slog.Logger
+	passwords *auth.Passwords
+	st        *store.Store
+	svc       *service.Service
+	cache     *respcache.Cache
+	rdb       *redisconn.Client
+	closers   []func()
+}
+
+// appNeeds says what a command needs beyond the store and the service.
+type appNeeds struct {
+	// redis opens REDIS_URL, when set, and the response cache in it, so that
+	// what the command writes drops the answers every instance keeps.
+	redis bool
+	// prehash, when set, is a password to hash while the database opens.
+	prehash string
+}
+
+// openApp opens what a command needs: passwords, the SQLite engine, the store,
+// Redis and the cache (need.redis), and the service. Close it with close.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (a *app, err error) {
+	a = &app{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	if a.passwords, err = auth.NewPasswords(cfg.BcryptCost); err != nil {
+		return nil, err
+	}
+	if need.prehash != "" {
+		a.passwords.Prehash(need.prehash)
+	}
+	if cfg.SQLiteEngineCache != "" {
+		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
+			log.Warn("the SQLite engine will be compiled at every start", "err", err)
+		}
+	}
+	if a.st, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
+	}
+	a.closers = append(a.closers, func() { _ = a.st.Close() })
+	opts := service.Options{
+		SessionTTL: cfg.SessionTTL, Passwords: a.passwords,
+		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
+		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
+	}
+	if need.redis && cfg.RedisURL != "" {
+		// The one Redis client, shared by whatever needs Redis.
+		if a.rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
+	}
+	if need.redis {
+		// The cache and the service need each other: the service tells the
+		// cache what each write changed, the cache asks the service's clock and
+		// schedule (once it exists).
+		if a.cache, err = responseCache(cfg, a.rdb, log, func() *service.Service { return a.svc }); err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, a.cache.Close)
+		if a.cache != nil {
+			opts.Invalidator = a.cache
+		}
+	}
+	if cfg.SMTPURL != "" {
+		sender, err := mail.ParseURL(cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
+		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
+	}
+	if a.svc, err = service.New(a.st, opts); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// close closes what openApp opened, the last first.
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
