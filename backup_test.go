@@ -371,7 +371,13 @@ func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := service.New(st, service.Options{BcryptCost: 4, CommentsPerAddress: service.Limit{Burst: -1}})
+	var later time.Time // zero: the real clock
+	svc, err := service.New(st, service.Options{BcryptCost: 4, CommentsPerAddress: service.Limit{Burst: -1}, Clock: func() time.Time {
+		if later.IsZero() {
+			return store.Now()
+		}
+		return later
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,8 +397,7 @@ func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 	if _, err := svc.PostComment(context.Background(), models.CommentInput{ArticleID: a.ID, AuthorName: "Rina", AuthorEmail: "rina@example.com", Body: "See you."}); err != nil {
 		t.Fatal(err)
 	}
-	later := time.Now().Add(400 * 24 * time.Hour)
-	svc.Now = func() time.Time { return later }
+	later = time.Now().Add(400 * 24 * time.Hour)
 	logs := &syncBuffer{}
 	log, _ := logging.New(logs, "text", slog.LevelInfo)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -13,6 +13,7 @@ import (
 
 	"coursegraph/auth"
 	"coursegraph/models"
+	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
@@ -131,7 +132,9 @@ func TestLoginFailsAlikeForUnknownEmailWrongPasswordAndDeactivatedAccount(t *tes
 
 func TestBadTokensAreUnauthenticatedNeverServerErrors(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		clock := &testClock{}
+		clock.set(time.Now())
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Clock = clock.now }))
 		a.addUser("staff@example.com", models.RoleStaff)
 		staff := a.signIn("staff@example.com", testPassword)
 		forged, _ := auth.NewToken()
@@ -149,8 +152,8 @@ func TestBadTokensAreUnauthenticatedNeverServerErrors(t *testing.T) {
 			})
 		}
 		t.Run("an expired token", func(t *testing.T) {
-			staff.svc.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
-			defer func() { staff.svc.Now = store.Now }()
+			clock.set(time.Now().Add(8 * 24 * time.Hour))
+			defer clock.set(time.Now())
 			resp, rec := staff.post(`{ me { name } }`, nil)
 			if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" {
 				t.Errorf("%d %s", rec.Code, rec.Body.String())

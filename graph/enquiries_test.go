@@ -99,7 +99,9 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 
 func TestSpamDefences(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		clock := &testClock{}
+		clock.set(time.Now())
+		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Clock = clock.now }))
 		admin, _, _ := staffAPI(t, s)
 		statusOf := func(id string) string {
 			var got struct{ Enquiry struct{ Status string } }
@@ -121,8 +123,8 @@ func TestSpamDefences(t *testing.T) {
 			if diff := cmp.Diff(first, again); diff != "" {
 				t.Errorf("a resend made a second enquiry (-first +again):\n%s", diff)
 			}
-			a.svc.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
-			defer func() { a.svc.Now = store.Now }()
+			clock.set(time.Now().Add(11 * time.Minute))
+			defer clock.set(time.Now())
 			later := a.submit(map[string]any{"message": "Do you have weekend classes?"})
 			if later.SubmitEnquiry.ID == first.SubmitEnquiry.ID {
 				t.Error("the same message after the window was folded into the first")

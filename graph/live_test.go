@@ -230,9 +230,10 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := newService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: sender} })
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc.Now = func() time.Time { return clock }
+		svc := newService(t, s, func(o *service.Options) {
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+		})
 		a := newAPIWith(t, svc)
 		a.submit(map[string]any{"courseId": "Q291cnNlOjE"})
 		a.submit(map[string]any{"message": "spam", "website": "x"})

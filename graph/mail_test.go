@@ -86,9 +86,10 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		sender.Timeout, sender.CommandTimeout = time.Minute, time.Minute
-		svc := newService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: sender} })
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc.Now = func() time.Time { return clock }
+		svc := newService(t, s, func(o *service.Options) {
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+		})
 		a := newAPIWith(t, svc)
 		a.submit(map[string]any{"name": "Stuck Person"})
 		a.submit(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
@@ -132,9 +133,10 @@ func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := newService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: sender} })
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc.Now = func() time.Time { return clock }
+		svc := newService(t, s, func(o *service.Options) {
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+		})
 		newAPIWith(t, svc).submit(nil)
 
 		for attempt, wait := range []time.Duration{10 * time.Second, 20 * time.Second} {

@@ -57,7 +57,8 @@ func (w *personWorld) signIn() {
 	w.admin, w.staff = w.base.signIn(w.adminEmail, testPassword), w.base.signIn(w.staffEmail, testPassword)
 }
 
-func newPersonWorld(t *testing.T, s *store.Store) *personWorld {
+// newPersonWorld makes the world on s, its service on clock (nil: the real one).
+func newPersonWorld(t *testing.T, s *store.Store, clock func() time.Time) *personWorld {
 	t.Helper()
 	box := &holdingBox{hold: "\x00never", held: make(chan struct{}), release: make(chan struct{})}
 	sender, err := mail.ParseURL("smtp://" + box.start(t) + "?from=noreply@lakeside-training.example")
@@ -65,7 +66,7 @@ func newPersonWorld(t *testing.T, s *store.Store) *personWorld {
 		t.Fatal(err)
 	}
 	svc := newService(t, s, func(o *service.Options) {
-		o.Notify = &service.Notify{Sender: sender, To: "office@lakeside-training.example"}
+		o.Notify, o.Clock = &service.Notify{Sender: sender, To: "office@lakeside-training.example"}, clock
 	})
 	a := newAPIWith(t, svc)
 	f := &payloadFixtures{t: t, s: s, admin: a}
@@ -115,7 +116,7 @@ func (w *personWorld) export(t *testing.T, email string) exported {
 // only an admin may ask, for a valid address.
 func TestAnAdminExportsEverythingStoredAboutOneAddress(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := newPersonWorld(t, s)
+		w := newPersonWorld(t, s, nil)
 		got := w.export(t, "RINA@example.COM").PersonalData
 		if got.Email != "rina@example.com" || len(got.Enquiries) != 2 || len(got.Comments) != 1 || len(got.Notices) != 2 {
 			t.Fatalf("export: %+v", got)
@@ -160,7 +161,7 @@ func TestAnAdminExportsEverythingStoredAboutOneAddress(t *testing.T) {
 // the data; erasing again counts nothing.
 func TestErasingAnAddressAnonymisesItEverywhereInOneStep(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := newPersonWorld(t, s)
+		w := newPersonWorld(t, s, nil)
 		before := w.export(t, "karim@example.com")
 		const erase = `mutation($e: String!) { erasePersonalData(email: $e) { enquiries notes historyEntries comments notices } }`
 		got := string(w.admin.ok(erase, map[string]any{"e": " Rina@Example.com "}))
@@ -236,13 +237,11 @@ func erasureAndCache(t *testing.T, f *fleet) {
 // a later pass counts nothing (it is idempotent); off keeps everything.
 func TestRetentionAnonymisesWhatIsKeptTooLongOnceAcrossInstances(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := newPersonWorld(t, s)
 		start := time.Now().UTC().Truncate(time.Second)
 		clock := &testClock{}
 		clock.set(start)
-		w.svc.Now = clock.now
-		other := newService(t, s) // a second instance on the same database
-		other.Now = clock.now
+		w := newPersonWorld(t, s, clock.now)
+		other := newService(t, s, func(o *service.Options) { o.Clock = clock.now }) // a second instance on the same database
 		r := models.Retention{Enquiries: 730 * 24 * time.Hour, ClientIPs: 30 * 24 * time.Hour, CommentEmails: 365 * 24 * time.Hour}
 		ctx := context.Background()
 

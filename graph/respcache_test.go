@@ -38,6 +38,8 @@ type fleet struct {
 	// anonymous.
 	writer, reader, truth *api
 	services              []*service.Service
+	// clock is the time of every instance and the truth (see now).
+	clock atomic.Pointer[func() time.Time]
 }
 
 // redisForTest returns a client of REDIS_TEST_URL and a key prefix of the test's
@@ -74,7 +76,9 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 	if rdb != nil {
 		n = 2
 	}
-	f := &fleet{t: t, truth: newAPI(t, s)}
+	f := &fleet{t: t}
+	clock := func(o *service.Options) { o.Clock = f.now }
+	f.truth = newAPIWith(t, newService(t, s, clock))
 	var apis []*api
 	for range n {
 		// The cache and the service need each other, as in server.go.
@@ -92,7 +96,7 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 			t.Fatal(err)
 		}
 		t.Cleanup(cache.Close)
-		svc = newService(t, s, func(so *service.Options) { so.Invalidator = cache })
+		svc = newService(t, s, clock, func(so *service.Options) { so.Invalidator = cache })
 		var buf bytes.Buffer
 		log, _ := logging.New(&buf, "json", slog.LevelInfo)
 		h := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{Introspection: true, Cache: cache})
@@ -108,10 +112,14 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 func (f *fleet) setClock(now time.Time) { f.setClockFunc(func() time.Time { return now }) }
 
 // setClockFunc makes clock the clock of every instance and of the truth.
-func (f *fleet) setClockFunc(clock func() time.Time) {
-	for _, svc := range append(f.services, f.truth.svc) {
-		svc.Now = clock
+func (f *fleet) setClockFunc(clock func() time.Time) { f.clock.Store(&clock) }
+
+// now is the fleet's time: the clock set last, or the real one.
+func (f *fleet) now() time.Time {
+	if c := f.clock.Load(); c != nil {
+		return (*c)()
 	}
+	return store.Now()
 }
 
 // write runs a mutation on the writer, which must succeed, and returns its data.

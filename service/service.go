@@ -19,6 +19,9 @@ type Options struct {
 	// BcryptCost is the work factor of password hashes (default
 	// auth.DefaultBcryptCost; tests use 4).
 	BcryptCost int
+	// Clock is the service's time (default store.Now: UTC, whole seconds):
+	// tests pass one they move.
+	Clock func() time.Time
 	// Passwords, when set, hashes and checks passwords (its cost wins over
 	// BcryptCost): made before the service, it can hash at start-up while the
 	// database is being prepared.
@@ -72,8 +75,8 @@ func (l Limit) orDefault(burst int, every time.Duration) Limit {
 // Service runs the use cases over one store. It is safe for concurrent use.
 type Service struct {
 	store *store.Store
-	// Now is the clock; tests replace it before use.
-	Now func() time.Time
+	// clock is the service's time (Options.Clock).
+	clock func() time.Time
 
 	passwords            *auth.Passwords
 	sessionTTL           time.Duration
@@ -105,8 +108,11 @@ func New(st *store.Store, opts Options) (*Service, error) {
 			return nil, fmt.Errorf("set up passwords: %w", err)
 		}
 	}
-	s := &Service{store: st, Now: store.Now, passwords: passwords, sessionTTL: opts.SessionTTL}
-	clock := func() time.Time { return s.Now() }
+	clock := opts.Clock
+	if clock == nil {
+		clock = store.Now
+	}
+	s := &Service{store: st, clock: clock, passwords: passwords, sessionTTL: opts.SessionTTL}
 	byAddress := opts.LoginPerAddress.orDefault(10, time.Minute)
 	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
 	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock).Named("login_per_address")
@@ -133,6 +139,10 @@ func New(st *store.Store, opts Options) (*Service, error) {
 // outside a request: every visibility decision of one answer is made at the
 // same instant as its cache lifetime.
 func (s *Service) now(ctx context.Context) time.Time { return instant.Or(ctx, s.Now) }
+
+// Now returns the service's time: its clock's reading (UTC, whole seconds, by
+// default). It is safe for concurrent use when the clock is.
+func (s *Service) Now() time.Time { return s.clock() }
 
 // Ready reports whether the database answers; an error means it does not.
 func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
