@@ -46,7 +46,7 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 			return nil, err
 		}
 		return func(ctx context.Context, svc *service.Service, stdout io.Writer) error {
-			u, err := svc.CreateUser(auth.WithUser(ctx, auth.System), models.UserInput{Name: name, Email: email, Role: &role}, password)
+			u, err := svc.CreateUser(auth.AsSystem(ctx), models.UserInput{Name: name, Email: email, Role: &role}, password)
 			if err != nil {
 				return fmt.Errorf("create user: %w", err)
 			}
@@ -67,7 +67,7 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 		return nil, err
 	}
 	return func(ctx context.Context, svc *service.Service, stdout io.Writer) error {
-		u, err := svc.ResetPassword(auth.WithUser(ctx, auth.System), *email, password)
+		u, err := svc.ResetPassword(auth.AsSystem(ctx), *email, password)
 		if err != nil {
 			return fmt.Errorf("reset password: %w", err)
 		}
@@ -155,7 +155,7 @@ func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, demoP
 	if err != nil || exists {
 		return err
 	}
-	system := auth.WithUser(ctx, auth.System)
+	system := auth.AsSystem(ctx)
 	role := models.RoleAdmin
 	if cfg.AdminEmail != "" {
 		name := cfg.AdminName

@@ -138,7 +138,7 @@ func asOperator(t *testing.T, st *store.Store) signedIn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return signedIn{svc: svc, ctx: auth.WithUser(context.Background(), auth.System)}
+	return signedIn{svc: svc, ctx: auth.AsSystem(context.Background())}
 }
 
 // TestRestoreChecksTheBackupAndTheServerAndKeepsWhatItReplaces: restore refuses
@@ -381,7 +381,7 @@ func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor, err := svc.CreateUser(auth.WithUser(context.Background(), auth.System), models.UserInput{
+	editor, err := svc.CreateUser(auth.AsSystem(context.Background()), models.UserInput{
 		Name: ptr("Editor"), Email: ptr("editor@example.com"), Role: ptr(models.RoleEditor)}, "a long enough password")
 	if err != nil {
 		t.Fatal(err)

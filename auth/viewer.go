@@ -32,9 +32,12 @@ func WithUser(ctx context.Context, user *models.User) context.Context {
 	return WithViewer(ctx, user, "", "")
 }
 
-// System is the actor of commands run by the server's operator (the user create
-// command, start-up bootstrap): an active ADMIN with id 0.
-var System = &models.User{ID: 0, Name: "system", Role: models.RoleAdmin, Active: true}
+// AsSystem returns ctx acting as the server's operator, for the commands they
+// run (user create, start-up bootstrap): an active ADMIN with id 0, made anew
+// each time so that no caller can change it for the others.
+func AsSystem(ctx context.Context) context.Context {
+	return WithUser(ctx, &models.User{ID: 0, Name: "system", Role: models.RoleAdmin, Active: true})
+}
 
 func from(ctx context.Context) *viewer {
 	v, _ := ctx.Value(viewerKey{}).(*viewer)

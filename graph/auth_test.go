@@ -24,7 +24,7 @@ const testPassword = "correct horse battery"
 func (a *api) addUser(email string, role models.Role) *models.User {
 	a.t.Helper()
 	name := strings.Split(email, "@")[0]
-	u, err := a.svc.CreateUser(auth.WithUser(context.Background(), auth.System), models.UserInput{Name: &name, Email: &email, Role: &role}, testPassword)
+	u, err := a.svc.CreateUser(auth.AsSystem(context.Background()), models.UserInput{Name: &name, Email: &email, Role: &role}, testPassword)
 	if err != nil {
 		a.t.Fatalf("create user %s: %v", email, err)
 	}

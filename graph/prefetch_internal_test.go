@@ -44,7 +44,7 @@ func TestListElementsNeverWaitForALoader(t *testing.T) {
 		ctx := context.Background()
 		for i := range 3 {
 			name, email, role := fmt.Sprintf("Author %d", i), fmt.Sprintf("author%d@example.com", i), models.RoleEditor
-			author, err := svc.CreateUser(auth.WithUser(ctx, auth.System), models.UserInput{Name: &name, Email: &email, Role: &role}, "a long enough password")
+			author, err := svc.CreateUser(auth.AsSystem(ctx), models.UserInput{Name: &name, Email: &email, Role: &role}, "a long enough password")
 			if err != nil {
 				t.Fatal(err)
 			}
