@@ -76,14 +76,7 @@ func (w *enquiryWriter) run(t *testing.T, svc *service.Service, n int, stop <-ch
 func TestABackupTakenUnderLoadHoldsEveryEnquiryReceiptedBeforeIt(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "live", "coursegraph.db")}
-	if _, err := runCommand(t, env, "migrate"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), env["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := migratedStore(t, env)
 	svc, err := service.New(st, service.Options{BcryptCost: 4, EnquiriesPerAddress: service.Limit{Burst: -1}})
 	if err != nil {
 		t.Fatal(err)
@@ -207,14 +200,7 @@ func copyOf(t *testing.T, file string) string {
 func TestScheduledBackupsKeepTheNewest(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "coursegraph.db")}
-	if _, err := runCommand(t, env, "migrate"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), env["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := migratedStore(t, env)
 	cfg := BackupConfig{Dir: filepath.Join(dir, "backups"), Every: time.Hour, Keep: 2}
 	start := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
 	for i := range 4 {
@@ -363,14 +349,7 @@ func TestRetentionSettingsDefaultToTwoYearsAMonthAndAYearAndTakeOff(t *testing.T
 // pass as it starts (then every interval) and logs its counts, never the data.
 func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "coursegraph.db")}
-	if _, err := runCommand(t, env, "migrate"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), env["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := migratedStore(t, env)
 	var later time.Time // zero: the real clock
 	svc, err := service.New(st, service.Options{BcryptCost: 4, CommentsPerAddress: service.Limit{Burst: -1}, Clock: func() time.Time {
 		if later.IsZero() {
@@ -415,3 +394,18 @@ func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// migratedStore migrates the database of env with the migrate command and opens
+// it, closed when the test ends.
+func migratedStore(t *testing.T, env map[string]string) *store.Store {
+	t.Helper()
+	if _, err := runCommand(t, env, "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
