@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"coursegraph/models"
@@ -43,21 +44,34 @@ func (s *Store) PersonalData(ctx context.Context, email string) (*PersonalRecord
 	if err := db.Where("author_email = ?", email).Order("id").Find(&r.Comments).Error; err != nil {
 		return nil, translate(err, "list", "comments of a person")
 	}
-	if err := noticesOf(db, ids, email).Order("id").Find(&r.Notices).Error; err != nil {
+	if err := noticesOf(db, ids, []string{email}).Order("id").Find(&r.Notices).Error; err != nil {
 		return nil, translate(err, "list", "notices of a person")
 	}
 	return &r, nil
 }
 
 // noticesOf selects the notices of the enquiries ids, and those queued before
-// notices named their enquiry whose body quotes email ("From: name <email>").
-func noticesOf(db *gorm.DB, ids []uint, email string) *gorm.DB {
-	quoted := "%<" + escapeLike(email) + ">%"
+// notices named their enquiry whose body quotes one of emails ("From: name
+// <email>").
+func noticesOf(db *gorm.DB, ids []uint, emails []string) *gorm.DB {
+	var byBody []string
+	var args []any
+	if len(ids) > 0 {
+		args = append(args, ids)
+	}
+	for _, e := range emails {
+		byBody = append(byBody, "body LIKE ? ESCAPE '!'")
+		args = append(args, "%<"+escapeLike(e)+">%")
+	}
+	old := "FALSE"
+	if len(byBody) > 0 {
+		old = "enquiry_id IS NULL AND (" + strings.Join(byBody, " OR ") + ")"
+	}
 	q := db.Model(&models.OutboxMessage{})
 	if len(ids) == 0 {
-		return q.Where("enquiry_id IS NULL AND body LIKE ? ESCAPE '!'", quoted)
+		return q.Where(old, args...)
 	}
-	return q.Where("(enquiry_id IN ? OR (enquiry_id IS NULL AND body LIKE ? ESCAPE '!'))", ids, quoted)
+	return q.Where("(enquiry_id IN ? OR ("+old+"))", args...)
 }
 
 // ErasePersonalData anonymises everything stored about email, in place: its
@@ -72,7 +86,7 @@ func (s *Store) ErasePersonalData(ctx context.Context, email string) (models.Per
 	if err := db.Model(&models.Enquiry{}).Where("email = ?", email).Order("id").Pluck("id", &ids).Error; err != nil {
 		return models.PersonalDataCounts{}, nil, translate(err, "find", "enquiries of a person")
 	}
-	counts, err := s.anonymiseEnquiries(ctx, ids, email)
+	counts, err := s.anonymiseEnquiries(ctx, ids, []string{email})
 	if err != nil {
 		return counts, nil, err
 	}
@@ -95,9 +109,10 @@ func (s *Store) ErasePersonalData(ctx context.Context, email string) (models.Per
 // field, with the erased text (as models.Changes writes it in JSON).
 var erasedNote = `[{"field":"note","to":"` + models.ErasedText + `"}]`
 
-// anonymiseEnquiries anonymises the enquiries ids (sent from email, when known),
-// their notes, the notes' audit entries and their notices.
-func (s *Store) anonymiseEnquiries(ctx context.Context, ids []uint, email string) (models.PersonalDataCounts, error) {
+// anonymiseEnquiries anonymises the enquiries ids (sent from emails), their
+// notes, the notes' audit entries and their notices: a few statements for any
+// number of enquiries.
+func (s *Store) anonymiseEnquiries(ctx context.Context, ids []uint, emails []string) (models.PersonalDataCounts, error) {
 	var counts models.PersonalDataCounts
 	db := s.db.WithContext(ctx)
 	if len(ids) > 0 {
@@ -120,15 +135,15 @@ func (s *Store) anonymiseEnquiries(ctx context.Context, ids []uint, email string
 		}
 		counts.HistoryEntries = int(res.RowsAffected)
 	}
-	if len(ids) == 0 && email == "" {
+	if len(ids) == 0 && len(emails) == 0 {
 		return counts, nil
 	}
-	res := noticesOf(db, ids, email).Where("sent_at IS NULL").Delete(&models.OutboxMessage{})
+	res := noticesOf(db, ids, emails).Where("sent_at IS NULL").Delete(&models.OutboxMessage{})
 	if res.Error != nil {
 		return counts, translate(res.Error, "erase", "pending notices")
 	}
 	counts.Notices = int(res.RowsAffected)
-	res = noticesOf(db, ids, email).Where("sent_at IS NOT NULL AND body <> ?", models.ErasedText).
+	res = noticesOf(db, ids, emails).Where("sent_at IS NOT NULL AND body <> ?", models.ErasedText).
 		UpdateColumns(map[string]any{"subject": models.ErasedText, "body": models.ErasedText})
 	if res.Error != nil {
 		return counts, translate(res.Error, "erase", "notices")
@@ -148,18 +163,26 @@ func (s *Store) ApplyRetention(ctx context.Context, r models.Retention, now time
 	db := s.db.WithContext(ctx)
 	if r.Enquiries > 0 {
 		cutoff := now.Add(-r.Enquiries)
-		var expired []struct {
-			ID    uint
-			Email string
-		}
-		err := db.Model(&models.Enquiry{}).Select("id", "email").
-			Where("status IN ? AND updated_at < ? AND email <> ''", []models.EnquiryStatus{models.EnquiryClosed, models.EnquirySpam}, cutoff).
-			Order("id").Find(&expired).Error
-		if err != nil {
-			return counts, translate(err, "find", "expired enquiries")
-		}
-		for _, e := range expired {
-			c, err := s.anonymiseEnquiries(ctx, []uint{e.ID}, e.Email)
+		// A batch at a time: a few statements per batch, however many expired.
+		for {
+			var expired []struct {
+				ID    uint
+				Email string
+			}
+			err := db.Model(&models.Enquiry{}).Select("id", "email").
+				Where("status IN ? AND updated_at < ? AND email <> ''", []models.EnquiryStatus{models.EnquiryClosed, models.EnquirySpam}, cutoff).
+				Order("id").Limit(retentionBatch).Find(&expired).Error
+			if err != nil {
+				return counts, translate(err, "find", "expired enquiries")
+			}
+			if len(expired) == 0 {
+				break
+			}
+			ids, emails := make([]uint, len(expired)), make([]string, len(expired))
+			for i, e := range expired {
+				ids[i], emails[i] = e.ID, e.Email
+			}
+			c, err := s.anonymiseEnquiries(ctx, ids, emails)
 			if err != nil {
 				return counts, err
 			}
@@ -167,6 +190,9 @@ func (s *Store) ApplyRetention(ctx context.Context, r models.Retention, now time
 			counts.Notes += c.Notes
 			counts.HistoryEntries += c.HistoryEntries
 			counts.Notices += c.Notices
+			if len(expired) < retentionBatch {
+				break
+			}
 		}
 		res := db.Model(&models.OutboxMessage{}).Where("sent_at < ? AND body <> ?", cutoff, models.ErasedText).
 			UpdateColumns(map[string]any{"subject": models.ErasedText, "body": models.ErasedText})
@@ -195,6 +221,10 @@ func (s *Store) ApplyRetention(ctx context.Context, r models.Retention, now time
 	}
 	return counts, nil
 }
+
+// retentionBatch is how many expired enquiries one round of ApplyRetention
+// anonymises together.
+const retentionBatch = 200
 
 // TakeLease takes the job lease name for holder until until, if no one holds
 // it at now; it reports whether it did. Instances that share the database run
