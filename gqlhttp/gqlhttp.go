@@ -72,6 +72,12 @@ func ClientGone(ctx context.Context) bool {
 	return errors.Is(ctx.Err(), context.Canceled)
 }
 
+// ClientClosed is the error of a request whose client went away
+// (CLIENT_CLOSED_REQUEST).
+func ClientClosed() *gqlerror.Error {
+	return Error(CodeClientClosed, "the request was cancelled by its client")
+}
+
 // Extension keys of an error.
 const (
 	ExtensionCode       = "code"

@@ -40,7 +40,7 @@ func authenticate(find auth.SessionFinder, trusted []netip.Prefix, log *slog.Log
 			return
 		} else if isModel && me.Code == models.Unavailable && gqlhttp.ClientGone(ctx) {
 			log.DebugContext(ctx, "request cancelled: its client went away while its session was looked up")
-			gqlhttp.WriteErrors(w, r, gqlhttp.StatusClientClosed, gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client"))
+			gqlhttp.WriteErrors(w, r, gqlhttp.StatusClientClosed, gqlhttp.ClientClosed())
 			return
 		} else if isModel && me.Code == models.Unavailable {
 			log.WarnContext(ctx, "find session", slog.Any("error", me.Err))

@@ -45,7 +45,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// The client went away: the database did not fail, and nobody
 			// reads this answer; it is for the access log (499) and /metrics.
 			log.DebugContext(ctx, "request cancelled: its client went away", slog.String("path", responsePath.String()))
-			return coded(gqlhttp.CodeClientClosed, "the request was cancelled by its client", responsePath, gqlErr)
+			return coded(gqlhttp.CodeClientClosed, gqlhttp.ClientClosed().Message, responsePath, gqlErr)
 		}
 		if me, ok := errors.AsType[*models.Error](err); ok {
 			if me.Code == models.Unavailable {
@@ -89,7 +89,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.Is(err, context.DeadlineExceeded) {
 			// gqlgen's own wait for a list's items, cut by the deadline.
 			log.WarnContext(ctx, "service unavailable", slog.String("path", responsePath.String()), slog.Any("error", err))
-			return coded(codeUnavailable, unavailableMessage, responsePath, gqlErr)
+			return coded(codeUnavailable, models.UnavailableMessage, responsePath, gqlErr)
 		}
 		if !errors.Is(err, errPanicked) { // the recoverer logged it already
 			log.ErrorContext(ctx, "resolve field", slog.String("path", responsePath.String()), slog.Any("error", err))
@@ -103,10 +103,6 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 func coded(code, message string, path ast.Path, gqlErr *gqlerror.Error) *gqlerror.Error {
 	return &gqlerror.Error{Message: message, Path: path, Locations: gqlErr.Locations, Extensions: map[string]any{extensionCode: code}}
 }
-
-// unavailableMessage is what a request is told when it could not be answered in
-// time.
-const unavailableMessage = "the service is unavailable just now; try again in a few seconds"
 
 func isUnavailable(err error) bool {
 	me, ok := errors.AsType[*models.Error](err)

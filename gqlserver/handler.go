@@ -209,9 +209,7 @@ func recheckWebSocketSession(svc *service.Service, log *slog.Logger, timeout tim
 		cancel()
 		if isUnavailable(err) && gqlhttp.ClientGone(ctx) {
 			log.DebugContext(ctx, "request cancelled: its client went away while its session was checked")
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{
-				gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client"),
-			}})
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{gqlhttp.ClientClosed()}})
 		}
 		if me, isModel := errors.AsType[*models.Error](err); isModel && me.Code == models.Unavailable {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"coursegraph/gqlhttp"
+	"coursegraph/models"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -87,7 +88,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if resp == nil {
 		// gqlgen answers nothing for a request whose context ended before it
 		// was executed: its client went away, or its deadline passed.
-		t.ended(w, r, mediaType)
+		t.ended(w, r)
 		return
 	}
 	hasData := len(resp.Data) > 0 && string(resp.Data) != "null"
@@ -135,18 +136,14 @@ func writeRequestErrors(w http.ResponseWriter, mediaType string, resp *graphql.R
 // when its client went away (logged at DEBUG; the access log and /metrics count
 // it), 503 SERVICE_UNAVAILABLE with Retry-After when its deadline passed (the
 // server was too slow to start it).
-func (t httpTransport) ended(w http.ResponseWriter, r *http.Request, mediaType string) {
+func (t httpTransport) ended(w http.ResponseWriter, r *http.Request) {
 	if gqlhttp.ClientGone(r.Context()) {
 		t.log.DebugContext(r.Context(), "request cancelled: its client went away before it was answered")
-		gqlhttp.Write(w, mediaType, gqlhttp.StatusClientClosed, gqlhttp.Marshal(struct {
-			Errors gqlerror.List `json:"errors"`
-		}{gqlerror.List{gqlhttp.Error(gqlhttp.CodeClientClosed, "the request was cancelled by its client")}}), 0)
+		gqlhttp.WriteErrors(w, r, gqlhttp.StatusClientClosed, gqlhttp.ClientClosed())
 		return
 	}
 	t.log.WarnContext(r.Context(), "service unavailable: the request's deadline passed before it was executed")
-	gqlhttp.Write(w, mediaType, http.StatusServiceUnavailable, gqlhttp.Marshal(struct {
-		Errors gqlerror.List `json:"errors"`
-	}{gqlerror.List{gqlhttp.Error(gqlhttp.CodeUnavailable, unavailableMessage)}}), 0)
+	gqlhttp.WriteErrors(w, r, http.StatusServiceUnavailable, gqlhttp.Error(gqlhttp.CodeUnavailable, models.UnavailableMessage))
 }
 
 // refuse answers a request that is not a GraphQL request at all.

@@ -29,6 +29,10 @@ const (
 	Unavailable Code = "UNAVAILABLE"
 )
 
+// UnavailableMessage is what a caller is told when the database (or another
+// dependency) did not answer in time.
+const UnavailableMessage = "the service is unavailable just now; try again in a few seconds"
+
 // Error is a failure meant for the caller: its Message is written for end users and
 // is shown as is. Any other error is internal and never shown.
 type Error struct {

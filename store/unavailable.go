@@ -14,9 +14,6 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
-// unavailableMessage is what a caller is told when the database did not answer.
-const unavailableMessage = "the service is unavailable just now; try again in a few seconds"
-
 // asUnavailable returns err as a models.Unavailable error (keeping err as its
 // cause, for the log) when it means the database did not answer in time or could
 // not be reached, and nil otherwise. This is the one place where driver, network
@@ -28,7 +25,7 @@ func asUnavailable(err error) *models.Error {
 	if me, ok := errors.AsType[*models.Error](err); ok {
 		return me
 	}
-	return &models.Error{Code: models.Unavailable, Message: unavailableMessage, Err: err}
+	return &models.Error{Code: models.Unavailable, Message: models.UnavailableMessage, Err: err}
 }
 
 func unavailable(err error) bool {
