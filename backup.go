@@ -137,20 +137,13 @@ const (
 // until stop ends, and deletes all but the newest cfg.BackupKeep. A failure is
 // logged at ERROR and tried again at the next tick. now is the clock.
 func keepBackups(stop context.Context, st *store.Store, cfg BackupConfig, now func() time.Time, log *slog.Logger) {
-	t := time.NewTicker(cfg.Every)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop.Done():
-			return
-		case <-t.C:
-			if file, err := backupNow(stop, st, cfg, now()); err != nil {
-				log.Error("scheduled backup failed", slog.Any("error", err))
-			} else {
-				log.Info("scheduled backup", slog.String("file", file))
-			}
+	every(stop, cfg.Every, false, func() {
+		if file, err := backupNow(stop, st, cfg, now()); err != nil {
+			log.Error("scheduled backup failed", slog.Any("error", err))
+		} else {
+			log.Info("scheduled backup", slog.String("file", file))
 		}
-	}
+	})
 }
 
 // backupNow writes one scheduled backup and prunes the old ones.

@@ -274,7 +274,7 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
 	}
 	if !cfg.Retention.Off() {
-		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionInterval) })
+		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionEvery) })
 	}
 
 	errc := make(chan error, 1)
@@ -437,31 +437,24 @@ var mailInterval = 5 * time.Second
 // pass runs with ctx, which outlives stop so that a delivery in progress can
 // finish. Every failed attempt is logged at WARN.
 func deliverMail(stop, ctx context.Context, svc *service.Service, log *slog.Logger, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop.Done():
-			return
-		case <-t.C:
-			report, err := svc.DeliverMail(ctx)
-			for _, f := range report.Failed {
-				log.WarnContext(ctx, "mail delivery failed", slog.Uint64("outbox_id", uint64(f.ID)), slog.Int("attempt", f.Attempt),
-					slog.Time("next_attempt", f.NextAttempt), slog.Any("error", f.Err))
-			}
-			if err != nil {
-				log.ErrorContext(ctx, "deliver mail", slog.Any("error", err))
-			}
-			if report.Sent > 0 {
-				log.InfoContext(ctx, "delivered mail", slog.Int("sent", report.Sent))
-			}
+	every(stop, interval, false, func() {
+		report, err := svc.DeliverMail(ctx)
+		for _, f := range report.Failed {
+			log.WarnContext(ctx, "mail delivery failed", slog.Uint64("outbox_id", uint64(f.ID)), slog.Int("attempt", f.Attempt),
+				slog.Time("next_attempt", f.NextAttempt), slog.Any("error", f.Err))
 		}
-	}
+		if err != nil {
+			log.ErrorContext(ctx, "deliver mail", slog.Any("error", err))
+		}
+		if report.Sent > 0 {
+			log.InfoContext(ctx, "delivered mail", slog.Int("sent", report.Sent))
+		}
+	})
 }
 
-// retentionInterval is how often the server applies the retention of personal
-// data (one instance of several does each pass); tests shorten it.
-var retentionInterval = time.Hour
+// retentionEvery is how often the server applies the retention of personal
+// data (one instance of several does each pass).
+const retentionEvery = time.Hour
 
 // applyRetention anonymises the personal data kept longer than r allows, at
 // start and then every interval until stop ends. Each pass is logged with its
@@ -470,9 +463,7 @@ func applyRetention(stop context.Context, svc *service.Service, r models.Retenti
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	holder := hex.EncodeToString(b) // this instance, for the lease
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	every(stop, interval, true, func() {
 		counts, ran, err := svc.ApplyRetention(stop, r, holder)
 		switch {
 		case err != nil && stop.Err() == nil:
@@ -482,10 +473,23 @@ func applyRetention(stop context.Context, svc *service.Service, r models.Retenti
 				slog.Int("history_entries", counts.HistoryEntries), slog.Int("notices", counts.Notices),
 				slog.Int("client_ips", counts.ClientIPs), slog.Int("comment_emails", counts.CommentEmails))
 		}
+	})
+}
+
+// every runs do every interval (and once at once when now is set) until stop
+// ends: the one loop of the server's background work.
+func every(stop context.Context, interval time.Duration, now bool, do func()) {
+	if now {
+		do()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
 		select {
 		case <-stop.Done():
 			return
 		case <-t.C:
+			do()
 		}
 	}
 }
