@@ -84,7 +84,7 @@ func SignIn(ctx context.Context, user *models.User, tokenHash string) {
 }
 
 // Made records that the rest of the request was made by the viewer of the
-// entity ref names (a reader's own comment, as "Comment:12"), so that its answer
+// entity ref names (a reader's own comment, by its global id), so that its answer
 // may show the viewer that entity's fields, which are theirs, even where their role
 // could not read them otherwise. It has no effect on a ctx without a viewer, and
 // it is forgotten with the request.

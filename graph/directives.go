@@ -15,7 +15,7 @@ import (
 // plain struct fields. A field of an entity the caller made in this request (a
 // reader's comment, in postComment's answer; see auth.Made) is theirs to read.
 func hasRole(ctx context.Context, obj any, next graphql.Resolver, role models.Role) (any, error) {
-	if made, ok := obj.(interface{ Ref() string }); ok && auth.MadeBy(ctx, made.Ref()) {
+	if made, ok := obj.(interface{ GlobalID() string }); ok && auth.MadeBy(ctx, made.GlobalID()) {
 		return next(ctx)
 	}
 	u := auth.UserFrom(ctx)

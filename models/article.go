@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -208,9 +207,6 @@ type Comment struct {
 }
 
 func (Comment) isNode() {}
-
-// Ref names the comment among all entities, as "Comment:12".
-func (c *Comment) Ref() string { return fmt.Sprintf("Comment:%d", c.ID) }
 
 // SameRequest reports whether c was posted by a request with payload hash: a key
 // replays only the request it was first used with.

@@ -228,7 +228,7 @@ func replayComment(ctx context.Context, c *models.Comment, hash string) (*models
 func posterView(ctx context.Context, c *models.Comment) *models.Comment {
 	view := *c
 	view.Status = models.CommentPending
-	auth.Made(ctx, view.Ref())
+	auth.Made(ctx, view.GlobalID())
 	return &view
 }
 
