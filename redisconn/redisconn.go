@@ -182,8 +182,7 @@ func (c *Client) Close() error { return c.pool.Close() }
 
 // Bytes, String and Uint64 read a reply, as redigo's helpers of those names.
 var (
-	Bytes   = redis.Bytes
-	String  = redis.String
-	Uint64  = redis.Uint64
-	Strings = redis.Strings
+	Bytes  = redis.Bytes
+	String = redis.String
+	Uint64 = redis.Uint64
 )
