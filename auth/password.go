@@ -21,15 +21,16 @@ type Passwords struct {
 	// through Warm (a quarter of a second that a start need not wait for).
 	dummy func() []byte
 
-	mu      sync.Mutex
-	prehash map[string]*pending
+	mu    sync.Mutex
+	ahead *pending // the one password being hashed ahead (Prehash), if any
 }
 
-// pending is a hash being made ahead of its use.
+// pending is a password being hashed ahead of its use.
 type pending struct {
-	done chan struct{}
-	hash string
-	err  error
+	password string
+	done     chan struct{}
+	hash     string
+	err      error
 }
 
 // NewPasswords returns a Passwords with the given bcrypt cost (4 to 31).
@@ -54,9 +55,9 @@ func (p *Passwords) Warm() { p.dummy() }
 // that follows (a user created at start-up) does not wait as long. At most one
 // password is kept waiting at a time; a second call replaces the first.
 func (p *Passwords) Prehash(password string) {
-	w := &pending{done: make(chan struct{})}
+	w := &pending{password: password, done: make(chan struct{})}
 	p.mu.Lock()
-	p.prehash = map[string]*pending{password: w}
+	p.ahead = w
 	p.mu.Unlock()
 	go func() {
 		defer close(w.done)
@@ -67,12 +68,14 @@ func (p *Passwords) Prehash(password string) {
 // Hash returns the bcrypt hash of password.
 func (p *Passwords) Hash(password string) (string, error) {
 	p.mu.Lock()
-	w, ok := p.prehash[password]
-	if ok {
-		delete(p.prehash, password)
+	w := p.ahead
+	if w != nil && w.password == password {
+		p.ahead = nil
+	} else {
+		w = nil
 	}
 	p.mu.Unlock()
-	if ok {
+	if w != nil {
 		<-w.done
 		return w.hash, w.err
 	}
