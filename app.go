@@ -51,7 +51,9 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 	if need.prehash != "" {
 		a.passwords.Prehash(need.prehash)
 	}
-	if cfg.SQLiteEngineCache != "" {
+	if cfg.Embedded() {
+		// Compiled on every core, kept in SQLiteEngineCache ("" when off: in
+		// memory, for this start only).
 		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
 			log.Warn("the SQLite engine will be compiled at every start", "err", err)
 		}

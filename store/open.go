@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -198,9 +199,21 @@ func sqliteDSN(path string) (Dialect, string, error) {
 // first start took), and keeps the result in dir (created if missing; "" keeps it
 // in memory only), so that a start after the first skips compiling. Call it
 // before the first SQLite database is opened; once the engine is compiled, in
-// this process, it changes nothing. A stale or damaged cache is recompiled, never
-// trusted.
+// this process, it changes nothing (a second call returns the first's result).
+// A stale or damaged cache is recompiled, never trusted.
 func CacheSQLiteEngine(dir string) error {
+	engineOnce.Do(func() { engineErr = compileSQLiteEngine(dir) })
+	return engineErr
+}
+
+// The engine is compiled once per process, as go-sqlite3 instantiates it once:
+// the first call's dir is the one used.
+var (
+	engineOnce sync.Once
+	engineErr  error
+)
+
+func compileSQLiteEngine(dir string) error {
 	cache := wazero.NewCompilationCache()
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
