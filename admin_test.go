@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -18,7 +19,15 @@ import (
 // postAs sends query with token as the bearer token and returns the body.
 func postAs(t *testing.T, base, token, query string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":`+jsonString(query)+`}`))
+	return postWith(t, base, token, query, nil)
+}
+
+// postWith sends query and its variables, with token as the bearer token when
+// it is set, and returns the body.
+func postWith(t *testing.T, base, token, query string, vars map[string]any) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

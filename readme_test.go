@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -70,23 +68,12 @@ func TestEveryGraphQLExampleInTheReadmeRunsOnAFreshDemoServer(t *testing.T) {
 	}
 	post := func(query string, vars map[string]any, token string) (json.RawMessage, []any) {
 		t.Helper()
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		raw := postWith(t, base, token, query, vars)
 		var out struct {
 			Data   json.RawMessage
 			Errors []any
 		}
-		raw, _ := io.ReadAll(resp.Body)
-		if err := json.Unmarshal(raw, &out); err != nil {
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
 			t.Fatalf("not JSON: %s", raw)
 		}
 		return out.Data, out.Errors
