@@ -3,7 +3,6 @@ package graph_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -24,6 +22,7 @@ import (
 	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/redisconn"
+	"coursegraph/redisconn/redistest"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -47,24 +46,10 @@ type fleet struct {
 // it skips when no Redis answers, unless CI is set.
 func redisForTest(t *testing.T) (*redisconn.Client, string) {
 	t.Helper()
-	url := os.Getenv("REDIS_TEST_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/15"
+	rdb, prefix := redistest.Open(t)
+	if rdb == nil {
+		t.Skip("no Redis")
 	}
-	rdb, err := redisconn.Open(context.Background(), url)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s: %v (CI requires it)", url, err)
-		}
-		t.Skipf("no Redis at %s: %v", url, err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	prefix := "test:" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		_, _ = rdb.DeleteMatching(context.Background(), prefix+"*")
-		_ = rdb.Close()
-	})
 	return rdb, prefix
 }
 

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"coursegraph/persisted"
-
 	"coursegraph/redisconn"
+	"coursegraph/redisconn/redistest"
 )
 
 func jsonString(s string) string {
@@ -77,27 +76,18 @@ func TestTheMemoryStoreIsBoundedByBytes(t *testing.T) {
 
 // redisClient returns a client of the Redis at REDIS_TEST_URL (default
 // redis://127.0.0.1:6379/15), skipping when none answers outside CI.
-func redisClient(t *testing.T) *redisconn.Client {
+func redisClient(t *testing.T) (*redisconn.Client, string) {
 	t.Helper()
-	u := os.Getenv("REDIS_TEST_URL")
-	if u == "" {
-		u = "redis://127.0.0.1:6379/15"
+	c, prefix := redistest.Open(t)
+	if c == nil {
+		t.Skip("no Redis")
 	}
-	c, err := redisconn.Open(context.Background(), u)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s: %v (CI requires it)", u, err)
-		}
-		t.Skipf("no Redis at %s: %v", u, err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return c, prefix
 }
 
 func TestTheRedisStoreIsSharedAndExpires(t *testing.T) {
-	c := redisClient(t)
+	c, prefix := redisClient(t)
 	ctx := context.Background()
-	prefix := fmt.Sprintf("coursegraph-test:%d:", time.Now().UnixNano())
 	a, b := persisted.Redis(c, prefix, time.Minute, nil), persisted.Redis(c, prefix, time.Minute, nil)
 	doc := `query Shared { courses(first: 1) { totalCount } }`
 	a.Add(ctx, persisted.Hash(doc), doc)
@@ -107,7 +97,6 @@ func TestTheRedisStoreIsSharedAndExpires(t *testing.T) {
 	if ms, err := redisconn.Uint64(c.Do(ctx, "PTTL", prefix+persisted.Hash(doc))); err != nil || ms == 0 || ms > 60000 {
 		t.Errorf("TTL %d ms (%v); want up to a minute", ms, err)
 	}
-	t.Cleanup(func() { _, _ = c.DeleteMatching(context.Background(), prefix+"*") })
 	if _, ok := b.Get(ctx, persisted.Hash("other")); ok {
 		t.Error("an unknown hash was found")
 	}

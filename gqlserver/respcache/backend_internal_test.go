@@ -2,13 +2,10 @@ package respcache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
-	"coursegraph/redisconn"
+	"coursegraph/redisconn/redistest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -18,25 +15,10 @@ import (
 func backends(t *testing.T) map[string]backend {
 	t.Helper()
 	out := map[string]backend{"memory": newMemoryBackend(1 << 20)}
-	url := os.Getenv("REDIS_TEST_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/15"
+	rdb, prefix := redistest.Open(t)
+	if rdb == nil {
+		return out // in process only
 	}
-	rdb, err := redisconn.Open(context.Background(), url)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s: %v (CI requires it)", url, err)
-		}
-		t.Logf("no Redis at %s, in process only: %v", url, err)
-		return out
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	prefix := "test:" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		_, _ = rdb.DeleteMatching(context.Background(), prefix+"*")
-		_ = rdb.Close()
-	})
 	out["redis"] = newRedisBackend(rdb, prefix)
 	return out
 }
