@@ -55,11 +55,10 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		// The request's one instant: the answer is made at it, and kept until
-		// the first change after it (see lifetime).
+		// The request's one instant: a kept answer is fresh at it; a new one is
+		// made at it, and kept until the first change after it (see miss).
 		now := c.opts.Now()
-		ctx := instant.With(r.Context(), now)
-		r = r.WithContext(ctx)
+		ctx := r.Context()
 		op, cancel := context.WithTimeout(ctx, c.opts.OpTimeout)
 		e, err := c.store.get(op, key)
 		cancel()
@@ -79,7 +78,8 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 
 // miss runs the request and keeps its answer if it may.
 func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now time.Time, next http.Handler) {
-	ctx := r.Context()
+	// Made at now, as its lifetime is reckoned from now.
+	ctx := instant.With(r.Context(), now)
 	op, cancel := context.WithTimeout(ctx, c.opts.OpTimeout)
 	since, err := c.store.begin(op)
 	cancel()
@@ -87,7 +87,7 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 		call(c.opts.Hooks.Error)
 		c.log.WarnContext(ctx, "response cache: begin", slog.Any("error", err))
 		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 		return
 	}
 	ctx, tags := cachetag.With(ctx)
