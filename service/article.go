@@ -489,9 +489,10 @@ func (s *Service) DeleteArticle(ctx context.Context, id uint) error {
 	return err
 }
 
-// SearchResults returns up to first results for query: courses whose title
-// matches first, then articles by relevance, then other matching courses. Anyone
-// may search; only visible articles and active courses are found.
+// Search returns up to first results for query: the courses whose title holds
+// the query first, then articles by relevance, then the other courses that have
+// a word of it, by relevance. Anyone may search; only visible articles and
+// active courses are found.
 func (s *Service) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
 	n := 10
 	if first != nil {
@@ -509,7 +510,7 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	if err != nil {
 		return nil, err
 	}
-	courses, err := s.store.Courses(ctx, models.CourseFilter{Search: &query, Active: new(true)}, models.CourseOrder{}, models.PageArgs{First: n})
+	courses, err := s.store.SearchCourses(ctx, query, n)
 	if err != nil {
 		return nil, err
 	}
@@ -520,11 +521,11 @@ func (s *Service) Search(ctx context.Context, query string, first *int) ([]model
 	}
 	var titled, others []models.Node
 	lower := norm.NFC.String(strings.ToLower(query))
-	for _, c := range courses[:min(len(courses), n)] {
-		if strings.Contains(norm.NFC.String(strings.ToLower(c.Row.Title)), lower) {
-			titled = append(titled, c.Row)
+	for _, c := range courses {
+		if strings.Contains(norm.NFC.String(strings.ToLower(c.Title)), lower) {
+			titled = append(titled, c)
 		} else {
-			others = append(others, c.Row)
+			others = append(others, c)
 		}
 	}
 	out := titled

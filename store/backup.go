@@ -46,7 +46,7 @@ func (s *Store) Backup(ctx context.Context, file string) error {
 // SchemaVersion returns the migration the database is at and the latest this
 // build has.
 func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
-	p, err := s.migrations()
+	p, err := s.migrations(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -158,8 +158,8 @@ func (s *Store) CoursesByIDs(ctx context.Context, ids []uint) ([]*models.Course,
 	return scanAll(s.db.WithContext(ctx).Model(&models.Course{}).Select(courseColumns).Where("id IN ?", ids), "courses", scanCourse)
 }
 
-// UpsertCourse inserts c, or updates the course with the same slug to match it, and
-// sets c.ID.
+// UpsertCourse inserts c, or updates the course with the same slug to match it,
+// sets c.ID and indexes it for search. Call it in a transaction.
 func (s *Store) UpsertCourse(ctx context.Context, c *models.Course) error {
 	c.Slug = models.NormalizeSlug(c.Slug)
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
@@ -178,15 +178,23 @@ func (s *Store) UpsertCourse(ctx context.Context, c *models.Course) error {
 		return err
 	}
 	c.ID, c.CreatedAt = got.ID, got.CreatedAt
-	return nil
+	return s.indexCourse(ctx, c)
 }
 
-// CreateCourse inserts c and sets its id; Conflict if its slug is taken.
+// CreateCourse inserts c, sets its id and indexes it for search; Conflict if its
+// slug is taken. Call it in a transaction.
 func (s *Store) CreateCourse(ctx context.Context, c *models.Course) error {
-	return translate(s.db.WithContext(ctx).Create(c).Error, "insert", "course")
+	if err := s.db.WithContext(ctx).Create(c).Error; err != nil {
+		return translate(err, "insert", "course")
+	}
+	return s.indexCourse(ctx, c)
 }
 
-// SaveCourse writes every column of c; Conflict if its slug is taken.
+// SaveCourse writes every column of c and re-indexes it; Conflict if its slug is
+// taken. Call it in a transaction.
 func (s *Store) SaveCourse(ctx context.Context, c *models.Course) error {
-	return translate(s.db.WithContext(ctx).Save(c).Error, "update", "course")
+	if err := s.db.WithContext(ctx).Save(c).Error; err != nil {
+		return translate(err, "update", "course")
+	}
+	return s.indexCourse(ctx, c)
 }
