@@ -1,6 +1,7 @@
 // Package storetest gives tests a fresh, migrated database on each engine and
 // builders for fixtures. SQLite (in memory) is always used; MySQL is used too when
-// TEST_MYSQL_DSN is set, and is required when CI is set.
+// TEST_MYSQL_DSN is set, and is required when CI is set; TiDB is used too when
+// TEST_TIDB_DSN is set.
 //
 // It may import models and store; it is imported only by tests.
 package storetest
@@ -25,8 +26,11 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// Run calls fn in a subtest per engine ("sqlite", and "mysql" when TEST_MYSQL_DSN is
-// set), each with its own fresh, migrated database that is removed afterwards.
+// Run calls fn in a subtest per engine ("sqlite"; "mysql" when TEST_MYSQL_DSN is
+// set; "tidb" when TEST_TIDB_DSN is set), each with a migrated database of its
+// own and no rows: a fresh one removed afterwards on SQLite and MySQL; on TiDB,
+// whose DDL is slow, one database migrated once per test binary and emptied
+// before each test (see OpenTiDB).
 func Run(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
@@ -34,6 +38,9 @@ func Run(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 		t.Run("mysql", func(t *testing.T) { fn(t, OpenMySQL(t, dsn)) })
 	} else if os.Getenv("CI") != "" {
 		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	}
+	if dsn := os.Getenv("TEST_TIDB_DSN"); dsn != "" {
+		t.Run("tidb", func(t *testing.T) { fn(t, OpenTiDB(t, dsn)) })
 	}
 }
 
@@ -51,7 +58,8 @@ func OpenSQLite(t testing.TB) *store.Store {
 
 // RunURL is Run for code that opens the database itself, such as the command
 // line: fn gets the URL of a fresh, empty (unmigrated) database per engine, a
-// SQLite file in a temporary folder or a new MySQL database, removed afterwards.
+// SQLite file in a temporary folder or a new MySQL or TiDB database, removed
+// afterwards.
 func RunURL(t *testing.T, fn func(t *testing.T, url string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "cg.db")) })
@@ -59,6 +67,9 @@ func RunURL(t *testing.T, fn func(t *testing.T, url string)) {
 		t.Run("mysql", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
 	} else if os.Getenv("CI") != "" {
 		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	}
+	if dsn := os.Getenv("TEST_TIDB_DSN"); dsn != "" {
+		t.Run("tidb", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
 	}
 }
 
@@ -119,6 +130,120 @@ func URL(s *store.Store) string {
 	u, _ := urls.Load(s)
 	url, _ := u.(string)
 	return url
+}
+
+// tidbShared is the database each TEST_TIDB_DSN gets in this test binary.
+var tidbShared sync.Map // dsn -> *tidbDatabase
+
+type tidbDatabase struct {
+	once   sync.Once
+	dsn    string // of the database
+	tables []string
+	err    error
+}
+
+// OpenTiDB returns a store on a migrated database on the TiDB server that dsn
+// names (its database part is ignored), with no rows in any table. A TiDB server
+// takes a second or more per DDL statement batch, so the migrations run once per
+// test binary, into a database of its own that is left on the server (CI's TiDB
+// keeps its data in memory and goes with the run); before each test, every table
+// but goose's is emptied with DELETE. Auto-increment ids go on from where the
+// last test left them, as they would on any server. An unreachable server fails
+// the test: it never skips.
+func OpenTiDB(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	v, _ := tidbShared.LoadOrStore(dsn, &tidbDatabase{})
+	d := v.(*tidbDatabase)
+	d.once.Do(func() { d.err = d.create(dsn) })
+	if d.err != nil {
+		t.Fatalf("TEST_TIDB_DSN: %v", d.err)
+	}
+	if err := d.empty(); err != nil {
+		t.Fatalf("empty the TiDB test database: %v", err)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, d.dsn)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	urls.Store(s, d.dsn)
+	t.Cleanup(func() { urls.Delete(s); _ = s.Close() })
+	return s
+}
+
+func (d *tidbDatabase) create(dsn string) error {
+	_, driverDSN, err := store.ParseURL(dsn)
+	if err != nil {
+		return err
+	}
+	cfg, err := mysql.ParseDSN(driverDSN)
+	if err != nil {
+		return err
+	}
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return fmt.Errorf("open TiDB server: %w", err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	name := uniqueName("cgtest_tidb_")
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		return fmt.Errorf("create test database on TiDB (is it running at %s?): %w", cfg.Addr, err)
+	}
+	cfg.DBName = name
+	d.dsn = cfg.FormatDSN()
+	s, err := store.Open(ctx, d.dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if tidb, err := s.IsTiDB(ctx); err != nil || !tidb {
+		return fmt.Errorf("the server at %s is not TiDB (%v)", cfg.Addr, err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate test database: %w", err)
+	}
+	rows, err := admin.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'", name)
+	if err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table string
+		if err := rows.Scan(&table); err != nil {
+			return fmt.Errorf("list tables: %w", err)
+		}
+		d.tables = append(d.tables, table)
+	}
+	return rows.Err()
+}
+
+// empty deletes every row of every table, in one session without foreign key
+// checks (so in any order).
+func (d *tidbDatabase) empty() error {
+	db, err := sql.Open("mysql", d.dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS = 0"); err != nil {
+		return err
+	}
+	for _, table := range d.tables {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM `"+table+"`"); err != nil {
+			return fmt.Errorf("empty %s: %w", table, err)
+		}
+	}
+	return nil
 }
 
 func openMigrated(t testing.TB, url string) *store.Store {
