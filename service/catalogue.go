@@ -310,7 +310,7 @@ type AuditEntryConnection struct {
 // TotalCount returns how many entries match over all pages.
 func (c *AuditEntryConnection) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
 
-const auditOrder = "audit:newest"
+const auditOrder = "audit:created"
 
 // AuditLog lists the audit log newest first, for ADMIN; only one entity's entries
 // when f names one.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"coursegraph/models"
 
@@ -13,20 +14,26 @@ func (s *Store) CreateAuditEntry(ctx context.Context, e *models.AuditEntry) erro
 	return translate(s.db.WithContext(ctx).Create(e).Error, "insert", "audit entry")
 }
 
-// AuditEntries returns up to page.First+1 entries matching f, newest first, after
-// the page's cursor (whose key is unused: ids order the log).
+// AuditEntries returns up to page.First+1 entries matching f, newest first (by
+// the time they were written, then by id: an id tells nothing of time on an
+// engine that hands out ids in ranges per server, such as TiDB), after the page's
+// cursor, whose key is the entry's time; Invalid for a cursor whose key is not.
 func (s *Store) AuditEntries(ctx context.Context, f models.AuditFilter, page models.PageArgs) ([]Keyed[*models.AuditEntry], error) {
 	q := whereAudit(s.db.WithContext(ctx), f)
 	if page.After != nil {
-		q = q.Where("id < ?", page.After.ID)
+		at, err := time.Parse(time.RFC3339, page.After.Key)
+		if err != nil {
+			return nil, models.InvalidField("after", "is not a cursor from this list")
+		}
+		q = afterKey(q, "created_at", "id", models.Desc, at.UTC(), page.After.ID)
 	}
 	var rows []*models.AuditEntry
-	if err := q.Order("id DESC").Limit(page.First + 1).Find(&rows).Error; err != nil {
+	if err := q.Order("created_at DESC").Order("id DESC").Limit(page.First + 1).Find(&rows).Error; err != nil {
 		return nil, translate(err, "list", "audit entries")
 	}
 	out := make([]Keyed[*models.AuditEntry], len(rows))
 	for i, e := range rows {
-		out[i] = Keyed[*models.AuditEntry]{Row: e}
+		out[i] = Keyed[*models.AuditEntry]{Row: e, Key: e.CreatedAt.UTC().Format(time.RFC3339)}
 	}
 	return out, nil
 }

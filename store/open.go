@@ -317,13 +317,22 @@ func txRetryPause(attempt int) time.Duration {
 
 // retryable tells whether err ended a transaction that may succeed if run again:
 // MySQL's deadlock (1213) and lock-wait timeout (1205), SQLSTATE 40001 from a
-// compatible engine, and SQLite's busy and locked.
+// compatible engine, TiDB's write conflicts and its other errors that ask for a
+// retry (tidbRetryable), and SQLite's busy and locked.
 func retryable(err error) bool {
 	if me, ok := errors.AsType[*mysql.MySQLError](err); ok {
-		return me.Number == 1213 || me.Number == 1205 || string(me.SQLState[:]) == "40001"
+		return me.Number == 1213 || me.Number == 1205 || string(me.SQLState[:]) == "40001" || tidbRetryable[me.Number]
 	}
 	return errors.Is(err, sqlite3.BUSY) || errors.Is(err, sqlite3.LOCKED)
 }
+
+// tidbRetryable are TiDB's errors that end a transaction another one ran into
+// and that its documentation says to retry (optimistic transactions report them
+// at commit, pessimistic ones rarely): 8002 (a SELECT FOR UPDATE met a write
+// conflict), 8005 (a write conflict in TiDB), 8022 (a transaction TiDB could not
+// retry itself), 8028 (the schema changed while the transaction ran), 9007 (a
+// write conflict in TiKV).
+var tidbRetryable = map[uint16]bool{8002: true, 8005: true, 8022: true, 8028: true, 9007: true}
 
 // unavailableOr is err, or the Unavailable error it amounts to.
 func unavailableOr(err error) error {

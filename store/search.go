@@ -225,26 +225,27 @@ func (s *Store) rankBy(ctx context.Context, kind, table string, words []string) 
 			total = d.N
 		}
 	}
-	var idf strings.Builder
+	// One branch per word, each reading the primary key (kind, word, doc_id) for
+	// one word: with word IN (...) and GROUP BY doc_id, SQLite's planner would
+	// rather walk every row of the kind in doc_id order to skip the sort.
+	var branches []string
 	var args []any
-	idf.WriteString("CASE word")
 	for _, d := range dfs {
 		if d.Word == "" {
 			continue
 		}
 		// BM25's idf, never below zero.
 		n := float64(min(d.N, total))
-		v := int64(math.Round(idfScale * math.Log(1+(float64(total)-n+0.5)/(n+0.5))))
-		idf.WriteString(" WHEN ? THEN ?")
-		args = append(args, d.Word, v)
+		idf := int64(math.Round(idfScale * math.Log(1+(float64(total)-n+0.5)/(n+0.5))))
+		branches = append(branches, "SELECT doc_id, in_title, weight * ? AS score FROM search_words WHERE kind = ? AND word = ?")
+		args = append(args, idf, kind, d.Word)
 	}
-	idf.WriteString(" ELSE 0 END")
-	if len(args) == 0 {
+	if len(branches) == 0 {
 		return "", nil, nil // no document has any of the words
 	}
-	sub := "SELECT doc_id, SUM(in_title) AS title_hits, SUM(weight * " + idf.String() + ") AS score" +
-		" FROM search_words WHERE kind = ? AND word IN ? GROUP BY doc_id"
-	return sub, append(args, kind, words), nil
+	sub := "SELECT doc_id, SUM(in_title) AS title_hits, SUM(score) AS score FROM (" +
+		strings.Join(branches, " UNION ALL ") + ") hits GROUP BY doc_id"
+	return sub, args, nil
 }
 
 // SearchArticles returns up to limit articles visible at now that have a word of

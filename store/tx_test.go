@@ -23,7 +23,12 @@ func TestWithTxRunsTheWholeTransactionAgainWhenTheDatabaseGaveUpOnIt(t *testing.
 	}{
 		{"a MySQL deadlock is retried", deadlock, 2},
 		{"a MySQL lock-wait timeout is retried", &mysql.MySQLError{Number: 1205}, 2},
-		{"SQLSTATE 40001 from a compatible engine is retried", &mysql.MySQLError{Number: 9007, SQLState: [5]byte{'4', '0', '0', '0', '1'}}, 2},
+		{"SQLSTATE 40001 from a compatible engine is retried", &mysql.MySQLError{Number: 9999, SQLState: [5]byte{'4', '0', '0', '0', '1'}}, 2},
+		{"a TiDB write conflict in TiKV is retried", &mysql.MySQLError{Number: 9007, SQLState: [5]byte{'H', 'Y', '0', '0', '0'}}, 2},
+		{"a TiDB write conflict in TiDB is retried", &mysql.MySQLError{Number: 8005, SQLState: [5]byte{'H', 'Y', '0', '0', '0'}}, 2},
+		{"a TiDB SELECT FOR UPDATE write conflict is retried", &mysql.MySQLError{Number: 8002}, 2},
+		{"a TiDB schema change during the transaction is retried", &mysql.MySQLError{Number: 8028}, 2},
+		{"a transaction TiDB could not retry itself is retried", &mysql.MySQLError{Number: 8022}, 2},
 		{"a busy SQLite database is retried", sqlite3.BUSY, 2},
 		{"a duplicate key is not retried", &mysql.MySQLError{Number: 1062}, 1},
 		{"a refusal of the use case is not retried", models.Errorf(models.Conflict, "taken"), 1},
