@@ -68,8 +68,19 @@ func TestTheModerationQueueReadsItsIndexWithoutASort(t *testing.T) {
 			args = append(args, 21)
 		}
 
+		tidb, err := s.IsTiDB(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var plan string
-		if s.Dialect() == store.MySQL {
+		if tidb {
+			// TiDB's plan is a tree of operators (id, estRows, task, access object,
+			// operator info): the index read in order, and no Sort or TopN over it.
+			plan = explainMySQL(t, db, query, args)
+			if !strings.Contains(plan, "index:ix_comments_status_created") || strings.Contains(plan, "Sort_") || strings.Contains(plan, "TopN_") {
+				t.Errorf("the queue's plan does not read ix_comments_status_created in order:\n%s\n%s", query, plan)
+			}
+		} else if s.Dialect() == store.MySQL {
 			plan = explainMySQL(t, db, query, args)
 			if !strings.Contains(plan, "key=ix_comments_status_created") || strings.Contains(plan, "filesort") || strings.Contains(plan, "temporary") {
 				t.Errorf("the queue's plan does not read ix_comments_status_created in order:\n%s\n%s", query, plan)
