@@ -1,7 +1,7 @@
 // Package storetest gives tests a fresh, migrated database on each engine and
 // builders for fixtures. SQLite (in memory) is always used; MySQL is used too when
 // TEST_MYSQL_DSN is set, and is required when CI is set; TiDB is used too when
-// TEST_TIDB_DSN is set.
+// TEST_TIDB_DSN is set. TEST_ENGINE (sqlite, mysql or tidb) runs one of them alone.
 //
 // It may import models and store; it is imported only by tests.
 package storetest
@@ -29,18 +29,39 @@ import (
 // Run calls fn in a subtest per engine ("sqlite"; "mysql" when TEST_MYSQL_DSN is
 // set; "tidb" when TEST_TIDB_DSN is set), each with a migrated database of its
 // own and no rows: a fresh one removed afterwards on SQLite and MySQL; on TiDB,
-// whose DDL is slow, one database migrated once per test binary and emptied
-// before each test (see OpenTiDB).
+// one database migrated once per test binary and emptied before each test (see
+// OpenTiDB). TEST_ENGINE names one engine to run alone (CI's TiDB step).
 func Run(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
-	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
-		t.Run("mysql", func(t *testing.T) { fn(t, OpenMySQL(t, dsn)) })
-	} else if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
+	engines(t,
+		func(t *testing.T) { fn(t, OpenSQLite(t)) },
+		func(t *testing.T, dsn string) { fn(t, OpenMySQL(t, dsn)) },
+		func(t *testing.T, dsn string) { fn(t, OpenTiDB(t, dsn)) })
+}
+
+// engines runs a subtest per engine the environment names.
+func engines(t *testing.T, sqlite func(*testing.T), mysql, tidb func(*testing.T, string)) {
+	t.Helper()
+	only := os.Getenv("TEST_ENGINE")
+	if only != "" && only != "sqlite" && only != "mysql" && only != "tidb" {
+		t.Fatalf("TEST_ENGINE=%s: want sqlite, mysql or tidb", only)
 	}
-	if dsn := os.Getenv("TEST_TIDB_DSN"); dsn != "" {
-		t.Run("tidb", func(t *testing.T) { fn(t, OpenTiDB(t, dsn)) })
+	if only == "" || only == "sqlite" {
+		t.Run("sqlite", sqlite)
+	}
+	if only == "" || only == "mysql" {
+		if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
+			t.Run("mysql", func(t *testing.T) { mysql(t, dsn) })
+		} else if os.Getenv("CI") != "" || only == "mysql" {
+			t.Fatal("TEST_MYSQL_DSN is not set: the MySQL suite is required in CI (and by TEST_ENGINE=mysql)")
+		}
+	}
+	if only == "" || only == "tidb" {
+		if dsn := os.Getenv("TEST_TIDB_DSN"); dsn != "" {
+			t.Run("tidb", func(t *testing.T) { tidb(t, dsn) })
+		} else if only == "tidb" {
+			t.Fatal("TEST_ENGINE=tidb needs TEST_TIDB_DSN")
+		}
 	}
 }
 
@@ -62,15 +83,10 @@ func OpenSQLite(t testing.TB) *store.Store {
 // afterwards.
 func RunURL(t *testing.T, fn func(t *testing.T, url string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "cg.db")) })
-	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
-		t.Run("mysql", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
-	} else if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but TEST_MYSQL_DSN is not: the MySQL suite is required in CI")
-	}
-	if dsn := os.Getenv("TEST_TIDB_DSN"); dsn != "" {
-		t.Run("tidb", func(t *testing.T) { fn(t, CreateMySQL(t, dsn)) })
-	}
+	engines(t,
+		func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "cg.db")) },
+		func(t *testing.T, dsn string) { fn(t, CreateMySQL(t, dsn)) },
+		func(t *testing.T, dsn string) { fn(t, CreateMySQL(t, dsn)) })
 }
 
 // OpenMySQL creates a fresh database on the MySQL server that dsn names (its
