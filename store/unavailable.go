@@ -53,7 +53,8 @@ func unavailable(err error) bool {
 			1205, // lock wait timeout exceeded
 			1317, // query execution was interrupted
 			1927, // connection was killed (MariaDB)
-			3024: // maximum statement execution time exceeded
+			3024, // maximum statement execution time exceeded
+			8020: // a table another session holds locked (TiDB answers at once rather than wait)
 			return true
 		}
 		return false

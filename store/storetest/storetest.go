@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -155,17 +156,23 @@ type tidbDatabase struct {
 	once   sync.Once
 	dsn    string // of the database
 	tables []string
+	kept   map[string]tableRows // the rows the migrations wrote (job_leases)
 	err    error
 }
 
+type tableRows struct {
+	columns []string
+	rows    [][]any
+}
+
 // OpenTiDB returns a store on a migrated database on the TiDB server that dsn
-// names (its database part is ignored), with no rows in any table. A TiDB server
-// takes a second or more per DDL statement batch, so the migrations run once per
-// test binary, into a database of its own that is left on the server (CI's TiDB
-// keeps its data in memory and goes with the run); before each test, every table
-// but goose's is emptied with DELETE. Auto-increment ids go on from where the
-// last test left them, as they would on any server. An unreachable server fails
-// the test: it never skips.
+// names (its database part is ignored), as a fresh one would be: only the rows
+// the migrations wrote, and auto-increment ids from 1. Every DDL statement is an
+// online job on TiDB, so the migrations run once per test binary, into a database
+// of its own that is left on the server (CI's TiDB keeps its data in memory and
+// goes with the run); before each test, each table that a test wrote to is
+// truncated (which restarts its ids) and the migrations' rows written again. An
+// unreachable server fails the test: it never skips.
 func OpenTiDB(t testing.TB, dsn string) *store.Store {
 	t.Helper()
 	v, _ := tidbShared.LoadOrStore(dsn, &tidbDatabase{})
@@ -174,8 +181,8 @@ func OpenTiDB(t testing.TB, dsn string) *store.Store {
 	if d.err != nil {
 		t.Fatalf("TEST_TIDB_DSN: %v", d.err)
 	}
-	if err := d.empty(); err != nil {
-		t.Fatalf("empty the TiDB test database: %v", err)
+	if err := d.reset(); err != nil {
+		t.Fatalf("reset the TiDB test database: %v", err)
 	}
 	ctx := context.Background()
 	s, err := store.Open(ctx, d.dsn)
@@ -221,7 +228,7 @@ func (d *tidbDatabase) create(dsn string) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate test database: %w", err)
 	}
-	rows, err := admin.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'", name)
+	rows, err := admin.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version' ORDER BY table_name", name)
 	if err != nil {
 		return fmt.Errorf("list tables: %w", err)
 	}
@@ -233,12 +240,56 @@ func (d *tidbDatabase) create(dsn string) error {
 		}
 		d.tables = append(d.tables, table)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
+	db, err := sql.Open("mysql", d.dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d.kept = map[string]tableRows{}
+	for _, table := range d.tables {
+		kept, err := readRows(ctx, db, table)
+		if err != nil {
+			return err
+		}
+		if len(kept.rows) > 0 {
+			d.kept[table] = kept
+		}
+	}
+	return nil
 }
 
-// empty deletes every row of every table, in one session without foreign key
-// checks (so in any order).
-func (d *tidbDatabase) empty() error {
+func readRows(ctx context.Context, db *sql.DB, table string) (tableRows, error) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM `"+table+"`")
+	if err != nil {
+		return tableRows{}, fmt.Errorf("read %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out tableRows
+	if out.columns, err = rows.Columns(); err != nil {
+		return tableRows{}, err
+	}
+	for rows.Next() {
+		vals := make([]any, len(out.columns))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return tableRows{}, fmt.Errorf("read %s: %w", table, err)
+		}
+		out.rows = append(out.rows, vals)
+	}
+	return out, rows.Err()
+}
+
+// reset makes the database as the migrations left it: in one session without
+// foreign key checks, it truncates each table that has rows or whose ids have
+// moved (TRUNCATE, unlike DELETE, restarts them; each is a DDL job, so only the
+// tables a test used), then writes the migrations' rows again.
+func (d *tidbDatabase) reset() error {
 	db, err := sql.Open("mysql", d.dsn)
 	if err != nil {
 		return err
@@ -254,9 +305,53 @@ func (d *tidbDatabase) empty() error {
 	if _, err := conn.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS = 0"); err != nil {
 		return err
 	}
+	used := map[string]bool{}
+	rows, err := conn.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND auto_increment > 1")
+	if err != nil {
+		return fmt.Errorf("list used tables: %w", err)
+	}
+	for rows.Next() {
+		var table string
+		if err := rows.Scan(&table); err != nil {
+			rows.Close()
+			return err
+		}
+		used[table] = true
+	}
+	rows.Close()
+	counts := make([]string, len(d.tables))
+	for i, table := range d.tables {
+		counts[i] = "SELECT '" + table + "', COUNT(*) FROM `" + table + "`"
+	}
+	rows, err = conn.QueryContext(ctx, strings.Join(counts, " UNION ALL "))
+	if err != nil {
+		return fmt.Errorf("count rows: %w", err)
+	}
+	for rows.Next() {
+		var table string
+		var n int
+		if err := rows.Scan(&table, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		if n > 0 {
+			used[table] = true
+		}
+	}
+	rows.Close()
 	for _, table := range d.tables {
-		if _, err := conn.ExecContext(ctx, "DELETE FROM `"+table+"`"); err != nil {
-			return fmt.Errorf("empty %s: %w", table, err)
+		if !used[table] {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, "TRUNCATE TABLE `"+table+"`"); err != nil {
+			return fmt.Errorf("truncate %s: %w", table, err)
+		}
+		kept := d.kept[table]
+		for _, row := range kept.rows {
+			marks := strings.TrimSuffix(strings.Repeat("?, ", len(row)), ", ")
+			if _, err := conn.ExecContext(ctx, "INSERT INTO `"+table+"` (`"+strings.Join(kept.columns, "`, `")+"`) VALUES ("+marks+")", row...); err != nil {
+				return fmt.Errorf("restore %s: %w", table, err)
+			}
 		}
 	}
 	return nil

@@ -19,8 +19,13 @@ open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! open "$port"; then
   bin="$("$here/build.sh")"
   mkdir -p "$run"
+  # LOCK TABLES takes locks (off by default, when TiDB accepts it and does
+  # nothing): the tests that stall the database hold one.
+  cat >"$run/tidb.toml" <<'TOML'
+enable-table-lock = true
+TOML
   # -path "" with unistore keeps the data in memory; the log goes to a file.
-  nohup "$bin" -store unistore -path "" -host 127.0.0.1 -P "$port" -status "$status" \
+  nohup "$bin" -config "$run/tidb.toml" -store unistore -path "" -host 127.0.0.1 -P "$port" -status "$status" \
     -log-file "$run/tidb.log" -log-slow-query "$run/slow.log" >"$run/stdout.log" 2>&1 &
   echo $! >"$run/pid"
   for _ in $(seq 1 120); do
