@@ -262,15 +262,39 @@ func (s *Store) SearchArticles(ctx context.Context, search string, now time.Time
 	if err != nil || sub == "" {
 		return nil, translate(err, "search", "articles")
 	}
-	var out []*models.Article
+	// The best limit ids first, over the ranking and the columns that order it,
+	// then those articles' rows: sorting whole rows (their bodies) of every match
+	// costs far more when a common word matches most articles.
+	var ids []uint
 	err = visible(s.db.WithContext(ctx).Model(&models.Article{}), now).
-		Select("articles.*").
+		Select("articles.id").
 		Joins("JOIN ("+sub+") ranked ON ranked.doc_id = articles.id", args...).
-		Clauses(clause.OrderBy{Expression: clause.Expr{
-			SQL: "ranked.title_hits DESC, ranked.score DESC, articles.published_at DESC, articles.slug",
-		}}).Limit(limit).Find(&out).Error
-	return out, translate(err, "search", "articles")
+		Clauses(clause.OrderBy{Expression: clause.Expr{SQL: searchArticleOrder}}).
+		Limit(limit).Pluck("articles.id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return nil, translate(err, "search", "articles")
+	}
+	var rows []*models.Article
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err, "search", "articles")
+	}
+	byID := make(map[uint]*models.Article, len(rows))
+	for _, a := range rows {
+		byID[a.ID] = a
+	}
+	out := make([]*models.Article, 0, len(ids))
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
+
+// searchArticleOrder orders the ranked articles: the most of the words in the
+// title, the best score, the newest, then by slug (never by id, whose order
+// differs between engines).
+const searchArticleOrder = "ranked.title_hits DESC, ranked.score DESC, articles.published_at DESC, articles.slug"
 
 // SearchCourses returns up to limit active courses that have a word of search,
 // best first: those whose title has more of the words, then by score (the title
