@@ -43,6 +43,7 @@ type Store struct {
 	dialect   Dialect
 	inTx      bool // in a transaction: WithTx nests and never retries
 	observers *observers
+	replicas  *replicas // read replicas (UseReplicas), or nil
 }
 
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
@@ -262,6 +263,9 @@ func (s *Store) Close() error {
 	if err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
+	if s.replicas != nil {
+		s.replicas.close()
+	}
 	return sqlDB.Close()
 }
 
@@ -359,6 +363,9 @@ type Statement struct {
 	Rows int64
 	// Err is how it failed, or nil (also for a lookup that found no row).
 	Err error
+	// Replica is the read replica that served it (host:port), or "" for the
+	// primary.
+	Replica string
 }
 
 // Observe adds o to the store's statement observers (those of every store made
@@ -439,6 +446,9 @@ func (o *observers) end(tx *gorm.DB) {
 	}
 	tx.Statement.Context = sc.parent
 	st := Statement{Kind: sc.kind, SQL: tx.Statement.SQL.String(), Duration: time.Since(sc.start), Rows: tx.RowsAffected, Err: tx.Error}
+	if name, ok := tx.Statement.Settings.Load(replicaSetting); ok {
+		st.Replica, _ = name.(string)
+	}
 	if errors.Is(st.Err, gorm.ErrRecordNotFound) {
 		st.Err = nil // a lookup that found nothing ran well
 	}
