@@ -34,6 +34,9 @@ type appNeeds struct {
 	redis bool
 	// prehash, when set, is a password to hash while the database opens.
 	prehash string
+	// replicas sends reads to DATABASE_REPLICA_URLS, when set (serve only: a
+	// command reads what it has just written).
+	replicas bool
 }
 
 // openApp opens what a command needs: passwords, the SQLite engine, the store,
@@ -62,6 +65,16 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 		return nil, fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
 	}
 	a.closers = append(a.closers, func() { _ = a.st.Close() })
+	if need.replicas && len(cfg.ReplicaURLs) > 0 {
+		if err := a.st.UseReplicas(ctx, cfg.ReplicaURLs, store.ReplicaOptions{MaxLag: cfg.ReplicaMaxLag}); err != nil {
+			return nil, fmt.Errorf("read replicas: %w", err)
+		}
+		for _, r := range a.st.Replicas() {
+			if !r.InRotation {
+				log.Warn("read replica out of rotation", slog.String("replica", r.Name), slog.String("why", r.Err))
+			}
+		}
+	}
 	opts := service.Options{
 		SessionTTL: cfg.SessionTTL, Passwords: a.passwords,
 		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
@@ -78,7 +91,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 		// The cache and the service need each other: the service tells the
 		// cache what each write changed, the cache asks the service's clock and
 		// schedule (once it exists).
-		if a.cache, err = responseCache(cfg, a.rdb, log, func() *service.Service { return a.svc }); err != nil {
+		if a.cache, err = responseCache(cfg, a.rdb, log, a.st.ReplicaWindow(), func() *service.Service { return a.svc }); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, a.cache.Close)

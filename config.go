@@ -35,6 +35,20 @@ type Config struct {
 	// a Go MySQL DSN, or "sqlite:path". Default: the embedded SQLite database
 	// sqlite:data/coursegraph.db. Flag -database-url.
 	DatabaseURL string
+	// ReplicaURLs are DATABASE_REPLICA_URLS: MySQL read replicas of
+	// DATABASE_URL, comma-separated, in the same forms. Anonymous queries read
+	// a replica in rotation; everything else reads the primary. Default none.
+	// Flag -database-replica-urls.
+	ReplicaURLs []string
+	// ReplicaMaxLag is REPLICA_MAX_LAG: a replica that lags more than this
+	// behind the primary (or does not answer) is out of rotation until it
+	// catches up, 100ms to 10m (default 5s). Flag -replica-max-lag.
+	ReplicaMaxLag time.Duration
+	// ReplicaReadAfterWrite is REPLICA_READ_AFTER_WRITE: how long an anonymous
+	// client that has just sent a mutation reads the primary (default: the
+	// longest a replica in rotation may lag, REPLICA_MAX_LAG plus one lag check,
+	// and never less). Flag -replica-read-after-write.
+	ReplicaReadAfterWrite time.Duration
 	// Env is APP_ENV: "development" (default) or "production". Production turns the
 	// playground and introspection off and logs JSON, unless set otherwise. Flag -env.
 	Env string
@@ -196,6 +210,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "address to listen on, host:port (env ADDR, or PORT)")
 	dbURL := fs.String("database-url", env("DATABASE_URL", DefaultDatabaseURL), "database URL (env DATABASE_URL)")
+	replicaURLs := fs.String("database-replica-urls", getenv("DATABASE_REPLICA_URLS"), "MySQL read replicas of the database, comma-separated (env DATABASE_REPLICA_URLS)")
+	replicaMaxLag := fs.String("replica-max-lag", env("REPLICA_MAX_LAG", "5s"), "the most a replica may lag and stay in rotation (env REPLICA_MAX_LAG)")
+	replicaRAW := fs.String("replica-read-after-write", getenv("REPLICA_READ_AFTER_WRITE"), "how long a client that has just written reads the primary (env REPLICA_READ_AFTER_WRITE)")
 	appEnv := fs.String("env", env("APP_ENV", "development"), "development or production (env APP_ENV)")
 	logLevel := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	logFormat := fs.String("log-format", getenv("LOG_FORMAT"), "text or json (env LOG_FORMAT)")
@@ -456,8 +473,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, errors.New("ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither"))
 	}
-	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
+	primaryDialect, _, err := store.ParseURL(c.DatabaseURL)
+	if err != nil {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
+	}
+	if err := c.parseReplicas(*replicaURLs, *replicaMaxLag, *replicaRAW, primaryDialect); err != nil {
+		errs = append(errs, err)
 	}
 	if c.MetricsAddr = strings.TrimSpace(*metricsAddr); c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
@@ -490,6 +511,46 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseReplicas reads DATABASE_REPLICA_URLS, REPLICA_MAX_LAG and
+// REPLICA_READ_AFTER_WRITE.
+func (c *Config) parseReplicas(urls, maxLag, readAfterWrite string, primary store.Dialect) error {
+	var errs []error
+	for u := range strings.SplitSeq(urls, ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if d, _, err := store.ParseURL(u); err != nil || d != store.MySQL {
+			errs = append(errs, errors.New("DATABASE_REPLICA_URLS must list MySQL URLs (mysql://user:pass@host:3306/db or Go MySQL DSNs), comma-separated"))
+			continue
+		}
+		c.ReplicaURLs = append(c.ReplicaURLs, u)
+	}
+	if len(c.ReplicaURLs) > 0 && primary != store.MySQL {
+		errs = append(errs, errors.New("DATABASE_REPLICA_URLS needs a MySQL primary in DATABASE_URL: the embedded SQLite database has no read replicas"))
+	}
+	d, err := time.ParseDuration(maxLag)
+	if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+		return errors.Join(append(errs, fmt.Errorf("REPLICA_MAX_LAG must be a duration from 100ms to 10m, such as 5s, not %q", maxLag))...)
+	}
+	c.ReplicaMaxLag = d
+	// A replica in rotation lags REPLICA_MAX_LAG at most, plus what it may
+	// fall behind between two checks.
+	least := d + store.ReplicaCheckEvery(d)
+	c.ReplicaReadAfterWrite = least
+	if readAfterWrite = strings.TrimSpace(readAfterWrite); readAfterWrite != "" {
+		raw, err := time.ParseDuration(readAfterWrite)
+		switch {
+		case err != nil || raw > time.Hour:
+			errs = append(errs, fmt.Errorf("REPLICA_READ_AFTER_WRITE must be a duration of at most 1h, such as 10s, not %q", readAfterWrite))
+		case raw < least:
+			errs = append(errs, fmt.Errorf("REPLICA_READ_AFTER_WRITE must be at least %s (REPLICA_MAX_LAG plus one lag check, the most a replica in rotation may lag), not %s", least, readAfterWrite))
+		default:
+			c.ReplicaReadAfterWrite = raw
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // parseRetention reads a retention: "off" (kept for ever), a number of days

@@ -45,6 +45,7 @@ import (
 	"coursegraph/persisted"
 	"coursegraph/playground"
 	"coursegraph/ratelimit"
+	"coursegraph/readroute"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -150,7 +151,7 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 	if demoAdminWanted(cfg) {
 		demoPassword = newDemoPassword()
 	}
-	a, err := openApp(ctx, cfg, log, appNeeds{redis: true, prehash: demoPassword})
+	a, err := openApp(ctx, cfg, log, appNeeds{redis: true, prehash: demoPassword, replicas: true})
 	if err != nil {
 		return err
 	}
@@ -238,7 +239,7 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents, writeMarks(cfg, rdb, log, svc), st))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -267,15 +268,18 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	// shutdown deadline through cutMail.
 	mailCtx, cutMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutMail()
+	// Background work reads what it is about to change: on the primary.
+	workCtx, mailCtx := readroute.Primary(ctx), readroute.Primary(mailCtx)
 	if svc.Mail() {
-		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, mailInterval) })
+		work.Go(func() { deliverMail(workCtx, mailCtx, svc, log, mailInterval) })
 	}
 	if cfg.Backup.Dir != "" {
-		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
+		work.Go(func() { keepBackups(workCtx, st, cfg.Backup, svc.Now, log) })
 	}
 	if !cfg.Retention.Off() {
-		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionEvery) })
+		work.Go(func() { applyRetention(workCtx, svc, cfg.Retention, log, retentionEvery) })
 	}
+	work.Go(func() { st.WatchReplicas(workCtx) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -353,13 +357,16 @@ const persistedQueryTTL = 24 * time.Hour
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // / with its assets under /playground/. Middleware order: request id and log,
 // CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store,
+	marks gqlserver.WriteMarks, st *store.Store,
+) http.Handler {
 	mux := http.NewServeMux()
 	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
 		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
 		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
+		WriteMarks: marks,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -367,7 +374,7 @@ func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, svc, log, draining.Load())
+		ready(w, r, svc, st, log, draining.Load())
 	})
 	if cfg.Playground {
 		page := playground.Handler()
@@ -497,7 +504,7 @@ func every(stop context.Context, interval time.Duration, now bool, do func()) {
 // ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
 // while shutting down. With ?verbose it lists each check, and the mail backlog
 // (how many notices wait and for how long), which does not affect readiness.
-func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool) {
+func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, st *store.Store, log *slog.Logger, draining bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -522,6 +529,17 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 			} else {
 				age := svc.Now().Sub(b.Oldest).Round(time.Second)
 				lines = append(lines, fmt.Sprintf("[+] mail backlog: %d undelivered, oldest queued %s ago", b.Count, age))
+			}
+		}
+	}
+	if verbose && st != nil {
+		// A replica out of rotation does not make the instance unready: its
+		// reads go to the primary meanwhile.
+		for _, rep := range st.Replicas() {
+			if rep.InRotation {
+				lines = append(lines, fmt.Sprintf("[+] replica %s: in rotation, lag %s, %d reads served", rep.Name, rep.Lag.Round(time.Millisecond), rep.Served))
+			} else {
+				lines = append(lines, fmt.Sprintf("[-] replica %s: out of rotation (%s), %d reads served", rep.Name, rep.Err, rep.Served))
 			}
 		}
 	}
@@ -559,10 +577,24 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
+// writeMarks remembers the anonymous clients that have just written, so that
+// their reads go to the primary for REPLICA_READ_AFTER_WRITE: in Redis when it
+// is shared, so that every instance knows; nil without read replicas.
+func writeMarks(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc *service.Service) gqlserver.WriteMarks {
+	if len(cfg.ReplicaURLs) == 0 {
+		return nil
+	}
+	if rdb == nil {
+		return gqlserver.MemoryWriteMarks(cfg.ReplicaReadAfterWrite, svc.Now)
+	}
+	return gqlserver.RedisWriteMarks(rdb, "coursegraph:raw:", cfg.ReplicaReadAfterWrite, 500*time.Millisecond, log,
+		redisErrors(log, "read_after_write", svc.Now))
+}
+
 // responseCache makes the response cache the configuration asks for (nil when
 // RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
 // service is made after the cache, which it tells of its writes.
-func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
+func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, replicaWindow time.Duration, svc func() *service.Service) (*respcache.Cache, error) {
 	if !cfg.ResponseCache {
 		return nil, nil
 	}
@@ -573,7 +605,7 @@ func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func
 		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
 			return svc().NextPublication(ctx)
 		},
-		Redis: rdb, Log: log,
+		Redis: rdb, Log: log, ReplicaWindow: replicaWindow,
 		// The cache's hits, misses and invalidations, for /metrics.
 		Hooks: respcache.Hooks{
 			Hit: metrics.CacheHit, Miss: metrics.CacheMiss,

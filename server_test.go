@@ -228,6 +228,10 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a Redis URL of another scheme", map[string]string{"REDIS_URL": "http://127.0.0.1:6379"}, nil, "REDIS_URL"},
 		{"a cost budget without an interval", map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "60000"}, nil, "ANONYMOUS_COST_PER_ADDRESS"},
 		{"a budget exemption that is not an address", map[string]string{"ANONYMOUS_COST_EXEMPT": "localhost"}, nil, "ANONYMOUS_COST_EXEMPT"},
+		{"replicas of the embedded database", map[string]string{"DATABASE_REPLICA_URLS": "mysql://r@127.0.0.1:3307/cg"}, nil, "needs a MySQL primary"},
+		{"a replica that is not MySQL", map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1/cg", "DATABASE_REPLICA_URLS": "sqlite:r.db"}, nil, "DATABASE_REPLICA_URLS"},
+		{"a replica lag that is not a duration", map[string]string{"REPLICA_MAX_LAG": "a bit"}, nil, "REPLICA_MAX_LAG"},
+		{"a read-after-write window shorter than a replica may lag", map[string]string{"REPLICA_MAX_LAG": "10s", "REPLICA_READ_AFTER_WRITE": "5s"}, nil, "REPLICA_READ_AFTER_WRITE must be at least 11s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -235,6 +239,25 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 				t.Errorf("loadConfig error = %v; want one naming %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestReplicaSettings(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1:13306/cg", "DATABASE_REPLICA_URLS": " mysql://r@127.0.0.1:13307/cg , r2@tcp(127.0.0.1:13308)/cg"}
+	c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mysql://r@127.0.0.1:13307/cg", "r2@tcp(127.0.0.1:13308)/cg"}
+	if d := cmp.Diff(want, c.ReplicaURLs); d != "" || c.ReplicaMaxLag != 5*time.Second || c.ReplicaReadAfterWrite != 6*time.Second {
+		t.Errorf("replicas (-want +got):\n%s\nmax lag %s, read after write %s; want 5s and 6s", d, c.ReplicaMaxLag, c.ReplicaReadAfterWrite)
+	}
+	env["REPLICA_MAX_LAG"], env["REPLICA_READ_AFTER_WRITE"] = "1s", "30s"
+	if c, err = loadConfig(nil, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if c.ReplicaMaxLag != time.Second || c.ReplicaReadAfterWrite != 30*time.Second {
+		t.Errorf("max lag %s, read after write %s; want 1s and 30s", c.ReplicaMaxLag, c.ReplicaReadAfterWrite)
 	}
 }
 

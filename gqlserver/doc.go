@@ -6,5 +6,6 @@
 // one place over the schema of package graph.
 //
 // It may import graph, service, auth, gqlhttp, metrics, persisted, ratelimit,
-// events, instant, models and gqlgen; never store (a test checks).
+// events, instant, models, readroute, redisconn and gqlgen; never store (a
+// test checks).
 package gqlserver

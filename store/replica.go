@@ -21,8 +21,14 @@ type ReplicaOptions struct {
 	// rotation (REPLICA_MAX_LAG).
 	MaxLag time.Duration
 	// CheckEvery is how often the primary's heartbeat is written and each
-	// replica's lag measured (default: MaxLag/2, at most a second).
+	// replica's lag measured (default: ReplicaCheckEvery(MaxLag)).
 	CheckEvery time.Duration
+}
+
+// ReplicaCheckEvery is how often replicas are checked by default for a
+// maximum lag of maxLag: half of it, at most a second.
+func ReplicaCheckEvery(maxLag time.Duration) time.Duration {
+	return min(maxLag/2, time.Second)
 }
 
 // ReplicaState is what /readyz?verbose shows of one replica.
@@ -79,7 +85,7 @@ func (s *Store) UseReplicas(ctx context.Context, urls []string, opts ReplicaOpti
 		return errors.New("replicas need a maximum lag")
 	}
 	if opts.CheckEvery <= 0 {
-		opts.CheckEvery = min(opts.MaxLag/2, time.Second)
+		opts.CheckEvery = ReplicaCheckEvery(opts.MaxLag)
 	}
 	rs := &replicas{maxLag: opts.MaxLag, checkEvery: opts.CheckEvery}
 	for _, u := range urls {
