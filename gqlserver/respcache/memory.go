@@ -21,7 +21,7 @@ type memoryBackend struct {
 	// droppedAt its time.
 	dropped   map[string]uint64
 	droppedAt map[string]time.Time
-	seq     uint64
+	seq       uint64
 }
 
 // entryOverhead approximates what an entry costs beyond its body and tags.
