@@ -52,6 +52,8 @@ var layers = map[string]layer{
 	"bench/raw":     {[]string{"bench/scenario", "models"}, nil},
 	"bench/dataset": {[]string{"auth", "markdown", "models", "store"}, nil},
 	"bench/load":    {}, "bench/scenario": {},
+	// The scale-out checks: a client from outside, as an operator's tools.
+	"test/scaleout": {},
 }
 
 // TestEveryPackageImportsOnlyWhatItsLayerMay reads the import lists `go list`
