@@ -16,7 +16,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -35,15 +34,12 @@ import (
 	"syscall"
 	"time"
 
-	"coursegraph/gqlhttp"
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
-	"coursegraph/graph"
 	"coursegraph/logging"
 	"coursegraph/metrics"
 	"coursegraph/models"
 	"coursegraph/persisted"
-	"coursegraph/playground"
 	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/service"
@@ -51,7 +47,6 @@ import (
 	"coursegraph/store/seed"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/rs/cors"
 )
 
 func main() {
@@ -67,7 +62,6 @@ func main() {
 
 // HTTP limits.
 const (
-	maxBodyBytes    = 1 << 20
 	shutdownTimeout = 20 * time.Second
 )
 
@@ -238,7 +232,16 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
+		Handler: gqlserver.Routes(svc, log, gqlserver.RoutesOptions{
+			GraphQL: gqlserver.HandlerOptions{
+				Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
+				RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
+				Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
+				Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
+			},
+			CORSOrigins: cfg.CORSOrigins, Playground: cfg.Playground,
+			Draining: draining.Load, WebSockets: &webSockets, Observe: obs.handler,
+		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -317,22 +320,6 @@ func waitUntil(ctx context.Context, wg *sync.WaitGroup, cut func()) {
 	}
 }
 
-// shutdownAware tracks WebSocket connections, which http.Server.Shutdown does
-// not wait for, and asks clients to close their connection after each response
-// once the server is draining.
-func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if gqlserver.IsWebSocket(r) {
-			webSockets.Add(1)
-			defer webSockets.Done()
-		}
-		if draining.Load() {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // redisErrors reports the Redis errors of feature: each is counted in /metrics
 // (redis_errors_total) and logged at WARN, once a minute at most, so that an
 // outage shows without flooding the log.
@@ -349,86 +336,6 @@ func redisErrors(log *slog.Logger, feature string, now func() time.Time) func(er
 // persistedQueryTTL is how long Redis keeps a persisted query after its last
 // registration.
 const persistedQueryTTL = 24 * time.Hour
-
-// newMux routes /graphql, /healthz, /readyz and (in development) the playground at
-// / with its assets under /playground/. Middleware order: request id and log,
-// CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
-	mux := http.NewServeMux()
-	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
-		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
-		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
-		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
-	})
-	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, svc, log, draining.Load())
-	})
-	if cfg.Playground {
-		page := playground.Handler()
-		mux.Handle("GET /{$}", page)
-		mux.Handle("GET "+playground.AssetPath, page)
-	}
-	var h http.Handler = mux
-	if len(cfg.CORSOrigins) > 0 {
-		h = cors.New(cors.Options{
-			AllowedOrigins: cfg.CORSOrigins,
-			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders: []string{"Authorization", "Content-Type", graph.IdempotencyKeyHeader, logging.RequestIDHeader},
-			ExposedHeaders: []string{logging.RequestIDHeader},
-			MaxAge:         600,
-		}).Handler(h)
-	}
-	return logging.Middleware(log, securityHeaders(h))
-}
-
-// securityHeaders marks every response nosniff, so that a browser never reads a
-// JSON error as HTML or script; a response to a request that carries credentials
-// is also kept out of every cache and sends no Referer from any page it becomes.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if r.Header.Get("Authorization") != "" {
-			w.Header().Set("Cache-Control", "no-store")
-			w.Header().Set("Referrer-Policy", "no-referrer")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody refuses request bodies over max bytes with 413 and a GraphQL error, and
-// hands the endpoint a body it has read in full (the endpoint reads it all anyway).
-func limitBody(next http.Handler, max int64) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-		if err != nil || int64(len(body)) > max {
-			gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
-				gqlhttp.Error(gqlhttp.CodeBodyTooLarge, fmt.Sprintf("the request body is over %d bytes", max)))
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// longLivedWebSockets lifts the server's read and write timeouts from WebSocket
-// upgrades: a subscription lives for as long as the client stays; its keep-alive
-// pings notice dead peers instead.
-func longLivedWebSockets(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if gqlserver.IsWebSocket(r) {
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
-		}
-		next.ServeHTTP(w, r)
-	})
-}
 
 // mailInterval is how often the outbox is checked for due mail; tests shorten it.
 var mailInterval = 5 * time.Second
@@ -491,53 +398,6 @@ func every(stop context.Context, interval time.Duration, now bool, do func()) {
 		case <-t.C:
 			do()
 		}
-	}
-}
-
-// ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
-// while shutting down. With ?verbose it lists each check, and the mail backlog
-// (how many notices wait and for how long), which does not affect readiness.
-func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	var lines []string
-	ok := true
-	if draining {
-		ok = false
-		lines = append(lines, "[-] shutting down")
-	}
-	_, verbose := r.URL.Query()["verbose"]
-	if err := svc.Ready(ctx); err != nil {
-		log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
-		ok = false
-		lines = append(lines, "[-] database unreachable")
-	} else {
-		lines = append(lines, "[+] database ok")
-		if verbose && svc.Mail() { // the backlog is for people, not for every probe
-			if b, err := svc.MailBacklog(ctx); err != nil {
-				lines = append(lines, "[-] mail backlog unknown")
-			} else if b.Count == 0 {
-				lines = append(lines, "[+] mail backlog: 0")
-			} else {
-				age := svc.Now().Sub(b.Oldest).Round(time.Second)
-				lines = append(lines, fmt.Sprintf("[+] mail backlog: %d undelivered, oldest queued %s ago", b.Count, age))
-			}
-		}
-	}
-	if !ok {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}
-	if verbose {
-		_, _ = io.WriteString(w, strings.Join(lines, "\n")+"\n")
-	}
-	switch {
-	case ok:
-		_, _ = io.WriteString(w, "ok\n")
-	case draining:
-		_, _ = io.WriteString(w, "shutting down\n")
-	default:
-		_, _ = io.WriteString(w, "database unreachable\n")
 	}
 }
 

@@ -363,7 +363,7 @@ func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
 
 func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	base, _, _ := startServer(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db")})
-	big := `{"query":"{ centre { name } }","variables":{"pad":"` + strings.Repeat("x", maxBodyBytes) + `"}}`
+	big := `{"query":"{ centre { name } }","variables":{"pad":"` + strings.Repeat("x", gqlserver.DefaultMaxBodyBytes) + `"}}`
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(big))
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +371,7 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BODY_TOO_LARGE"`) {
-		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", maxBodyBytes, resp.StatusCode, body)
+		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", gqlserver.DefaultMaxBodyBytes, resp.StatusCode, body)
 	}
 }
 
@@ -506,7 +506,7 @@ func TestSecurityHeadersOnEveryResponseAndCredentialedOnesAreNotCached(t *testin
 		{"an anonymous query", send(http.MethodPost, "/graphql", query, ""), false, false},
 		{"a signed-in query", send(http.MethodPost, "/graphql", query, token), true, false},
 		{"a query with a token that is not valid", send(http.MethodPost, "/graphql", query, "nonsense"), true, false},
-		{"a body over the limit", send(http.MethodPost, "/graphql", strings.Repeat(" ", maxBodyBytes+1), ""), false, false},
+		{"a body over the limit", send(http.MethodPost, "/graphql", strings.Repeat(" ", gqlserver.DefaultMaxBodyBytes+1), ""), false, false},
 		{"the health check", send(http.MethodGet, "/healthz", "", ""), false, false},
 		{"the playground", send(http.MethodGet, "/", "", ""), false, true},
 	} {
