@@ -36,6 +36,7 @@ import (
 
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
+	"coursegraph/instant"
 	"coursegraph/logging"
 	"coursegraph/metrics"
 	"coursegraph/models"
@@ -103,7 +104,7 @@ func configure(std stdio, args []string) (Config, *slog.Logger, error) {
 		}
 		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
-	log, err := logging.New(std.stderr, cfg.LogFormat, cfg.LogLevel)
+	log, err := logging.New(std.stderr, cfg.Log.Format, cfg.Log.Level)
 	if err != nil {
 		return Config{}, nil, err
 	}
@@ -131,7 +132,7 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 	if err != nil {
 		return helpIsSuccess(err)
 	}
-	ln, err := listen(cfg.Addr)
+	ln, err := listen(cfg.HTTP.Addr)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 
 // serve answers on ln until ctx ends and runs the background work (the
 // outbox). Then it shuts down in order: it stops being ready and, for
-// cfg.ShutdownDrain, keeps answering with "Connection: close" so that clients
+// cfg.HTTP.ShutdownDrain, keeps answering with "Connection: close" so that clients
 // and load balancers move away without a request cut; it stops accepting and
 // finishes in-flight requests; it closes WebSockets; and it lets a mail delivery
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
@@ -234,12 +235,12 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	srv := &http.Server{
 		Handler: gqlserver.Routes(svc, log, gqlserver.RoutesOptions{
 			GraphQL: gqlserver.HandlerOptions{
-				Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-				RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
-				Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
-				Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
+				Introspection: cfg.HTTP.Introspection, TrustedProxies: cfg.HTTP.TrustedProxies, WebSocketOrigins: cfg.HTTP.webSocketOrigins(),
+				RequestTimeout: cfg.HTTP.RequestTimeout, Limits: cfg.Limits.Query, TraceResolvers: cfg.Telemetry.OTLPEndpoint != "",
+				Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.Limits.AnonymousCostExempt,
+				Documents: documents, Trusted: cfg.HTTP.TrustedDocuments, TrustedStaffFree: cfg.HTTP.TrustedDocumentsStaff, Cache: cache,
 			},
-			CORSOrigins: cfg.CORSOrigins, Playground: cfg.Playground,
+			CORSOrigins: cfg.HTTP.CORSOrigins, Playground: cfg.HTTP.Playground,
 			Draining: draining.Load, WebSockets: &webSockets, Observe: obs.handler,
 		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
@@ -247,13 +248,13 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		ReadTimeout:       15 * time.Second,
 		// Longer than a request may take, so that a request cut by its deadline
 		// is still answered (SERVICE_UNAVAILABLE) rather than dropped.
-		WriteTimeout: cfg.RequestTimeout + 10*time.Second,
+		WriteTimeout: cfg.HTTP.RequestTimeout + 10*time.Second,
 		IdleTimeout:  120 * time.Second,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	var notes []string
-	if cfg.Playground {
+	if cfg.HTTP.Playground {
 		notes = append(notes, "playground at "+url+"/")
 	}
 	if loopbackOnly(ln.Addr()) {
@@ -264,17 +265,17 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	} else {
 		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql\n", url)
 	}
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.maskedDatabaseURL()))
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.Database.masked()))
 
 	// A delivery in progress is not cut by ctx: it finishes, or is cut at the
 	// shutdown deadline through cutMail.
 	mailCtx, cutMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutMail()
 	if svc.Mail() {
-		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, mailInterval) })
+		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, cfg.Mail.PollInterval) })
 	}
-	if cfg.Backup.Dir != "" {
-		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
+	if cfg.Database.Backup.Dir != "" {
+		work.Go(func() { keepBackups(ctx, st, cfg.Database.Backup, svc.Now, log) })
 	}
 	if !cfg.Retention.Off() {
 		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionEvery) })
@@ -288,10 +289,10 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests and background work", slog.Duration("drain", cfg.ShutdownDrain))
+	log.Info("shutting down: finishing in-flight requests and background work", slog.Duration("drain", cfg.HTTP.ShutdownDrain))
 	draining.Store(true)
-	if serveErr == nil && cfg.ShutdownDrain > 0 {
-		t := time.NewTimer(cfg.ShutdownDrain)
+	if serveErr == nil && cfg.HTTP.ShutdownDrain > 0 {
+		t := time.NewTimer(cfg.HTTP.ShutdownDrain)
 		<-t.C
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
@@ -336,9 +337,6 @@ func redisErrors(log *slog.Logger, feature string, now func() time.Time) func(er
 // persistedQueryTTL is how long Redis keeps a persisted query after its last
 // registration.
 const persistedQueryTTL = 24 * time.Hour
-
-// mailInterval is how often the outbox is checked for due mail; tests shorten it.
-var mailInterval = 5 * time.Second
 
 // deliverMail sends the outbox's due mail every interval until stop ends. Each
 // pass runs with ctx, which outlives stop so that a delivery in progress can
@@ -420,18 +418,18 @@ func displayAddr(a net.Addr) string {
 }
 
 // responseCache makes the response cache the configuration asks for (nil when
-// RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
-// service is made after the cache, which it tells of its writes.
-func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
-	if !cfg.ResponseCache {
+// RESPONSE_CACHE=off), in rdb when it is set: answers end at the next
+// scheduled publication st knows of, as of the request's instant on clock.
+func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, clock func() time.Time, st *store.Store) (*respcache.Cache, error) {
+	if !cfg.Cache.On {
 		return nil, nil
 	}
 	opts := respcache.Options{
-		MaxBytes: int64(cfg.ResponseCacheMB) << 20, TTL: cfg.ResponseCacheTTL,
-		MaxAge: cfg.CacheMaxAge, StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate, PurgeURL: cfg.CachePurgeURL,
-		Now: func() time.Time { return svc().Now() },
+		MaxBytes: int64(cfg.Cache.MB) << 20, TTL: cfg.Cache.TTL,
+		MaxAge: cfg.Cache.MaxAge, StaleWhileRevalidate: cfg.Cache.StaleWhileRevalidate, PurgeURL: cfg.Cache.PurgeURL,
+		Now: clock,
 		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
-			return svc().NextPublication(ctx)
+			return st.NextPublication(ctx, instant.Or(ctx, clock))
 		},
 		Redis: rdb, Log: log,
 		// The cache's hits, misses and invalidations, for /metrics.
