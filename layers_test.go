@@ -44,9 +44,11 @@ var layers = map[string]layer{
 	"gqlhttp":                    {[]string{"metrics", "models"}, []string{"gorm.io"}},
 	"persisted":                  {[]string{"redisconn"}, []string{"gorm.io"}},
 	"redisconn/redistest":        {[]string{"redisconn"}, nil},
-	"tracing":                    {[]string{"store"}, nil},
-	"markdown":                   {[]string{"models"}, httpOrGraphQL},
-	"ratelimit":                  {[]string{"metrics"}, httpOrGraphQL},
+	// The endpoint under test of graph's and gqlserver's tests.
+	"apitest":   {[]string{"auth", "gqlserver", "logging", "models", "service", "store"}, nil},
+	"tracing":   {[]string{"store"}, nil},
+	"markdown":  {[]string{"models"}, httpOrGraphQL},
+	"ratelimit": {[]string{"metrics"}, httpOrGraphQL},
 	// Leaves: they import nothing of ours.
 	"cachetag": {}, "events": {}, "instant": {}, "metrics": {}, "logging": {}, "mail": {}, "redisconn": {}, "playground": {},
 	// The benchmark's own programs.
