@@ -41,6 +41,7 @@ var layers = map[string]layer{
 	"gqlserver/respcache": {[]string{"cachetag", "instant", "redisconn"}, []string{"gorm.io"}},
 	"gqlhttp":             {[]string{"metrics", "models"}, []string{"gorm.io"}},
 	"persisted":           {[]string{"redisconn"}, []string{"gorm.io"}},
+	"events/redisbus":     {[]string{"events", "metrics", "redisconn"}, httpOrGraphQL},
 	"redisconn/redistest": {[]string{"redisconn"}, nil},
 	"tracing":             {[]string{"store"}, nil},
 	"markdown":            {[]string{"models"}, httpOrGraphQL},

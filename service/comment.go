@@ -201,7 +201,9 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	// read it; spam is not announced. Subscribers get their own copy.
 	if c.Status != models.CommentSpam {
 		posted := *c
-		_ = s.comments.Publish(ctx, &posted) // a missed live notice is not a lost comment
+		// A missed live notice is not a lost comment: the bus logs and counts
+		// its failure, and the comment stands.
+		_ = s.comments.Publish(ctx, &posted)
 	}
 	// Held for moderation, so no public answer shows it yet; dropped all the
 	// same, in case a count or a page ever includes pending comments.

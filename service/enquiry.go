@@ -93,7 +93,9 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		return nil, err
 	}
 	if e.Status != models.EnquirySpam {
-		_ = s.enquiries.Publish(ctx, e) // a missed live notice is not a lost enquiry
+		// A missed live notice is not a lost enquiry: the bus logs and counts
+		// its failure, and the enquiry stands.
+		_ = s.enquiries.Publish(ctx, e)
 	}
 	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
 }
