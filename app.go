@@ -6,8 +6,10 @@ import (
 	"log/slog"
 
 	"coursegraph/auth"
+	"coursegraph/events/redisbus"
 	"coursegraph/gqlserver/respcache"
 	"coursegraph/mail"
+	"coursegraph/models"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -24,7 +26,10 @@ type app struct {
 	svc       *service.Service
 	cache     *respcache.Cache
 	rdb       *redisconn.Client
-	closers   []func()
+	// events is the event bus shared through Redis (nil without Redis: the
+	// service's buses are in process); serve starts it.
+	events  *redisbus.Hub
+	closers []func()
 }
 
 // appNeeds says what a command needs beyond the store and the service.
@@ -73,6 +78,12 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
+		// Live events reach the subscribers of every instance. Publishing works
+		// at once; receiving once serve starts the hub.
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log})
+		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
+		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
+		a.closers = append(a.closers, a.events.Close)
 	}
 	if need.redis {
 		// The cache and the service need each other: the service tells the

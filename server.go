@@ -234,6 +234,9 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	var documents persisted.Store // in memory, unless Redis is shared
+	if a.events != nil {
+		a.events.Start() // stopped by a.close, after the WebSockets
+	}
 	if rdb != nil {
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}

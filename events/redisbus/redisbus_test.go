@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,15 +37,7 @@ func twoInstances(t *testing.T) (a, b instance, rdb *redisconn.Client) {
 	if rdb == nil {
 		t.Skip("no Redis")
 	}
-	url := os.Getenv("REDIS_TEST_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/15"
-	}
-	other, err := redisconn.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = other.Close() })
+	other := redistest.Another(t)
 	mk := func(c *redisconn.Client, n string) instance {
 		h := redisbus.New(c, redisbus.Options{Prefix: prefix, PingEvery: 200 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 		in := instance{hub: h, bus: redisbus.Topic[*notice](h, "notices")}
@@ -105,34 +96,6 @@ func TestAnEventPublishedOnOneInstanceReachesTheSubscribersOfEvery(t *testing.T)
 	}
 }
 
-// killSubscriber drops the hub's subscriber connection from the Redis side, as
-// a Redis restart or a network cut would.
-func killSubscriber(t *testing.T, rdb *redisconn.Client, h *redisbus.Hub) {
-	t.Helper()
-	list, err := redisconn.String(rdb.Do(context.Background(), "CLIENT", "LIST"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	killed := 0
-	for line := range strings.SplitSeq(list, "\n") {
-		fields := strings.Fields(line)
-		if !slices.Contains(fields, "name="+h.ConnectionName()) {
-			continue
-		}
-		for _, f := range fields {
-			if id, ok := strings.CutPrefix(f, "id="); ok {
-				if _, err := rdb.Do(context.Background(), "CLIENT", "KILL", "ID", id); err != nil {
-					t.Fatal(err)
-				}
-				killed++
-			}
-		}
-	}
-	if killed == 0 {
-		t.Fatalf("no connection named %s in CLIENT LIST", h.ConnectionName())
-	}
-}
-
 // TestADroppedConnectionCutsSubscribersWhileWritesGoOnAndTheBusReconnects: the
 // subscriber connection of instance A is killed; A's subscribers are cut off
 // (told ErrDisconnected, never left open and silent), publishing through either
@@ -145,7 +108,7 @@ func TestADroppedConnectionCutsSubscribersWhileWritesGoOnAndTheBusReconnects(t *
 		t.Fatal(err)
 	}
 	receive(t, onA)
-	killSubscriber(t, rdb, a.hub)
+	redistest.Kill(t, rdb, a.hub.ConnectionName())
 	select {
 	case cause := <-told:
 		if !errors.Is(cause, events.ErrDisconnected) {

@@ -1,0 +1,119 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"coursegraph/events/redisbus"
+	"coursegraph/models"
+	"coursegraph/redisconn"
+	"coursegraph/redisconn/redistest"
+	"coursegraph/service"
+	"coursegraph/store"
+	"coursegraph/store/storetest"
+)
+
+// busInstance is one server instance with its event bus in Redis.
+type busInstance struct {
+	api       *api
+	hub       *redisbus.Hub
+	enquiries *redisbus.Bus[*models.Enquiry]
+	srv       *httptest.Server
+}
+
+func newBusInstance(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string) *busInstance {
+	t.Helper()
+	hub := redisbus.New(rdb, redisbus.Options{Prefix: prefix, PingEvery: 200 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+	in := &busInstance{hub: hub, enquiries: redisbus.Topic[*models.Enquiry](hub, "enquiries")}
+	comments := redisbus.Topic[*models.Comment](hub, "comments")
+	in.api = newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries, o.Comments = in.enquiries, comments }))
+	hub.Start()
+	t.Cleanup(hub.Close)
+	in.srv = httptest.NewServer(in.api.handler)
+	t.Cleanup(in.srv.Close)
+	return in
+}
+
+// subscribe opens a WebSocket to the instance as token and subscribes to
+// enquiryReceived.
+func (in *busInstance) subscribe(t *testing.T, token string) *wsClient {
+	t.Helper()
+	c := dialWS(t, in.srv.URL)
+	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+		t.Fatalf("init: %v %v", msg, err)
+	}
+	c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
+	return c
+}
+
+// TestLiveEventsReachEveryInstanceThroughRedis runs two instances over one
+// database and one Redis: a staff member subscribed on A is told of an
+// enquiry submitted through B (and not of spam). When A's connection to Redis
+// drops, its subscription is closed with 1013 while enquiries are still
+// accepted; A reconnects by itself and a new subscription gets events again.
+// A third instance whose Redis does not answer accepts enquiries and closes a
+// subscription at once with 1013.
+func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		rdb, prefix := redistest.Open(t)
+		if rdb == nil {
+			t.Skip("no Redis")
+		}
+		a := newBusInstance(t, s, rdb, prefix)
+		b := newBusInstance(t, s, redistest.Another(t), prefix)
+		waitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
+		a.api.addUser("staff@example.com", models.RoleStaff)
+		staff := a.api.signIn("staff@example.com", testPassword)
+
+		c := a.subscribe(t, staff.token)
+		waitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+		b.api.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
+		r := b.api.submit(map[string]any{"name": "Through B", "message": "First question"})
+		msg, err := c.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := jsonOf(msg["payload"]); msg["type"] != "next" || got != `{"data":{"enquiryReceived":{"id":"`+r.SubmitEnquiry.ID+`","name":"Through B"}}}` {
+			t.Fatalf("on A: %v %s; want the enquiry submitted through B, not the spam", msg["type"], got)
+		}
+
+		redistest.Kill(t, rdb, a.hub.ConnectionName())
+		if code, reason, msgs := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") || len(msgs) != 0 {
+			t.Errorf("after A lost Redis its subscription was closed with %d %q after %v; want 1013 Try Again Later", code, reason, msgs)
+		}
+		a.api.submit(map[string]any{"name": "While A reconnects", "message": "Second question"})
+		waitFor(t, "A to reconnect", func() bool { return a.hub.Connects() == 2 && a.hub.Connected() })
+		c = a.subscribe(t, staff.token)
+		waitFor(t, "the new subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+		r = b.api.submit(map[string]any{"name": "After the reconnection", "message": "Third question"})
+		if msg, err := c.read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
+			t.Errorf("after reconnecting, A got %v (%v); want enquiry %s", msg, err, r.SubmitEnquiry.ID)
+		}
+
+		t.Run("an instance whose Redis does not answer accepts writes and closes subscriptions with 1013", func(t *testing.T) {
+			down, err := redisconn.New("redis://127.0.0.1:1/0") // nothing listens on port 1
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer down.Close()
+			d := newBusInstance(t, s, down, prefix)
+			if r := d.api.submit(map[string]any{"name": "Without Redis", "message": "Fourth question"}); r.SubmitEnquiry.ID == "" {
+				t.Error("no receipt")
+			}
+			c := d.subscribe(t, staff.token)
+			if code, reason, _ := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
+				t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
+			}
+		})
+	})
+}
+
+// jsonOf is v as compact JSON.
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
