@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"coursegraph/auth"
 	"coursegraph/events/redisbus"
 	"coursegraph/gqlserver/respcache"
 	"coursegraph/mail"
 	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -28,7 +30,9 @@ type app struct {
 	rdb       *redisconn.Client
 	// events is the event bus shared through Redis (nil without Redis: the
 	// service's buses are in process); serve starts it.
-	events  *redisbus.Hub
+	events *redisbus.Hub
+	// limits is where the rate limits count (nil without Redis: in memory).
+	limits  *ratelimit.Shared
 	closers []func()
 }
 
@@ -84,6 +88,10 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
 		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
 		a.closers = append(a.closers, a.events.Close)
+		// Every rate limit counts in Redis, one budget for all instances.
+		report := redisErrors(log, "rate_limit", time.Now)
+		a.limits = &ratelimit.Shared{Redis: a.rdb, OnError: func(_ string, err error) { report(err) }}
+		opts.SharedLimits = a.limits
 	}
 	if need.redis {
 		// The cache and the service need each other: the service tells the

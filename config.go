@@ -572,12 +572,14 @@ type RateLimit struct {
 }
 
 // points returns a budget of Burst points refilled evenly over Interval, whose
-// refusals are counted in the metrics under name, or nil when the limit is off.
-func (l RateLimit) points(name string) *ratelimit.Limiter {
+// refusals are counted in the metrics under name, kept in shared (Redis) when
+// set, or nil when the limit is off. When Redis does not answer, it counts in
+// memory: a cost budget protects the server, not an account.
+func (l RateLimit) points(name string, shared *ratelimit.Shared) *ratelimit.Limiter {
 	if l.Burst <= 0 {
 		return nil
 	}
-	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name)
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name).Share(shared, ratelimit.FailLocal)
 }
 
 // parseRateLimit reads "burst/interval" ("5/2m") or "off".

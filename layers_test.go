@@ -45,7 +45,7 @@ var layers = map[string]layer{
 	"redisconn/redistest": {[]string{"redisconn"}, nil},
 	"tracing":             {[]string{"store"}, nil},
 	"markdown":            {[]string{"models"}, httpOrGraphQL},
-	"ratelimit":           {[]string{"metrics"}, httpOrGraphQL},
+	"ratelimit":           {[]string{"metrics", "redisconn"}, httpOrGraphQL},
 	// Leaves: they import nothing of ours.
 	"cachetag": {}, "events": {}, "instant": {}, "metrics": {}, "logging": {}, "mail": {}, "redisconn": {}, "playground": {},
 	// The benchmark's own programs.

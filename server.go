@@ -241,7 +241,7 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents, a.limits))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -356,12 +356,12 @@ const persistedQueryTTL = 24 * time.Hour
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // / with its assets under /playground/. Middleware order: request id and log,
 // CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store, limits *ratelimit.Shared) http.Handler {
 	mux := http.NewServeMux()
 	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
 		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
-		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
+		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address", limits), BudgetExempt: cfg.AnonymousCostExempt,
 		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
 	})
 	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))

@@ -251,7 +251,7 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	c, err = loadConfig(nil, func(k string) string {
 		return map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "off", "ANONYMOUS_COST_EXEMPT": "none"}[k]
 	}, io.Discard)
-	if err != nil || c.AnonymousCost.points("test") != nil || c.AnonymousCostExempt != nil {
+	if err != nil || c.AnonymousCost.points("test", nil) != nil || c.AnonymousCostExempt != nil {
 		t.Errorf("the cost budget turned off: %+v, %v", c.AnonymousCost, err)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}

@@ -174,8 +174,8 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	}
 	// Counted once the comment is known to be valid: a visitor correcting a typo
 	// in the form must not use up their allowance.
-	if ip := auth.ClientIP(ctx); !s.commentsPerAddress.Allow(ip) {
-		return nil, rateLimited(s.commentsPerAddress.Wait(ip), "too many comments from your address; wait a few minutes and try again")
+	if _, wait, err := s.commentsPerAddress.Try(auth.ClientIP(ctx), 1); err != nil {
+		return nil, rateLimited(err, wait, "too many comments from your address; wait a few minutes and try again")
 	}
 	c := &models.Comment{
 		ArticleID: a.ID, Status: models.CommentPending, AuthorName: in.AuthorName, AuthorEmail: in.AuthorEmail,
