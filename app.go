@@ -84,13 +84,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
 		// Live events reach the subscribers of every instance. Publishing works
 		// at once; receiving once serve starts the hub.
-		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log})
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.RedisTimeout})
 		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
 		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
 		a.closers = append(a.closers, a.events.Close)
 		// Every rate limit counts in Redis, one budget for all instances.
 		report := redisErrors(log, "rate_limit", time.Now)
-		a.limits = &ratelimit.Shared{Redis: a.rdb, OnError: func(_ string, err error) { report(err) }}
+		a.limits = &ratelimit.Shared{Redis: a.rdb, Timeout: cfg.RedisTimeout, OnError: func(_ string, err error) { report(err) }}
 		opts.SharedLimits = a.limits
 	}
 	if need.redis {

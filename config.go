@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,10 +105,16 @@ type Config struct {
 	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
 	BcryptCost int
 	// RedisURL is REDIS_URL: a Redis that several instances share, for the
-	// automatic persisted queries (each kept 24 h after its last use) and the
-	// response cache; unset, each instance keeps them in memory (persisted
-	// queries 16 MiB at most). Flag -redis-url.
+	// automatic persisted queries (each kept 24 h after its last use), the
+	// response cache, the live events and the rate limits; unset, each
+	// instance keeps them in memory (persisted queries 16 MiB at most). Flag
+	// -redis-url.
 	RedisURL string
+	// RedisTimeout is REDIS_TIMEOUT: the longest a request waits on Redis for
+	// a rate limit or to announce a live event, 10ms to 5s (default 250ms);
+	// then it does without (see the README's "Running several instances").
+	// Needs REDIS_URL. Flag -redis-timeout.
+	RedisTimeout time.Duration
 	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
 	// (Apollo's persisted-query manifest, or a JSON object of id to document as
 	// graphql-codegen and Relay write): when set, the server runs only its
@@ -173,6 +181,10 @@ type Config struct {
 	// CachePurgeURL is CACHE_PURGE_URL: when set, the tags each write changed are
 	// POSTed there ({"tags": [...]}), in the background, for a CDN to purge.
 	CachePurgeURL string
+	// UnknownSettings are the environment variables set that look like ours
+	// (see unknownSettings) but that the server does not read, each with a
+	// note (the known setting it may be a misspelling of): reported at start.
+	UnknownSettings []string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -185,7 +197,22 @@ func (c Config) Production() bool { return c.Env == "production" }
 func (c Config) Embedded() bool { return strings.HasPrefix(c.DatabaseURL, "sqlite:") }
 
 // loadConfig reads the environment through getenv and then the flags in args.
+// The names of the process's environment (os.Environ) that getenv also gives
+// are checked for settings the server does not know (see unknownSettings).
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	return loadConfigFrom(args, getenv, os.Environ, stderr)
+}
+
+// loadConfigFrom is loadConfig with the environment's names from environ.
+func loadConfigFrom(args []string, lookup func(string) string, environ func() []string, stderr io.Writer) (Config, error) {
+	// Every name asked for is a setting the server knows: the list the checks
+	// of unknown and dependent settings go by, so a new setting joins it by
+	// being read.
+	known := map[string]bool{}
+	getenv := func(name string) string {
+		known[name] = true
+		return lookup(name)
+	}
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -239,6 +266,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	metricsAddr := fs.String("metrics-addr", getenv("METRICS_ADDR"), "where to serve /metrics, host:port (env METRICS_ADDR; default off)")
 	debugExtensions := fs.String("debug-extensions", getenv("DEBUG_EXTENSIONS"), "show statements, database time and cache status in each response (env DEBUG_EXTENSIONS; never in production)")
 	redisURL := fs.String("redis-url", getenv("REDIS_URL"), "Redis shared by every instance, such as redis://localhost:6379/0 (env REDIS_URL)")
+	redisTimeout := fs.String("redis-timeout", env("REDIS_TIMEOUT", "250ms"), "the longest a request waits on Redis for a rate limit or a live event (env REDIS_TIMEOUT)")
 	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
 	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
@@ -341,6 +369,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		if _, err := redisconn.ParseURL(c.RedisURL); err != nil {
 			errs = append(errs, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL: %w", err))
 		}
+	}
+	if d, err := time.ParseDuration(strings.TrimSpace(*redisTimeout)); err != nil || d < 10*time.Millisecond || d > 5*time.Second {
+		errs = append(errs, fmt.Errorf("REDIS_TIMEOUT must be a duration from 10ms to 5s, such as 250ms, not %q", *redisTimeout))
+	} else {
+		c.RedisTimeout = d
 	}
 	if path := strings.TrimSpace(*trusted); path != "" {
 		if c.TrustedDocuments, err = persisted.LoadManifest(path); err != nil {
@@ -489,7 +522,145 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %w", err))
 		}
 	}
+	c.UnknownSettings = unknownSettings(environ(), known, lookup)
+	errs = append(errs, neededSettings(c, known, lookup)...)
 	return c, errors.Join(errs...)
+}
+
+// foreignPrefixes are prefixes of settings the server knows that other software
+// shares: OTEL_* configure OpenTelemetry SDKs and agents (the server reads one
+// of them), so the others are not reported as unknown.
+var foreignPrefixes = []string{"OTEL_"}
+
+// extraPrefixes are families of settings the server owns before it reads any of
+// them.
+var extraPrefixes = []string{"REPLICA_"}
+
+// unknownSettings returns, sorted, the names in environ that getenv gives a
+// value, that start like a setting the server knows (the first word and
+// underscore of a known name, as DATABASE_ or REDIS_, or one of
+// extraPrefixes), or that are long and a typo away from one, and that it does
+// not know: a misspelt name, or a setting of another version, which would
+// otherwise do nothing in silence. Each comes with the known setting it is
+// closest to, if any is close.
+func unknownSettings(environ []string, known map[string]bool, getenv func(string) string) []string {
+	prefixes := map[string]bool{}
+	for _, p := range extraPrefixes {
+		prefixes[p] = true
+	}
+	for name := range known {
+		if i := strings.Index(name, "_"); i > 0 {
+			prefixes[name[:i+1]] = true
+		}
+	}
+	for _, p := range foreignPrefixes {
+		delete(prefixes, p)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if known[name] || seen[name] {
+			continue
+		}
+		near := nearest(name, known)
+		// A name of our families, or a long one a typo away from ours
+		// (DATABSE_URL); short names are too often near by chance (PATH, PORT).
+		i := strings.Index(name, "_")
+		if (i <= 0 || !prefixes[name[:i+1]]) && (near == "" || len(name) < 8) {
+			continue
+		}
+		if strings.TrimSpace(getenv(name)) == "" {
+			continue
+		}
+		seen[name] = true
+		note := name
+		if near != "" {
+			note += " (did you mean " + near + "?)"
+		}
+		out = append(out, note)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nearest returns the known name within two edits of name (the closest), or
+// "".
+func nearest(name string, known map[string]bool) string {
+	best, bestDist := "", 3
+	for k := range known {
+		if d := editDistance(name, k); d < bestDist || (d == bestDist && k < best) {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// settingNeeds lists the settings that do nothing without another: setting
+// (an exact name, or a family ending in "_") needs the setting named needs,
+// which has taken effect when present says so (a flag may have given it).
+var settingNeeds = []struct {
+	setting, needs string
+	present        func(Config) bool
+}{
+	{"REDIS_", "REDIS_URL", func(c Config) bool { return c.RedisURL != "" }},
+	{"SMTP_TIMEOUT", "SMTP_URL", func(c Config) bool { return c.SMTPURL != "" }},
+	{"SMTP_COMMAND_TIMEOUT", "SMTP_URL", func(c Config) bool { return c.SMTPURL != "" }},
+	{"NOTIFY_EMAIL", "SMTP_URL", func(c Config) bool { return c.SMTPURL != "" }},
+	{"BACKUP_EVERY", "BACKUP_DIR", func(c Config) bool { return c.Backup.Dir != "" }},
+	{"BACKUP_KEEP", "BACKUP_DIR", func(c Config) bool { return c.Backup.Dir != "" }},
+	{"TRUSTED_DOCUMENTS_STAFF", "TRUSTED_DOCUMENTS", func(c Config) bool { return c.TrustedDocuments != nil }},
+}
+
+// neededSettings returns an error for each known setting set in the
+// environment while the one it needs is not: the server would run as if it
+// were not set, which is not what its operator meant. (An unknown name of a
+// family, REDIS_TEST_URL say, is only reported as unknown: it may be another
+// program's.)
+func neededSettings(c Config, known map[string]bool, getenv func(string) string) []error {
+	var errs []error
+	for _, n := range settingNeeds {
+		if n.present(c) {
+			continue
+		}
+		names := []string{n.setting}
+		if strings.HasSuffix(n.setting, "_") {
+			names = nil
+			for name := range known {
+				if strings.HasPrefix(name, n.setting) && name != n.needs {
+					names = append(names, name)
+				}
+			}
+			slices.Sort(names)
+		}
+		for _, name := range names {
+			if strings.TrimSpace(getenv(name)) != "" {
+				errs = append(errs, fmt.Errorf("%s is set but %s is not: %s does nothing without it; set %s or unset %s", name, n.needs, name, n.needs, name))
+			}
+		}
+	}
+	return errs
 }
 
 // parseRetention reads a retention: "off" (kept for ever), a number of days

@@ -113,6 +113,9 @@ func configure(std stdio, args []string) (Config, *slog.Logger, error) {
 	if err != nil {
 		return Config{}, nil, err
 	}
+	for _, s := range cfg.UnknownSettings {
+		log.Warn("unknown setting, ignored: coursegraph reads no such environment variable", slog.String("setting", s))
+	}
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
 	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
