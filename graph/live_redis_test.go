@@ -2,7 +2,9 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,4 +118,36 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestEnquiryLatencyAcrossInstances submits 60 enquiries through instance B,
+// one at a time, and measures, for each, the time from sending the mutation to
+// the event arriving on a staff WebSocket of instance A (the write, its commit,
+// Redis pub/sub and the subscription's answer). It asserts that each arrives;
+// the figures are logged (go test ./graph -run Latency -v), not asserted.
+func TestEnquiryLatencyAcrossInstances(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	rdb, prefix := redistest.Open(t)
+	if rdb == nil {
+		t.Skip("no Redis")
+	}
+	a := newBusInstance(t, s, rdb, prefix)
+	b := newBusInstance(t, s, redistest.Another(t), prefix)
+	waitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
+	a.api.addUser("staff@example.com", models.RoleStaff)
+	c := a.subscribe(t, a.api.signIn("staff@example.com", testPassword).token)
+	waitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+	const n = 60
+	lat := make([]time.Duration, 0, n)
+	for i := range n {
+		sent := time.Now()
+		r := b.api.submit(map[string]any{"message": fmt.Sprintf("Question %d", i)})
+		msg, err := c.read()
+		if err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
+			t.Fatalf("event %d on A: %v (%v); want enquiry %s", i, msg, err, r.SubmitEnquiry.ID)
+		}
+		lat = append(lat, time.Since(sent))
+	}
+	slices.Sort(lat)
+	t.Logf("submitEnquiry on B -> enquiryReceived on A's WebSocket, %d enquiries: median %v, p90 %v, max %v", n, lat[n/2], lat[n*9/10], lat[n-1])
 }
