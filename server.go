@@ -35,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"coursegraph/events/redisbus"
 	"coursegraph/gqlhttp"
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
@@ -244,7 +245,7 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents, a.limits))),
+		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents, a.limits, a.events))),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -359,7 +360,7 @@ const persistedQueryTTL = 24 * time.Hour
 // newMux routes /graphql, /healthz, /readyz and (in development) the playground at
 // / with its assets under /playground/. Middleware order: request id and log,
 // CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store, limits *ratelimit.Shared) http.Handler {
+func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store, limits *ratelimit.Shared, bus *redisbus.Hub) http.Handler {
 	mux := http.NewServeMux()
 	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
 		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
@@ -373,7 +374,7 @@ func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, svc, log, draining.Load())
+		ready(w, r, svc, log, draining.Load(), bus)
 	})
 	if cfg.Playground {
 		page := playground.Handler()
@@ -501,9 +502,11 @@ func every(stop context.Context, interval time.Duration, now bool, do func()) {
 }
 
 // ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
-// while shutting down. With ?verbose it lists each check, and the mail backlog
-// (how many notices wait and for how long), which does not affect readiness.
-func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool) {
+// while shutting down. With ?verbose it lists each check, the mail backlog
+// (how many notices wait and for how long) and whether the event bus (bus, when
+// events go through Redis) is connected, which do not affect readiness: an
+// instance without Redis still serves and takes writes.
+func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool, bus *redisbus.Hub) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -529,6 +532,13 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 				age := svc.Now().Sub(b.Oldest).Round(time.Second)
 				lines = append(lines, fmt.Sprintf("[+] mail backlog: %d undelivered, oldest queued %s ago", b.Count, age))
 			}
+		}
+	}
+	if verbose && bus != nil {
+		if bus.Connected() {
+			lines = append(lines, "[+] event bus connected to Redis")
+		} else {
+			lines = append(lines, "[-] event bus not connected to Redis (reconnecting; subscriptions are refused with 1013)")
 		}
 	}
 	if !ok {

@@ -16,6 +16,7 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -121,15 +122,6 @@ func (l *Limiter) Share(s *Shared, down OnRedisDown) *Limiter {
 	}
 	if l.name == "" {
 		panic("ratelimit: a shared limiter needs a name")
-	}
-	if s.Prefix == "" {
-		s.Prefix = "coursegraph:limit:"
-	}
-	if s.Timeout <= 0 {
-		s.Timeout = 250 * time.Millisecond
-	}
-	if s.Pause <= 0 {
-		s.Pause = time.Second
 	}
 	l.shared, l.down = s, down
 	return l
@@ -324,9 +316,9 @@ func (l *Limiter) redis(key string, now time.Time, n int, mode string) (time.Dur
 	if time.Now().UnixNano() < s.downUntil.Load() {
 		return 0, errPaused
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(s.Timeout, 250*time.Millisecond))
 	defer cancel()
-	reply, err := s.Redis.Run(ctx, gcra, []string{s.Prefix + l.name + ":" + key},
+	reply, err := s.Redis.Run(ctx, gcra, []string{cmp.Or(s.Prefix, "coursegraph:limit:") + l.name + ":" + key},
 		now.UnixMicro(), l.every.Microseconds(), l.burst, n, mode)
 	var wait int64
 	if err == nil {
@@ -336,7 +328,7 @@ func (l *Limiter) redis(key string, now time.Time, n int, mode string) (time.Dur
 		}
 	}
 	if err != nil {
-		s.downUntil.Store(time.Now().Add(s.Pause).UnixNano())
+		s.downUntil.Store(time.Now().Add(cmp.Or(s.Pause, time.Second)).UnixNano())
 		if s.OnError != nil {
 			s.OnError(l.name, fmt.Errorf("rate limit %s: %w", l.name, err))
 		}
@@ -346,7 +338,7 @@ func (l *Limiter) redis(key string, now time.Time, n int, mode string) (time.Dur
 }
 
 // errPaused is the error of a call not made because Redis failed just before.
-var errPaused = errors.New("Redis failed less than a pause ago")
+var errPaused = errors.New("not tried: Redis failed less than a pause ago")
 
 // sweep drops buckets idle long enough to have refilled, at most once a minute.
 func (l *Limiter) sweep(now time.Time) {

@@ -237,6 +237,7 @@ func (h *Hub) run(ctx context.Context) {
 		channels = append(channels, ch)
 	}
 	backoff := 100 * time.Millisecond
+	var loggedAt time.Time // the last failure logged: once a minute at most
 	for {
 		up, err := h.serve(ctx, channels)
 		h.disconnect()
@@ -244,10 +245,17 @@ func (h *Hub) run(ctx context.Context) {
 			return
 		}
 		metrics.RedisError("events")
-		h.opts.Log.Warn("event bus lost Redis: its subscribers were closed (1013) and it reconnects",
-			slog.Any("error", err), slog.Duration("retry_in", backoff))
 		if up {
 			backoff = 100 * time.Millisecond
+		}
+		switch {
+		case up:
+			h.opts.Log.Warn("event bus lost Redis: its subscribers were closed (1013); reconnecting", slog.Any("error", err))
+			loggedAt = time.Now()
+		case time.Since(loggedAt) >= time.Minute:
+			h.opts.Log.Warn("event bus cannot reach Redis: subscriptions are refused (1013); retrying (further failures this minute are counted, not logged)",
+				slog.Any("error", err), slog.Duration("retry_in", backoff))
+			loggedAt = time.Now()
 		}
 		t := time.NewTimer(backoff)
 		select {
