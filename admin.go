@@ -157,12 +157,12 @@ func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, demoP
 	}
 	system := auth.AsSystem(ctx)
 	role := models.RoleAdmin
-	if cfg.AdminEmail != "" {
-		name := cfg.AdminName
-		if _, err := svc.CreateUser(system, models.UserInput{Name: &name, Email: &cfg.AdminEmail, Role: &role}, cfg.AdminPassword); err != nil {
+	if cfg.Auth.AdminEmail != "" {
+		name := cfg.Auth.AdminName
+		if _, err := svc.CreateUser(system, models.UserInput{Name: &name, Email: &cfg.Auth.AdminEmail, Role: &role}, cfg.Auth.AdminPassword); err != nil {
 			return fmt.Errorf("create the first admin from ADMIN_EMAIL: %w", err)
 		}
-		log.Info("created the first admin", slog.String("email", cfg.AdminEmail))
+		log.Info("created the first admin", slog.String("email", cfg.Auth.AdminEmail))
 		return nil
 	}
 	if !cfg.Embedded() || cfg.Production() {
@@ -194,8 +194,8 @@ func newDemoPassword() string {
 // without ADMIN_EMAIL. (bootstrapAdmin decides; this only lets its password be
 // hashed ahead.)
 func demoAdminWanted(cfg Config) bool {
-	file, ok := store.SQLiteFile(cfg.DatabaseURL)
-	if !ok || cfg.Production() || cfg.AdminEmail != "" {
+	file, ok := store.SQLiteFile(cfg.Database.URL)
+	if !ok || cfg.Production() || cfg.Auth.AdminEmail != "" {
 		return false
 	}
 	_, err := os.Stat(file)

@@ -54,7 +54,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			a.close()
 		}
 	}()
-	if a.passwords, err = auth.NewPasswords(cfg.BcryptCost); err != nil {
+	if a.passwords, err = auth.NewPasswords(cfg.Auth.BcryptCost); err != nil {
 		return nil, err
 	}
 	if need.prehash != "" {
@@ -63,41 +63,42 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 	if cfg.Embedded() {
 		// Compiled on every core, kept in SQLiteEngineCache ("" when off: in
 		// memory, for this start only).
-		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
+		if err := store.CacheSQLiteEngine(cfg.Database.SQLiteEngineCache); err != nil {
 			log.Warn("the SQLite engine will be compiled at every start", "err", err)
 		}
 	}
-	if a.st, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
-		return nil, fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
+	if a.st, err = store.Open(ctx, cfg.Database.URL); err != nil {
+		return nil, fmt.Errorf("database %s: %w", cfg.Database.masked(), err)
 	}
 	a.closers = append(a.closers, func() { _ = a.st.Close() })
+	// The one clock of the service and the response cache.
+	clock := store.Now
 	opts := service.Options{
-		SessionTTL: cfg.SessionTTL, Passwords: a.passwords,
-		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
-		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
+		Clock: clock, SessionTTL: cfg.Auth.SessionTTL, Passwords: a.passwords,
+		CommentsPerAddress:  service.Limit{Burst: cfg.Limits.CommentsPerAddress.Burst, Every: cfg.Limits.CommentsPerAddress.Interval},
+		EnquiriesPerAddress: service.Limit{Burst: cfg.Limits.EnquiriesPerAddress.Burst, Every: cfg.Limits.EnquiriesPerAddress.Interval},
 	}
-	if need.redis && cfg.RedisURL != "" {
+	if need.redis && cfg.Redis.URL != "" {
 		// The one Redis client, shared by whatever needs Redis.
-		if a.rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
+		if a.rdb, err = redisconn.Open(ctx, cfg.Redis.URL); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
 		// Live events reach the subscribers of every instance. Publishing works
 		// at once; receiving once serve starts the hub.
-		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.RedisTimeout})
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.Redis.Timeout})
 		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
 		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
 		a.closers = append(a.closers, a.events.Close)
 		// Every rate limit counts in Redis, one budget for all instances.
 		report := redisErrors(log, "rate_limit", time.Now)
-		a.limits = &ratelimit.Shared{Redis: a.rdb, Timeout: cfg.RedisTimeout, OnError: func(_ string, err error) { report(err) }}
+		a.limits = &ratelimit.Shared{Redis: a.rdb, Timeout: cfg.Redis.Timeout, OnError: func(_ string, err error) { report(err) }}
 		opts.SharedLimits = a.limits
 	}
 	if need.redis {
-		// The cache and the service need each other: the service tells the
-		// cache what each write changed, the cache asks the service's clock and
-		// schedule (once it exists).
-		if a.cache, err = responseCache(cfg, a.rdb, log, func() *service.Service { return a.svc }); err != nil {
+		// The service tells the cache what each write changed; the cache reads
+		// the same clock, and the publication schedule from the store.
+		if a.cache, err = responseCache(cfg, a.rdb, log, clock, a.st); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, a.cache.Close)
@@ -105,13 +106,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			opts.Invalidator = a.cache
 		}
 	}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.ParseURL(cfg.SMTPURL)
+	if cfg.Mail.SMTPURL != "" {
+		sender, err := mail.ParseURL(cfg.Mail.SMTPURL)
 		if err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
 		}
-		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
-		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
+		sender.Timeout, sender.CommandTimeout = cfg.Mail.Timeout, cfg.Mail.CommandTimeout
+		opts.Notify = &service.Notify{Sender: sender, To: cfg.Mail.NotifyEmail}
 	}
 	if a.svc, err = service.New(a.st, opts); err != nil {
 		return nil, err

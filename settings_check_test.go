@@ -70,7 +70,9 @@ func TestASettingTheServerDoesNotKnowIsReportedWhenItLooksLikeOurs(t *testing.T)
 // TestASettingThatNeedsAnotherStopsStartWithoutIt: a Redis setting without
 // REDIS_URL, a mail setting without SMTP_URL, a backup setting
 // without BACKUP_DIR would run the server as if unset; start stops and says
-// which to set. The needed setting may come from a flag.
+// which to set. The needed setting may come from a flag; a variable of
+// another program that merely looks like ours (REDIS_TEST_URL) is not
+// refused.
 func TestASettingThatNeedsAnotherStopsStartWithoutIt(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -83,6 +85,7 @@ func TestASettingThatNeedsAnotherStopsStartWithoutIt(t *testing.T) {
 		{"a Redis setting with -redis-url", environment{"REDIS_TIMEOUT": "1s"}, []string{"-redis-url", "redis://127.0.0.1:6379/0"}, ""},
 		{"another program's Redis variable without REDIS_URL", environment{"REDIS_TEST_URL": "redis://127.0.0.1:6379/15"}, nil, ""},
 		{"a mail timeout without SMTP_URL", environment{"SMTP_TIMEOUT": "20s"}, nil, "SMTP_TIMEOUT is set but SMTP_URL is not"},
+		{"an outbox interval without SMTP_URL", environment{"MAIL_POLL_INTERVAL": "1s"}, nil, "MAIL_POLL_INTERVAL is set but SMTP_URL is not"},
 		{"a notice address without SMTP_URL", environment{"NOTIFY_EMAIL": "office@example.com"}, nil, "NOTIFY_EMAIL is set but SMTP_URL is not"},
 		{"a backup count without BACKUP_DIR", environment{"BACKUP_KEEP": "3"}, nil, "BACKUP_KEEP is set but BACKUP_DIR is not"},
 		{"a backup count with -backup-dir", environment{"BACKUP_KEEP": "3"}, []string{"-backup-dir", t.TempDir()}, ""},

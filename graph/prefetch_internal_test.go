@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -17,6 +15,10 @@ import (
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
 // TestListElementsNeverWaitForALoader checks that loading ahead covers what list
@@ -70,13 +72,17 @@ func TestListElementsNeverWaitForALoader(t *testing.T) {
 			}
 		}
 		waited := -1
-		onResponseLoaders = func(l *loaders.Loaders) { waited = l.Waited() }
-		t.Cleanup(func() { onResponseLoaders = nil })
 		// gqlgen's own server over the schema, with loaders per response as the
 		// HTTP side mounts them (the graph package cannot import that side).
 		h := handler.New(NewSchema(svc))
 		h.AddTransport(transport.POST{})
 		h.AroundResponses(PerResponse(svc))
+		// Inside PerResponse: each response's loaders, once it is complete.
+		h.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			resp := next(ctx)
+			waited = loaders.For(ctx).Waited()
+			return resp
+		})
 		for _, query := range []string{
 			`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`,
 			`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`,

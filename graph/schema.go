@@ -35,17 +35,9 @@ func PerResponse(svc *service.Service) graphql.ResponseMiddleware {
 			ctx = instant.With(ctx, svc.Now())
 		}
 		ctx = loaders.With(ctx, svc)
-		resp := next(ctx)
-		if onResponseLoaders != nil {
-			onResponseLoaders(loaders.For(ctx))
-		}
-		return resp
+		return next(ctx)
 	}
 }
-
-// onResponseLoaders, when set (by tests), sees each response's loaders once the
-// response is complete.
-var onResponseLoaders func(*loaders.Loaders)
 
 // setComplexity makes every list a client sizes cost its size times what each
 // item asks, so that deep or wide queries (articles → related → comments …) hit

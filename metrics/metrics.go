@@ -21,11 +21,10 @@ import (
 // namespace prefixes every metric of ours.
 const namespace = "coursegraph"
 
-// registry holds the process-wide collectors. Collectors of one server instance
-// (its database pool, its outbox) go in the registry Handler makes, so that tests
-// may run several instances in one process.
-var registry = prometheus.NewRegistry()
-
+// The process-wide collectors, which every package records into (as
+// Prometheus's own packages do); they are registered nowhere but in the
+// registry each Handler makes, so that no registry is package state and tests
+// may run several instances, each with its /metrics, in one process.
 var (
 	requests = newCounterVec("graphql_requests_total",
 		"GraphQL operations answered, by operation name (see README: at most MaxOperationNames names, then \"other\") and outcome (\"ok\" or the first error's code).",
@@ -66,13 +65,12 @@ var (
 	})
 )
 
-func init() {
-	registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+// shared returns the process-wide collectors.
+func shared() []prometheus.Collector {
+	return []prometheus.Collector{
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
 		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, eventsUndelivered, clientClosed, rateLimited, subscriptions,
-	)
+	}
 }
 
 func newCounter(name, help string) prometheus.Counter {
@@ -133,13 +131,17 @@ func ObserveRequest(operation, outcome string, req *Request, now time.Time) {
 // those of extra, the collectors of one server instance (its database pool, its
 // outbox).
 func Handler(extra ...prometheus.Collector) (http.Handler, error) {
-	local := prometheus.NewRegistry()
-	for _, c := range extra {
-		if err := local.Register(c); err != nil {
+	registry := prometheus.NewRegistry()
+	all := append([]prometheus.Collector{
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	}, shared()...)
+	for _, c := range append(all, extra...) {
+		if err := registry.Register(c); err != nil {
 			return nil, err
 		}
 	}
-	return promhttp.HandlerFor(prometheus.Gatherers{registry, local}, promhttp.HandlerOpts{
+	return promhttp.HandlerFor(registry, promhttp.HandlerOpts{
 		Timeout:             10 * time.Second,
 		MaxRequestsInFlight: 4,
 	}), nil
