@@ -23,6 +23,7 @@ type busInstance struct {
 	api       *api
 	hub       *redisbus.Hub
 	enquiries *redisbus.Bus[*models.Enquiry]
+	comments  *redisbus.Bus[*models.Comment]
 	srv       *httptest.Server
 }
 
@@ -30,8 +31,8 @@ func newBusInstance(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix 
 	t.Helper()
 	hub := redisbus.New(rdb, redisbus.Options{Prefix: prefix, PingEvery: 200 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	in := &busInstance{hub: hub, enquiries: redisbus.Topic[*models.Enquiry](hub, "enquiries")}
-	comments := redisbus.Topic[*models.Comment](hub, "comments")
-	in.api = newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries, o.Comments = in.enquiries, comments }))
+	in.comments = redisbus.Topic[*models.Comment](hub, "comments")
+	in.api = newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries, o.Comments = in.enquiries, in.comments }))
 	hub.Start()
 	t.Cleanup(hub.Close)
 	in.srv = httptest.NewServer(in.api.handler)
@@ -57,6 +58,7 @@ func (in *busInstance) subscribe(t *testing.T, token string) *wsClient {
 // enquiry submitted through B (and not of spam). When A's connection to Redis
 // drops, its subscription is closed with 1013 while enquiries are still
 // accepted; A reconnects by itself and a new subscription gets events again.
+// An editor demoted through B stops receiving comments on A.
 // A third instance whose Redis does not answer accepts enquiries and closes a
 // subscription at once with 1013.
 func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
@@ -95,6 +97,31 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 		if msg, err := c.read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
 			t.Errorf("after reconnecting, A got %v (%v); want enquiry %s", msg, err, r.SubmitEnquiry.ID)
 		}
+
+		t.Run("an editor demoted through B stops receiving comments on A", func(t *testing.T) {
+			editorUser := a.api.addUser("editor@example.com", models.RoleEditor)
+			a.api.addUser("admin@example.com", models.RoleAdmin)
+			editor := a.api.signIn("editor@example.com", testPassword)
+			article := writeArticle(t, editor, "Alpha", "Body.", nil, true)
+			c := dialWS(t, a.srv.URL)
+			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + editor.token}})
+			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+				t.Fatalf("init: %v %v", msg, err)
+			}
+			c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { commentPosted { body } }`}})
+			waitFor(t, "the comment subscription on A", func() bool { return a.comments.Subscribers() == 1 })
+			const post = `mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b}) { id } }`
+			b.api.ok(post, map[string]any{"a": article, "b": "Before the demotion."})
+			if msg, err := c.read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), "Before the demotion.") {
+				t.Fatalf("on A: %v (%v); want the comment posted through B", msg, err)
+			}
+			admin := b.api.signIn("admin@example.com", testPassword)
+			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": userID(editorUser)})
+			b.api.ok(post, map[string]any{"a": article, "b": "After the demotion."})
+			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)
+			}
+		})
 
 		t.Run("an instance whose Redis does not answer accepts writes and closes subscriptions with 1013", func(t *testing.T) {
 			down, err := redisconn.New("redis://127.0.0.1:1/0") // nothing listens on port 1
