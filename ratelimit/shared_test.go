@@ -191,3 +191,25 @@ func TestWhenRedisDoesNotAnswerEachLimiterDoesAsItsPolicySays(t *testing.T) {
 		})
 	}
 }
+
+// TestARedisThatDoesNotAnswerCostsACallItsOwnDeadline: against a Redis that
+// accepts connections and never answers, a take gives up at the Shared's
+// Timeout (the error reported is that deadline), whatever the client's own
+// read timeout.
+func TestARedisThatDoesNotAnswerCostsACallItsOwnDeadline(t *testing.T) {
+	silent, err := redisconn.New(redistest.Silent(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	var reported error
+	shared := &ratelimit.Shared{Redis: silent, Timeout: 20 * time.Millisecond, OnError: func(_ string, err error) { reported = err }}
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(2, time.Hour, c.now).Named("test_silent").Share(shared, ratelimit.FailClosed)
+	if _, _, err := l.Try("k", 1); !errors.Is(err, ratelimit.ErrUnavailable) {
+		t.Errorf("Try = %v; want ErrUnavailable", err)
+	}
+	if !errors.Is(reported, context.DeadlineExceeded) {
+		t.Errorf("reported %v; want the call's own deadline", reported)
+	}
+}

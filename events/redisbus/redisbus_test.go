@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,4 +219,44 @@ func TestEventLatencyAcrossInstances(t *testing.T) {
 	}
 	slices.Sort(lat)
 	t.Logf("latency B -> Redis -> A over %d events: median %v, p90 %v, max %v", n, lat[n/2], lat[n*9/10], lat[n-1])
+}
+
+// TestPublishingToARedisThatDoesNotAnswerGivesUpAtItsTimeout: the write that
+// publishes waits PublishTimeout at most, whatever its own deadline.
+func TestPublishingToARedisThatDoesNotAnswerGivesUpAtItsTimeout(t *testing.T) {
+	silent, err := redisconn.New(redistest.Silent(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	h := redisbus.New(silent, redisbus.Options{PublishTimeout: 20 * time.Millisecond})
+	bus := redisbus.Topic[*notice](h, "silent")
+	if err := bus.Publish(context.Background(), &notice{ID: 1}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("publish = %v; want its own deadline exceeded", err)
+	}
+}
+
+// TestClosingAHubCutsItsSubscribersAndEndsItsGoroutines: Close waits for the
+// hub's goroutines (the connection keeper and its reader), cuts the open
+// subscriptions, and leaves no goroutine behind.
+func TestClosingAHubCutsItsSubscribersAndEndsItsGoroutines(t *testing.T) {
+	rdb, prefix := redistest.Open(t)
+	if rdb == nil {
+		t.Skip("no Redis")
+	}
+	before := runtime.NumGoroutine()
+	h := redisbus.New(rdb, redisbus.Options{Prefix: prefix, PingEvery: 50 * time.Millisecond})
+	bus := redisbus.Topic[*notice](h, "closing")
+	h.Start()
+	waitFor(t, "the hub to connect", h.Connected)
+	told := make(chan error, 1)
+	ch, _ := bus.Subscribe(events.OnCut(context.Background(), func(cause error) { told <- cause }))
+	h.Close()
+	if cause := <-told; !errors.Is(cause, events.ErrDisconnected) {
+		t.Errorf("cut because %v; want ErrDisconnected", cause)
+	}
+	if _, open := <-ch; open {
+		t.Error("the subscription is open after Close")
+	}
+	waitFor(t, "the goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }

@@ -7,9 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"coursegraph/redisconn"
@@ -86,4 +88,37 @@ func Kill(t testing.TB, c *redisconn.Client, name string) {
 	if killed == 0 {
 		t.Fatalf("no connection named %s in CLIENT LIST", name)
 	}
+}
+
+// Silent returns the URL of a Redis that accepts connections and never
+// answers (a listener of t's own, closed when t ends): for tests that a call
+// is bounded by its own deadline.
+func Silent(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never read or answered
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return "redis://" + ln.Addr().String() + "/0"
 }
