@@ -213,3 +213,26 @@ func TestARedisThatDoesNotAnswerCostsACallItsOwnDeadline(t *testing.T) {
 		t.Errorf("reported %v; want the call's own deadline", reported)
 	}
 }
+
+// BenchmarkTake compares a take in memory with one in Redis (one script call).
+func BenchmarkTake(b *testing.B) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	b.Run("memory", func(b *testing.B) {
+		l := ratelimit.New(1<<30, time.Nanosecond, c.now)
+		for b.Loop() {
+			l.Allow("k")
+		}
+	})
+	b.Run("redis", func(b *testing.B) {
+		rdb, prefix := redistest.Open(b)
+		if rdb == nil {
+			b.Skip("no Redis")
+		}
+		l := ratelimit.New(1<<30, time.Microsecond, c.now).Named("bench").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix}, ratelimit.FailClosed)
+		for b.Loop() {
+			if !l.Allow("k") {
+				b.Fatal("refused")
+			}
+		}
+	})
+}
