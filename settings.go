@@ -56,7 +56,6 @@ func (s setting) flagName() string {
 // and sets it. Every bad value is reported, each naming its setting.
 func readSettings(settings []setting, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("coursegraph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	values := make([]*string, len(settings))
 	for i, s := range settings {
 		v := strings.TrimSpace(getenv(s.name))
@@ -68,18 +67,8 @@ func readSettings(settings []setting, args []string, getenv func(string) string,
 			values[i] = fs.String(f, v, s.usage+" (env "+s.name+")")
 		}
 	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected arguments %q: flags only (coursegraph help lists the commands)", fs.Args())
+	if err := parseFlags(fs, args, stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:"); err != nil {
+		return err
 	}
 	var errs []error
 	for i, s := range settings {
@@ -102,6 +91,27 @@ func readSettings(settings []setting, args []string, getenv func(string) string,
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// parseFlags parses args with fs, which takes flags only: -h is flag.ErrHelp
+// (after usage and the flags are printed to stderr), anything else it does
+// not expect a usage error.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string) error {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected arguments %q: %s takes flags only (coursegraph help lists the commands)", fs.Args(), fs.Name())
+	}
+	return nil
 }
 
 // foreignPrefixes are prefixes of settings the server knows that other software
