@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"coursegraph/auth"
+	"coursegraph/events/redisbus"
 	"coursegraph/gqlserver/respcache"
 	"coursegraph/mail"
+	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -24,7 +28,12 @@ type app struct {
 	svc       *service.Service
 	cache     *respcache.Cache
 	rdb       *redisconn.Client
-	closers   []func()
+	// events is the event bus shared through Redis (nil without Redis: the
+	// service's buses are in process); serve starts it.
+	events *redisbus.Hub
+	// limits is where the rate limits count (nil without Redis: in memory).
+	limits  *ratelimit.Shared
+	closers []func()
 }
 
 // appNeeds says what a command needs beyond the store and the service.
@@ -89,6 +98,16 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
+		// Live events reach the subscribers of every instance. Publishing works
+		// at once; receiving once serve starts the hub.
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.Redis.Timeout})
+		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
+		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
+		a.closers = append(a.closers, a.events.Close)
+		// Every rate limit counts in Redis, one budget for all instances.
+		report := redisErrors(log, "rate_limit", time.Now)
+		a.limits = &ratelimit.Shared{Redis: a.rdb, Timeout: cfg.Redis.Timeout, OnError: func(_ string, err error) { report(err) }}
+		opts.SharedLimits = a.limits
 	}
 	if need.redis {
 		// The service tells the cache what each write changed; the cache reads

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,6 +44,10 @@ type Config struct {
 	Telemetry TelemetryConfig
 	// Retention is how long personal data is kept.
 	Retention models.Retention
+	// UnknownSettings are the environment variables set that look like ours
+	// but are none of them (see unknownSettings), each with a note: logged at
+	// start.
+	UnknownSettings []string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -55,11 +60,20 @@ func (c Config) Production() bool { return c.Env == "production" }
 func (c Config) Embedded() bool { return c.Database.Embedded() }
 
 // loadConfig reads the environment through getenv and then the flags in args.
+// The names of the process's environment (os.Environ) that getenv also gives
+// are checked for settings the server does not know (see unknownSettings).
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	return loadConfigFrom(args, getenv, os.Environ, stderr)
+}
+
+// loadConfigFrom is loadConfig with the environment's names from environ.
+func loadConfigFrom(args []string, getenv func(string) string, environ func() []string, stderr io.Writer) (Config, error) {
 	var c Config
-	if err := readSettings(c.settings(), args, getenv, stderr); err != nil {
+	list := c.settings()
+	if err := readSettings(list, args, getenv, stderr); err != nil {
 		return Config{}, err
 	}
+	c.UnknownSettings = unknownSettings(list, environ(), getenv)
 	return c, c.check()
 }
 
@@ -234,7 +248,7 @@ func (h *HTTPConfig) settings(production func() bool) []setting {
 			}
 			return nil
 		}},
-		{name: "TRUSTED_DOCUMENTS_STAFF", usage: "with trusted documents, let signed-in staff send any document",
+		{name: "TRUSTED_DOCUMENTS_STAFF", needs: "TRUSTED_DOCUMENTS", usage: "with trusted documents, let signed-in staff send any document",
 			set: boolean(&h.TrustedDocumentsStaff, func() bool { return false })},
 	}
 }
@@ -315,7 +329,7 @@ func (d *DatabaseConfig) settings() []setting {
 			return nil
 		}},
 		{name: "BACKUP_DIR", usage: "keep scheduled backups of the embedded database here (default off)", set: text(&d.Backup.Dir)},
-		{name: "BACKUP_EVERY", def: "24h", usage: "how often to back up into BACKUP_DIR", set: func(v string) error {
+		{name: "BACKUP_EVERY", needs: "BACKUP_DIR", def: "24h", usage: "how often to back up into BACKUP_DIR", set: func(v string) error {
 			if t, err := time.ParseDuration(v); err != nil || t < time.Minute {
 				return fmt.Errorf("must be a duration of at least 1m, such as 6h, not %q", v)
 			} else {
@@ -323,7 +337,7 @@ func (d *DatabaseConfig) settings() []setting {
 			}
 			return nil
 		}},
-		{name: "BACKUP_KEEP", def: "7", usage: "how many scheduled backups to keep", set: wholeNumber(&d.Backup.Keep, 1, 10000)},
+		{name: "BACKUP_KEEP", needs: "BACKUP_DIR", def: "7", usage: "how many scheduled backups to keep", set: wholeNumber(&d.Backup.Keep, 1, 10000)},
 		{name: "DATABASE_REPLICA_URLS", usage: "MySQL read replicas of the database, comma-separated", set: func(v string) error {
 			d.ReplicaURLs = nil
 			for u := range strings.SplitSeq(v, ",") {
@@ -337,9 +351,9 @@ func (d *DatabaseConfig) settings() []setting {
 			}
 			return nil
 		}},
-		{name: "REPLICA_MAX_LAG", def: "5s", usage: "the most a read replica may lag and stay in rotation",
+		{name: "REPLICA_MAX_LAG", needs: "DATABASE_REPLICA_URLS", def: "5s", usage: "the most a read replica may lag and stay in rotation",
 			set: duration(&d.ReplicaMaxLag, 100*time.Millisecond, 10*time.Minute, "5s")},
-		{name: "REPLICA_READ_AFTER_WRITE", usage: "how long a client that has just written reads the primary (default REPLICA_MAX_LAG plus one lag check)", set: func(v string) error {
+		{name: "REPLICA_READ_AFTER_WRITE", needs: "DATABASE_REPLICA_URLS", usage: "how long a client that has just written reads the primary (default REPLICA_MAX_LAG plus one lag check)", set: func(v string) error {
 			// A replica in rotation lags REPLICA_MAX_LAG at most, plus what it
 			// may fall behind between two checks.
 			least := d.ReplicaMaxLag + store.ReplicaCheckEvery(d.ReplicaMaxLag)
@@ -475,12 +489,14 @@ func (l *LimitsConfig) settings() []setting {
 }
 
 // points returns a budget of Burst points refilled evenly over Interval, whose
-// refusals are counted in the metrics under name, or nil when the limit is off.
-func (l RateLimit) points(name string) *ratelimit.Limiter {
+// refusals are counted in the metrics under name, kept in shared (Redis) when
+// set, or nil when the limit is off. When Redis does not answer, it counts in
+// memory: a cost budget protects the server, not an account.
+func (l RateLimit) points(name string, shared *ratelimit.Shared) *ratelimit.Limiter {
 	if l.Burst <= 0 {
 		return nil
 	}
-	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name)
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name).Share(shared, ratelimit.FailLocal)
 }
 
 // MailConfig is where enquiry notices go.
@@ -514,7 +530,7 @@ func (m *MailConfig) settings() []setting {
 			m.SMTPURL = v
 			return nil
 		}},
-		{name: "NOTIFY_EMAIL", usage: "who receives enquiry notices (default the centre's email)", set: func(v string) error {
+		{name: "NOTIFY_EMAIL", needs: "SMTP_URL", usage: "who receives enquiry notices (default the centre's email)", set: func(v string) error {
 			if v != "" {
 				if err := models.ValidateEmail("NOTIFY_EMAIL", v); err != nil {
 					return fmt.Errorf("must be an email address: %w", err)
@@ -523,11 +539,11 @@ func (m *MailConfig) settings() []setting {
 			m.NotifyEmail = v
 			return nil
 		}},
-		{name: "SMTP_TIMEOUT", def: "30s", usage: "how long one email may take to deliver",
+		{name: "SMTP_TIMEOUT", needs: "SMTP_URL", def: "30s", usage: "how long one email may take to deliver",
 			set: duration(&m.Timeout, 100*time.Millisecond, time.Minute, "30s")},
-		{name: "SMTP_COMMAND_TIMEOUT", def: "10s", usage: "how long the mail server may take to answer one command",
+		{name: "SMTP_COMMAND_TIMEOUT", needs: "SMTP_URL", def: "10s", usage: "how long the mail server may take to answer one command",
 			set: duration(&m.CommandTimeout, 100*time.Millisecond, time.Minute, "10s")},
-		{name: "MAIL_POLL_INTERVAL", def: "5s", usage: "how often the outbox is checked for due mail",
+		{name: "MAIL_POLL_INTERVAL", needs: "SMTP_URL", def: "5s", usage: "how often the outbox is checked for due mail",
 			set: duration(&m.PollInterval, 10*time.Millisecond, time.Minute, "5s")},
 	}
 }
@@ -535,9 +551,15 @@ func (m *MailConfig) settings() []setting {
 // RedisConfig is the Redis that several instances share.
 type RedisConfig struct {
 	// URL is REDIS_URL: a Redis that several instances share, for the automatic
-	// persisted queries (each kept 24 h after its last use) and the response
-	// cache; unset, each instance keeps them in memory.
+	// persisted queries (each kept 24 h after its last use), the response
+	// cache, the live events and the rate limits; unset, each instance keeps
+	// them in memory.
 	URL string
+	// Timeout is REDIS_TIMEOUT: the longest a request waits on Redis for a
+	// rate limit, to announce a live event or for a read-after-write mark,
+	// 10ms to 5s (default 250ms); then
+	// it does without (see docs/operations.md, "Running several instances").
+	Timeout time.Duration
 }
 
 func (r *RedisConfig) settings() []setting {
@@ -551,6 +573,8 @@ func (r *RedisConfig) settings() []setting {
 			r.URL = v
 			return nil
 		}},
+		{name: "REDIS_TIMEOUT", needs: "REDIS_URL", def: "250ms", usage: "the longest a request waits on Redis for a rate limit or a live event",
+			set: duration(&r.Timeout, 10*time.Millisecond, 5*time.Second, "250ms")},
 	}
 }
 

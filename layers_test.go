@@ -44,11 +44,12 @@ var layers = map[string]layer{
 	"gqlhttp":                    {[]string{"metrics", "models"}, []string{"gorm.io"}},
 	"persisted":                  {[]string{"redisconn"}, []string{"gorm.io"}},
 	"redisconn/redistest":        {[]string{"redisconn"}, nil},
+	"events/redisbus":            {[]string{"events", "metrics", "redisconn"}, httpOrGraphQL},
 	// The endpoint under test of graph's and gqlserver's tests.
 	"apitest":   {[]string{"auth", "gqlserver", "logging", "models", "service", "store"}, nil},
 	"tracing":   {[]string{"store"}, nil},
 	"markdown":  {[]string{"models"}, httpOrGraphQL},
-	"ratelimit": {[]string{"metrics"}, httpOrGraphQL},
+	"ratelimit": {[]string{"metrics", "redisconn"}, httpOrGraphQL},
 	// Leaves: they import nothing of ours.
 	"cachetag": {}, "events": {}, "instant": {}, "readroute": {}, "metrics": {}, "logging": {}, "mail": {}, "redisconn": {}, "playground": {},
 	// The benchmark's own programs.

@@ -109,6 +109,9 @@ func configure(std stdio, args []string) (Config, *slog.Logger, error) {
 	if err != nil {
 		return Config{}, nil, err
 	}
+	for _, s := range cfg.UnknownSettings {
+		log.Warn("unknown setting, ignored: coursegraph reads no such environment variable", slog.String("setting", s))
+	}
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
 	_ = mysql.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
@@ -204,8 +207,8 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database. Metrics and tracing (see observability) start
 // first and stop after all that.
-// a's Redis client, when set, is shared by the persisted queries and the
-// response cache (nil when off).
+// a's Redis client, when set, is shared by the persisted queries, the response
+// cache, the event bus and the rate limits (nil when off).
 func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error {
 	cfg, st, svc, cache, rdb, log := a.cfg, a.st, a.svc, a.cache, a.rdb, a.log
 	obs, err := startObservability(ctx, cfg, st, svc, log)
@@ -230,6 +233,11 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	var documents persisted.Store // in memory, unless Redis is shared
+	var busConnected func() bool
+	if a.events != nil {
+		a.events.Start() // stopped by a.close, after the WebSockets
+		busConnected = a.events.Connected
+	}
 	if rdb != nil {
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
@@ -238,12 +246,12 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 			GraphQL: gqlserver.HandlerOptions{
 				Introspection: cfg.HTTP.Introspection, TrustedProxies: cfg.HTTP.TrustedProxies, WebSocketOrigins: cfg.HTTP.webSocketOrigins(),
 				RequestTimeout: cfg.HTTP.RequestTimeout, Limits: cfg.Limits.Query, TraceResolvers: cfg.Telemetry.OTLPEndpoint != "",
-				Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.Limits.AnonymousCostExempt,
+				Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address", a.limits), BudgetExempt: cfg.Limits.AnonymousCostExempt,
 				Documents: documents, Trusted: cfg.HTTP.TrustedDocuments, TrustedStaffFree: cfg.HTTP.TrustedDocumentsStaff, Cache: cache,
 				WriteMarks: writeMarks(cfg, rdb, log, svc),
 			},
 			CORSOrigins: cfg.HTTP.CORSOrigins, Playground: cfg.HTTP.Playground, Replicas: replicaStates(st),
-			Draining: draining.Load, WebSockets: &webSockets, Observe: obs.handler,
+			Draining: draining.Load, WebSockets: &webSockets, Observe: obs.handler, EventBusConnected: busConnected,
 		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
@@ -432,7 +440,7 @@ func writeMarks(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc *servic
 	if rdb == nil {
 		return gqlserver.MemoryWriteMarks(cfg.Database.ReplicaReadAfterWrite, svc.Now)
 	}
-	return gqlserver.RedisWriteMarks(rdb, "coursegraph:raw:", cfg.Database.ReplicaReadAfterWrite, 500*time.Millisecond, log,
+	return gqlserver.RedisWriteMarks(rdb, "coursegraph:raw:", cfg.Database.ReplicaReadAfterWrite, cfg.Redis.Timeout, log,
 		redisErrors(log, "read_after_write", svc.Now))
 }
 

@@ -274,7 +274,7 @@ func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	c, err = loadConfig(nil, func(k string) string {
 		return map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "off", "ANONYMOUS_COST_EXEMPT": "none"}[k]
 	}, io.Discard)
-	if err != nil || c.Limits.AnonymousCost.points("test") != nil || c.Limits.AnonymousCostExempt != nil {
+	if err != nil || c.Limits.AnonymousCost.points("test", nil) != nil || c.Limits.AnonymousCostExempt != nil {
 		t.Errorf("the cost budget turned off: %+v, %v", c.Limits.AnonymousCost, err)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}

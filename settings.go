@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ type setting struct {
 	// Settings are read in order, so set may look at earlier ones (APP_ENV
 	// first).
 	set func(v string) error
+	// needs, when set, is the setting this one does nothing without: given
+	// (in the environment or by its flag) while that one's value is empty, it
+	// stops the start (see readSettings).
+	needs string
 }
 
 // noFlag marks a setting read from the environment only.
@@ -71,6 +76,20 @@ func readSettings(settings []setting, args []string, getenv func(string) string,
 			errs = append(errs, fmt.Errorf("%s %w", s.name, err))
 		}
 	}
+	// A setting given without the one it needs would run the server as if it
+	// were not given, which is not what its operator meant.
+	flagged := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { flagged[f.Name] = true })
+	value := map[string]string{}
+	for i, s := range settings {
+		value[s.name] = strings.TrimSpace(*values[i])
+	}
+	for _, s := range settings {
+		given := strings.TrimSpace(getenv(s.name)) != "" || (s.flagName() != "" && flagged[s.flagName()])
+		if s.needs != "" && given && value[s.needs] == "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: %s does nothing without it; set %s or unset %s", s.name, s.needs, s.name, s.needs, s.name))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -93,6 +112,97 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string)
 		return usageErrorf("unexpected arguments %q: %s takes flags only (coursegraph help lists the commands)", fs.Args(), fs.Name())
 	}
 	return nil
+}
+
+// foreignPrefixes are prefixes of settings the server knows that other software
+// shares: OTEL_* configure OpenTelemetry SDKs and agents (the server reads one
+// of them), so the others are not reported as unknown.
+var foreignPrefixes = []string{"OTEL_"}
+
+// extraPrefixes are families of settings the server owns before it reads any of
+// them.
+var extraPrefixes = []string{"REPLICA_"}
+
+// unknownSettings returns, sorted, the names in environ that getenv gives a
+// value, that start like one of settings (the first word and underscore of a
+// name, as DATABASE_ or REDIS_, or one of extraPrefixes) or are long and a
+// typo away from one, and that are none of them: a misspelt name, or a setting
+// of another version, which would otherwise do nothing in silence. Each comes
+// with the setting it is closest to, if any is close.
+func unknownSettings(settings []setting, environ []string, getenv func(string) string) []string {
+	known := map[string]bool{}
+	prefixes := map[string]bool{}
+	for _, p := range extraPrefixes {
+		prefixes[p] = true
+	}
+	for _, s := range settings {
+		known[s.name] = true
+		if i := strings.Index(s.name, "_"); i > 0 {
+			prefixes[s.name[:i+1]] = true
+		}
+	}
+	for _, p := range foreignPrefixes {
+		delete(prefixes, p)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if known[name] || seen[name] {
+			continue
+		}
+		near := nearest(name, known)
+		// A name of our families, or a long one a typo away from ours
+		// (DATABSE_URL); short names are too often near by chance (PATH, PORT).
+		i := strings.Index(name, "_")
+		if (i <= 0 || !prefixes[name[:i+1]]) && (near == "" || len(name) < 8) {
+			continue
+		}
+		if strings.TrimSpace(getenv(name)) == "" {
+			continue
+		}
+		seen[name] = true
+		note := name
+		if near != "" {
+			note += " (did you mean " + near + "?)"
+		}
+		out = append(out, note)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nearest returns the known name within two edits of name (the closest), or
+// "".
+func nearest(name string, known map[string]bool) string {
+	best, bestDist := "", 3
+	for k := range known {
+		if d := editDistance(name, k); d < bestDist || (d == bestDist && k < best) {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // The readers settings share. Each returns a set function.

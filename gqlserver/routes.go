@@ -34,6 +34,11 @@ type RoutesOptions struct {
 	Playground bool
 	// MaxBodyBytes bounds a request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// EventBusConnected, when set (live events go through Redis), reports
+	// whether the event bus is connected; /readyz?verbose shows it, without
+	// affecting readiness: an instance without Redis still serves and takes
+	// writes.
+	EventBusConnected func() bool
 	// Draining reports whether the server is shutting down: /readyz then
 	// answers 503, and every response asks its client to close the connection.
 	// Nil means never.
@@ -77,7 +82,7 @@ func Routes(svc *service.Service, log *slog.Logger, opts RoutesOptions) http.Han
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, svc, log, draining(), opts.Replicas)
+		ready(w, r, svc, log, draining(), opts.Replicas, opts.EventBusConnected)
 	})
 	if opts.Playground {
 		page := playground.Handler()
@@ -176,10 +181,13 @@ type ReplicaStatus struct {
 }
 
 // ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
-// while shutting down. With ?verbose it lists each check, the mail backlog
-// (how many notices wait and for how long) and each read replica's state,
-// which do not affect readiness.
-func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool, replicas func() []ReplicaStatus) {
+// while shutting down. With ?verbose it lists each check, the mail backlog (how
+// many notices wait and for how long), each read replica's state (replicas, nil
+// without replicas) and whether the event bus is connected (busConnected, nil
+// for an in-process bus), which do not affect readiness.
+func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool,
+	replicas func() []ReplicaStatus, busConnected func() bool,
+) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -214,6 +222,13 @@ func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *sl
 			} else {
 				lines = append(lines, fmt.Sprintf("[-] replica %s: out of rotation (%s), %d reads served", rep.Name, rep.Why, rep.Served))
 			}
+		}
+	}
+	if verbose && busConnected != nil {
+		if busConnected() {
+			lines = append(lines, "[+] event bus connected to Redis")
+		} else {
+			lines = append(lines, "[-] event bus not connected to Redis (reconnecting; subscriptions are closed with 1013)")
 		}
 	}
 	if !ok {

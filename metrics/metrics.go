@@ -52,7 +52,9 @@ var (
 		"Writes that dropped cached responses.")
 	cacheInvalidatedTags = newCounter("response_cache_invalidated_tags_total", "Tags (entities and lists) writes invalidated in the response cache.")
 	redisErrors          = newCounterVec("redis_errors_total",
-		"Redis commands that failed, by the feature that sent them (persisted_queries, response_cache).", "feature")
+		"Redis commands that failed, by the feature that sent them (persisted_queries, response_cache, events, rate_limit).", "feature")
+	eventsUndelivered = newCounterVec("events_undelivered_total",
+		"Live events (enquiryReceived, commentPosted) that reached no subscriber because the event bus could not carry them (Redis did not take them); the write itself succeeded.", "topic")
 	clientClosed = newCounter("client_closed_requests_total",
 		"Requests whose client went away before they were answered (answered 499 in the access log; neither a server error nor the database being unavailable).")
 	rateLimited = newCounterVec("rate_limit_refusals_total",
@@ -67,7 +69,7 @@ var (
 func shared() []prometheus.Collector {
 	return []prometheus.Collector{
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
-		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, clientClosed, rateLimited, subscriptions,
+		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, eventsUndelivered, clientClosed, rateLimited, subscriptions,
 	}
 }
 
@@ -144,3 +146,7 @@ func Handler(extra ...prometheus.Collector) (http.Handler, error) {
 		MaxRequestsInFlight: 4,
 	}), nil
 }
+
+// EventUndelivered counts an event of topic (a fixed name) that reached no
+// subscriber because the bus could not carry it (Redis did not take it).
+func EventUndelivered(topic string) { eventsUndelivered.WithLabelValues(topic).Inc() }

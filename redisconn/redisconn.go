@@ -22,6 +22,7 @@ import (
 // Client is a pool of connections to one Redis. It is safe for concurrent use.
 type Client struct {
 	pool *redis.Pool
+	dial func(context.Context) (redis.Conn, error)
 	addr string
 }
 
@@ -103,7 +104,7 @@ func New(raw string) (*Client, error) {
 			return redis.DialContext(ctx, "unix", u.Path, unixOpts...)
 		}
 	}
-	c := &Client{addr: addr, pool: &redis.Pool{
+	c := &Client{addr: addr, dial: dial, pool: &redis.Pool{
 		DialContext: dial, MaxIdle: 16, IdleTimeout: 4 * time.Minute,
 		TestOnBorrow: func(c redis.Conn, since time.Time) error {
 			if time.Since(since) < time.Minute {
@@ -176,6 +177,78 @@ func (c *Client) DeleteMatching(ctx context.Context, pattern string) (int, error
 		}
 	}
 }
+
+// Subscription is a connection of its own subscribed to Redis channels (pub/sub):
+// one goroutine may call Receive while another calls Ping and Close.
+type Subscription struct {
+	psc redis.PubSubConn
+}
+
+// Message is a value published on a channel.
+type Message struct {
+	Channel string
+	Data    []byte
+}
+
+// Subscribe dials a connection of its own (a subscribed connection can do
+// nothing else, so it is never pooled), names it name (CLIENT SETNAME, so that
+// an operator sees what it is in CLIENT LIST), and subscribes it to channels,
+// waiting, within ctx, until Redis confirms every one: a value published after
+// Subscribe returns is received. The caller closes it.
+func (c *Client) Subscribe(ctx context.Context, name string, channels ...string) (*Subscription, error) {
+	conn, err := c.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Subscription{psc: redis.PubSubConn{Conn: conn}}
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // unblocks the reads below
+	defer stop()
+	if _, err := redis.DoContext(conn, ctx, "CLIENT", "SETNAME", name); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("name the subscriber connection: %w", err)
+	}
+	args := make([]any, len(channels))
+	for i, ch := range channels {
+		args[i] = ch
+	}
+	if err := s.psc.Subscribe(args...); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	for confirmed := 0; confirmed < len(channels); {
+		switch v := s.psc.ReceiveContext(ctx).(type) {
+		case redis.Subscription:
+			confirmed++
+		case error:
+			_ = conn.Close()
+			return nil, fmt.Errorf("subscribe: %w", v)
+		}
+	}
+	return s, nil
+}
+
+// Receive waits at most timeout for the next message and returns it; a reply
+// to Ping returns a Message with no Channel. An error means the connection is
+// done with: close it.
+func (s *Subscription) Receive(timeout time.Duration) (Message, error) {
+	for {
+		switch v := s.psc.ReceiveWithTimeout(timeout).(type) {
+		case redis.Message:
+			return Message{Channel: v.Channel, Data: v.Data}, nil
+		case redis.Pong:
+			return Message{}, nil
+		case error:
+			return Message{}, v
+		}
+	}
+}
+
+// Ping asks Redis for a reply that Receive returns, so that a reader learns
+// that the connection is alive.
+func (s *Subscription) Ping() error { return s.psc.Ping("") }
+
+// Close closes the connection; a Receive in progress returns an error.
+func (s *Subscription) Close() error { return s.psc.Close() }
 
 // Close closes the pool's connections.
 func (c *Client) Close() error { return c.pool.Close() }
