@@ -852,7 +852,9 @@ func limitAcrossInstances(ctx context.Context, t *topology) error {
 
 func (t *topology) sendFrom(ctx context.Context, addr string, n int) (accepted, limited int) {
 	for k := range n {
-		r, err := submit(ctx, client{base: t.instance(k % 3), addr: addr}, fmt.Sprintf("limit-%s-%d", t.run, k))
+		// A marker of its own: the same enquiry sent again is answered with
+		// the first one's receipt (duplicates are caught before the limit).
+		r, err := submit(ctx, client{base: t.instance(k % 3), addr: addr}, fmt.Sprintf("limit-%s-%s-%d", t.run, addr, k))
 		switch {
 		case err != nil:
 		case r.code() == "RATE_LIMITED":
@@ -969,6 +971,7 @@ func redisOutage(ctx context.Context, t *topology) error {
 	if err := t.startRedis(); err != nil {
 		return err
 	}
+	restarted := time.Now()
 	fmt.Println("  Redis started again")
 	var again *subscription
 	deadline := time.Now().Add(10 * time.Second)
@@ -994,10 +997,21 @@ func redisOutage(ctx context.Context, t *topology) error {
 		fmt.Println("  a new subscription on A receives an event written through B")
 		again.close()
 	}
-	accepted, limited := t.sendFrom(ctx, address(32000), 8)
-	fmt.Printf("  after the outage, 8 enquiries from one address: %d accepted, %d RATE_LIMITED\n", accepted, limited)
-	if accepted != enquiryLimit {
-		failures = append(failures, fmt.Sprintf("after the outage, %d accepted from one address, want %d", accepted, enquiryLimit))
+	// Each instance tries Redis again a moment after its last failure: until
+	// then, limits count in its memory. Each try is a new address.
+	back := time.Since(restarted)
+	for try := 0; ; try++ {
+		accepted, limited := t.sendFrom(ctx, address(32000+try), 8)
+		if accepted == enquiryLimit {
+			fmt.Printf("  %s after Redis started again, 8 enquiries from one address through A, B and C: %d accepted, %d RATE_LIMITED (try %d)\n",
+				time.Since(restarted).Round(time.Millisecond), accepted, limited, try+1)
+			break
+		}
+		if time.Since(restarted) > back+10*time.Second {
+			failures = append(failures, fmt.Sprintf("10s after the outage, %d accepted from one address, want %d", accepted, enquiryLimit))
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 	if len(failures) > 0 {
 		return errors.New(strings.Join(failures, "; "))

@@ -47,9 +47,9 @@ cleanup() {
   done
   if [ "$status" -ne 0 ] && [ -d "$dir" ]; then
     echo "logs of the failed run (last lines):" >&2
-    for f in "$dir"/instance-*.log "$dir"/haproxy.log "$dir"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }; done
+    for f in "$dir"/*-install.log "$dir"/instance-*.log "$dir"/haproxy.log "$dir"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }; done
   fi
-  rm -rf "$dir"
+  [ -n "${SCALEOUT_KEEP:-}" ] && echo "kept $dir" >&2 || rm -rf "$dir"
   printf '\nscale-out run took %ds\n' "$(($(date +%s) - started))"
   exit "$status"
 }
