@@ -22,8 +22,8 @@ type catalogue struct {
 	schedules [2]*models.Schedule // schedules[i] is courses[i] in batches[i]
 }
 
-// newCatalogue makes a catalogue in s; opts[i], when given and not nil, changes courses[i]
-// before it is written.
+// newCatalogue makes a catalogue in s; opts[i], when given and not nil, changes
+// courses[i] before it is written.
 func newCatalogue(t testing.TB, s *store.Store, opts ...func(*models.Course)) catalogue {
 	t.Helper()
 	var c catalogue
