@@ -61,7 +61,7 @@ func (p *primaryAsked) take(t *testing.T) string {
 // read the primary; another client does not.
 func TestReadsThatMustSeeTheirWritesAskForThePrimary(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	seeded(t, s)
+	storetest.CreateCourse(t, s)
 	rec := &primaryAsked{}
 	s.Observe(rec)
 	var mu sync.Mutex
