@@ -58,10 +58,12 @@ trap 'exit 143' INT TERM
 
 mariadb_at() { mariadb --no-defaults --protocol=tcp --host=127.0.0.1 --port="$1" --user=root "${@:2}"; }
 
+install_mariadb() { # name
+  mariadb-install-db --no-defaults --datadir="$dir/$1" --user="$(id -un)" --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/$1-install.log" 2>&1
+}
 start_mariadb() { # name port server-id
   local name=$1 port=$2 id=$3
-  mariadb-install-db --no-defaults --datadir="$dir/$name" --user="$(id -un)" --auth-root-authentication-method=normal \
-    --skip-test-db >"$dir/$name-install.log" 2>&1
   /usr/sbin/mariadbd --no-defaults --datadir="$dir/$name" --user="$(id -un)" --port="$port" --bind-address=127.0.0.1 \
     --socket="$dir/$name.sock" --pid-file="$dir/$name.pid" --log-error="$dir/$name.err" --skip-name-resolve \
     --server-id="$id" --log-bin="$dir/$name/binlog" --binlog-format=ROW --relay-log="$dir/$name/relay" \
@@ -70,6 +72,9 @@ start_mariadb() { # name port server-id
 }
 
 step "MariaDB primary on 127.0.0.1:$PRIMARY_PORT and replica on 127.0.0.1:$REPLICA_PORT"
+# Both data directories first: an install beside a starting server once failed.
+install_mariadb primary
+install_mariadb replica
 start_mariadb primary $PRIMARY_PORT 1
 start_mariadb replica $REPLICA_PORT 2
 for p in $PRIMARY_PORT $REPLICA_PORT; do
