@@ -72,7 +72,8 @@ start_mariadb() { # name port server-id
 }
 
 step "MariaDB primary on 127.0.0.1:$PRIMARY_PORT and replica on 127.0.0.1:$REPLICA_PORT"
-# Both data directories first: an install beside a starting server once failed.
+# Both data directories first: one run of the first eight stopped while the
+# replica's was made beside the starting primary (its log was not kept).
 install_mariadb primary
 install_mariadb replica
 start_mariadb primary $PRIMARY_PORT 1
