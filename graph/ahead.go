@@ -243,8 +243,8 @@ func pagedList[P any, K comparable, A any, C any](parent *relations[P], field st
 ) *pagedRel[P, K, A, []C, C] {
 	r := &pagedRel[P, K, A, []C, C]{
 		parent: parent, field: field, key: key, pages: pages, args: args, load: load,
-		nodes: func(list []C) []C { return list },
-		below: func(a *ahead, s *scope, sel ast.SelectionSet, nodes []C) { walk(a, next, s, sel, nodes) },
+		nodes:   func(list []C) []C { return list },
+		below:   func(a *ahead, s *scope, sel ast.SelectionSet, nodes []C) { walk(a, next, s, sel, nodes) },
 		returns: typeName(next.implementors), next: next,
 	}
 	register(parent, relation[P](r))

@@ -42,12 +42,24 @@ var (
 
 // The connections (pages) whose nodes are walked.
 var (
-	courseConnection     = connection[*service.CourseConnection, *models.Course]{courseConnectionImplementors, courseEdgeImplementors, func(c *service.CourseConnection) []*models.Course { return nodesOf(c.Edges, func(e *service.CourseEdge) *models.Course { return e.Node }) }, &courseRels}
-	scheduleConnection   = connection[*service.ScheduleConnection, *models.Schedule]{scheduleConnectionImplementors, scheduleEdgeImplementors, func(c *service.ScheduleConnection) []*models.Schedule { return nodesOf(c.Edges, func(e *service.ScheduleEdge) *models.Schedule { return e.Node }) }, &scheduleRels}
-	articleConnection    = connection[*service.ArticleConnection, *models.Article]{articleConnectionImplementors, articleEdgeImplementors, func(c *service.ArticleConnection) []*models.Article { return nodesOf(c.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node }) }, &articleRels}
-	commentConnection    = connection[*service.CommentConnection, *models.Comment]{commentConnectionImplementors, commentEdgeImplementors, func(c *service.CommentConnection) []*models.Comment { return nodesOf(c.Edges, func(e *service.CommentEdge) *models.Comment { return e.Node }) }, &commentRels}
-	enquiryConnection    = connection[*service.EnquiryConnection, *models.Enquiry]{enquiryConnectionImplementors, enquiryEdgeImplementors, func(c *service.EnquiryConnection) []*models.Enquiry { return nodesOf(c.Edges, func(e *service.EnquiryEdge) *models.Enquiry { return e.Node }) }, &enquiryRels}
-	auditEntryConnection = connection[*service.AuditEntryConnection, *models.AuditEntry]{auditEntryConnectionImplementors, auditEntryEdgeImplementors, func(c *service.AuditEntryConnection) []*models.AuditEntry { return nodesOf(c.Edges, func(e *service.AuditEntryEdge) *models.AuditEntry { return e.Node }) }, &auditEntryRels}
+	courseConnection = connection[*service.CourseConnection, *models.Course]{courseConnectionImplementors, courseEdgeImplementors, func(c *service.CourseConnection) []*models.Course {
+		return nodesOf(c.Edges, func(e *service.CourseEdge) *models.Course { return e.Node })
+	}, &courseRels}
+	scheduleConnection = connection[*service.ScheduleConnection, *models.Schedule]{scheduleConnectionImplementors, scheduleEdgeImplementors, func(c *service.ScheduleConnection) []*models.Schedule {
+		return nodesOf(c.Edges, func(e *service.ScheduleEdge) *models.Schedule { return e.Node })
+	}, &scheduleRels}
+	articleConnection = connection[*service.ArticleConnection, *models.Article]{articleConnectionImplementors, articleEdgeImplementors, func(c *service.ArticleConnection) []*models.Article {
+		return nodesOf(c.Edges, func(e *service.ArticleEdge) *models.Article { return e.Node })
+	}, &articleRels}
+	commentConnection = connection[*service.CommentConnection, *models.Comment]{commentConnectionImplementors, commentEdgeImplementors, func(c *service.CommentConnection) []*models.Comment {
+		return nodesOf(c.Edges, func(e *service.CommentEdge) *models.Comment { return e.Node })
+	}, &commentRels}
+	enquiryConnection = connection[*service.EnquiryConnection, *models.Enquiry]{enquiryConnectionImplementors, enquiryEdgeImplementors, func(c *service.EnquiryConnection) []*models.Enquiry {
+		return nodesOf(c.Edges, func(e *service.EnquiryEdge) *models.Enquiry { return e.Node })
+	}, &enquiryRels}
+	auditEntryConnection = connection[*service.AuditEntryConnection, *models.AuditEntry]{auditEntryConnectionImplementors, auditEntryEdgeImplementors, func(c *service.AuditEntryConnection) []*models.AuditEntry {
+		return nodesOf(c.Edges, func(e *service.AuditEntryEdge) *models.AuditEntry { return e.Node })
+	}, &auditEntryRels}
 )
 
 // A connection's fields that lead to its nodes.

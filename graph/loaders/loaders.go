@@ -122,7 +122,7 @@ func New(svc *service.Service, hints Hints) *Loaders {
 	l.BatchByID = NewLoader("batch", hinting(keyed[BatchID](svc.BatchesByIDs), l.Batches), notFound[*models.Batch]("batch"))
 	l.UserByID = NewLoader("user", keyed[UserID](svc.UsersByIDs), notFound[*models.User]("user"))
 	l.ArticleByID = NewLoader("article", hinting(keyed[ArticleID](svc.ArticlesByIDs), l.Articles), notFound[*models.Article]("article"))
-	l.TagsByArticleID = NewLoader("article_tags", hintingLists(keyed[ArticleID](svc.TagsByArticleIDs), l.seenTags), empty[[]*models.Tag])
+	l.TagsByArticleID = NewLoader("article_tags", hintingLists(keyed[ArticleID](svc.TagsByArticleIDs), l.Tags), empty[[]*models.Tag])
 	l.CommentCountByArticleID = NewLoader("article_comment_count", keyed[ArticleID](svc.CommentCounts), empty[int])
 	l.ArticleCountByTagID = NewLoader("tag_article_count", keyed[TagID](svc.ArticleCountsByTagIDs), empty[int])
 	l.ScheduleByID = NewLoader("schedule", hinting(keyed[ScheduleID](svc.SchedulesByIDs), l.Schedules), notFound[*models.Schedule]("schedule"))
@@ -221,7 +221,6 @@ func (l *Loaders) Tags(list []*models.Tag) { hint(l, l.hints.Tags, list) }
 // Comments hints the relations of a list of comments.
 func (l *Loaders) Comments(list []*models.Comment) { hint(l, l.hints.Comments, list) }
 
-func (l *Loaders) seenTags(list []*models.Tag)        { l.Tags(list) }
 func (l *Loaders) notes(list []*models.EnquiryNote) { hint(l, l.hints.Notes, list) }
 
 // HintArticlePages records a group of articles for the loaders per argument
