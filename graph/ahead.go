@@ -89,13 +89,13 @@ func (set *relations[P]) see(l *loaders.Loaders, list []P) {
 type oneRel[P any, K comparable, C any] struct {
 	parent *relations[P]
 	field  string
-	key    func(P) (K, bool) // false: the parent has none (a null foreign key)
-	joined func(P) (C, bool) // the value read with the parent, if any
+	key    func(P) (K, bool)                   // false: the parent has none (a null foreign key)
+	joined func(*loaders.Loaders, P) (C, bool) // the value read with the parent, if it may stand for the whole
 	loader func(*loaders.Loaders) *loaders.Loader[K, C]
 	next   *relations[C] // nil for a value without relations (a count)
 }
 
-func one[P any, K comparable, C any](parent *relations[P], field string, key func(P) (K, bool), joined func(P) (C, bool),
+func one[P any, K comparable, C any](parent *relations[P], field string, key func(P) (K, bool), joined func(*loaders.Loaders, P) (C, bool),
 	loader func(*loaders.Loaders) *loaders.Loader[K, C], next *relations[C],
 ) *oneRel[P, K, C] {
 	r := &oneRel[P, K, C]{parent: parent, field: field, key: key, joined: joined, loader: loader, next: next}
@@ -130,7 +130,7 @@ func (r *oneRel[P, K, C]) hint(l *loaders.Loaders, parents []P) {
 			continue
 		}
 		if r.joined != nil {
-			if c, ok := r.joined(p); ok {
+			if c, ok := r.joined(l, p); ok {
 				ld.Prime(k, c)
 			}
 		}

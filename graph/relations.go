@@ -73,14 +73,20 @@ var (
 		nil, coursesLoader, &courseRels)
 	// A schedule's batch is usually read with it (LoadedBatch).
 	scheduleBatch = one(&scheduleRels, "batch", func(s *models.Schedule) (loaders.BatchID, bool) { return loaders.BatchID(s.BatchID), true },
-		func(s *models.Schedule) (*models.Batch, bool) { return s.LoadedBatch, s.LoadedBatch != nil }, batchesLoader, &batchRels)
+		func(_ *loaders.Loaders, s *models.Schedule) (*models.Batch, bool) {
+			return s.LoadedBatch, s.LoadedBatch != nil
+		}, batchesLoader, &batchRels)
 
 	batchSchedules = many(&batchRels, "schedules", func(b *models.Batch) loaders.BatchID { return loaders.BatchID(b.ID) },
 		batchSchedulesLoader, &scheduleRels)
 
-	// An article's author is read with it (LoadedAuthor), public columns only.
+	// An article's author is read with it (LoadedAuthor), with the columns the
+	// caller may see (the service reads for staff with ForStaff): the public ones
+	// for readers, never the password hash.
 	articleAuthor = one(&articleRels, "author", func(a *models.Article) (loaders.UserID, bool) { return loaders.UserID(a.AuthorID), true },
-		func(a *models.Article) (*models.User, bool) { return a.LoadedAuthor, a.LoadedAuthor != nil }, usersLoader, &userRels)
+		func(_ *loaders.Loaders, a *models.Article) (*models.User, bool) {
+			return a.LoadedAuthor, a.LoadedAuthor != nil
+		}, usersLoader, &userRels)
 	articleTags         = many(&articleRels, "tags", articleID, articleTagsLoader, &tagRels)
 	articleCommentCount = one(&articleRels, "commentCount", articleKey, nil, commentCountsLoader, nil)
 	articleComments     = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, commentsArgs,
