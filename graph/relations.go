@@ -89,22 +89,22 @@ var (
 		}, usersLoader, &userRels)
 	articleTags         = many(&articleRels, "tags", articleID, articleTagsLoader, &tagRels)
 	articleCommentCount = one(&articleRels, "commentCount", articleKey, nil, commentCountsLoader, nil)
-	articleComments     = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, commentsArgs,
-		func(ctx context.Context, l *loaders.Loaders, a articleCommentsArgs, key loaders.ArticleID) (*service.CommentConnection, error) {
+	articleComments     = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, readCommentsArgs,
+		func(ctx context.Context, l *loaders.Loaders, a commentsArgs, key loaders.ArticleID) (*service.CommentConnection, error) {
 			return l.FirstComments(a.status, a.first).Load(ctx, key)
 		},
-		func(ctx context.Context, svc *service.Service, p *models.Article, a articleCommentsArgs) (*service.CommentConnection, error) {
+		func(ctx context.Context, svc *service.Service, p *models.Article, a commentsArgs) (*service.CommentConnection, error) {
 			return svc.Comments(ctx, p, a.status, a.first, a.after)
 		}, &commentConnection)
-	articleRelated = pagedList(&articleRels, "related", articleID, (*loaders.Loaders).HintArticlePages, relatedArgs, relatedArticles, &articleRels)
+	articleRelated = pagedList(&articleRels, "related", articleID, (*loaders.Loaders).HintArticlePages, readRelatedArgs, relatedArticles, &articleRels)
 
 	tagArticleCount = one(&tagRels, "articleCount", func(t *models.Tag) (loaders.TagID, bool) { return loaders.TagID(t.ID), true },
 		nil, articleCountsLoader, nil)
-	tagArticles = paged(&tagRels, "articles", func(t *models.Tag) loaders.TagID { return loaders.TagID(t.ID) }, (*loaders.Loaders).HintTagPages, tagArticlesArgs,
-		func(ctx context.Context, l *loaders.Loaders, a tagArticlesArgsT, key loaders.TagID) (*service.ArticleConnection, error) {
+	tagArticles = paged(&tagRels, "articles", func(t *models.Tag) loaders.TagID { return loaders.TagID(t.ID) }, (*loaders.Loaders).HintTagPages, readTagArticlesArgs,
+		func(ctx context.Context, l *loaders.Loaders, a tagArticlesArgs, key loaders.TagID) (*service.ArticleConnection, error) {
 			return l.FirstTagArticles(a.first).Load(ctx, key)
 		},
-		func(ctx context.Context, svc *service.Service, t *models.Tag, a tagArticlesArgsT) (*service.ArticleConnection, error) {
+		func(ctx context.Context, svc *service.Service, t *models.Tag, a tagArticlesArgs) (*service.ArticleConnection, error) {
 			return svc.Articles(ctx, &models.ArticleFilter{Tag: &t.Slug}, nil, a.first, a.after)
 		}, &articleConnection)
 
@@ -210,29 +210,29 @@ func optional[K ~uint](id *uint) (K, bool) {
 // (gqlgen's coercion of the literals and variables, as the resolver receives
 // them), never from the raw selection.
 
-type articleCommentsArgs struct {
+type commentsArgs struct {
 	first  *int
 	after  *string
 	status *models.CommentStatus
 }
 
-func commentsArgs(args map[string]any) (articleCommentsArgs, bool, error) {
-	a := articleCommentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus)}
+func readCommentsArgs(args map[string]any) (commentsArgs, bool, error) {
+	a := commentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus)}
 	return a, a.after == nil, nil
 }
 
-type tagArticlesArgsT struct {
+type tagArticlesArgs struct {
 	first *int
 	after *string
 }
 
-func tagArticlesArgs(args map[string]any) (tagArticlesArgsT, bool, error) {
-	a := tagArticlesArgsT{first: args["first"].(*int), after: args["after"].(*string)}
+func readTagArticlesArgs(args map[string]any) (tagArticlesArgs, bool, error) {
+	a := tagArticlesArgs{first: args["first"].(*int), after: args["after"].(*string)}
 	return a, a.after == nil, nil
 }
 
-// relatedArgs reads how many related articles to give (1 to 20, 3 by default).
-func relatedArgs(args map[string]any) (int, bool, error) {
+// readRelatedArgs reads how many related articles to give (1 to 20, 3 by default).
+func readRelatedArgs(args map[string]any) (int, bool, error) {
 	first := args["first"].(*int)
 	if first == nil {
 		return 3, true, nil
