@@ -79,21 +79,7 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 // parseUserFlags parses a user subcommand's flags: -h is not an error, and
 // anything else the flags do not expect is a usage error.
 func parseUserFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage of %s (the password is asked for on a terminal, or read from standard input or USER_PASSWORD):\n", fs.Name())
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("%s takes no arguments, only flags: %q", fs.Name(), fs.Args())
-	}
-	return nil
+	return parseFlags(fs, args, stderr, "Usage of "+fs.Name()+" (the password is asked for on a terminal, or read from standard input or USER_PASSWORD):")
 }
 
 // readPassword gets the password for a user command, never from the command

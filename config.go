@@ -26,7 +26,7 @@ import (
 // Config is the server's configuration, one struct per concern, each with its
 // settings (environment variables, overridden by flags) and its own checks. A
 // bad value stops the server at start with a message naming the setting. The
-// README's configuration table documents every setting (a test checks that
+// the table of docs/configuration.md documents every setting (a test checks that
 // the two lists are the same).
 type Config struct {
 	// Env is APP_ENV: "development" (default) or "production". Production turns
@@ -316,7 +316,7 @@ func (d *DatabaseConfig) settings() []setting {
 
 func (d DatabaseConfig) check() error {
 	if d.Backup.Dir != "" && !d.Embedded() {
-		return errors.New("BACKUP_DIR backs up the embedded database only; back MySQL up with mariadb-dump --single-transaction or mariabackup (see the README)")
+		return errors.New("BACKUP_DIR backs up the embedded database only; back MySQL up with mariadb-dump --single-transaction or mariabackup (see docs/operations.md)")
 	}
 	return nil
 }

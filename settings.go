@@ -51,7 +51,6 @@ func (s setting) flagName() string {
 // and sets it. Every bad value is reported, each naming its setting.
 func readSettings(settings []setting, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("coursegraph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	values := make([]*string, len(settings))
 	for i, s := range settings {
 		v := strings.TrimSpace(getenv(s.name))
@@ -63,8 +62,25 @@ func readSettings(settings []setting, args []string, getenv func(string) string,
 			values[i] = fs.String(f, v, s.usage+" (env "+s.name+")")
 		}
 	}
+	if err := parseFlags(fs, args, stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:"); err != nil {
+		return err
+	}
+	var errs []error
+	for i, s := range settings {
+		if err := s.set(strings.TrimSpace(*values[i])); err != nil {
+			errs = append(errs, fmt.Errorf("%s %w", s.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// parseFlags parses args with fs, which takes flags only: -h is flag.ErrHelp
+// (after usage and the flags are printed to stderr), anything else it does
+// not expect a usage error.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string) error {
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:")
+		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,15 +90,9 @@ func readSettings(settings []setting, args []string, getenv func(string) string,
 		return &usageError{msg: err.Error()}
 	}
 	if fs.NArg() > 0 {
-		return usageErrorf("unexpected arguments %q: flags only (coursegraph help lists the commands)", fs.Args())
+		return usageErrorf("unexpected arguments %q: %s takes flags only (coursegraph help lists the commands)", fs.Args(), fs.Name())
 	}
-	var errs []error
-	for i, s := range settings {
-		if err := s.set(strings.TrimSpace(*values[i])); err != nil {
-			errs = append(errs, fmt.Errorf("%s %w", s.name, err))
-		}
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // The readers settings share. Each returns a set function.

@@ -12,7 +12,7 @@ import (
 
 // TestEverySettingIsDocumentedOnceAndEveryDocumentedOneIsRead: the environment
 // variables the program reads (asked through getenv, as it starts the server or
-// runs the user command) are exactly those the README's configuration table
+// runs the user command) are exactly those docs/configuration.md's table
 // lists, so that a new setting cannot ship undocumented nor a removed one stay.
 func TestEverySettingIsDocumentedOnceAndEveryDocumentedOneIsRead(t *testing.T) {
 	read := map[string]bool{}
@@ -38,12 +38,12 @@ func TestEverySettingIsDocumentedOnceAndEveryDocumentedOneIsRead(t *testing.T) {
 	slices.Sort(names)
 	for _, n := range names {
 		if documented[n] == 0 {
-			t.Errorf("%s is read but not in the README's configuration table", n)
+			t.Errorf("%s is read but not in docs/configuration.md's table", n)
 		}
 	}
 	for n, count := range documented {
 		if !read[n] {
-			t.Errorf("%s is in the README's configuration table but never read", n)
+			t.Errorf("%s is in docs/configuration.md's table but never read", n)
 		}
 		if count > 1 {
 			t.Errorf("%s is documented %d times in the table", n, count)
@@ -54,7 +54,7 @@ func TestEverySettingIsDocumentedOnceAndEveryDocumentedOneIsRead(t *testing.T) {
 	}
 }
 
-// TestTheDocumentedFlagOfEachSettingIsItsFlag: the README's Flag column names
+// TestTheDocumentedFlagOfEachSettingIsItsFlag: docs/configuration.md's Flag column names
 // each setting's flag (empty for a setting read from the environment only), and
 // each setting is one of the list Config reads.
 func TestTheDocumentedFlagOfEachSettingIsItsFlag(t *testing.T) {
@@ -68,7 +68,7 @@ func TestTheDocumentedFlagOfEachSettingIsItsFlag(t *testing.T) {
 	for _, s := range c.settings() {
 		flag, ok := documented[s.name]
 		if !ok {
-			t.Errorf("%s has no row of its own in the README's table", s.name)
+			t.Errorf("%s has no row of its own in docs/configuration.md's table", s.name)
 			continue
 		}
 		want := ""
@@ -76,7 +76,7 @@ func TestTheDocumentedFlagOfEachSettingIsItsFlag(t *testing.T) {
 			want = "-" + f
 		}
 		if flag != want {
-			t.Errorf("%s: the README's flag is %q; the setting's is %q", s.name, flag, want)
+			t.Errorf("%s: docs/configuration.md's flag is %q; the setting's is %q", s.name, flag, want)
 		}
 	}
 }
@@ -105,15 +105,15 @@ func TestASettingIsReadOnceAndItsFlagWins(t *testing.T) {
 	}
 }
 
-// configurationSection returns the README's "Configuration" section, whose
-// table documents the settings.
+// configurationSection returns the "Configuration" section of
+// docs/configuration.md, whose table documents the settings.
 func configurationSection(t *testing.T) string {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	doc, err := os.ReadFile("docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := string(readme)
+	section := string(doc) + "\n## "
 	section = section[strings.Index(section, "## Configuration"):]
 	return section[:strings.Index(section[3:], "\n## ")+3]
 }
