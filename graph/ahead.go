@@ -15,12 +15,12 @@ import (
 // The machinery of the relation declarations (relations.go): the kinds of
 // relation, their hints, and loading ahead.
 //
-// Loading ahead. gqlgen resolves each element of a list in a goroutine of its own;
-// when a relation of those elements (a schedule's batch) is loaded on demand, the
-// first goroutine fetches the whole level and every other one parks until it is
-// done, and parking a goroutine deep in gqlgen's recursion grows and copies its
-// stack: in a profile of the catalogue (BenchmarkReadPath/Q2) the waits and the
-// stack copies they caused were a fifth of the CPU.
+// Loading ahead. gqlgen resolves the field resolvers of a list's elements in
+// goroutines of their own; when a relation of those elements (a schedule's batch)
+// is loaded on demand, the first goroutine fetches the whole level and every other
+// one parks until it is done, and parking a goroutine deep in gqlgen's recursion
+// grows and copies its stack: in a profile of the catalogue (BenchmarkReadPath/Q2)
+// the waits and the stack copies they caused were a fifth of the CPU.
 //
 // So a resolver that returns a list (or a root object) walks the query's
 // selection below it and loads every declared relation it selects, a level at a
