@@ -231,7 +231,9 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"replicas of the embedded database", map[string]string{"DATABASE_REPLICA_URLS": "mysql://r@127.0.0.1:3307/cg"}, nil, "needs a MySQL primary"},
 		{"a replica that is not MySQL", map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1/cg", "DATABASE_REPLICA_URLS": "sqlite:r.db"}, nil, "DATABASE_REPLICA_URLS"},
 		{"a replica lag that is not a duration", map[string]string{"REPLICA_MAX_LAG": "a bit"}, nil, "REPLICA_MAX_LAG"},
-		{"a read-after-write window shorter than a replica may lag", map[string]string{"REPLICA_MAX_LAG": "10s", "REPLICA_READ_AFTER_WRITE": "5s"}, nil, "REPLICA_READ_AFTER_WRITE must be at least 11s"},
+		{"a read-after-write window shorter than a replica may lag", map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1/cg", "DATABASE_REPLICA_URLS": "mysql://r@127.0.0.1:3307/cg",
+			"REPLICA_MAX_LAG": "10s", "REPLICA_READ_AFTER_WRITE": "5s"}, nil, "REPLICA_READ_AFTER_WRITE must be at least 11s"},
+		{"a replica lag without replicas", map[string]string{"REPLICA_MAX_LAG": "10s"}, nil, "REPLICA_MAX_LAG is set but DATABASE_REPLICA_URLS is not"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
