@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -242,5 +243,23 @@ func (c *WSClient) Read() (map[string]any, error) {
 		if msg["type"] != "ping" && msg["type"] != "pong" {
 			return msg, nil
 		}
+	}
+}
+
+// CloseOf reads until the server closes the connection and returns the close
+// code and reason, and the types of the messages read before it.
+func (c *WSClient) CloseOf() (coderws.StatusCode, string, []string) {
+	c.t.Helper()
+	var types []string
+	for {
+		msg, err := c.Read()
+		if err != nil {
+			var ce coderws.CloseError
+			if !errors.As(err, &ce) {
+				c.t.Fatalf("want a close frame, got %v", err)
+			}
+			return ce.Code, ce.Reason, types
+		}
+		types = append(types, msg["type"].(string))
 	}
 }

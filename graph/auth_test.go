@@ -2,11 +2,9 @@ package graph_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +107,7 @@ func TestLoginFailsAlikeForUnknownEmailWrongPasswordAndDeactivatedAccount(t *tes
 		a.addUser("admin@example.com", models.RoleAdmin)
 		gone := a.addUser("gone@example.com", models.RoleStaff)
 		admin := a.signIn("admin@example.com", testPassword)
-		admin.ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": userID(gone)})
+		admin.ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": gone.GlobalID()})
 
 		var messages []string
 		for _, tc := range []struct{ email, password string }{
@@ -174,9 +172,4 @@ func (a *api) postWithHeader(query, authorization string) (response, *httptest.R
 	withHeader := *a
 	withHeader.rawAuth = authorization
 	return withHeader.post(query, nil)
-}
-
-// userID is the global id of u, as the API writes it.
-func userID(u *models.User) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("User:" + strconv.FormatUint(uint64(u.ID), 10)))
 }

@@ -457,7 +457,7 @@ func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
 	for i := range 2 {
 		u := f.writer.addUser(fmt.Sprintf("editor%d-%p@example.com", i, w), models.RoleEditor)
 		w.editors = append(w.editors, f.writer.signIn(u.Email, testPassword))
-		w.authors = append(w.authors, userID(u))
+		w.authors = append(w.authors, u.GlobalID())
 	}
 	flip := &onFirstStatement{}
 	s.Observe(flip)
@@ -511,7 +511,7 @@ func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
 	w.clock.set(w.clock.now().Add(time.Second))
 	course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Control" })
 	query := `query($id: ID!) { node(id: $id) { ... on Course { title } } }`
-	vars := map[string]any{"id": gid("Course", course.ID)}
+	vars := map[string]any{"id": course.GlobalID()}
 	f.reader.ok(query, vars) // kept in the cache
 	db, err := s.SQL()
 	if err != nil {

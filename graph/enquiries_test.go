@@ -50,7 +50,7 @@ func (a *api) submit(changes map[string]any) receipt {
 
 func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		c := newCatalogue(t, s)
 		a := newAPI(t, s)
 		for _, tc := range []struct {
 			name    string
@@ -65,10 +65,10 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 			{"a message over 5000 characters", map[string]any{"message": strings.Repeat("m", 5001)}, "input.message"},
 			{"a phone with letters", map[string]any{"phone": "call me"}, "input.phone"},
 			{"a phone too short", map[string]any{"phone": "123"}, "input.phone"},
-			{"an unknown course", map[string]any{"courseId": "Q291cnNlOjk5"}, "input.courseId"},
-			{"an id of another type", map[string]any{"courseId": "QmF0Y2g6MQ"}, "input.courseId"},
-			{"an unknown schedule", map[string]any{"scheduleId": "U2NoZWR1bGU6OTk"}, "input.scheduleId"},
-			{"a schedule of another course", map[string]any{"courseId": "Q291cnNlOjI", "scheduleId": "U2NoZWR1bGU6MQ"}, "input.scheduleId"},
+			{"an unknown course", map[string]any{"courseId": missing(models.KindCourse)}, "input.courseId"},
+			{"an id of another type", map[string]any{"courseId": c.batches[0].GlobalID()}, "input.courseId"},
+			{"an unknown schedule", map[string]any{"scheduleId": missing(models.KindSchedule)}, "input.scheduleId"},
+			{"a schedule of another course", map[string]any{"courseId": c.courses[1].GlobalID(), "scheduleId": c.schedules[0].GlobalID()}, "input.scheduleId"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				resp, _ := a.post(submit, enquiry(tc.changes))
@@ -80,7 +80,7 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 			t.Errorf("rejected input was stored: %s", got)
 		}
 
-		r := a.submit(map[string]any{"scheduleId": "U2NoZWR1bGU6NQ"}) // graphic design, 1st batch
+		r := a.submit(map[string]any{"scheduleId": c.schedules[1].GlobalID()})
 		var got struct {
 			Enquiry struct {
 				Name, Email, Phone, Message, Status string
@@ -91,8 +91,8 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 		decode(t, admin.ok(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
 		e := got.Enquiry
 		if e.Name != "Rahim Uddin" || e.Email != "rahim@example.com" || e.Phone != "+8801785474006" || e.Message != "Is there a seat in the evening batch?" ||
-			e.Status != "NEW" || e.Course.Slug != "graphic-design" || e.Schedule.Batch.Name != "1st Batch" {
-			t.Errorf("stored enquiry = %+v", e)
+			e.Status != "NEW" || e.Course.Slug != c.courses[1].Slug || e.Schedule.Batch.Name != c.batches[1].Name {
+			t.Errorf("stored enquiry = %+v; want the second schedule's course and batch", e)
 		}
 	})
 }
@@ -146,7 +146,7 @@ func TestSpamDefences(t *testing.T) {
 // why, and is not stored, and the first enquiry is unchanged.
 func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		course := storetest.CreateCourse(t, s)
 		a := newAPI(t, s)
 		admin, _, _ := staffAPI(t, s)
 		first := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"})
@@ -159,7 +159,7 @@ func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
 			{"another name", map[string]any{"name": "Karim"}},
 			{"another phone", map[string]any{"phone": "01911 000 111"}},
 			{"no phone", map[string]any{"phone": nil}},
-			{"a course", map[string]any{"courseId": "Q291cnNlOjM"}},
+			{"a course", map[string]any{"courseId": course.GlobalID()}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				changes := map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}
@@ -230,12 +230,13 @@ func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
 
 func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		c := newCatalogue(t, s, nil, func(c *models.Course) { c.Slug = "web-design" })
+		course := map[string]any{"c": c.courses[1].GlobalID()}
 		a := newAPI(t, s)
 		admin, _, staff := staffAPI(t, s)
 		var me struct{ Me struct{ ID string } }
 		decode(t, staff.ok(`{ me { id } }`, nil), &me)
-		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
+		id := a.submit(map[string]any{"courseId": course["c"]}).SubmitEnquiry.ID
 		a.submit(map[string]any{"message": "About nothing in particular"})
 		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
 		version := 1
@@ -265,16 +266,17 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		if got != `{"updateEnquiry":{"status":"NEW","version":7,"assignee":{"name":"staff"}}}` {
 			t.Errorf("assign = %s", got)
 		}
-		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk", "version": 7}})
+		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": missing(models.KindUser), "version": 7}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.assigneeId")
 		resp, _ = staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
 		fieldErr(t, resp, "CONFLICT", "input.version")
 
-		staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called back, will visit Friday.") { id } }`, map[string]any{"id": id})
+		var note struct{ AddEnquiryNote struct{ ID string } }
+		decode(t, staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called back, will visit Friday.") { id } }`, map[string]any{"id": id}), &note)
 		admin.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Offer the 5th batch.") { id } }`, map[string]any{"id": id})
 		resp, _ = staff.post(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: " ") { id } }`, map[string]any{"id": id})
 		fieldErr(t, resp, "BAD_USER_INPUT", "body")
-		for _, node := range []string{id, "RW5xdWlyeU5vdGU6MQ"} { // the enquiry and its first note
+		for _, node := range []string{id, note.AddEnquiryNote.ID} { // the enquiry and its first note
 			q := map[string]any{"id": node}
 			if got := string(staff.ok(`query($id: ID!) { node(id: $id) { __typename } }`, q)); !strings.Contains(got, `"__typename":"Enquiry`) {
 				t.Errorf("node(%s) as staff = %s", node, got)
@@ -301,8 +303,9 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 		if got != want {
 			t.Errorf("stats = %s", got)
 		}
-		got = string(staff.ok(`query($a: ID!) { mine: enquiries(filter: {assigneeId: $a}) { totalCount } course: enquiries(filter: {courseId: "Q291cnNlOjM"}) { totalCount } words: enquiries(filter: {search: "nothing particular"}) { totalCount } future: enquiries(filter: {receivedAfter: "2100-01-01T00:00:00Z"}) { totalCount } }`, map[string]any{"a": me.Me.ID}))
-		if got != `{"mine":{"totalCount":1},"course":{"totalCount":1},"words":{"totalCount":1},"future":{"totalCount":0}}` {
+		got = string(staff.ok(`query($a: ID!, $c: ID!, $other: ID!) { mine: enquiries(filter: {assigneeId: $a}) { totalCount } course: enquiries(filter: {courseId: $c}) { totalCount } other: enquiries(filter: {courseId: $other}) { totalCount } words: enquiries(filter: {search: "nothing particular"}) { totalCount } future: enquiries(filter: {receivedAfter: "2100-01-01T00:00:00Z"}) { totalCount } }`,
+			map[string]any{"a": me.Me.ID, "c": course["c"], "other": c.courses[0].GlobalID()}))
+		if got != `{"mine":{"totalCount":1},"course":{"totalCount":1},"other":{"totalCount":0},"words":{"totalCount":1},"future":{"totalCount":0}}` {
 			t.Errorf("filters = %s", got)
 		}
 	})

@@ -14,7 +14,7 @@ import (
 // Each refusal is a client error that names the input, and nothing is stored.
 func TestInputsAreCoercedAsTheSpecSays(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCourse(t, s)
 		a := newAPI(t, s)
 		admin, _, staff := staffAPI(t, s)
 		id := a.submit(nil).SubmitEnquiry.ID

@@ -84,7 +84,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestEnquiryReceivedSubscription(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Digital Marketing Course" })
 		bus := events.NewLocal[*models.Enquiry]()
 		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
 		a.addUser("staff@example.com", models.RoleStaff)
@@ -118,7 +118,7 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
 
 		a.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
-		r := a.submit(map[string]any{"courseId": "Q291cnNlOjU"})
+		r := a.submit(map[string]any{"courseId": course.GlobalID()})
 		msg, err := c.read()
 		if err != nil {
 			t.Fatal(err)
@@ -131,8 +131,8 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 		// Each event is answered with fresh loaders: a course renamed between two
 		// events shows its new title.
 		a.addUser("editor@example.com", models.RoleEditor)
-		a.signIn("editor@example.com", testPassword).ok(`mutation { updateCourse(id: "Q291cnNlOjU", input: {title: "Digital Marketing"}) { title } }`, nil)
-		a.submit(map[string]any{"courseId": "Q291cnNlOjU", "message": "A second question"})
+		a.signIn("editor@example.com", testPassword).ok(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Digital Marketing"}) { title } }`, map[string]any{"id": course.GlobalID()})
+		a.submit(map[string]any{"courseId": course.GlobalID(), "message": "A second question"})
 		if msg, err = c.read(); err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,8 @@ func (m *mailbox) received() []string {
 // arrive once.
 func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s, func(c *models.Centre) { c.Email = "hello@lakeside-training.example" })
+		course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Office/Basic Computer Course" })
 		box := &mailbox{}
 		addr, stop := box.start(t, "127.0.0.1:0")
 		stop()
@@ -235,7 +236,7 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
 		a := newAPIWith(t, svc)
-		a.submit(map[string]any{"courseId": "Q291cnNlOjE"})
+		a.submit(map[string]any{"courseId": course.GlobalID()})
 		a.submit(map[string]any{"message": "spam", "website": "x"})
 		ctx := context.Background()
 
@@ -347,7 +348,7 @@ func TestCommentPostedSubscription(t *testing.T) {
 		}
 
 		t.Run("an editor demoted to staff stops receiving", func(t *testing.T) {
-			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": userID(editorUser)})
+			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": editorUser.GlobalID()})
 			post(alpha, "After the demotion.", nil)
 			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)

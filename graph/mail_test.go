@@ -79,7 +79,7 @@ func (b *holdingBox) start(t *testing.T) string {
 // and the backlog counts both until they are sent.
 func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s) // the notices go to its address
 		box := &holdingBox{hold: "Stuck", held: make(chan struct{}), release: make(chan struct{})}
 		sender, err := mail.ParseURL("smtp://" + box.start(t) + "?from=noreply@lakeside-training.example")
 		if err != nil {
@@ -122,7 +122,7 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 // (the server logs each at WARN) with the message, the attempt and the next try.
 func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s) // the notices go to its address
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)

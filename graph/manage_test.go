@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -88,7 +89,12 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
 		got := editor.ok(createCourse, courseInput(nil))
-		want := `{"createCourse":{"id":"Q291cnNlOjE","slug":"python-basics","title":"Python Basics","topics":["Syntax","Lists"],"weekdays":["FRIDAY","SATURDAY"],"fee":{"amount":"7000.00","currency":"BDT"},"active":true}}`
+		stored, err := s.CourseBySlug(context.Background(), "python-basics")
+		if err != nil {
+			t.Fatalf("the new course is not stored: %v", err)
+		}
+		id := stored.GlobalID()
+		want := `{"createCourse":{"id":"` + id + `","slug":"python-basics","title":"Python Basics","topics":["Syntax","Lists"],"weekdays":["FRIDAY","SATURDAY"],"fee":{"amount":"7000.00","currency":"BDT"},"active":true}}`
 		if diff := cmp.Diff(want, string(got)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
@@ -110,12 +116,12 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				}
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(entityId: "Q291cnNlOjE") { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, nil), &log)
+		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id) { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, map[string]any{"id": id}), &log)
 		if log.AuditLog.TotalCount != 1 {
 			t.Fatalf("audit entries = %d, want 1", log.AuditLog.TotalCount)
 		}
 		e := log.AuditLog.Edges[0].Node
-		if e.Action != "course.create" || e.EntityType != "Course" || e.EntityID != "Q291cnNlOjE" || e.Actor.Email != "editor@example.com" {
+		if e.Action != "course.create" || e.EntityType != "Course" || e.EntityID != id || e.Actor.Email != "editor@example.com" {
 			t.Errorf("audit entry = %+v", e)
 		}
 		fields := map[string]string{}
@@ -146,26 +152,29 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 
 func TestUpdateAndArchiveCourse(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		c := newCatalogue(t, s, func(c *models.Course) { c.Slug = "graphic-design" }, func(c *models.Course) { c.Slug = "web-design" })
 		admin, editor, _ := staffAPI(t, s)
-		const id = "Q291cnNlOjI" // graphic-design
-		got := editor.ok(`mutation { updateCourse(id: "Q291cnNlOjI", input: {fee: "9000.50", weekdays: [THURSDAY, FRIDAY]}) { fee { formatted } weekdays } }`, nil)
+		id := map[string]any{"id": c.courses[0].GlobalID()}
+		vars := func(in map[string]any) map[string]any { return map[string]any{"id": id["id"], "in": in} }
+		const update = `mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { id } }`
+		got := editor.ok(`mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { fee { formatted } weekdays } }`,
+			vars(map[string]any{"fee": "9000.50", "weekdays": []string{"THURSDAY", "FRIDAY"}}))
 		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY"]}}` {
 			t.Errorf("update = %s", got)
 		}
-		// Its schedules meet two days a week: three sessions would break them.
-		resp, _ := editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 3, weekdays: [THURSDAY, FRIDAY, SATURDAY]}) { id } }`, nil)
+		// Its schedule meets two days a week: three sessions would break it.
+		resp, _ := editor.post(update, vars(map[string]any{"sessionsPerWeek": 3, "weekdays": []string{"THURSDAY", "FRIDAY", "SATURDAY"}}))
 		fieldErr(t, resp, "CONFLICT", "input.sessionsPerWeek")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 4}) { id } }`, nil)
+		resp, _ = editor.post(update, vars(map[string]any{"sessionsPerWeek": 4}))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {slug: "web-design"}) { id } }`, nil)
+		resp, _ = editor.post(update, vars(map[string]any{"slug": c.courses[1].Slug}))
 		fieldErr(t, resp, "CONFLICT", "input.slug")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjk5", input: {title: "x"}) { id } }`, nil)
+		resp, _ = editor.post(update, map[string]any{"id": missing(models.KindCourse), "in": map[string]any{"title": "x"}})
 		fieldErr(t, resp, "NOT_FOUND", "")
 
-		editor.ok(`mutation { archiveCourse(id: "`+id+`") { active } }`, nil)
-		got = editor.ok(`{ courses { totalCount } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
-		if string(got) != `{"courses":{"totalCount":5},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
+		editor.ok(`mutation($id: ID!) { archiveCourse(id: $id) { active } }`, id)
+		got = editor.ok(`{ courses { edges { node { slug } } } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
+		if string(got) != `{"courses":{"edges":[{"node":{"slug":"web-design"}}]},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
 			t.Errorf("after archive: %s", got)
 		}
 		var log struct {
@@ -173,7 +182,7 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(entityId: "`+id+`") { edges { node { action } } } }`, nil), &log)
+		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id) { edges { node { action } } } }`, id), &log)
 		var actions []string
 		for _, e := range log.AuditLog.Edges {
 			actions = append(actions, e.Node.Action)
@@ -186,7 +195,12 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 
 func TestBatchRules(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		// A morning batch with a schedule, and an evening one last in the day.
+		busy := storetest.CreateBatch(t, s, func(b *models.Batch) { b.Ordinal = 1 })
+		storetest.CreateSchedule(t, s, storetest.CreateCourse(t, s), busy)
+		storetest.CreateBatch(t, s, func(b *models.Batch) {
+			b.Name, b.Ordinal, b.StartTime, b.EndTime, b.Period = "8th Batch", 8, 20*60+30, 22*60, models.Evening
+		})
 		admin, _, _ := staffAPI(t, s)
 		const create = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { name ordinal startTime endTime durationMinutes } }`
 		const createWithID = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { id } }`
@@ -209,14 +223,14 @@ func TestBatchRules(t *testing.T) {
 		if string(got) != `{"createBatch":{"name":"9th Batch","ordinal":9,"startTime":"22:00","endTime":"23:30","durationMinutes":90}}` {
 			t.Errorf("create = %s", got)
 		}
-		resp, _ = admin.post(`mutation { deleteBatch(id: "QmF0Y2g6MQ") }`, nil)
-		fieldErr(t, resp, "CONFLICT", "id") // the 1st batch has schedules
+		resp, _ = admin.post(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": busy.GlobalID()})
+		fieldErr(t, resp, "CONFLICT", "id") // it has a schedule
 		var created struct{ CreateBatch struct{ ID string } }
 		decode(t, admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
 		if got := string(admin.ok(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
 			t.Errorf("delete = %s", got)
 		}
-		if got := string(admin.ok(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 9 {
+		if got := string(admin.ok(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 3 {
 			t.Errorf("after delete: %s", got)
 		}
 	})
@@ -224,28 +238,37 @@ func TestBatchRules(t *testing.T) {
 
 func TestScheduleRules(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		admin, _, _ := staffAPI(t, s)
-		// Schedule 1: the office course in the 1st batch, 20 seats, 12 taken.
-		resp, _ := admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {capacity: 11}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
-		resp, _ = admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {weekdays: [FRIDAY]}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
-		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "Q291cnNlOjk5", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
-		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "QmF0Y2g6MQ", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
-		got := admin.ok(`mutation { createSchedule(input: {courseId: "Q291cnNlOjI", batchId: "QmF0Y2g6OA", capacity: 12, startsOn: "2027-01-08"}) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`, nil)
-		if string(got) != `{"createSchedule":{"weekdays":["FRIDAY","SATURDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"graphic-design"},"batch":{"name":"8th Batch"}}}` {
-			t.Errorf("create = %s", got)
+		c := newCatalogue(t, s)
+		// The first schedule: 20 seats, 12 taken.
+		sc := c.schedules[0]
+		sc.SeatsTaken = 12
+		if err := s.SaveSchedule(context.Background(), sc); err != nil {
+			t.Fatal(err)
 		}
-		got = admin.ok(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {closed: true}) { status } }`, nil)
+		admin, _, _ := staffAPI(t, s)
+		const update = `mutation($id: ID!, $in: UpdateScheduleInput!) { updateSchedule(id: $id, input: $in) { id } }`
+		resp, _ := admin.post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"capacity": 11}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
+		resp, _ = admin.post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"weekdays": []string{"FRIDAY"}}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
+		const create = `mutation($in: CreateScheduleInput!) { createSchedule(input: $in) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`
+		resp, _ = admin.post(create, map[string]any{"in": map[string]any{"courseId": missing(models.KindCourse), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		resp, _ = admin.post(create, map[string]any{"in": map[string]any{"courseId": c.batches[0].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		// The second course in the first batch: the schedule takes the course's days.
+		got := admin.ok(create, map[string]any{"in": map[string]any{"courseId": c.courses[1].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 12, "startsOn": "2027-01-08"}})
+		want := `{"createSchedule":{"weekdays":["SUNDAY","TUESDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"` + c.courses[1].Slug + `"},"batch":{"name":"` + c.batches[0].Name + `"}}}`
+		if diff := cmp.Diff(want, string(got)); diff != "" {
+			t.Errorf("create (-want +got):\n%s", diff)
+		}
+		got = admin.ok(`mutation($id: ID!) { updateSchedule(id: $id, input: {closed: true}) { status } }`, map[string]any{"id": sc.GlobalID()})
 		if string(got) != `{"updateSchedule":{"status":"CLOSED"}}` {
 			t.Errorf("close = %s", got)
 		}
-		admin.ok(`mutation { deleteSchedule(id: "U2NoZWR1bGU6MQ") }`, nil)
-		if got := string(admin.ok(`{ node(id: "U2NoZWR1bGU6MQ") { id } }`, nil)); got != `{"node":null}` {
-			t.Errorf("after delete: %s", got)
+		admin.ok(`mutation($id: ID!) { deleteSchedule(id: $id) }`, map[string]any{"id": sc.GlobalID()})
+		if got := string(admin.ok(`query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }`, map[string]any{"a": sc.GlobalID(), "b": c.schedules[1].GlobalID()})); got != `{"a":null,"b":{"id":"`+c.schedules[1].GlobalID()+`"}}` {
+			t.Errorf("after delete: %s; want the deleted schedule gone and the other kept", got)
 		}
 	})
 }

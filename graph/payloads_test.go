@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -15,11 +14,6 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
-
-// gid is the global id of the row of kind with key.
-func gid(kind string, key uint) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s:%d", kind, key))
-}
 
 // payloadFixture makes what one call of a mutation needs, for a caller with
 // id self (signed in as caller), or an anonymous caller (self empty): the field's arguments, as written in
@@ -94,17 +88,17 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 		return `id: $id, input: {bio: "Teaches Excel."}`, `$id: ID!`, map[string]any{"id": self}
 	},
 	"deactivateUser": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": userID(f.user(models.RoleStaff))}
+		return `id: $id`, `$id: ID!`, map[string]any{"id": f.user(models.RoleStaff).GlobalID()}
 	},
 	"createCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `input: {title: $t, category: "Programming", durationMonths: 2, sessionsPerWeek: 2, weekdays: [FRIDAY, SATURDAY], fee: "7000"}`,
 			`$t: String!`, map[string]any{"t": fmt.Sprintf("Python %d", f.next())}
 	},
 	"updateCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id, input: {summary: "Updated."}`, `$id: ID!`, map[string]any{"id": gid("Course", storetest.CreateCourse(f.t, f.s).ID)}
+		return `id: $id, input: {summary: "Updated."}`, `$id: ID!`, map[string]any{"id": storetest.CreateCourse(f.t, f.s).GlobalID()}
 	},
 	"archiveCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Course", storetest.CreateCourse(f.t, f.s).ID)}
+		return `id: $id`, `$id: ID!`, map[string]any{"id": storetest.CreateCourse(f.t, f.s).GlobalID()}
 	},
 	"createBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		n := f.batches.Add(1)
@@ -114,22 +108,22 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 	},
 	"updateBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `id: $id, input: {name: $n}`, `$id: ID!, $n: String!`,
-			map[string]any{"id": gid("Batch", f.batch().ID), "n": fmt.Sprintf("Renamed %d", f.next())}
+			map[string]any{"id": f.batch().GlobalID(), "n": fmt.Sprintf("Renamed %d", f.next())}
 	},
 	"deleteBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Batch", f.batch().ID)}
+		return `id: $id`, `$id: ID!`, map[string]any{"id": f.batch().GlobalID()}
 	},
 	"createSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `input: {courseId: $c, batchId: $b, capacity: 10}`, `$c: ID!, $b: ID!`, map[string]any{
-			"c": gid("Course", storetest.CreateCourse(f.t, f.s).ID), "b": gid("Batch", f.batch().ID)}
+			"c": storetest.CreateCourse(f.t, f.s).GlobalID(), "b": f.batch().GlobalID()}
 	},
 	"updateSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		sc := storetest.CreateSchedule(f.t, f.s, storetest.CreateCourse(f.t, f.s), f.batch())
-		return `id: $id, input: {capacity: 30}`, `$id: ID!`, map[string]any{"id": gid("Schedule", sc.ID)}
+		return `id: $id, input: {capacity: 30}`, `$id: ID!`, map[string]any{"id": sc.GlobalID()}
 	},
 	"deleteSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		sc := storetest.CreateSchedule(f.t, f.s, storetest.CreateCourse(f.t, f.s), f.batch())
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Schedule", sc.ID)}
+		return `id: $id`, `$id: ID!`, map[string]any{"id": sc.GlobalID()}
 	},
 	"createArticle": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
 		return `input: {title: $t, body: "Hello."}`, `$t: String!`, map[string]any{"t": fmt.Sprintf("Matrix %d", f.next())}
@@ -254,7 +248,7 @@ func TestEveryMutationAnswersWhatItsCallerMayRead(t *testing.T) {
 					caller, self := a, ""
 					if role != "" {
 						u := f.user(role)
-						caller, self = a.signIn(u.Email, testPassword), userID(u)
+						caller, self = a.signIn(u.Email, testPassword), u.GlobalID()
 					}
 					args, decls, vars := fixture(f, caller, self)
 					selection := ""

@@ -620,7 +620,7 @@ func TestARedisOutageIsCountedAndAnsweredWithoutTheCache(t *testing.T) {
 		if before < 2 {
 			t.Errorf("%d failures counted for two reads; want each counted", before)
 		}
-		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": gid("Course", course.ID)})
+		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": course.GlobalID()})
 		if failures.Load() == before {
 			t.Error("the failed invalidation of a write was not counted")
 		}

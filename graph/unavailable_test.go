@@ -71,7 +71,7 @@ func lockTables(t *testing.T, s *store.Store, tables ...string) {
 
 func TestAStalledDatabaseIsServiceUnavailableBeforeTheDeadline(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCourse(t, s)
 		a := newAPI(t, s)
 		h := gqlserver.NewHandler(a.svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 		if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
@@ -179,7 +179,7 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 		t.Skip("needs TEST_MYSQL_DSN")
 	}
 	direct := storetest.OpenMySQL(t, dsn)
-	seeded(t, direct)
+	storetest.CreateCourse(t, direct)
 	db, err := direct.SQL()
 	if err != nil {
 		t.Fatal(err)

@@ -217,7 +217,7 @@ func TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin(t *testing.T) {
 				t.Fatal(err)
 			}
 			callers := []*api{a.signIn(one.Email, testPassword), a.signIn(two.Email, testPassword)}
-			targets := []string{userID(two), userID(one)}
+			targets := []string{two.GlobalID(), one.GlobalID()}
 			codes := make([]string, 2)
 			var wg sync.WaitGroup
 			for i := range 2 {
@@ -245,7 +245,7 @@ func TestChangePasswordNeverReactivatesADeactivatedAccount(t *testing.T) {
 		a.addUser("admin@example.com", models.RoleAdmin)
 		u := a.addUser("staff@example.com", models.RoleStaff)
 		stale := *u // the user as a request read it before the deactivation
-		a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": userID(u)})
+		a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": u.GlobalID()})
 		_, err := a.svc.ChangePassword(auth.WithUser(context.Background(), &stale), testPassword, "a brand new password")
 		if me, ok := errors.AsType[*models.Error](err); !ok || me.Code != models.Unauthenticated {
 			t.Fatalf("ChangePassword on a deactivated account = %v; want Unauthenticated", err)
