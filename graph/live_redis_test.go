@@ -128,7 +128,7 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 				t.Fatalf("on A: %v (%v); want the comment posted through B", msg, err)
 			}
 			admin := b.api.signIn("admin@example.com", testPassword)
-			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": userID(editorUser)})
+			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": editorUser.GlobalID()})
 			b.api.ok(post, map[string]any{"a": article, "b": "After the demotion."})
 			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)
