@@ -83,13 +83,25 @@ func TestListElementsNeverWaitForALoader(t *testing.T) {
 			waited = loaders.For(ctx).Waited()
 			return resp
 		})
-		for _, query := range []string{
-			`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`,
-			`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`,
-			`{ batches { name schedules { course { title } } } }`,
-			`{ articles(first: 15) { edges { node { title author { name } tags { name articleCount } commentCount comments(first: 1) { edges { node { body } } } } } } }`,
+		for _, q := range []struct {
+			query string
+			vars  map[string]any
+		}{
+			{`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`, nil},
+			{`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`, nil},
+			{`{ batches { name schedules { course { title } } } }`, nil},
+			{`{ articles(first: 15) { edges { node { title author { name } tags { name articleCount } commentCount comments(first: 1) { edges { node { body } } } } } } }`, nil},
+			// Arguments from variables are read as gqlgen coerces them, so that
+			// loading ahead fills the very loaders the field resolvers ask.
+			{`query($n: Int, $status: CommentStatus, $related: Int) { articles(first: 15) { edges { node { title
+				comments(first: $n, status: $status) { edges { node { body article { title } } } }
+				related(first: $related) { title author { name } tags { name } } } } } }`,
+				map[string]any{"n": 2, "status": "APPROVED", "related": 2}},
+			{`query($n: Int) { tags { name articles(first: $n) { edges { node { title author { name } tags { slug } commentCount } } } } }`,
+				map[string]any{"n": 3}},
 		} {
-			body, _ := json.Marshal(map[string]any{"query": query})
+			query := q.query
+			body, _ := json.Marshal(map[string]any{"query": query, "variables": q.vars})
 			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()

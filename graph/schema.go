@@ -34,7 +34,7 @@ func PerResponse(svc *service.Service) graphql.ResponseMiddleware {
 		if _, ok := instant.From(ctx); !ok {
 			ctx = instant.With(ctx, svc.Now())
 		}
-		ctx = loaders.With(ctx, svc)
+		ctx = loaders.With(ctx, svc, relationHints)
 		return next(ctx)
 	}
 }

@@ -316,7 +316,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	if err != nil {
 		return false, rateLimited(err, wait, "too many wrong passwords; wait a few minutes and try again")
 	}
-	u, err := s.store.UserByID(ctx, actor.ID)
+	u, err := s.store.UserCredentials(ctx, actor.ID)
 	if err != nil {
 		ticket.Refund()
 		return false, err

@@ -43,6 +43,19 @@ type Store struct {
 	dialect   Dialect
 	inTx      bool // in a transaction: WithTx nests and never retries
 	observers *observers
+	// staffAuthors: reads of articles join their authors' columns that staff
+	// may see, not only the public ones (see ForStaff).
+	staffAuthors bool
+}
+
+// ForStaff returns the store with which reads of articles join their authors'
+// columns that staff may see (email, role, ...; never the password hash), for
+// the service to use when the caller is staff. Reads for anyone else join the
+// public columns only, so that a reader's request never holds what it may not see.
+func (s *Store) ForStaff() *Store {
+	staff := *s
+	staff.staffAuthors = true
+	return &staff
 }
 
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
@@ -283,7 +296,7 @@ func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	run := func() error {
 		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(&Store{db: tx, dialect: s.dialect, inTx: true, observers: s.observers})
+			return fn(&Store{db: tx, dialect: s.dialect, inTx: true, observers: s.observers, staffAuthors: s.staffAuthors})
 		})
 	}
 	if s.inTx {

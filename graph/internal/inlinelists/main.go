@@ -1,7 +1,7 @@
 // Command inlinelists rewrites gqlgen's generated executor so that the elements
 // of a list are marshalled one after another in the calling goroutine, instead
 // of a goroutine each (graphql.MarshalSliceConcurrently). Every relation a list's
-// elements ask for is loaded ahead, a level at a time (graph/prefetch.go), so an
+// elements ask for is loaded ahead, a level at a time (graph/ahead.go), so an
 // element never waits on a loader and a goroutine per element only costs: its
 // start, the stack growth it causes deep in gqlgen's recursion, and the wait.
 // gqlgen has no option for it (gqlgen issue 3202), so `go generate ./graph`
