@@ -75,8 +75,20 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 
 		c := a.subscribe(t, staff.token)
 		waitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+		wire, err := rdb.Subscribe(t.Context(), "test-wire", prefix+"events:enquiries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wire.Close()
 		b.api.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
-		r := b.api.submit(map[string]any{"name": "Through B", "message": "First question"})
+		from := *b.api
+		from.remoteAddr = "203.0.113.77:4000"
+		r := from.submit(map[string]any{"name": "Through B", "message": "First question"})
+		// What travels through Redis is what subscriptions show, not the
+		// sender's address nor the request's idempotency key.
+		if m, err := wire.Receive(10 * time.Second); err != nil || !strings.Contains(string(m.Data), "Through B") || strings.Contains(string(m.Data), "203.0.113.77") {
+			t.Errorf("on the wire: %s (%v); want the enquiry without the client's address", m.Data, err)
+		}
 		msg, err := c.read()
 		if err != nil {
 			t.Fatal(err)

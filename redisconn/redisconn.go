@@ -118,14 +118,34 @@ func New(raw string) (*Client, error) {
 }
 
 // Do runs one command on a pooled connection, bounded by ctx and the client's
-// timeouts, and returns its reply (see redigo's reply helpers).
+// timeouts, and returns its reply (see redigo's reply helpers). A failure once
+// ctx has ended is ctx's error (errors.Is), whichever timer fired.
 func (c *Client) Do(ctx context.Context, cmd string, args ...any) (any, error) {
 	conn, err := c.pool.GetContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, deadline(ctx, err)
 	}
 	defer conn.Close()
-	return redis.DoContext(conn, ctx, cmd, args...)
+	reply, err := redis.DoContext(conn, ctx, cmd, args...)
+	return reply, deadline(ctx, err)
+}
+
+// deadline makes err, the failure of a command under ctx, say so when ctx had
+// ended (errors.Is(err, context.DeadlineExceeded)): redigo reports the read
+// deadline it set from ctx as a network timeout when that fires first.
+func deadline(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	cause := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cause == nil && !time.Now().Before(d) {
+		// The read deadline redigo set from ctx can fire before ctx's timer.
+		cause = context.DeadlineExceeded
+	}
+	if cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
 }
 
 // Script is a Lua script run by its hash, sent once when Redis lacks it.
@@ -139,7 +159,7 @@ func NewScript(src string) *Script { return redis.NewScript(-1, src) }
 func (c *Client) Run(ctx context.Context, script *Script, keys []string, args ...any) (any, error) {
 	conn, err := c.pool.GetContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, deadline(ctx, err)
 	}
 	defer conn.Close()
 	keysAndArgs := make([]any, 0, 1+len(keys)+len(args))
@@ -147,7 +167,8 @@ func (c *Client) Run(ctx context.Context, script *Script, keys []string, args ..
 	for _, k := range keys {
 		keysAndArgs = append(keysAndArgs, k)
 	}
-	return script.DoContext(ctx, conn, append(keysAndArgs, args...)...)
+	reply, err := script.DoContext(ctx, conn, append(keysAndArgs, args...)...)
+	return reply, deadline(ctx, err)
 }
 
 // DeleteMatching deletes the keys that match pattern (SCAN's MATCH), a batch

@@ -198,9 +198,11 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 		return nil, err
 	}
 	// Announced once the insert has committed, so that an editor told of it can
-	// read it; spam is not announced. Subscribers get their own copy.
+	// read it; spam is not announced. Subscribers get their own copy, without
+	// what no subscription shows (it would travel through Redis for nothing).
 	if c.Status != models.CommentSpam {
 		posted := *c
+		posted.ClientIP, posted.IdempotencyKey, posted.IdempotencyHash = "", nil, nil
 		// A missed live notice is not a lost comment: the bus logs and counts
 		// its failure, and the comment stands.
 		_ = s.comments.Publish(ctx, &posted)

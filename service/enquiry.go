@@ -93,9 +93,13 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		return nil, err
 	}
 	if e.Status != models.EnquirySpam {
+		// Subscribers get their own copy, without what no subscription shows
+		// (it would travel through Redis for nothing).
+		notice := *e
+		notice.ClientIP, notice.Fingerprint, notice.IdempotencyKey, notice.IdempotencyHash = "", "", nil, nil
 		// A missed live notice is not a lost enquiry: the bus logs and counts
 		// its failure, and the enquiry stands.
-		_ = s.enquiries.Publish(ctx, e)
+		_ = s.enquiries.Publish(ctx, &notice)
 	}
 	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
 }

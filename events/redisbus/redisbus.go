@@ -277,6 +277,7 @@ func (h *Hub) serve(ctx context.Context, channels []string) (up bool, err error)
 	if err != nil {
 		return false, err
 	}
+	defer sub.Close()
 	h.mu.Lock()
 	h.connected = true
 	h.connects++
