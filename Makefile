@@ -17,7 +17,7 @@ test-race:
 	go test -race ./...
 
 test-differential: ## the cache's differential test for 10 minutes (5 in process, 5 on Redis) with a random seed, printed first
-	go test ./graph -run TestCachedAnswersMatchAnUncachedServerUnderRandomWrites -v -timeout 40m -diff.seed=0 -diff.duration=$${DIFF_DURATION:-5m}
+	go test ./gqlserver -run TestCachedAnswersMatchAnUncachedServerUnderRandomWrites -v -timeout 40m -diff.seed=0 -diff.duration=$${DIFF_DURATION:-5m}
 
 scaleout-test: ## three instances behind HAProxy, a MariaDB primary and replica, a Redis, all on 127.0.0.1 (test/scaleout)
 	test/scaleout/run.sh

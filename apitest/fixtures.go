@@ -62,3 +62,21 @@ const (
 	ReadQ2 = `{ courses(first: 50) { edges { node { title fee { amount formatted } schedules { batch { name startTime endTime } } } } } }`
 	ReadQ3 = `query($slug: String!) { article(slug: $slug) { title html publishedAt author { name bio } tags { name slug } comments(first: 100) { edges { node { authorName body createdAt } } } } }`
 )
+
+// Receipt is the answer to SubmitEnquiry.
+type Receipt struct {
+	SubmitEnquiry struct {
+		ID         string
+		ReceivedAt time.Time
+	}
+}
+
+// SendEnquiry submits the contact form (Enquiry(changes)), which must succeed.
+func (a *API) SendEnquiry(changes map[string]any) Receipt {
+	a.T.Helper()
+	var r Receipt
+	if err := json.Unmarshal(a.OK(SubmitEnquiry, Enquiry(changes)), &r); err != nil || r.SubmitEnquiry.ID == "" {
+		a.T.Fatalf("submit: %v", err)
+	}
+	return r
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -135,22 +136,22 @@ func TestEveryGateIsListedWithTheRoleTheSchemaDeclares(t *testing.T) {
 func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		c := newCatalogue(t, s)
-		a := newAPI(t, s)
-		enquiry := a.submit(nil).SubmitEnquiry.ID
+		a := apitest.New(t, s)
+		enquiry := a.SendEnquiry(nil).SubmitEnquiry.ID
 		// A published article by an editor, with an approved comment: the gated
 		// fields of its author and its comment are reached through them.
-		writer := a.signIn(a.addUser("writer@example.com", models.RoleEditor).Email, testPassword)
+		writer := a.SignIn(a.AddUser("writer@example.com", models.RoleEditor).Email, apitest.Password)
 		article := writeArticle(t, writer, "Gated Fields", "Some words.", []string{"Gates"}, true)
 		var comment struct{ PostComment struct{ ID string } }
-		decode(t, a.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "A first comment."}) { id } }`, map[string]any{"a": article}), &comment)
-		writer.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
-		target := a.addUser("target@example.com", models.RoleStaff)
-		a.addUser("signin@example.com", models.RoleStaff)
-		callers := map[models.Role]*api{}
+		apitest.Decode(t, a.OK(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "A first comment."}) { id } }`, map[string]any{"a": article}), &comment)
+		writer.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
+		target := a.AddUser("target@example.com", models.RoleStaff)
+		a.AddUser("signin@example.com", models.RoleStaff)
+		callers := map[models.Role]*apitest.API{}
 		ids := map[models.Role]string{}
 		for _, role := range []models.Role{models.RoleStaff, models.RoleEditor, models.RoleAdmin} {
-			u := a.addUser(string(role)+"@example.com", role)
-			callers[role] = a.signIn(u.Email, testPassword)
+			u := a.AddUser(string(role)+"@example.com", role)
+			callers[role] = a.SignIn(u.Email, apitest.Password)
 			ids[role] = u.GlobalID()
 		}
 		vars := func(role models.Role) map[string]any {
@@ -185,8 +186,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if role != "" {
 						caller = callers[role]
 					}
-					resp, _ := caller.post(g.query, usedVars(g.query, vars(role)))
-					got := code(resp)
+					resp, _ := caller.Post(g.query, usedVars(g.query, vars(role)))
+					got := resp.Code()
 					var want string
 					switch {
 					case g.role == "":

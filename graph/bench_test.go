@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store/storetest"
 )
@@ -13,11 +14,11 @@ import (
 //
 //	go test -run '^$' -bench . ./graph/
 
-func benchQuery(b *testing.B, a *api, query string) {
+func benchQuery(b *testing.B, a *apitest.API, query string) {
 	b.ReportAllocs()
 	for b.Loop() {
-		a.ok(query, nil)
-		a.log.Reset()
+		a.OK(query, nil)
+		a.Log.Reset()
 	}
 }
 
@@ -39,13 +40,13 @@ func BenchmarkCoursesNestedFiftyCourses(b *testing.B) {
 		storetest.CreateSchedule(b, s, c, morning)
 		storetest.CreateSchedule(b, s, c, evening)
 	}
-	a := newAPI(b, s)
+	a := apitest.New(b, s)
 	var got struct {
 		Courses struct {
 			Edges []struct{ Node struct{ Schedules []any } }
 		}
 	}
-	if err := json.Unmarshal(a.ok(query, nil), &got); err != nil || len(got.Courses.Edges) != 50 || len(got.Courses.Edges[49].Node.Schedules) != 2 {
+	if err := json.Unmarshal(a.OK(query, nil), &got); err != nil || len(got.Courses.Edges) != 50 || len(got.Courses.Edges[49].Node.Schedules) != 2 {
 		b.Fatalf("expected 50 courses with 2 schedules each; got %d (%v)", len(got.Courses.Edges), err)
 	}
 	benchQuery(b, a, query)
@@ -54,9 +55,9 @@ func BenchmarkCoursesNestedFiftyCourses(b *testing.B) {
 func BenchmarkCourseBySlug(b *testing.B) {
 	s := storetest.OpenSQLite(b)
 	c := newCatalogue(b, s)
-	a := newAPI(b, s)
+	a := apitest.New(b, s)
 	query := `{ course(slug: "` + c.courses[0].Slug + `") { id title summary topics weekdays fee { amount currency formatted } schedules { weekdays startsOn seatsLeft status batch { name period durationMinutes } } } }`
-	if got := string(a.ok(query, nil)); got == `{"course":null}` {
+	if got := string(a.OK(query, nil)); got == `{"course":null}` {
 		b.Fatal("the course was not found: the benchmark would measure a null answer")
 	}
 	benchQuery(b, a, query)

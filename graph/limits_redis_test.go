@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/redisconn/redistest"
@@ -16,7 +17,7 @@ import (
 
 // limitedInstance is one server instance whose limits count in shared (two
 // enquiries and three failed sign-ins per address an hour), on a fixed clock.
-func limitedInstance(t *testing.T, s *store.Store, shared *ratelimit.Shared, now time.Time) *api {
+func limitedInstance(t *testing.T, s *store.Store, shared *ratelimit.Shared, now time.Time) *apitest.API {
 	t.Helper()
 	off := service.Limit{Burst: -1}
 	svc, err := service.New(s, service.Options{
@@ -27,8 +28,8 @@ func limitedInstance(t *testing.T, s *store.Store, shared *ratelimit.Shared, now
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newAPIWith(t, svc)
-	a.remoteAddr = "192.0.2.1:4000"
+	a := apitest.NewWith(t, svc)
+	a.RemoteAddr = "192.0.2.1:4000"
 	return a
 }
 
@@ -48,13 +49,13 @@ func TestLimitsAreOneBudgetAcrossInstancesSharingRedis(t *testing.T) {
 	b := limitedInstance(t, s, &ratelimit.Shared{Redis: redistest.Another(t), Prefix: prefix}, now)
 
 	var got []string
-	for i, in := range []*api{a, b, a, b} {
-		resp, _ := in.post(submit, enquiry(map[string]any{"message": "Question " + string(rune('A'+i))}))
-		got = append(got, code(resp))
+	for i, in := range []*apitest.API{a, b, a, b} {
+		resp, _ := in.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": "Question " + string(rune('A'+i))}))
+		got = append(got, resp.Code())
 	}
-	for _, in := range []*api{b, a, b, a} {
-		resp, _ := in.post(wrongSignIn, nil)
-		got = append(got, code(resp))
+	for _, in := range []*apitest.API{b, a, b, a} {
+		resp, _ := in.Post(wrongSignIn, nil)
+		got = append(got, resp.Code())
 	}
 	want := []string{"", "", "RATE_LIMITED", "RATE_LIMITED", "UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -62,9 +63,9 @@ func TestLimitsAreOneBudgetAcrossInstancesSharingRedis(t *testing.T) {
 	}
 	// Both hour-long tokens were spent at the same instant: the next is an
 	// hour away, to the second, whichever instance is asked.
-	for _, in := range []*api{a, b} {
-		resp, rec := in.post(submit, enquiry(map[string]any{"message": "Once more"}))
-		if code(resp) != "RATE_LIMITED" || rec.Header().Get("Retry-After") != "3600" || resp.Errors[0].Extensions["retryAfter"] != float64(3600) {
+	for _, in := range []*apitest.API{a, b} {
+		resp, rec := in.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": "Once more"}))
+		if resp.Code() != "RATE_LIMITED" || rec.Header().Get("Retry-After") != "3600" || resp.Errors[0].Extensions["retryAfter"] != float64(3600) {
 			t.Errorf("refusal: %s, Retry-After %q; want RATE_LIMITED and 3600 in both", rec.Body.String(), rec.Header().Get("Retry-After"))
 		}
 	}
@@ -82,14 +83,14 @@ func TestWhenRedisDoesNotAnswerSignInIsUnavailableAndEnquiriesCountInMemory(t *t
 	}
 	defer down.Close()
 	a := limitedInstance(t, s, &ratelimit.Shared{Redis: down}, time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC))
-	resp, rec := a.post(wrongSignIn, nil)
-	if code(resp) != "SERVICE_UNAVAILABLE" || rec.Code != 503 || rec.Header().Get("Retry-After") != "5" {
+	resp, rec := a.Post(wrongSignIn, nil)
+	if resp.Code() != "SERVICE_UNAVAILABLE" || rec.Code != 503 || rec.Header().Get("Retry-After") != "5" {
 		t.Errorf("sign-in without Redis: %d %s, Retry-After %q; want 503 SERVICE_UNAVAILABLE, 5", rec.Code, rec.Body.String(), rec.Header().Get("Retry-After"))
 	}
 	var got []string
 	for _, m := range []string{"one", "two", "three"} {
-		resp, _ := a.post(submit, enquiry(map[string]any{"message": m}))
-		got = append(got, code(resp))
+		resp, _ := a.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": m}))
+		got = append(got, resp.Code())
 	}
 	if diff := cmp.Diff([]string{"", "", "RATE_LIMITED"}, got); diff != "" {
 		t.Errorf("enquiries without Redis (-want +got):\n%s", diff)

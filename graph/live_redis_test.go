@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/events/redisbus"
 	"coursegraph/models"
 	"coursegraph/redisconn"
@@ -20,7 +21,7 @@ import (
 
 // busInstance is one server instance with its event bus in Redis.
 type busInstance struct {
-	api       *api
+	api       *apitest.API
 	hub       *redisbus.Hub
 	enquiries *redisbus.Bus[*models.Enquiry]
 	comments  *redisbus.Bus[*models.Comment]
@@ -32,24 +33,24 @@ func newBusInstance(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix 
 	hub := redisbus.New(rdb, redisbus.Options{Prefix: prefix, PingEvery: 200 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	in := &busInstance{hub: hub, enquiries: redisbus.Topic[*models.Enquiry](hub, "enquiries")}
 	in.comments = redisbus.Topic[*models.Comment](hub, "comments")
-	in.api = newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries, o.Comments = in.enquiries, in.comments }))
+	in.api = apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Enquiries, o.Comments = in.enquiries, in.comments }))
 	hub.Start()
 	t.Cleanup(hub.Close)
-	in.srv = httptest.NewServer(in.api.handler)
+	in.srv = httptest.NewServer(in.api.Handler)
 	t.Cleanup(in.srv.Close)
 	return in
 }
 
 // subscribe opens a WebSocket to the instance as token and subscribes to
 // enquiryReceived.
-func (in *busInstance) subscribe(t *testing.T, token string) *wsClient {
+func (in *busInstance) subscribe(t *testing.T, token string) *apitest.WSClient {
 	t.Helper()
-	c := dialWS(t, in.srv.URL)
-	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
-	if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+	c := apitest.DialWS(t, in.srv.URL)
+	c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 		t.Fatalf("init: %v %v", msg, err)
 	}
-	c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
+	c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
 	return c
 }
 
@@ -69,27 +70,27 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 		}
 		a := newBusInstance(t, s, rdb, prefix)
 		b := newBusInstance(t, s, redistest.Another(t), prefix)
-		waitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
-		a.api.addUser("staff@example.com", models.RoleStaff)
-		staff := a.api.signIn("staff@example.com", testPassword)
+		apitest.WaitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
+		a.api.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.api.SignIn("staff@example.com", apitest.Password)
 
-		c := a.subscribe(t, staff.token)
-		waitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+		c := a.subscribe(t, staff.Token)
+		apitest.WaitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
 		wire, err := rdb.Subscribe(t.Context(), "test-wire", prefix+"events:enquiries")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer wire.Close()
-		b.api.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
+		b.api.SendEnquiry(map[string]any{"message": "spam spam", "website": "http://spam.example"})
 		from := *b.api
-		from.remoteAddr = "203.0.113.77:4000"
-		r := from.submit(map[string]any{"name": "Through B", "message": "First question"})
+		from.RemoteAddr = "203.0.113.77:4000"
+		r := (&from).SendEnquiry(map[string]any{"name": "Through B", "message": "First question"})
 		// What travels through Redis is what subscriptions show, not the
 		// sender's address nor the request's idempotency key.
 		if m, err := wire.Receive(10 * time.Second); err != nil || !strings.Contains(string(m.Data), "Through B") || strings.Contains(string(m.Data), "203.0.113.77") {
 			t.Errorf("on the wire: %s (%v); want the enquiry without the client's address", m.Data, err)
 		}
-		msg, err := c.read()
+		msg, err := c.Read()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,39 +99,39 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 		}
 
 		redistest.Kill(t, rdb, a.hub.ConnectionName())
-		if code, reason, msgs := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") || len(msgs) != 0 {
+		if code, reason, msgs := c.CloseOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") || len(msgs) != 0 {
 			t.Errorf("after A lost Redis its subscription was closed with %d %q after %v; want 1013 Try Again Later", code, reason, msgs)
 		}
-		a.api.submit(map[string]any{"name": "While A reconnects", "message": "Second question"})
-		waitFor(t, "A to reconnect", func() bool { return a.hub.Connects() == 2 && a.hub.Connected() })
-		c = a.subscribe(t, staff.token)
-		waitFor(t, "the new subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
-		r = b.api.submit(map[string]any{"name": "After the reconnection", "message": "Third question"})
-		if msg, err := c.read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
+		a.api.SendEnquiry(map[string]any{"name": "While A reconnects", "message": "Second question"})
+		apitest.WaitFor(t, "A to reconnect", func() bool { return a.hub.Connects() == 2 && a.hub.Connected() })
+		c = a.subscribe(t, staff.Token)
+		apitest.WaitFor(t, "the new subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+		r = b.api.SendEnquiry(map[string]any{"name": "After the reconnection", "message": "Third question"})
+		if msg, err := c.Read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
 			t.Errorf("after reconnecting, A got %v (%v); want enquiry %s", msg, err, r.SubmitEnquiry.ID)
 		}
 
 		t.Run("an editor demoted through B stops receiving comments on A", func(t *testing.T) {
-			editorUser := a.api.addUser("editor@example.com", models.RoleEditor)
-			a.api.addUser("admin@example.com", models.RoleAdmin)
-			editor := a.api.signIn("editor@example.com", testPassword)
+			editorUser := a.api.AddUser("editor@example.com", models.RoleEditor)
+			a.api.AddUser("admin@example.com", models.RoleAdmin)
+			editor := a.api.SignIn("editor@example.com", apitest.Password)
 			article := writeArticle(t, editor, "Alpha", "Body.", nil, true)
-			c := dialWS(t, a.srv.URL)
-			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + editor.token}})
-			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			c := apitest.DialWS(t, a.srv.URL)
+			c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + editor.Token}})
+			if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 				t.Fatalf("init: %v %v", msg, err)
 			}
-			c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { commentPosted { body } }`}})
-			waitFor(t, "the comment subscription on A", func() bool { return a.comments.Subscribers() == 1 })
+			c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { commentPosted { body } }`}})
+			apitest.WaitFor(t, "the comment subscription on A", func() bool { return a.comments.Subscribers() == 1 })
 			const post = `mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b}) { id } }`
-			b.api.ok(post, map[string]any{"a": article, "b": "Before the demotion."})
-			if msg, err := c.read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), "Before the demotion.") {
+			b.api.OK(post, map[string]any{"a": article, "b": "Before the demotion."})
+			if msg, err := c.Read(); err != nil || !strings.Contains(jsonOf(msg["payload"]), "Before the demotion.") {
 				t.Fatalf("on A: %v (%v); want the comment posted through B", msg, err)
 			}
-			admin := b.api.signIn("admin@example.com", testPassword)
-			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": editorUser.GlobalID()})
-			b.api.ok(post, map[string]any{"a": article, "b": "After the demotion."})
-			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+			admin := b.api.SignIn("admin@example.com", apitest.Password)
+			admin.OK(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": editorUser.GlobalID()})
+			b.api.OK(post, map[string]any{"a": article, "b": "After the demotion."})
+			if msg, err := c.Read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)
 			}
 		})
@@ -142,11 +143,11 @@ func TestLiveEventsReachEveryInstanceThroughRedis(t *testing.T) {
 			}
 			defer down.Close()
 			d := newBusInstance(t, s, down, prefix)
-			if r := d.api.submit(map[string]any{"name": "Without Redis", "message": "Fourth question"}); r.SubmitEnquiry.ID == "" {
+			if r := d.api.SendEnquiry(map[string]any{"name": "Without Redis", "message": "Fourth question"}); r.SubmitEnquiry.ID == "" {
 				t.Error("no receipt")
 			}
-			c := d.subscribe(t, staff.token)
-			if code, reason, _ := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
+			c := d.subscribe(t, staff.Token)
+			if code, reason, _ := c.CloseOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
 				t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
 			}
 		})
@@ -172,16 +173,16 @@ func TestEnquiryLatencyAcrossInstances(t *testing.T) {
 	}
 	a := newBusInstance(t, s, rdb, prefix)
 	b := newBusInstance(t, s, redistest.Another(t), prefix)
-	waitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
-	a.api.addUser("staff@example.com", models.RoleStaff)
-	c := a.subscribe(t, a.api.signIn("staff@example.com", testPassword).token)
-	waitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
+	apitest.WaitFor(t, "both instances to connect", func() bool { return a.hub.Connected() && b.hub.Connected() })
+	a.api.AddUser("staff@example.com", models.RoleStaff)
+	c := a.subscribe(t, a.api.SignIn("staff@example.com", apitest.Password).Token)
+	apitest.WaitFor(t, "the subscription on A", func() bool { return a.enquiries.Subscribers() == 1 })
 	const n = 60
 	lat := make([]time.Duration, 0, n)
 	for i := range n {
 		sent := time.Now()
-		r := b.api.submit(map[string]any{"message": fmt.Sprintf("Question %d", i)})
-		msg, err := c.read()
+		r := b.api.SendEnquiry(map[string]any{"message": fmt.Sprintf("Question %d", i)})
+		msg, err := c.Read()
 		if err != nil || !strings.Contains(jsonOf(msg["payload"]), r.SubmitEnquiry.ID) {
 			t.Fatalf("event %d on A: %v (%v); want enquiry %s", i, msg, err, r.SubmitEnquiry.ID)
 		}

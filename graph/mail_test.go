@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/mail"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -87,12 +88,12 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 		}
 		sender.Timeout, sender.CommandTimeout = time.Minute, time.Minute
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
-		a := newAPIWith(t, svc)
-		a.submit(map[string]any{"name": "Stuck Person"})
-		a.submit(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
+		a := apitest.NewWith(t, svc)
+		a.SendEnquiry(map[string]any{"name": "Stuck Person"})
+		a.SendEnquiry(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
 		ctx := context.Background()
 		if b, err := svc.MailBacklog(ctx); err != nil || b.Count != 2 || !b.Oldest.Equal(clock) {
 			t.Errorf("backlog = %+v (%v); want 2, the oldest queued at %v", b, err, clock)
@@ -107,7 +108,7 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 			done <- r
 		}()
 		<-box.held
-		waitFor(t, "the second notice while the first is stuck", func() bool { return len(box.received()) == 1 })
+		apitest.WaitFor(t, "the second notice while the first is stuck", func() bool { return len(box.received()) == 1 })
 		close(box.release)
 		if r := <-done; r.Sent != 2 || len(r.Failed) != 0 {
 			t.Errorf("report = %+v; want both sent", r)
@@ -134,10 +135,10 @@ func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
-		newAPIWith(t, svc).submit(nil)
+		apitest.NewWith(t, svc).SendEnquiry(nil)
 
 		for attempt, wait := range []time.Duration{10 * time.Second, 20 * time.Second} {
 			r, err := svc.DeliverMail(context.Background())

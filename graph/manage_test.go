@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -12,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// fieldErr checks that a response failed with code on field.
-func fieldErr(t *testing.T, resp response, wantCode, wantField string) {
+// fieldErr checks that a apitest.Response failed with code on field.
+func fieldErr(t *testing.T, resp apitest.Response, wantCode, wantField string) {
 	t.Helper()
 	if len(resp.Errors) != 1 {
 		t.Fatalf("want one error %s on %s, got %+v (data %s)", wantCode, wantField, resp.Errors, resp.Data)
@@ -25,12 +26,12 @@ func fieldErr(t *testing.T, resp response, wantCode, wantField string) {
 }
 
 // staffAPI returns the API signed in as a new user of each role.
-func staffAPI(t *testing.T, s *store.Store) (admin, editor, staff *api) {
-	a := newAPI(t, s)
-	a.addUser("admin@example.com", models.RoleAdmin)
-	a.addUser("editor@example.com", models.RoleEditor)
-	a.addUser("staff@example.com", models.RoleStaff)
-	return a.signIn("admin@example.com", testPassword), a.signIn("editor@example.com", testPassword), a.signIn("staff@example.com", testPassword)
+func staffAPI(t *testing.T, s *store.Store) (admin, editor, staff *apitest.API) {
+	a := apitest.New(t, s)
+	a.AddUser("admin@example.com", models.RoleAdmin)
+	a.AddUser("editor@example.com", models.RoleEditor)
+	a.AddUser("staff@example.com", models.RoleStaff)
+	return a.SignIn("admin@example.com", apitest.Password), a.SignIn("editor@example.com", apitest.Password), a.SignIn("staff@example.com", apitest.Password)
 }
 
 const createCourse = `mutation($in: CreateCourseInput!) { createCourse(input: $in) { id slug title topics weekdays fee { amount currency } active } }`
@@ -53,7 +54,7 @@ func courseInput(changes map[string]any) map[string]any {
 func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		before := string(admin.ok(`{ auditLog { totalCount } }`, nil))
+		before := string(admin.OK(`{ auditLog { totalCount } }`, nil))
 		for _, tc := range []struct {
 			name    string
 			changes map[string]any
@@ -72,14 +73,14 @@ func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) 
 			{"a blank topic", map[string]any{"topics": []string{"ok", " "}}, "input.topics.1"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := editor.post(createCourse, courseInput(tc.changes))
+				resp, _ := editor.Post(createCourse, courseInput(tc.changes))
 				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
 			})
 		}
-		if got := string(admin.ok(`{ courses(filter: {active: null}) { totalCount } }`, nil)); got != `{"courses":{"totalCount":0}}` {
+		if got := string(admin.OK(`{ courses(filter: {active: null}) { totalCount } }`, nil)); got != `{"courses":{"totalCount":0}}` {
 			t.Errorf("failed mutations made courses: %s", got)
 		}
-		if after := string(admin.ok(`{ auditLog { totalCount } }`, nil)); after != before {
+		if after := string(admin.OK(`{ auditLog { totalCount } }`, nil)); after != before {
 			t.Errorf("failed mutations wrote the audit log: %s, then %s", before, after)
 		}
 	})
@@ -88,7 +89,7 @@ func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) 
 func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		got := editor.ok(createCourse, courseInput(nil))
+		got := editor.OK(createCourse, courseInput(nil))
 		stored, err := s.CourseBySlug(context.Background(), "python-basics")
 		if err != nil {
 			t.Fatalf("the new course is not stored: %v", err)
@@ -98,7 +99,7 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 		if diff := cmp.Diff(want, string(got)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
-		resp, _ := editor.post(createCourse, courseInput(map[string]any{"title": "Python basics!"}))
+		resp, _ := editor.Post(createCourse, courseInput(map[string]any{"title": "Python basics!"}))
 		fieldErr(t, resp, "CONFLICT", "input.slug")
 
 		var log struct {
@@ -116,7 +117,7 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				}
 			}
 		}
-		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id) { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, map[string]any{"id": id}), &log)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { auditLog(entityId: $id) { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, map[string]any{"id": id}), &log)
 		if log.AuditLog.TotalCount != 1 {
 			t.Fatalf("audit entries = %d, want 1", log.AuditLog.TotalCount)
 		}
@@ -139,13 +140,13 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				Edges []struct{ Node struct{ ID string } }
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
+		apitest.Decode(t, admin.OK(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
 		entry := map[string]any{"id": ids.AuditLog.Edges[0].Node.ID}
 		const byNode = `query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }`
-		if got := string(admin.ok(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
+		if got := string(admin.OK(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
 			t.Errorf("an audit entry by node(id:) = %s", got)
 		}
-		resp, _ = editor.post(byNode, entry)
+		resp, _ = editor.Post(byNode, entry)
 		fieldErr(t, resp, "FORBIDDEN", "")
 	})
 }
@@ -157,23 +158,24 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 		id := map[string]any{"id": c.courses[0].GlobalID()}
 		vars := func(in map[string]any) map[string]any { return map[string]any{"id": id["id"], "in": in} }
 		const update = `mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { id } }`
-		got := editor.ok(`mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { fee { formatted } weekdays } }`,
+		got := editor.OK(`mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { fee { formatted } weekdays } }`,
 			vars(map[string]any{"fee": "9000.50", "weekdays": []string{"THURSDAY", "FRIDAY"}}))
+
 		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY"]}}` {
 			t.Errorf("update = %s", got)
 		}
 		// Its schedule meets two days a week: three sessions would break it.
-		resp, _ := editor.post(update, vars(map[string]any{"sessionsPerWeek": 3, "weekdays": []string{"THURSDAY", "FRIDAY", "SATURDAY"}}))
+		resp, _ := editor.Post(update, vars(map[string]any{"sessionsPerWeek": 3, "weekdays": []string{"THURSDAY", "FRIDAY", "SATURDAY"}}))
 		fieldErr(t, resp, "CONFLICT", "input.sessionsPerWeek")
-		resp, _ = editor.post(update, vars(map[string]any{"sessionsPerWeek": 4}))
+		resp, _ = editor.Post(update, vars(map[string]any{"sessionsPerWeek": 4}))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
-		resp, _ = editor.post(update, vars(map[string]any{"slug": c.courses[1].Slug}))
+		resp, _ = editor.Post(update, vars(map[string]any{"slug": c.courses[1].Slug}))
 		fieldErr(t, resp, "CONFLICT", "input.slug")
-		resp, _ = editor.post(update, map[string]any{"id": missing(models.KindCourse), "in": map[string]any{"title": "x"}})
+		resp, _ = editor.Post(update, map[string]any{"id": missing(models.KindCourse), "in": map[string]any{"title": "x"}})
 		fieldErr(t, resp, "NOT_FOUND", "")
 
-		editor.ok(`mutation($id: ID!) { archiveCourse(id: $id) { active } }`, id)
-		got = editor.ok(`{ courses { edges { node { slug } } } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
+		editor.OK(`mutation($id: ID!) { archiveCourse(id: $id) { active } }`, id)
+		got = editor.OK(`{ courses { edges { node { slug } } } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
 		if string(got) != `{"courses":{"edges":[{"node":{"slug":"web-design"}}]},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
 			t.Errorf("after archive: %s", got)
 		}
@@ -182,7 +184,7 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id) { edges { node { action } } } }`, id), &log)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { auditLog(entityId: $id) { edges { node { action } } } }`, id), &log)
 		var actions []string
 		for _, e := range log.AuditLog.Edges {
 			actions = append(actions, e.Node.Action)
@@ -207,30 +209,30 @@ func TestBatchRules(t *testing.T) {
 		batch := func(start, end string, ordinal int) map[string]any {
 			return map[string]any{"in": map[string]any{"name": "9th Batch", "ordinal": ordinal, "startTime": start, "endTime": end, "period": "EVENING"}}
 		}
-		resp, _ := admin.post(create, batch("22:00", "21:00", 9))
+		resp, _ := admin.Post(create, batch("22:00", "21:00", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.endTime")
-		resp, _ = admin.post(create, batch("21:30", "22:30", 9))
+		resp, _ = admin.Post(create, batch("21:30", "22:30", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime") // overlaps the 8th, 20:30-22:00
-		resp, _ = admin.post(create, batch("22:00", "23:00", 8))
+		resp, _ = admin.Post(create, batch("22:00", "23:00", 8))
 		fieldErr(t, resp, "CONFLICT", "input.ordinal")
 		morning := batch("22:00", "23:00", 9)
 		morning["in"].(map[string]any)["period"] = "MORNING"
-		resp, _ = admin.post(create, morning)
+		resp, _ = admin.Post(create, morning)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.period")
-		resp, _ = admin.post(create, batch("25:00", "23:00", 9))
+		resp, _ = admin.Post(create, batch("25:00", "23:00", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime")
-		got := admin.ok(create, batch("22:00", "23:30", 9))
+		got := admin.OK(create, batch("22:00", "23:30", 9))
 		if string(got) != `{"createBatch":{"name":"9th Batch","ordinal":9,"startTime":"22:00","endTime":"23:30","durationMinutes":90}}` {
 			t.Errorf("create = %s", got)
 		}
-		resp, _ = admin.post(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": busy.GlobalID()})
+		resp, _ = admin.Post(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": busy.GlobalID()})
 		fieldErr(t, resp, "CONFLICT", "id") // it has a schedule
 		var created struct{ CreateBatch struct{ ID string } }
-		decode(t, admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
-		if got := string(admin.ok(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
+		apitest.Decode(t, admin.OK(createWithID, batch("23:30", "23:45", 10)), &created)
+		if got := string(admin.OK(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
 			t.Errorf("delete = %s", got)
 		}
-		if got := string(admin.ok(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 3 {
+		if got := string(admin.OK(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 3 {
 			t.Errorf("after delete: %s", got)
 		}
 	})
@@ -247,27 +249,27 @@ func TestScheduleRules(t *testing.T) {
 		}
 		admin, _, _ := staffAPI(t, s)
 		const update = `mutation($id: ID!, $in: UpdateScheduleInput!) { updateSchedule(id: $id, input: $in) { id } }`
-		resp, _ := admin.post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"capacity": 11}})
+		resp, _ := admin.Post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"capacity": 11}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
-		resp, _ = admin.post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"weekdays": []string{"FRIDAY"}}})
+		resp, _ = admin.Post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"weekdays": []string{"FRIDAY"}}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
 		const create = `mutation($in: CreateScheduleInput!) { createSchedule(input: $in) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`
-		resp, _ = admin.post(create, map[string]any{"in": map[string]any{"courseId": missing(models.KindCourse), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		resp, _ = admin.Post(create, map[string]any{"in": map[string]any{"courseId": missing(models.KindCourse), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
-		resp, _ = admin.post(create, map[string]any{"in": map[string]any{"courseId": c.batches[0].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		resp, _ = admin.Post(create, map[string]any{"in": map[string]any{"courseId": c.batches[0].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
 		// The second course in the first batch: the schedule takes the course's days.
-		got := admin.ok(create, map[string]any{"in": map[string]any{"courseId": c.courses[1].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 12, "startsOn": "2027-01-08"}})
+		got := admin.OK(create, map[string]any{"in": map[string]any{"courseId": c.courses[1].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 12, "startsOn": "2027-01-08"}})
 		want := `{"createSchedule":{"weekdays":["SUNDAY","TUESDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"` + c.courses[1].Slug + `"},"batch":{"name":"` + c.batches[0].Name + `"}}}`
 		if diff := cmp.Diff(want, string(got)); diff != "" {
 			t.Errorf("create (-want +got):\n%s", diff)
 		}
-		got = admin.ok(`mutation($id: ID!) { updateSchedule(id: $id, input: {closed: true}) { status } }`, map[string]any{"id": sc.GlobalID()})
+		got = admin.OK(`mutation($id: ID!) { updateSchedule(id: $id, input: {closed: true}) { status } }`, map[string]any{"id": sc.GlobalID()})
 		if string(got) != `{"updateSchedule":{"status":"CLOSED"}}` {
 			t.Errorf("close = %s", got)
 		}
-		admin.ok(`mutation($id: ID!) { deleteSchedule(id: $id) }`, map[string]any{"id": sc.GlobalID()})
-		if got := string(admin.ok(`query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }`, map[string]any{"a": sc.GlobalID(), "b": c.schedules[1].GlobalID()})); got != `{"a":null,"b":{"id":"`+c.schedules[1].GlobalID()+`"}}` {
+		admin.OK(`mutation($id: ID!) { deleteSchedule(id: $id) }`, map[string]any{"id": sc.GlobalID()})
+		if got := string(admin.OK(`query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }`, map[string]any{"a": sc.GlobalID(), "b": c.schedules[1].GlobalID()})); got != `{"a":null,"b":{"id":"`+c.schedules[1].GlobalID()+`"}}` {
 			t.Errorf("after delete: %s; want the deleted schedule gone and the other kept", got)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -36,16 +37,16 @@ func TestPublicReadsNeverLoadAPasswordHash(t *testing.T) {
 				}
 			}
 		}
-		reader.ok(readQ1, nil)
-		decode(t, reader.ok(`{ articles(first: 1) { edges { node { author { id name } } } } }`, nil), &page)
+		reader.OK(apitest.ReadQ1, nil)
+		apitest.Decode(t, reader.OK(`{ articles(first: 1) { edges { node { author { id name } } } } }`, nil), &page)
 		author := page.Articles.Edges[0].Node.Author
 		if author.Name == "" {
 			t.Fatalf("the list shows no author: %+v", page)
 		}
-		reader.ok(readQ3, map[string]any{"slug": slug})
-		reader.ok(`{ tags { name articles(first: 3) { edges { node { title author { name bio avatarUrl } } } } } }`, nil)
-		reader.ok(`query($id: ID!) { node(id: $id) { ... on User { name bio } } }`, map[string]any{"id": author.ID})
-		reader.ok(`{ search(query: "spreadsheets") { ... on Article { title author { name } } } }`, nil)
+		reader.OK(apitest.ReadQ3, map[string]any{"slug": slug})
+		reader.OK(`{ tags { name articles(first: 3) { edges { node { title author { name bio avatarUrl } } } } } }`, nil)
+		reader.OK(`query($id: ID!) { node(id: $id) { ... on User { name bio } } }`, map[string]any{"id": author.ID})
+		reader.OK(`{ search(query: "spreadsheets") { ... on Article { title author { name } } } }`, nil)
 		statements := rec.All()
 		if len(statements) < 5 {
 			t.Fatalf("recorded %d statements: %q", len(statements), statements)
@@ -55,7 +56,7 @@ func TestPublicReadsNeverLoadAPasswordHash(t *testing.T) {
 				t.Errorf("a public read ran %s", q)
 			}
 		}
-		a, err := reader.svc.ArticleBySlug(context.Background(), slug)
+		a, err := reader.Svc.ArticleBySlug(context.Background(), slug)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +77,7 @@ func TestPublicReadsNeverLoadAPasswordHash(t *testing.T) {
 				}
 			}
 		}
-		if err := json.Unmarshal(editor.ok(`{ articles(first: 30) { edges { node { title author { email } } } } }`, nil), &staffPage); err != nil {
+		if err := json.Unmarshal(editor.OK(`{ articles(first: 30) { edges { node { title author { email } } } } }`, nil), &staffPage); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range staffPage.Articles.Edges {
@@ -97,7 +98,7 @@ func TestPublicReadsNeverLoadAPasswordHash(t *testing.T) {
 				t.Errorf("a staff read ran %s", q)
 			}
 		}
-		staffArticle, err := reader.svc.ArticleBySlug(auth.WithUser(context.Background(), editorUser(t, s)), slug)
+		staffArticle, err := reader.Svc.ArticleBySlug(auth.WithUser(context.Background(), editorUser(t, s)), slug)
 		if err != nil {
 			t.Fatal(err)
 		}

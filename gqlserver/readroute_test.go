@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/models"
 	"coursegraph/readroute"
@@ -67,37 +68,37 @@ func TestReadsThatMustSeeTheirWritesAskForThePrimary(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	a := newAPIOptions(t, s, gqlserver.HandlerOptions{WriteMarks: gqlserver.MemoryWriteMarks(10*time.Second, clock)})
-	a.addUser("editor@example.com", models.RoleEditor)
-	staff := a.signIn("editor@example.com", testPassword)
+	a := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{WriteMarks: gqlserver.MemoryWriteMarks(10*time.Second, clock)})
+	a.AddUser("editor@example.com", models.RoleEditor)
+	staff := a.SignIn("editor@example.com", apitest.Password)
 	rec.take(t)
 	const catalogue = `{ courses(first: 2) { edges { node { title } } } }`
-	from := func(addr string) *api { c := *a; c.remoteAddr = addr + ":4000"; return &c }
+	from := func(addr string) *apitest.API { c := *a; c.RemoteAddr = addr + ":4000"; return &c }
 
-	from("198.51.100.1").ok(catalogue, nil)
+	from("198.51.100.1").OK(catalogue, nil)
 	if got := rec.take(t); got != "replica" {
 		t.Errorf("an anonymous query: %s, want replica", got)
 	}
-	staff.ok(catalogue, nil)
+	staff.OK(catalogue, nil)
 	if got := rec.take(t); got != "primary" {
 		t.Errorf("a signed-in query, its session look-up included: %s, want primary", got)
 	}
-	from("198.51.100.2").submit(nil)
+	from("198.51.100.2").SendEnquiry(nil)
 	if got := rec.take(t); got != "primary" {
 		t.Errorf("an anonymous mutation: %s, want primary", got)
 	}
-	from("198.51.100.2").ok(catalogue, nil)
+	from("198.51.100.2").OK(catalogue, nil)
 	if got := rec.take(t); got != "primary" {
 		t.Errorf("a query from the client that has just written: %s, want primary", got)
 	}
-	from("198.51.100.3").ok(catalogue, nil)
+	from("198.51.100.3").OK(catalogue, nil)
 	if got := rec.take(t); got != "replica" {
 		t.Errorf("a query from another client: %s, want replica", got)
 	}
 	mu.Lock()
 	now = now.Add(11 * time.Second)
 	mu.Unlock()
-	from("198.51.100.2").ok(catalogue, nil)
+	from("198.51.100.2").OK(catalogue, nil)
 	if got := rec.take(t); got != "replica" {
 		t.Errorf("a query from that client once the window is over: %s, want replica", got)
 	}
