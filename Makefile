@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-race test-differential generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
+.PHONY: run test test-mysql test-race test-differential scaleout-test generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -17,10 +17,13 @@ test-race:
 	go test -race ./...
 
 test-differential: ## the cache's differential test for 10 minutes (5 in process, 5 on Redis) with a random seed, printed first
-	go test ./graph -run TestCachedAnswersMatchAnUncachedServerUnderRandomWrites -v -timeout 40m -diff.seed=0 -diff.duration=$${DIFF_DURATION:-5m}
+	go test ./gqlserver -run TestCachedAnswersMatchAnUncachedServerUnderRandomWrites -v -timeout 40m -diff.seed=0 -diff.duration=$${DIFF_DURATION:-5m}
 
-generate: ## regenerate gqlgen code from schema.graphqls
-	go tool gqlgen generate
+scaleout-test: ## three instances behind HAProxy, a MariaDB primary and replica, a Redis, all on 127.0.0.1 (test/scaleout)
+	test/scaleout/run.sh
+
+generate: ## regenerate gqlgen code from schema.graphqls (then lists made sequential: graph/internal/inlinelists)
+	go generate ./graph
 
 check-generate: generate
 	@git diff --exit-code -- graph || (echo "generated code was stale: commit the diff" && false)

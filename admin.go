@@ -79,21 +79,7 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 // parseUserFlags parses a user subcommand's flags: -h is not an error, and
 // anything else the flags do not expect is a usage error.
 func parseUserFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage of %s (the password is asked for on a terminal, or read from standard input or USER_PASSWORD):\n", fs.Name())
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("%s takes no arguments, only flags: %q", fs.Name(), fs.Args())
-	}
-	return nil
+	return parseFlags(fs, args, stderr, "Usage of "+fs.Name()+" (the password is asked for on a terminal, or read from standard input or USER_PASSWORD):")
 }
 
 // readPassword gets the password for a user command, never from the command
@@ -157,12 +143,12 @@ func bootstrapAdmin(ctx context.Context, cfg Config, svc *service.Service, demoP
 	}
 	system := auth.AsSystem(ctx)
 	role := models.RoleAdmin
-	if cfg.AdminEmail != "" {
-		name := cfg.AdminName
-		if _, err := svc.CreateUser(system, models.UserInput{Name: &name, Email: &cfg.AdminEmail, Role: &role}, cfg.AdminPassword); err != nil {
+	if cfg.Auth.AdminEmail != "" {
+		name := cfg.Auth.AdminName
+		if _, err := svc.CreateUser(system, models.UserInput{Name: &name, Email: &cfg.Auth.AdminEmail, Role: &role}, cfg.Auth.AdminPassword); err != nil {
 			return fmt.Errorf("create the first admin from ADMIN_EMAIL: %w", err)
 		}
-		log.Info("created the first admin", slog.String("email", cfg.AdminEmail))
+		log.Info("created the first admin", slog.String("email", cfg.Auth.AdminEmail))
 		return nil
 	}
 	if !cfg.Embedded() || cfg.Production() {
@@ -194,8 +180,8 @@ func newDemoPassword() string {
 // without ADMIN_EMAIL. (bootstrapAdmin decides; this only lets its password be
 // hashed ahead.)
 func demoAdminWanted(cfg Config) bool {
-	file, ok := store.SQLiteFile(cfg.DatabaseURL)
-	if !ok || cfg.Production() || cfg.AdminEmail != "" {
+	file, ok := store.SQLiteFile(cfg.Database.URL)
+	if !ok || cfg.Production() || cfg.Auth.AdminEmail != "" {
 		return false
 	}
 	_, err := os.Stat(file)

@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"coursegraph/auth"
+	"coursegraph/events/redisbus"
 	"coursegraph/gqlserver/respcache"
 	"coursegraph/mail"
+	"coursegraph/models"
+	"coursegraph/ratelimit"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -24,7 +28,12 @@ type app struct {
 	svc       *service.Service
 	cache     *respcache.Cache
 	rdb       *redisconn.Client
-	closers   []func()
+	// events is the event bus shared through Redis (nil without Redis: the
+	// service's buses are in process); serve starts it.
+	events *redisbus.Hub
+	// limits is where the rate limits count (nil without Redis: in memory).
+	limits  *ratelimit.Shared
+	closers []func()
 }
 
 // appNeeds says what a command needs beyond the store and the service.
@@ -34,6 +43,9 @@ type appNeeds struct {
 	redis bool
 	// prehash, when set, is a password to hash while the database opens.
 	prehash string
+	// replicas sends reads to DATABASE_REPLICA_URLS, when set (serve only: a
+	// command reads what it has just written).
+	replicas bool
 }
 
 // openApp opens what a command needs: passwords, the SQLite engine, the store,
@@ -45,7 +57,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			a.close()
 		}
 	}()
-	if a.passwords, err = auth.NewPasswords(cfg.BcryptCost); err != nil {
+	if a.passwords, err = auth.NewPasswords(cfg.Auth.BcryptCost); err != nil {
 		return nil, err
 	}
 	if need.prehash != "" {
@@ -54,31 +66,53 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 	if cfg.Embedded() {
 		// Compiled on every core, kept in SQLiteEngineCache ("" when off: in
 		// memory, for this start only).
-		if err := store.CacheSQLiteEngine(cfg.SQLiteEngineCache); err != nil {
+		if err := store.CacheSQLiteEngine(cfg.Database.SQLiteEngineCache); err != nil {
 			log.Warn("the SQLite engine will be compiled at every start", "err", err)
 		}
 	}
-	if a.st, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
-		return nil, fmt.Errorf("database %s: %w", cfg.maskedDatabaseURL(), err)
+	if a.st, err = store.Open(ctx, cfg.Database.URL); err != nil {
+		return nil, fmt.Errorf("database %s: %w", cfg.Database.masked(), err)
 	}
 	a.closers = append(a.closers, func() { _ = a.st.Close() })
-	opts := service.Options{
-		SessionTTL: cfg.SessionTTL, Passwords: a.passwords,
-		CommentsPerAddress:  service.Limit{Burst: cfg.CommentsPerAddress.Burst, Every: cfg.CommentsPerAddress.Interval},
-		EnquiriesPerAddress: service.Limit{Burst: cfg.EnquiriesPerAddress.Burst, Every: cfg.EnquiriesPerAddress.Interval},
+	if need.replicas && len(cfg.Database.ReplicaURLs) > 0 {
+		err := a.st.UseReplicas(ctx, cfg.Database.ReplicaURLs, store.ReplicaOptions{MaxLag: cfg.Database.ReplicaMaxLag})
+		if err != nil {
+			return nil, fmt.Errorf("read replicas: %w", err)
+		}
+		for _, r := range a.st.Replicas() {
+			if !r.InRotation {
+				log.Warn("read replica out of rotation", slog.String("replica", r.Name), slog.String("why", r.Err))
+			}
+		}
 	}
-	if need.redis && cfg.RedisURL != "" {
+	// The one clock of the service and the response cache.
+	clock := store.Now
+	opts := service.Options{
+		Clock: clock, SessionTTL: cfg.Auth.SessionTTL, Passwords: a.passwords,
+		CommentsPerAddress:  service.Limit{Burst: cfg.Limits.CommentsPerAddress.Burst, Every: cfg.Limits.CommentsPerAddress.Interval},
+		EnquiriesPerAddress: service.Limit{Burst: cfg.Limits.EnquiriesPerAddress.Burst, Every: cfg.Limits.EnquiriesPerAddress.Interval},
+	}
+	if need.redis && cfg.Redis.URL != "" {
 		// The one Redis client, shared by whatever needs Redis.
-		if a.rdb, err = redisconn.Open(ctx, cfg.RedisURL); err != nil {
+		if a.rdb, err = redisconn.Open(ctx, cfg.Redis.URL); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
+		// Live events reach the subscribers of every instance. Publishing works
+		// at once; receiving once serve starts the hub.
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.Redis.Timeout})
+		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
+		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
+		a.closers = append(a.closers, a.events.Close)
+		// Every rate limit counts in Redis, one budget for all instances.
+		report := redisErrors(log, "rate_limit", time.Now)
+		a.limits = &ratelimit.Shared{Redis: a.rdb, Timeout: cfg.Redis.Timeout, OnError: func(_ string, err error) { report(err) }}
+		opts.SharedLimits = a.limits
 	}
 	if need.redis {
-		// The cache and the service need each other: the service tells the
-		// cache what each write changed, the cache asks the service's clock and
-		// schedule (once it exists).
-		if a.cache, err = responseCache(cfg, a.rdb, log, func() *service.Service { return a.svc }); err != nil {
+		// The service tells the cache what each write changed; the cache reads
+		// the same clock, and the publication schedule from the store.
+		if a.cache, err = responseCache(cfg, a.rdb, log, clock, a.st); err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, a.cache.Close)
@@ -86,13 +120,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 			opts.Invalidator = a.cache
 		}
 	}
-	if cfg.SMTPURL != "" {
-		sender, err := mail.ParseURL(cfg.SMTPURL)
+	if cfg.Mail.SMTPURL != "" {
+		sender, err := mail.ParseURL(cfg.Mail.SMTPURL)
 		if err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
 		}
-		sender.Timeout, sender.CommandTimeout = cfg.SMTPTimeout, cfg.SMTPCommandTimeout
-		opts.Notify = &service.Notify{Sender: sender, To: cfg.NotifyEmail}
+		sender.Timeout, sender.CommandTimeout = cfg.Mail.Timeout, cfg.Mail.CommandTimeout
+		opts.Notify = &service.Notify{Sender: sender, To: cfg.Mail.NotifyEmail}
 	}
 	if a.svc, err = service.New(a.st, opts); err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func backupCommand(ctx context.Context, st *store.Store, file string, stdout io.
 // then keeps the database it replaces beside it, named for the time, and prints
 // both names. A running server makes it fail, changing nothing.
 func restoreCommand(ctx context.Context, cfg Config, file string, now time.Time, stdout io.Writer) error {
-	target, ok := store.SQLiteFile(cfg.DatabaseURL)
+	target, ok := store.SQLiteFile(cfg.Database.URL)
 	if !ok {
 		return store.ErrNotEmbedded
 	}
@@ -54,7 +54,7 @@ func restoreCommand(ctx context.Context, cfg Config, file string, now time.Time,
 	}
 	kept := ""
 	if _, err := os.Stat(target); err == nil {
-		current, err := store.Open(ctx, cfg.DatabaseURL)
+		current, err := store.Open(ctx, cfg.Database.URL)
 		if err != nil {
 			return fmt.Errorf("open the current database: %w", err)
 		}

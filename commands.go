@@ -133,7 +133,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(&b, "  %-21s %s\n", strings.TrimSpace(c.name+" "+c.operands), c.summary)
 	}
 	b.WriteString("\nserve, migrate and seed read the environment (DATABASE_URL, PORT, ...), overridden\n")
-	b.WriteString("by their flags; user reads DATABASE_URL. The README lists every variable.\n")
+	b.WriteString("by their flags; user reads DATABASE_URL. docs/configuration.md lists every variable.\n")
 	b.WriteString("To start over with the embedded database, stop the server and delete ./data/.\n")
 	_, _ = io.WriteString(w, b.String())
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,155 +24,30 @@ import (
 	"coursegraph/tracing"
 )
 
-// Config is the server's configuration: environment variables, overridden by flags.
-// A bad value stops the server at start with a message naming the variable.
+// Config is the server's configuration, one struct per concern, each with its
+// settings (environment variables, overridden by flags) and its own checks. A
+// bad value stops the server at start with a message naming the setting. The
+// the table of docs/configuration.md documents every setting (a test checks that
+// the two lists are the same).
 type Config struct {
-	// Addr is where to listen: ADDR (host:port), or PORT (default 8080). Without
-	// a host, it is every interface in production and 127.0.0.1 otherwise (the
-	// demo is private to this machine). Flag -addr.
-	Addr string
-	// DatabaseURL names the database: DATABASE_URL, "mysql://user:pass@host:3306/db",
-	// a Go MySQL DSN, or "sqlite:path". Default: the embedded SQLite database
-	// sqlite:data/coursegraph.db. Flag -database-url.
-	DatabaseURL string
-	// Env is APP_ENV: "development" (default) or "production". Production turns the
-	// playground and introspection off and logs JSON, unless set otherwise. Flag -env.
-	Env string
-	// LogLevel is LOG_LEVEL: debug, info (default), warn or error. Flag -log-level.
-	LogLevel slog.Level
-	// LogFormat is LOG_FORMAT: text (default in development) or json (default in
-	// production). Flag -log-format.
-	LogFormat string
-	// CORSOrigins is CORS_ORIGINS: origins allowed to call the API from a browser,
-	// comma-separated, or "*". Default: none (same origin only). Flag -cors-origins.
-	CORSOrigins []string
-	// Playground is PLAYGROUND (true/false): serve the GraphQL playground at /.
-	// Default: true in development, false in production. Flag -playground.
-	Playground bool
-	// Introspection is INTROSPECTION (true/false): answer schema introspection.
-	// Default: true in development, false in production. Flag -introspection.
-	Introspection bool
-	// SessionTTL is SESSION_TTL: how long a sign-in lasts, as a Go duration
-	// (default 168h, a week). Flag -session-ttl.
-	SessionTTL time.Duration
-	// TrustedProxies is TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of
-	// reverse proxies whose X-Forwarded-For names the client (default none).
-	// Flag -trusted-proxies.
-	TrustedProxies []netip.Prefix
-	// AdminEmail, AdminPassword and AdminName are ADMIN_EMAIL, ADMIN_PASSWORD and
-	// ADMIN_NAME (default "Admin"): the first admin, made at start when there is no
-	// active admin. Environment only, so the password is not on a command line.
-	AdminEmail, AdminPassword, AdminName string
-	// CommentsPerAddress is COMMENTS_PER_ADDRESS: how many comments one client
-	// address may post at once, then how often, as "burst/interval" (default
-	// "5/2m"); "off" turns the limit off. Flag -comments-per-address.
-	CommentsPerAddress RateLimit
-	// EnquiriesPerAddress is ENQUIRIES_PER_ADDRESS: contact-form messages one
-	// client address may send, as "burst/interval" (default "5/5m"), or "off".
-	// Flag -enquiries-per-address.
-	EnquiriesPerAddress RateLimit
-	// SMTPURL is SMTP_URL: where to send enquiry notices, as
-	// smtp://user:pass@host:587?from=noreply@example.org&tls=starttls or smtps://….
-	// Default: none (no email). Secret: masked when logged.
-	SMTPURL string
-	// NotifyEmail is NOTIFY_EMAIL: who gets enquiry notices (default: the centre's
-	// email).
-	NotifyEmail string
-	// SQLiteEngineCache is SQLITE_ENGINE_CACHE: a directory where the embedded
-	// SQLite engine keeps its compiled machine code between starts, or "off".
-	// Default: .sqlite-engine beside the database file. Only the embedded
-	// database uses it. Flag -sqlite-engine-cache.
-	SQLiteEngineCache string
-	// RequestTimeout is REQUEST_TIMEOUT: how long a request may take, database
-	// calls and the wait for a pooled connection included, from 1s to 5m
-	// (default 10s). A request the database does not answer in time is answered
-	// SERVICE_UNAVAILABLE (HTTP 503). Flag -request-timeout.
-	RequestTimeout time.Duration
-	// SMTPTimeout is SMTP_TIMEOUT: how long one email may take to deliver, from
-	// the dial to the last reply (default 30s). SMTPCommandTimeout is
-	// SMTP_COMMAND_TIMEOUT: how long the mail server may take to accept the
-	// connection or answer one command (default 10s).
-	SMTPTimeout, SMTPCommandTimeout time.Duration
-	// ShutdownDrain is SHUTDOWN_DRAIN: on SIGTERM, how long the server keeps
-	// answering, unready and with "Connection: close", before it stops
-	// accepting, so that load balancers and keep-alive clients move away without
-	// a request cut (default 5s in production, 0s in development). Flag
-	// -shutdown-drain.
-	ShutdownDrain time.Duration
-	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
-	// (default 12). Lower it only for tests. Flag -bcrypt-cost.
-	BcryptCost int
-	// RedisURL is REDIS_URL: a Redis that several instances share, for the
-	// automatic persisted queries (each kept 24 h after its last use) and the
-	// response cache; unset, each instance keeps them in memory (persisted
-	// queries 16 MiB at most). Flag -redis-url.
-	RedisURL string
-	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
-	// (Apollo's persisted-query manifest, or a JSON object of id to document as
-	// graphql-codegen and Relay write): when set, the server runs only its
-	// documents. Unset by default. Flag -trusted-documents.
-	TrustedDocuments *persisted.Manifest
-	// TrustedDocumentsStaff is TRUSTED_DOCUMENTS_STAFF (true/false, default
-	// false): with trusted documents, signed-in staff may still send any
-	// document (the playground, scripts). Flag -trusted-documents-staff.
-	TrustedDocumentsStaff bool
-	// AnonymousCost is ANONYMOUS_COST_PER_ADDRESS: the cost points (as
-	// QUERY_MAX_COST counts them) that anonymous requests from one client
-	// address may spend, as points/interval (default "60000/1m": a minute's
-	// points at once, refilled evenly over the minute); "off" turns it off. An
-	// operation the budget cannot pay is refused with HTTP 429 RATE_LIMITED.
-	// Flag -anonymous-cost-per-address.
-	AnonymousCost RateLimit
-	// AnonymousCostExempt is ANONYMOUS_COST_EXEMPT: addresses or CIDR ranges the
-	// budget does not apply to (default loopback, "127.0.0.0/8,::1": a process
-	// on the server's own host; behind a reverse proxy, set TRUSTED_PROXIES so
-	// that clients are told apart); "none" for none. Flag -anonymous-cost-exempt.
-	AnonymousCostExempt []netip.Prefix
-	// QueryLimits bound each GraphQL document before it is validated:
-	// QUERY_MAX_TOKENS (default 15000), QUERY_MAX_ALIASES (30),
-	// QUERY_MAX_DIRECTIVES (10 on one location), QUERY_MAX_REPEATS (10 of one
-	// name in one selection set), QUERY_MAX_DEPTH (12) and QUERY_MAX_COST
-	// (5000), each a positive whole number or "off". Flags -query-max-tokens,
-	// -query-max-aliases, -query-max-directives, -query-max-repeats,
-	// -query-max-depth and -query-max-cost.
-	QueryLimits gqlserver.Limits
-	// Retention is how long personal data is kept (ENQUIRY_RETENTION, default
-	// 730d after an enquiry is closed; CLIENT_IP_RETENTION, 30d;
-	// COMMENT_EMAIL_RETENTION, 365d; each may be off).
+	// Env is APP_ENV: "development" (default) or "production". Production turns
+	// the playground and introspection off and logs JSON, unless set otherwise.
+	Env       string
+	Log       LogConfig
+	HTTP      HTTPConfig
+	Database  DatabaseConfig
+	Auth      AuthConfig
+	Limits    LimitsConfig
+	Mail      MailConfig
+	Redis     RedisConfig
+	Cache     CacheConfig
+	Telemetry TelemetryConfig
+	// Retention is how long personal data is kept.
 	Retention models.Retention
-	// Backup is the schedule of backups of the embedded database (BACKUP_DIR,
-	// BACKUP_EVERY, BACKUP_KEEP); off by default.
-	Backup BackupConfig
-	// MetricsAddr is METRICS_ADDR: where to serve /metrics (Prometheus text
-	// format), host:port, on a listener of its own that should not be public.
-	// Default: none (no metrics served). Flag -metrics-addr.
-	MetricsAddr string
-	// DebugExtensions is DEBUG_EXTENSIONS (true/false, or 1/0): put each
-	// response's SQL statement count, database time and cache status in its
-	// extensions.debug. Default false; refused in production, where it would
-	// show every client how the server works. Flag -debug-extensions.
-	DebugExtensions bool
-	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT: where to send trace spans over
-	// OTLP/HTTP, as http(s)://host:port (spans go to its /v1/traces). Default:
-	// none (no tracing). Environment only, as OpenTelemetry has it.
-	OTLPEndpoint string
-	// ResponseCache is RESPONSE_CACHE: "on" (default) keeps the answers of
-	// anonymous queries until a write changes what they read; "off" turns the
-	// cache and its HTTP caching headers off. Flag -response-cache.
-	ResponseCache bool
-	// ResponseCacheMB is RESPONSE_CACHE_MB: the most memory, in MiB, the answers
-	// kept in process may take (default 64; not used with REDIS_URL).
-	ResponseCacheMB int
-	// ResponseCacheTTL is RESPONSE_CACHE_TTL: the longest an answer is kept when
-	// nothing changes it, 1s to 24h (default 10m).
-	ResponseCacheTTL time.Duration
-	// CacheMaxAge and CacheStaleWhileRevalidate are CACHE_MAX_AGE (default 10s)
-	// and CACHE_STALE_WHILE_REVALIDATE (default 30s): the Cache-Control of public
-	// answers over GET, for browsers and CDNs, 0s to 1h.
-	CacheMaxAge, CacheStaleWhileRevalidate time.Duration
-	// CachePurgeURL is CACHE_PURGE_URL: when set, the tags each write changed are
-	// POSTed there ({"tags": [...]}), in the background, for a CDN to purge.
-	CachePurgeURL string
+	// UnknownSettings are the environment variables set that look like ours
+	// but are none of them (see unknownSettings), each with a note: logged at
+	// start.
+	UnknownSettings []string
 }
 
 // DefaultDatabaseURL is the embedded database used when DATABASE_URL is not set.
@@ -182,340 +57,243 @@ const DefaultDatabaseURL = "sqlite:data/coursegraph.db"
 func (c Config) Production() bool { return c.Env == "production" }
 
 // Embedded reports whether the database is the embedded SQLite one.
-func (c Config) Embedded() bool { return strings.HasPrefix(c.DatabaseURL, "sqlite:") }
+func (c Config) Embedded() bool { return c.Database.Embedded() }
 
 // loadConfig reads the environment through getenv and then the flags in args.
+// The names of the process's environment (os.Environ) that getenv also gives
+// are checked for settings the server does not know (see unknownSettings).
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	fs := flag.NewFlagSet("coursegraph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "", "address to listen on, host:port (env ADDR, or PORT)")
-	dbURL := fs.String("database-url", env("DATABASE_URL", DefaultDatabaseURL), "database URL (env DATABASE_URL)")
-	appEnv := fs.String("env", env("APP_ENV", "development"), "development or production (env APP_ENV)")
-	logLevel := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
-	logFormat := fs.String("log-format", getenv("LOG_FORMAT"), "text or json (env LOG_FORMAT)")
-	cors := fs.String("cors-origins", getenv("CORS_ORIGINS"), "allowed browser origins, comma-separated (env CORS_ORIGINS)")
-	playground := fs.String("playground", getenv("PLAYGROUND"), "serve the playground at / (env PLAYGROUND)")
-	introspection := fs.String("introspection", getenv("INTROSPECTION"), "answer introspection (env INTROSPECTION)")
-	sessionTTL := fs.String("session-ttl", env("SESSION_TTL", "168h"), "how long a sign-in lasts (env SESSION_TTL)")
-	commentRate := fs.String("comments-per-address", env("COMMENTS_PER_ADDRESS", "5/2m"), "comment rate limit per client address, burst/interval or off (env COMMENTS_PER_ADDRESS)")
-	anonCost := fs.String("anonymous-cost-per-address", env("ANONYMOUS_COST_PER_ADDRESS", "60000/1m"), "cost points anonymous requests from one address may spend, points/interval or off (env ANONYMOUS_COST_PER_ADDRESS)")
-	anonExempt := fs.String("anonymous-cost-exempt", env("ANONYMOUS_COST_EXEMPT", "127.0.0.0/8,::1"), "addresses or CIDR ranges the anonymous cost budget does not apply to, or none (env ANONYMOUS_COST_EXEMPT)")
-	enquiryRate := fs.String("enquiries-per-address", env("ENQUIRIES_PER_ADDRESS", "5/5m"), "contact-form rate limit per client address, burst/interval or off (env ENQUIRIES_PER_ADDRESS)")
-	engineCache := fs.String("sqlite-engine-cache", getenv("SQLITE_ENGINE_CACHE"), "where the embedded SQLite engine keeps its compiled code, or off (env SQLITE_ENGINE_CACHE)")
-	requestTimeout := fs.String("request-timeout", env("REQUEST_TIMEOUT", "10s"), "how long a request may take, database included (env REQUEST_TIMEOUT)")
-	backupDir := fs.String("backup-dir", getenv("BACKUP_DIR"), "keep scheduled backups of the embedded database here (env BACKUP_DIR; default off)")
-	backupEvery := fs.String("backup-every", env("BACKUP_EVERY", "24h"), "how often to back up into BACKUP_DIR (env BACKUP_EVERY)")
-	backupKeep := fs.Int("backup-keep", 7, "how many scheduled backups to keep (env BACKUP_KEEP)")
-	enquiryRetention := fs.String("enquiry-retention", env("ENQUIRY_RETENTION", "730d"), "how long a closed enquiry keeps its sender's details, or off (env ENQUIRY_RETENTION)")
-	ipRetention := fs.String("client-ip-retention", env("CLIENT_IP_RETENTION", "30d"), "how long client addresses are kept, or off (env CLIENT_IP_RETENTION)")
-	commentEmailRetention := fs.String("comment-email-retention", env("COMMENT_EMAIL_RETENTION", "365d"), "how long a comment keeps its reader's email, or off (env COMMENT_EMAIL_RETENTION)")
-	drain := fs.String("shutdown-drain", getenv("SHUTDOWN_DRAIN"), "how long to keep answering, unready, before shutting down (env SHUTDOWN_DRAIN)")
-	var limits gqlserver.Limits
-	queryLimits := []struct {
-		env, usage string
-		def        int
-		to         *int
-		val        *string
-	}{
-		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", gqlserver.DefaultTokenLimit, &limits.Tokens, nil},
-		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", gqlserver.DefaultAliasLimit, &limits.Aliases, nil},
-		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", gqlserver.DefaultDirectiveLimit, &limits.Directives, nil},
-		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", gqlserver.DefaultRepeatLimit, &limits.Repeats, nil},
-		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", gqlserver.DefaultDepthLimit, &limits.Depth, nil},
-		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", gqlserver.DefaultComplexityLimit, &limits.Cost, nil},
-	}
-	for i, l := range queryLimits {
-		flagName := strings.ToLower(strings.ReplaceAll(l.env, "_", "-"))
-		queryLimits[i].val = fs.String(flagName, env(l.env, strconv.Itoa(l.def)), "the most "+l.usage+", or off (env "+l.env+")")
-	}
-	responseCache := fs.String("response-cache", env("RESPONSE_CACHE", "on"), "keep anonymous answers until a write changes them: on or off (env RESPONSE_CACHE)")
-	bcryptCost := fs.Int("bcrypt-cost", 12, "password hash work factor, 4 to 16 (env BCRYPT_COST)")
-	metricsAddr := fs.String("metrics-addr", getenv("METRICS_ADDR"), "where to serve /metrics, host:port (env METRICS_ADDR; default off)")
-	debugExtensions := fs.String("debug-extensions", getenv("DEBUG_EXTENSIONS"), "show statements, database time and cache status in each response (env DEBUG_EXTENSIONS; never in production)")
-	redisURL := fs.String("redis-url", getenv("REDIS_URL"), "Redis shared by every instance, such as redis://localhost:6379/0 (env REDIS_URL)")
-	trusted := fs.String("trusted-documents", getenv("TRUSTED_DOCUMENTS"), "run only the documents of this manifest file (env TRUSTED_DOCUMENTS)")
-	trustedStaff := fs.String("trusted-documents-staff", getenv("TRUSTED_DOCUMENTS_STAFF"), "with trusted documents, let signed-in staff send any document (env TRUSTED_DOCUMENTS_STAFF)")
-	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "trusted reverse proxies, comma-separated (env TRUSTED_PROXIES)")
-	if v := getenv("BACKUP_KEEP"); v != "" {
-		if err := fs.Set("backup-keep", v); err != nil {
-			return Config{}, fmt.Errorf("BACKUP_KEEP must be a whole number, not %q", v)
-		}
-	}
-	if v := getenv("BCRYPT_COST"); v != "" {
-		if err := fs.Set("bcrypt-cost", v); err != nil {
-			return Config{}, fmt.Errorf("BCRYPT_COST must be a whole number from 4 to 16, not %q", v)
-		}
-	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: coursegraph [serve|migrate|seed] [flags] (coursegraph help lists the commands)\n\nEach flag overrides the environment variable named beside it:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return Config{}, err
-		}
-		return Config{}, &usageError{msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return Config{}, usageErrorf("unexpected arguments %q: flags only (coursegraph help lists the commands)", fs.Args())
-	}
-
-	var errs []error
-	for _, l := range queryLimits {
-		switch v := strings.TrimSpace(*l.val); v {
-		case "off":
-			*l.to = -1
-		default:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				errs = append(errs, fmt.Errorf("%s must be a positive whole number or off, not %q", l.env, v))
-			}
-			*l.to = n
-		}
-	}
-	c := Config{DatabaseURL: *dbURL, Env: *appEnv, QueryLimits: limits}
-	switch {
-	case *addr != "":
-		c.Addr = *addr
-	case getenv("ADDR") != "":
-		c.Addr = getenv("ADDR")
-	default:
-		port := env("PORT", "8080")
-		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			errs = append(errs, fmt.Errorf("PORT must be a port number, not %q", port))
-		}
-		c.Addr = ":" + port
-	}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("ADDR must be host:port, not %q", c.Addr))
-	}
-	if c.Env != "development" && c.Env != "production" {
-		errs = append(errs, fmt.Errorf("APP_ENV must be development or production, not %q", c.Env))
-	}
-	if host, port, err := net.SplitHostPort(c.Addr); err == nil && host == "" && !c.Production() {
-		// The demo, with its demo admin, is private to this machine unless
-		// ADDR names an interface.
-		c.Addr = net.JoinHostPort("127.0.0.1", port)
-	}
-	if err := c.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
-		errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", *logLevel))
-	}
-	c.LogFormat = *logFormat
-	if c.LogFormat == "" {
-		c.LogFormat = "text"
-		if c.Production() {
-			c.LogFormat = "json"
-		}
-	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		errs = append(errs, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat))
-	}
-	for o := range strings.SplitSeq(*cors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
-				errs = append(errs, fmt.Errorf("CORS_ORIGINS must list origins such as https://example.org, not %q", o))
-			}
-			c.CORSOrigins = append(c.CORSOrigins, o)
-		}
-	}
-	var err error
-	if c.Playground, err = parseBool("PLAYGROUND", *playground, !c.Production()); err != nil {
-		errs = append(errs, err)
-	}
-	if c.Introspection, err = parseBool("INTROSPECTION", *introspection, !c.Production()); err != nil {
-		errs = append(errs, err)
-	}
-	if d, err := time.ParseDuration(*sessionTTL); err != nil || d < time.Minute {
-		errs = append(errs, fmt.Errorf("SESSION_TTL must be a duration of at least 1m, such as 168h, not %q", *sessionTTL))
-	} else {
-		c.SessionTTL = d
-	}
-	c.RedisURL = strings.TrimSpace(*redisURL)
-	if c.RedisURL != "" {
-		if _, err := redisconn.ParseURL(c.RedisURL); err != nil {
-			errs = append(errs, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL: %w", err))
-		}
-	}
-	if path := strings.TrimSpace(*trusted); path != "" {
-		if c.TrustedDocuments, err = persisted.LoadManifest(path); err != nil {
-			errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS %s: %w", path, err))
-		}
-	}
-	if c.TrustedDocumentsStaff, err = parseBool("TRUSTED_DOCUMENTS_STAFF", *trustedStaff, false); err != nil {
-		errs = append(errs, err)
-	}
-	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
-		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES %w", err))
-	}
-	if c.AnonymousCost, err = parseRateLimit(*anonCost); err != nil {
-		errs = append(errs, fmt.Errorf("ANONYMOUS_COST_PER_ADDRESS %w", err))
-	}
-	if *anonExempt != "none" {
-		if c.AnonymousCostExempt, err = parsePrefixes(*anonExempt); err != nil {
-			errs = append(errs, fmt.Errorf("ANONYMOUS_COST_EXEMPT %w", err))
-		}
-	}
-	if c.CommentsPerAddress, err = parseRateLimit(*commentRate); err != nil {
-		errs = append(errs, fmt.Errorf("COMMENTS_PER_ADDRESS %w", err))
-	}
-	if c.EnquiriesPerAddress, err = parseRateLimit(*enquiryRate); err != nil {
-		errs = append(errs, fmt.Errorf("ENQUIRIES_PER_ADDRESS %w", err))
-	}
-	c.SQLiteEngineCache = strings.TrimSpace(*engineCache)
-	if file, ok := store.SQLiteFile(c.DatabaseURL); ok && c.SQLiteEngineCache == "" {
-		c.SQLiteEngineCache = filepath.Join(filepath.Dir(file), ".sqlite-engine")
-	}
-	if c.SQLiteEngineCache == "off" || !c.Embedded() {
-		c.SQLiteEngineCache = ""
-	}
-	if d, err := time.ParseDuration(*requestTimeout); err != nil || d < time.Second || d > 5*time.Minute {
-		errs = append(errs, fmt.Errorf("REQUEST_TIMEOUT must be a duration from 1s to 5m, such as 10s, not %q", *requestTimeout))
-	} else {
-		c.RequestTimeout = d
-	}
-	c.ShutdownDrain = 0
-	if c.Production() {
-		c.ShutdownDrain = 5 * time.Second
-	}
-	if *drain != "" {
-		if d, err := time.ParseDuration(*drain); err != nil || d < 0 || d > time.Minute {
-			errs = append(errs, fmt.Errorf("SHUTDOWN_DRAIN must be a duration from 0s to 1m, such as 5s, not %q", *drain))
-		} else {
-			c.ShutdownDrain = d
-		}
-	}
-	for _, t := range []struct {
-		name, def string
-		to        *time.Duration
-	}{{"SMTP_TIMEOUT", "30s", &c.SMTPTimeout}, {"SMTP_COMMAND_TIMEOUT", "10s", &c.SMTPCommandTimeout}} {
-		// At most a minute: a message is claimed for two minutes while it is
-		// sent, and another instance must not send it again meanwhile.
-		v := env(t.name, t.def)
-		if d, err := time.ParseDuration(v); err != nil || d < 100*time.Millisecond || d > time.Minute {
-			errs = append(errs, fmt.Errorf("%s must be a duration from 100ms to 1m, such as %s, not %q", t.name, t.def, v))
-		} else {
-			*t.to = d
-		}
-	}
-	c.SMTPURL, c.NotifyEmail = getenv("SMTP_URL"), getenv("NOTIFY_EMAIL")
-	if c.SMTPURL != "" {
-		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
-			errs = append(errs, fmt.Errorf("SMTP_URL %w", err))
-		}
-	}
-	if c.NotifyEmail != "" {
-		if err := models.ValidateEmail("NOTIFY_EMAIL", c.NotifyEmail); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	switch *responseCache {
-	case "on":
-		c.ResponseCache = true
-	case "off":
-	default:
-		errs = append(errs, fmt.Errorf("RESPONSE_CACHE must be on or off, not %q", *responseCache))
-	}
-	cacheMB := env("RESPONSE_CACHE_MB", "64")
-	if c.ResponseCacheMB, err = strconv.Atoi(cacheMB); err != nil || c.ResponseCacheMB < 1 || c.ResponseCacheMB > 1<<16 {
-		errs = append(errs, fmt.Errorf("RESPONSE_CACHE_MB must be a whole number of MiB from 1 to 65536, not %q", cacheMB))
-	}
-	for _, d := range []struct {
-		name, def string
-		least     time.Duration
-		most      time.Duration
-		to        *time.Duration
-	}{
-		{"RESPONSE_CACHE_TTL", "10m", time.Second, 24 * time.Hour, &c.ResponseCacheTTL},
-		{"CACHE_MAX_AGE", "10s", 0, time.Hour, &c.CacheMaxAge},
-		{"CACHE_STALE_WHILE_REVALIDATE", "30s", 0, time.Hour, &c.CacheStaleWhileRevalidate},
-	} {
-		v := env(d.name, d.def)
-		if t, err := time.ParseDuration(v); err != nil || t < d.least || t > d.most {
-			errs = append(errs, fmt.Errorf("%s must be a duration from %s to %s, such as %s, not %q", d.name, d.least, d.most, d.def, v))
-		} else {
-			*d.to = t
-		}
-	}
-	c.CachePurgeURL = getenv("CACHE_PURGE_URL")
-	if c.CachePurgeURL != "" {
-		if u, err := url.Parse(c.CachePurgeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, errors.New("CACHE_PURGE_URL must be an http:// or https:// URL"))
-		}
-	}
-	c.BcryptCost = *bcryptCost
-	if c.BcryptCost < 4 || c.BcryptCost > 16 {
-		errs = append(errs, fmt.Errorf("BCRYPT_COST must be from 4 to 16, not %d", c.BcryptCost))
-	}
-	c.AdminEmail, c.AdminPassword, c.AdminName = getenv("ADMIN_EMAIL"), getenv("ADMIN_PASSWORD"), env("ADMIN_NAME", "Admin")
-	if (c.AdminEmail == "") != (c.AdminPassword == "") {
-		errs = append(errs, errors.New("ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither"))
-	}
-	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
-		errs = append(errs, fmt.Errorf("DATABASE_URL: %w", err))
-	}
-	if c.MetricsAddr = strings.TrimSpace(*metricsAddr); c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			errs = append(errs, fmt.Errorf("METRICS_ADDR must be host:port, such as 127.0.0.1:9090, not %q", c.MetricsAddr))
-		}
-	}
-	if c.DebugExtensions, err = parseBool("DEBUG_EXTENSIONS", strings.TrimSpace(*debugExtensions), false); err != nil {
-		errs = append(errs, err)
-	} else if c.DebugExtensions && c.Production() {
-		errs = append(errs, errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time"))
-	}
-	for _, r := range []struct {
-		name, value string
-		to          *time.Duration
-	}{
-		{"ENQUIRY_RETENTION", *enquiryRetention, &c.Retention.Enquiries},
-		{"CLIENT_IP_RETENTION", *ipRetention, &c.Retention.ClientIPs},
-		{"COMMENT_EMAIL_RETENTION", *commentEmailRetention, &c.Retention.CommentEmails},
-	} {
-		if *r.to, err = parseRetention(r.value); err != nil {
-			errs = append(errs, fmt.Errorf("%s %w", r.name, err))
-		}
-	}
-	if c.Backup, err = parseBackup(strings.TrimSpace(*backupDir), *backupEvery, *backupKeep, c.Embedded()); err != nil {
-		errs = append(errs, err)
-	}
-	if c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); c.OTLPEndpoint != "" {
-		if _, err := tracing.ParseEndpoint(c.OTLPEndpoint); err != nil {
-			errs = append(errs, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %w", err))
-		}
-	}
-	return c, errors.Join(errs...)
+	return loadConfigFrom(args, getenv, os.Environ, stderr)
 }
 
-// parseRetention reads a retention: "off" (kept for ever), a number of days
-// ("730d") or a Go duration ("720h"), at least an hour.
-func parseRetention(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
-	if v == "off" {
-		return 0, nil
+// loadConfigFrom is loadConfig with the environment's names from environ.
+func loadConfigFrom(args []string, getenv func(string) string, environ func() []string, stderr io.Writer) (Config, error) {
+	var c Config
+	list := c.settings()
+	if err := readSettings(list, args, getenv, stderr); err != nil {
+		return Config{}, err
 	}
-	var d time.Duration
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 1 {
-			return 0, fmt.Errorf("must be off, a number of days such as 30d, or a duration such as 720h, not %q", v)
+	c.UnknownSettings = unknownSettings(list, environ(), getenv)
+	return c, c.check()
+}
+
+// settings lists every setting, concern by concern, pointing into c. APP_ENV
+// comes first: the defaults of others depend on it.
+func (c *Config) settings() []setting {
+	list := []setting{{
+		name: "APP_ENV", flag: "env", def: "development", usage: "development or production",
+		set: func(v string) error {
+			if v != "development" && v != "production" {
+				return fmt.Errorf("must be development or production, not %q", v)
+			}
+			c.Env = v
+			return nil
+		},
+	}}
+	// A closure, not the method value c.Production, which would copy c now,
+	// before APP_ENV is read.
+	production := func() bool { return c.Production() }
+	for _, concern := range [][]setting{
+		c.Log.settings(production),
+		c.Database.settings(),
+		c.HTTP.settings(production),
+		c.Auth.settings(),
+		c.Limits.settings(),
+		c.Mail.settings(),
+		c.Redis.settings(),
+		c.Cache.settings(),
+		c.Telemetry.settings(),
+		retentionSettings(&c.Retention),
+	} {
+		list = append(list, concern...)
+	}
+	return list
+}
+
+// check runs each concern's checks of its settings taken together.
+func (c Config) check() error {
+	return errors.Join(c.Database.check(), c.Auth.check(), c.Telemetry.check(c.Production()))
+}
+
+// LogConfig is how the server logs.
+type LogConfig struct {
+	// Level is LOG_LEVEL: debug, info (default), warn or error.
+	Level slog.Level
+	// Format is LOG_FORMAT: text (default in development) or json (default in
+	// production).
+	Format string
+}
+
+func (l *LogConfig) settings(production func() bool) []setting {
+	return []setting{
+		{name: "LOG_LEVEL", def: "info", usage: "debug, info, warn or error", set: func(v string) error {
+			if err := l.Level.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("must be debug, info, warn or error, not %q", v)
+			}
+			return nil
+		}},
+		{name: "LOG_FORMAT", usage: "text or json (default json in production)", set: func(v string) error {
+			switch v {
+			case "":
+				l.Format = "text"
+				if production() {
+					l.Format = "json"
+				}
+			case "text", "json":
+				l.Format = v
+			default:
+				return fmt.Errorf("must be text or json, not %q", v)
+			}
+			return nil
+		}},
+	}
+}
+
+// HTTPConfig is how the server listens and answers.
+type HTTPConfig struct {
+	// Addr is where to listen: ADDR (host:port), or PORT (default 8080).
+	// Without a host, it is every interface in production and 127.0.0.1
+	// otherwise (the demo is private to this machine).
+	Addr string
+	// CORSOrigins is CORS_ORIGINS: origins allowed to call the API from a
+	// browser, comma-separated, or "*". Default: none (same origin only).
+	CORSOrigins []string
+	// Playground is PLAYGROUND: serve the GraphQL playground at / (default:
+	// true in development, false in production).
+	Playground bool
+	// Introspection is INTROSPECTION: answer schema introspection (default:
+	// true in development, false in production).
+	Introspection bool
+	// TrustedProxies is TRUSTED_PROXIES: addresses or CIDR ranges of reverse
+	// proxies whose X-Forwarded-For names the client (default none).
+	TrustedProxies []netip.Prefix
+	// RequestTimeout is REQUEST_TIMEOUT: how long a request may take, database
+	// calls and the wait for a pooled connection included, 1s to 5m (default
+	// 10s). A request the database does not answer in time is answered
+	// SERVICE_UNAVAILABLE (HTTP 503).
+	RequestTimeout time.Duration
+	// ShutdownDrain is SHUTDOWN_DRAIN: on SIGTERM, how long the server keeps
+	// answering, unready and with "Connection: close", before it stops
+	// accepting (default 5s in production, 0s in development).
+	ShutdownDrain time.Duration
+	// TrustedDocuments is the manifest read from the file TRUSTED_DOCUMENTS
+	// (Apollo's persisted-query manifest, or a JSON object of id to document):
+	// when set, the server runs only its documents.
+	TrustedDocuments *persisted.Manifest
+	// TrustedDocumentsStaff is TRUSTED_DOCUMENTS_STAFF (default false): with
+	// trusted documents, signed-in staff may still send any document.
+	TrustedDocumentsStaff bool
+
+	port string // PORT, used when ADDR is not set
+}
+
+func (h *HTTPConfig) settings(production func() bool) []setting {
+	return []setting{
+		{name: "PORT", flag: noFlag, def: "8080", usage: "port to listen on, when ADDR is not set", set: text(&h.port)},
+		{name: "ADDR", usage: "address to listen on, host:port (or PORT)", set: func(v string) error {
+			if v == "" {
+				if n, err := strconv.Atoi(h.port); err != nil || n < 0 || n > 65535 {
+					return fmt.Errorf("is not set, and PORT must be a port number, not %q", h.port)
+				}
+				v = ":" + h.port
+			}
+			host, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("must be host:port, not %q", v)
+			}
+			if host == "" && !production() {
+				// The demo, with its demo admin, is private to this machine
+				// unless ADDR names an interface.
+				v = net.JoinHostPort("127.0.0.1", port)
+			}
+			h.Addr = v
+			return nil
+		}},
+		{name: "CORS_ORIGINS", usage: "allowed browser origins, comma-separated", set: func(v string) error {
+			h.CORSOrigins = nil
+			for o := range strings.SplitSeq(v, ",") {
+				if o = strings.TrimSpace(o); o == "" {
+					continue
+				}
+				if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+					return fmt.Errorf("must list origins such as https://example.org, not %q", o)
+				}
+				h.CORSOrigins = append(h.CORSOrigins, o)
+			}
+			return nil
+		}},
+		{name: "PLAYGROUND", usage: "serve the playground at / (default true in development)",
+			set: boolean(&h.Playground, func() bool { return !production() })},
+		{name: "INTROSPECTION", usage: "answer introspection (default true in development)",
+			set: boolean(&h.Introspection, func() bool { return !production() })},
+		{name: "TRUSTED_PROXIES", usage: "trusted reverse proxies, comma-separated", set: prefixes(&h.TrustedProxies, false)},
+		{name: "REQUEST_TIMEOUT", def: "10s", usage: "how long a request may take, database included",
+			set: duration(&h.RequestTimeout, time.Second, 5*time.Minute, "10s")},
+		{name: "SHUTDOWN_DRAIN", usage: "how long to keep answering, unready, before shutting down (default 5s in production)", set: func(v string) error {
+			if v == "" {
+				h.ShutdownDrain = 0
+				if production() {
+					h.ShutdownDrain = 5 * time.Second
+				}
+				return nil
+			}
+			return duration(&h.ShutdownDrain, 0, time.Minute, "5s")(v)
+		}},
+		{name: "TRUSTED_DOCUMENTS", usage: "run only the documents of this manifest file", set: func(v string) (err error) {
+			h.TrustedDocuments = nil
+			if v != "" {
+				if h.TrustedDocuments, err = persisted.LoadManifest(v); err != nil {
+					return fmt.Errorf("%s: %w", v, err)
+				}
+			}
+			return nil
+		}},
+		{name: "TRUSTED_DOCUMENTS_STAFF", needs: "TRUSTED_DOCUMENTS", usage: "with trusted documents, let signed-in staff send any document",
+			set: boolean(&h.TrustedDocumentsStaff, func() bool { return false })},
+	}
+}
+
+// webSocketOrigins returns the hosts of CORS_ORIGINS, which may also open
+// subscriptions.
+func (h HTTPConfig) webSocketOrigins() []string {
+	var hosts []string
+	for _, o := range h.CORSOrigins {
+		if o == "*" {
+			return []string{"*"}
 		}
-		d = time.Duration(n) * 24 * time.Hour
-	} else {
-		var err error
-		if d, err = time.ParseDuration(v); err != nil {
-			return 0, fmt.Errorf("must be off, a number of days such as 30d, or a duration such as 720h, not %q", v)
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
 		}
 	}
-	if d < time.Hour {
-		return 0, fmt.Errorf("must be at least 1h, not %q", v)
-	}
-	return d, nil
+	return hosts
+}
+
+// DatabaseConfig is the database, and what keeps the embedded one.
+type DatabaseConfig struct {
+	// URL is DATABASE_URL: "mysql://user:pass@host:3306/db", a Go MySQL DSN, or
+	// "sqlite:path". Default: the embedded SQLite database
+	// sqlite:data/coursegraph.db.
+	URL string
+	// SQLiteEngineCache is SQLITE_ENGINE_CACHE: a directory where the embedded
+	// SQLite engine keeps its compiled machine code between starts, or "off".
+	// Default: .sqlite-engine beside the database file; "" when not embedded.
+	SQLiteEngineCache string
+	// Backup is the schedule of backups of the embedded database (BACKUP_DIR,
+	// BACKUP_EVERY, BACKUP_KEEP); off by default.
+	Backup BackupConfig
+	// ReplicaURLs are DATABASE_REPLICA_URLS: MySQL read replicas of URL,
+	// comma-separated, in the same forms. Anonymous queries read a replica in
+	// rotation; everything else reads the primary. Default none.
+	ReplicaURLs []string
+	// ReplicaMaxLag is REPLICA_MAX_LAG: a replica that lags more than this
+	// behind the primary (or does not answer) is out of rotation until it
+	// catches up, 100ms to 10m (default 5s).
+	ReplicaMaxLag time.Duration
+	// ReplicaReadAfterWrite is REPLICA_READ_AFTER_WRITE: how long an anonymous
+	// client that has just sent a mutation reads the primary (default, and
+	// least: the longest a replica in rotation may lag, REPLICA_MAX_LAG plus
+	// one lag check).
+	ReplicaReadAfterWrite time.Duration
 }
 
 // BackupConfig is the schedule of the embedded database's backups.
@@ -528,86 +306,88 @@ type BackupConfig struct {
 	Keep int
 }
 
-func parseBackup(dir, every string, keep int, embedded bool) (BackupConfig, error) {
-	if dir == "" {
-		return BackupConfig{}, nil
-	}
-	if !embedded {
-		return BackupConfig{}, errors.New("BACKUP_DIR backs up the embedded database only; back MySQL up with mariadb-dump --single-transaction or mariabackup (see the README)")
-	}
-	d, err := time.ParseDuration(strings.TrimSpace(every))
-	if err != nil || d < time.Minute {
-		return BackupConfig{}, fmt.Errorf("BACKUP_EVERY must be a duration of at least 1m, such as 6h, not %q", every)
-	}
-	if keep < 1 {
-		return BackupConfig{}, fmt.Errorf("BACKUP_KEEP must be at least 1, not %d", keep)
-	}
-	return BackupConfig{Dir: dir, Every: d, Keep: keep}, nil
-}
+// Embedded reports whether the database is the embedded SQLite one.
+func (d DatabaseConfig) Embedded() bool { return strings.HasPrefix(d.URL, "sqlite:") }
 
-// parsePrefixes reads comma-separated addresses and CIDR ranges.
-func parsePrefixes(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for p := range strings.SplitSeq(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		prefix, err := netip.ParsePrefix(p)
-		if err != nil {
-			addr, addrErr := netip.ParseAddr(p)
-			if addrErr != nil {
-				return nil, fmt.Errorf("must list addresses or CIDR ranges, not %q", p)
+func (d *DatabaseConfig) settings() []setting {
+	return []setting{
+		{name: "DATABASE_URL", def: DefaultDatabaseURL, usage: "database URL", set: func(v string) error {
+			if _, _, err := store.ParseURL(v); err != nil {
+				return fmt.Errorf("is not a database URL: %w", err)
 			}
-			prefix = netip.PrefixFrom(addr, addr.BitLen())
-		}
-		out = append(out, prefix)
+			d.URL = v
+			return nil
+		}},
+		{name: "SQLITE_ENGINE_CACHE", usage: "where the embedded SQLite engine keeps its compiled code, or off", set: func(v string) error {
+			d.SQLiteEngineCache = v
+			if file, ok := store.SQLiteFile(d.URL); ok && v == "" {
+				d.SQLiteEngineCache = filepath.Join(filepath.Dir(file), ".sqlite-engine")
+			}
+			if d.SQLiteEngineCache == "off" || !d.Embedded() {
+				d.SQLiteEngineCache = ""
+			}
+			return nil
+		}},
+		{name: "BACKUP_DIR", usage: "keep scheduled backups of the embedded database here (default off)", set: text(&d.Backup.Dir)},
+		{name: "BACKUP_EVERY", needs: "BACKUP_DIR", def: "24h", usage: "how often to back up into BACKUP_DIR", set: func(v string) error {
+			if t, err := time.ParseDuration(v); err != nil || t < time.Minute {
+				return fmt.Errorf("must be a duration of at least 1m, such as 6h, not %q", v)
+			} else {
+				d.Backup.Every = t
+			}
+			return nil
+		}},
+		{name: "BACKUP_KEEP", needs: "BACKUP_DIR", def: "7", usage: "how many scheduled backups to keep", set: wholeNumber(&d.Backup.Keep, 1, 10000)},
+		{name: "DATABASE_REPLICA_URLS", usage: "MySQL read replicas of the database, comma-separated", set: func(v string) error {
+			d.ReplicaURLs = nil
+			for u := range strings.SplitSeq(v, ",") {
+				if u = strings.TrimSpace(u); u == "" {
+					continue
+				}
+				if dialect, _, err := store.ParseURL(u); err != nil || dialect != store.MySQL {
+					return errors.New("must list MySQL URLs (mysql://user:pass@host:3306/db or Go MySQL DSNs), comma-separated")
+				}
+				d.ReplicaURLs = append(d.ReplicaURLs, u)
+			}
+			return nil
+		}},
+		{name: "REPLICA_MAX_LAG", needs: "DATABASE_REPLICA_URLS", def: "5s", usage: "the most a read replica may lag and stay in rotation",
+			set: duration(&d.ReplicaMaxLag, 100*time.Millisecond, 10*time.Minute, "5s")},
+		{name: "REPLICA_READ_AFTER_WRITE", needs: "DATABASE_REPLICA_URLS", usage: "how long a client that has just written reads the primary (default REPLICA_MAX_LAG plus one lag check)", set: func(v string) error {
+			// A replica in rotation lags REPLICA_MAX_LAG at most, plus what it
+			// may fall behind between two checks.
+			least := d.ReplicaMaxLag + store.ReplicaCheckEvery(d.ReplicaMaxLag)
+			d.ReplicaReadAfterWrite = least
+			if v == "" {
+				return nil
+			}
+			t, err := time.ParseDuration(v)
+			switch {
+			case err != nil || t > time.Hour:
+				return fmt.Errorf("must be a duration of at most 1h, such as 10s, not %q", v)
+			case t < least:
+				return fmt.Errorf("must be at least %s (REPLICA_MAX_LAG plus one lag check, the most a replica in rotation may lag), not %s", least, v)
+			}
+			d.ReplicaReadAfterWrite = t
+			return nil
+		}},
 	}
-	return out, nil
 }
 
-// RateLimit is a burst of events, then one per interval; Burst -1 means no limit.
-type RateLimit struct {
-	Burst    int
-	Interval time.Duration
+func (d DatabaseConfig) check() error {
+	var errs []error
+	if d.Backup.Dir != "" && !d.Embedded() {
+		errs = append(errs, errors.New("BACKUP_DIR backs up the embedded database only; back MySQL up with mariadb-dump --single-transaction or mariabackup (see docs/operations.md)"))
+	}
+	if dialect, _, _ := store.ParseURL(d.URL); len(d.ReplicaURLs) > 0 && dialect != store.MySQL {
+		errs = append(errs, errors.New("DATABASE_REPLICA_URLS needs a MySQL primary in DATABASE_URL: the embedded SQLite database has no read replicas"))
+	}
+	return errors.Join(errs...)
 }
 
-// points returns a budget of Burst points refilled evenly over Interval, whose
-// refusals are counted in the metrics under name, or nil when the limit is off.
-func (l RateLimit) points(name string) *ratelimit.Limiter {
-	if l.Burst <= 0 {
-		return nil
-	}
-	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name)
-}
-
-// parseRateLimit reads "burst/interval" ("5/2m") or "off".
-func parseRateLimit(s string) (RateLimit, error) {
-	if s == "off" {
-		return RateLimit{Burst: -1}, nil
-	}
-	b, i, ok := strings.Cut(s, "/")
-	burst, err := strconv.Atoi(b)
-	interval, err2 := time.ParseDuration(i)
-	if !ok || err != nil || err2 != nil || burst < 1 || interval <= 0 {
-		return RateLimit{}, fmt.Errorf("must be burst/interval such as 5/2m, or off, not %q", s)
-	}
-	return RateLimit{Burst: burst, Interval: interval}, nil
-}
-
-func parseBool(name, v string, def bool) (bool, error) {
-	if v == "" {
-		return def, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return def, fmt.Errorf("%s must be true or false, not %q", name, v)
-	}
-	return b, nil
-}
-
-// maskedDatabaseURL returns the database URL with its password hidden, for logs.
-func (c Config) maskedDatabaseURL() string {
-	u := c.DatabaseURL
+// masked returns the database URL with its password hidden, for logs.
+func (d DatabaseConfig) masked() string {
+	u := d.URL
 	at := strings.LastIndex(u, "@")
 	if at < 0 {
 		return u
@@ -622,17 +402,277 @@ func (c Config) maskedDatabaseURL() string {
 	return u
 }
 
-// webSocketOrigins returns the hosts of CORS_ORIGINS, which may also open
-// subscriptions.
-func (c Config) webSocketOrigins() []string {
-	var hosts []string
-	for _, o := range c.CORSOrigins {
-		if o == "*" {
-			return []string{"*"}
-		}
-		if u, err := url.Parse(o); err == nil && u.Host != "" {
-			hosts = append(hosts, u.Host)
-		}
+// AuthConfig is how staff sign in.
+type AuthConfig struct {
+	// SessionTTL is SESSION_TTL: how long a sign-in lasts (default 168h, a week).
+	SessionTTL time.Duration
+	// BcryptCost is BCRYPT_COST: the work factor of password hashes, 4 to 16
+	// (default 12). Lower it only for tests.
+	BcryptCost int
+	// AdminEmail, AdminPassword and AdminName are ADMIN_EMAIL, ADMIN_PASSWORD
+	// and ADMIN_NAME (default "Admin"): the first admin, made at start when
+	// there is no active admin. Environment only, so the password is not on a
+	// command line.
+	AdminEmail, AdminPassword, AdminName string
+}
+
+func (a *AuthConfig) settings() []setting {
+	return []setting{
+		{name: "SESSION_TTL", def: "168h", usage: "how long a sign-in lasts", set: func(v string) error {
+			if d, err := time.ParseDuration(v); err != nil || d < time.Minute {
+				return fmt.Errorf("must be a duration of at least 1m, such as 168h, not %q", v)
+			} else {
+				a.SessionTTL = d
+			}
+			return nil
+		}},
+		{name: "BCRYPT_COST", def: "12", usage: "password hash work factor", set: wholeNumber(&a.BcryptCost, 4, 16)},
+		{name: "ADMIN_EMAIL", flag: noFlag, usage: "the first admin's email", set: text(&a.AdminEmail)},
+		{name: "ADMIN_PASSWORD", flag: noFlag, usage: "the first admin's password", set: text(&a.AdminPassword)},
+		{name: "ADMIN_NAME", flag: noFlag, def: "Admin", usage: "the first admin's name", set: text(&a.AdminName)},
 	}
-	return hosts
+}
+
+func (a AuthConfig) check() error {
+	if (a.AdminEmail == "") != (a.AdminPassword == "") {
+		return errors.New("ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither")
+	}
+	return nil
+}
+
+// LimitsConfig bounds what clients may ask: per address, and per document.
+type LimitsConfig struct {
+	// CommentsPerAddress is COMMENTS_PER_ADDRESS: how many comments one client
+	// address may post at once, then how often, as "burst/interval" (default
+	// "5/2m"), or "off".
+	CommentsPerAddress RateLimit
+	// EnquiriesPerAddress is ENQUIRIES_PER_ADDRESS: contact-form messages one
+	// client address may send, as "burst/interval" (default "5/5m"), or "off".
+	EnquiriesPerAddress RateLimit
+	// AnonymousCost is ANONYMOUS_COST_PER_ADDRESS: the cost points (as
+	// QUERY_MAX_COST counts them) that anonymous requests from one client
+	// address may spend, as points/interval (default "60000/1m"), or "off". An
+	// operation the budget cannot pay is refused with HTTP 429 RATE_LIMITED.
+	AnonymousCost RateLimit
+	// AnonymousCostExempt is ANONYMOUS_COST_EXEMPT: addresses or CIDR ranges the
+	// budget does not apply to (default loopback, "127.0.0.0/8,::1"), or "none".
+	AnonymousCostExempt []netip.Prefix
+	// Query bounds each GraphQL document before it is validated:
+	// QUERY_MAX_TOKENS, QUERY_MAX_ALIASES, QUERY_MAX_DIRECTIVES,
+	// QUERY_MAX_REPEATS, QUERY_MAX_DEPTH and QUERY_MAX_COST, each a positive
+	// whole number or "off".
+	Query gqlserver.Limits
+}
+
+func (l *LimitsConfig) settings() []setting {
+	list := []setting{
+		{name: "COMMENTS_PER_ADDRESS", def: "5/2m", usage: "comment rate limit per client address, burst/interval or off", set: rateLimit(&l.CommentsPerAddress)},
+		{name: "ENQUIRIES_PER_ADDRESS", def: "5/5m", usage: "contact-form rate limit per client address, burst/interval or off", set: rateLimit(&l.EnquiriesPerAddress)},
+		{name: "ANONYMOUS_COST_PER_ADDRESS", def: "60000/1m", usage: "cost points anonymous requests from one address may spend, points/interval or off", set: rateLimit(&l.AnonymousCost)},
+		{name: "ANONYMOUS_COST_EXEMPT", def: "127.0.0.0/8,::1", usage: "addresses or CIDR ranges the anonymous cost budget does not apply to, or none", set: prefixes(&l.AnonymousCostExempt, true)},
+	}
+	for _, q := range []struct {
+		name, usage string
+		def         int
+		to          *int
+	}{
+		{"QUERY_MAX_TOKENS", "tokens in a GraphQL document", gqlserver.DefaultTokenLimit, &l.Query.Tokens},
+		{"QUERY_MAX_ALIASES", "aliases in a GraphQL document", gqlserver.DefaultAliasLimit, &l.Query.Aliases},
+		{"QUERY_MAX_DIRECTIVES", "directives on one field, fragment or operation", gqlserver.DefaultDirectiveLimit, &l.Query.Directives},
+		{"QUERY_MAX_REPEATS", "times one name may appear in one selection set", gqlserver.DefaultRepeatLimit, &l.Query.Repeats},
+		{"QUERY_MAX_DEPTH", "fields nested in one another, through fragments", gqlserver.DefaultDepthLimit, &l.Query.Depth},
+		{"QUERY_MAX_COST", "cost of an operation (each field 1, lists times their page size)", gqlserver.DefaultComplexityLimit, &l.Query.Cost},
+	} {
+		list = append(list, setting{name: q.name, def: strconv.Itoa(q.def), usage: "the most " + q.usage + ", or off", set: limitOrOff(q.to)})
+	}
+	return list
+}
+
+// points returns a budget of Burst points refilled evenly over Interval, whose
+// refusals are counted in the metrics under name, kept in shared (Redis) when
+// set, or nil when the limit is off. When Redis does not answer, it counts in
+// memory: a cost budget protects the server, not an account.
+func (l RateLimit) points(name string, shared *ratelimit.Shared) *ratelimit.Limiter {
+	if l.Burst <= 0 {
+		return nil
+	}
+	return ratelimit.New(l.Burst, l.Interval/time.Duration(l.Burst), time.Now).Named(name).Share(shared, ratelimit.FailLocal)
+}
+
+// MailConfig is where enquiry notices go.
+type MailConfig struct {
+	// SMTPURL is SMTP_URL: smtp://user:pass@host:587?from=noreply@example.org&tls=starttls
+	// or smtps://…. Default: none (no email). Secret: environment only.
+	SMTPURL string
+	// NotifyEmail is NOTIFY_EMAIL: who gets enquiry notices (default: the
+	// centre's email).
+	NotifyEmail string
+	// Timeout is SMTP_TIMEOUT: how long one email may take to deliver, from the
+	// dial to the last reply (default 30s). CommandTimeout is
+	// SMTP_COMMAND_TIMEOUT: how long the mail server may take to accept the
+	// connection or answer one command (default 10s). At most a minute each: a
+	// message is claimed for two minutes while it is sent, and another
+	// instance must not send it again meanwhile.
+	Timeout, CommandTimeout time.Duration
+	// PollInterval is MAIL_POLL_INTERVAL: how often the outbox is checked for
+	// due mail (default 5s).
+	PollInterval time.Duration
+}
+
+func (m *MailConfig) settings() []setting {
+	return []setting{
+		{name: "SMTP_URL", flag: noFlag, usage: "where to send enquiry notices", set: func(v string) error {
+			if v != "" {
+				if _, err := mail.ParseURL(v); err != nil {
+					return err
+				}
+			}
+			m.SMTPURL = v
+			return nil
+		}},
+		{name: "NOTIFY_EMAIL", needs: "SMTP_URL", usage: "who receives enquiry notices (default the centre's email)", set: func(v string) error {
+			if v != "" {
+				if err := models.ValidateEmail("NOTIFY_EMAIL", v); err != nil {
+					return fmt.Errorf("must be an email address: %w", err)
+				}
+			}
+			m.NotifyEmail = v
+			return nil
+		}},
+		{name: "SMTP_TIMEOUT", needs: "SMTP_URL", def: "30s", usage: "how long one email may take to deliver",
+			set: duration(&m.Timeout, 100*time.Millisecond, time.Minute, "30s")},
+		{name: "SMTP_COMMAND_TIMEOUT", needs: "SMTP_URL", def: "10s", usage: "how long the mail server may take to answer one command",
+			set: duration(&m.CommandTimeout, 100*time.Millisecond, time.Minute, "10s")},
+		{name: "MAIL_POLL_INTERVAL", needs: "SMTP_URL", def: "5s", usage: "how often the outbox is checked for due mail",
+			set: duration(&m.PollInterval, 10*time.Millisecond, time.Minute, "5s")},
+	}
+}
+
+// RedisConfig is the Redis that several instances share.
+type RedisConfig struct {
+	// URL is REDIS_URL: a Redis that several instances share, for the automatic
+	// persisted queries (each kept 24 h after its last use), the response
+	// cache, the live events and the rate limits; unset, each instance keeps
+	// them in memory.
+	URL string
+	// Timeout is REDIS_TIMEOUT: the longest a request waits on Redis for a
+	// rate limit, to announce a live event or for a read-after-write mark,
+	// 10ms to 5s (default 250ms); then
+	// it does without (see docs/operations.md, "Running several instances").
+	Timeout time.Duration
+}
+
+func (r *RedisConfig) settings() []setting {
+	return []setting{
+		{name: "REDIS_URL", usage: "Redis shared by every instance, such as redis://localhost:6379/0", set: func(v string) error {
+			if v != "" {
+				if _, err := redisconn.ParseURL(v); err != nil {
+					return fmt.Errorf("must be a redis:// or rediss:// URL: %w", err)
+				}
+			}
+			r.URL = v
+			return nil
+		}},
+		{name: "REDIS_TIMEOUT", needs: "REDIS_URL", def: "250ms", usage: "the longest a request waits on Redis for a rate limit or a live event",
+			set: duration(&r.Timeout, 10*time.Millisecond, 5*time.Second, "250ms")},
+	}
+}
+
+// CacheConfig is the response cache and the HTTP caching of public answers.
+type CacheConfig struct {
+	// On is RESPONSE_CACHE: "on" (default) keeps the answers of anonymous
+	// queries until a write changes what they read; "off" turns the cache and
+	// its HTTP caching headers off.
+	On bool
+	// MB is RESPONSE_CACHE_MB: the most memory, in MiB, the answers kept in
+	// process may take (default 64; not used with REDIS_URL).
+	MB int
+	// TTL is RESPONSE_CACHE_TTL: the longest an answer is kept when nothing
+	// changes it, 1s to 24h (default 10m).
+	TTL time.Duration
+	// MaxAge and StaleWhileRevalidate are CACHE_MAX_AGE (default 10s) and
+	// CACHE_STALE_WHILE_REVALIDATE (default 30s): the Cache-Control of public
+	// answers over GET, for browsers and CDNs, 0s to 1h.
+	MaxAge, StaleWhileRevalidate time.Duration
+	// PurgeURL is CACHE_PURGE_URL: when set, the tags each write changed are
+	// POSTed there ({"tags": [...]}), in the background, for a CDN to purge.
+	PurgeURL string
+}
+
+func (c *CacheConfig) settings() []setting {
+	return []setting{
+		{name: "RESPONSE_CACHE", def: "on", usage: "keep anonymous answers until a write changes them: on or off", set: onOff(&c.On)},
+		{name: "RESPONSE_CACHE_MB", def: "64", usage: "the most MiB the answers kept in process may take", set: wholeNumber(&c.MB, 1, 1<<16)},
+		{name: "RESPONSE_CACHE_TTL", def: "10m", usage: "the longest an unchanged answer is kept", set: duration(&c.TTL, time.Second, 24*time.Hour, "10m")},
+		{name: "CACHE_MAX_AGE", def: "10s", usage: "Cache-Control max-age of public answers over GET", set: duration(&c.MaxAge, 0, time.Hour, "10s")},
+		{name: "CACHE_STALE_WHILE_REVALIDATE", def: "30s", usage: "Cache-Control stale-while-revalidate of public answers over GET", set: duration(&c.StaleWhileRevalidate, 0, time.Hour, "30s")},
+		{name: "CACHE_PURGE_URL", usage: "where to POST the tags each write changed, for a CDN", set: func(v string) error {
+			if v != "" {
+				if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return errors.New("must be an http:// or https:// URL")
+				}
+			}
+			c.PurgeURL = v
+			return nil
+		}},
+	}
+}
+
+// TelemetryConfig is what the server tells its operators.
+type TelemetryConfig struct {
+	// MetricsAddr is METRICS_ADDR: where to serve /metrics (Prometheus text
+	// format), host:port, on a listener of its own that should not be public.
+	// Default: none.
+	MetricsAddr string
+	// DebugExtensions is DEBUG_EXTENSIONS: put each response's SQL statement
+	// count, database time and cache status in its extensions.debug. Default
+	// false; refused in production.
+	DebugExtensions bool
+	// OTLPEndpoint is OTEL_EXPORTER_OTLP_ENDPOINT: where to send trace spans over
+	// OTLP/HTTP, as http(s)://host:port. Default: none (no tracing).
+	// Environment only, as OpenTelemetry has it.
+	OTLPEndpoint string
+}
+
+func (t *TelemetryConfig) settings() []setting {
+	return []setting{
+		{name: "METRICS_ADDR", usage: "where to serve /metrics, host:port (default off)", set: func(v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("must be host:port, such as 127.0.0.1:9090, not %q", v)
+				}
+			}
+			t.MetricsAddr = v
+			return nil
+		}},
+		{name: "DEBUG_EXTENSIONS", usage: "show statements, database time and cache status in each response (never in production)",
+			set: boolean(&t.DebugExtensions, func() bool { return false })},
+		{name: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: noFlag, usage: "where to send trace spans over OTLP/HTTP", set: func(v string) error {
+			if v != "" {
+				if _, err := tracing.ParseEndpoint(v); err != nil {
+					return err
+				}
+			}
+			t.OTLPEndpoint = v
+			return nil
+		}},
+	}
+}
+
+func (t TelemetryConfig) check(production bool) error {
+	if t.DebugExtensions && production {
+		return errors.New("DEBUG_EXTENSIONS must not be on with APP_ENV=production: it shows every client each response's SQL statements and database time")
+	}
+	return nil
+}
+
+// retentionSettings are how long personal data is kept: ENQUIRY_RETENTION
+// (default 730d after an enquiry is closed), CLIENT_IP_RETENTION (30d) and
+// COMMENT_EMAIL_RETENTION (365d), each may be off.
+func retentionSettings(r *models.Retention) []setting {
+	return []setting{
+		{name: "ENQUIRY_RETENTION", def: "730d", usage: "how long a closed enquiry keeps its sender's details, or off", set: retention(&r.Enquiries)},
+		{name: "CLIENT_IP_RETENTION", def: "30d", usage: "how long client addresses are kept, or off", set: retention(&r.ClientIPs)},
+		{name: "COMMENT_EMAIL_RETENTION", def: "365d", usage: "how long a comment keeps its reader's email, or off", set: retention(&r.CommentEmails)},
+	}
 }

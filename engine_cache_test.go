@@ -29,8 +29,8 @@ func TestTheSQLiteEngineCacheSitsBesideTheDatabaseAndCanBeTurnedOff(t *testing.T
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cfg.SQLiteEngineCache != c.want {
-				t.Errorf("SQLiteEngineCache = %q; want %q", cfg.SQLiteEngineCache, c.want)
+			if cfg.Database.SQLiteEngineCache != c.want {
+				t.Errorf("SQLiteEngineCache = %q; want %q", cfg.Database.SQLiteEngineCache, c.want)
 			}
 		})
 	}

@@ -34,7 +34,7 @@ type observability struct {
 // starts serving /metrics. Call shutdown once the main server is done; on an
 // error, nothing is left running.
 func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger) (*observability, error) {
-	o := &observability{measure: cfg.MetricsAddr != "" || cfg.DebugExtensions, debug: cfg.DebugExtensions}
+	o := &observability{measure: cfg.Telemetry.MetricsAddr != "" || cfg.Telemetry.DebugExtensions, debug: cfg.Telemetry.DebugExtensions}
 	err := o.start(ctx, cfg, st, svc, log)
 	if err != nil {
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -47,8 +47,8 @@ func startObservability(ctx context.Context, cfg Config, st *store.Store, svc *s
 
 // start does startObservability's work, leaving what it started in o.
 func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, svc *service.Service, log *slog.Logger) error {
-	if cfg.OTLPEndpoint != "" {
-		t, err := tracing.New(ctx, cfg.OTLPEndpoint)
+	if cfg.Telemetry.OTLPEndpoint != "" {
+		t, err := tracing.New(ctx, cfg.Telemetry.OTLPEndpoint)
 		if err != nil {
 			return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 		}
@@ -59,7 +59,7 @@ func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, 
 	if o.measure {
 		st.Observe(statementMetrics{})
 	}
-	if cfg.MetricsAddr == "" {
+	if cfg.Telemetry.MetricsAddr == "" {
 		return nil
 	}
 	db, err := st.SQL()
@@ -77,9 +77,9 @@ func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, 
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	ln, err := net.Listen("tcp", cfg.Telemetry.MetricsAddr)
 	if err != nil {
-		return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.Telemetry.MetricsAddr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)

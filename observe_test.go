@@ -257,8 +257,8 @@ func TestDebugExtensionsAreRefusedInProduction(t *testing.T) {
 	}
 	for _, v := range []string{"1", "true"} {
 		cfg, err := loadConfig(nil, func(k string) string { return map[string]string{"DEBUG_EXTENSIONS": v}[k] }, io.Discard)
-		if err != nil || !cfg.DebugExtensions {
-			t.Errorf("DEBUG_EXTENSIONS=%s in development: %v, on = %v", v, err, cfg.DebugExtensions)
+		if err != nil || !cfg.Telemetry.DebugExtensions {
+			t.Errorf("DEBUG_EXTENSIONS=%s in development: %v, on = %v", v, err, cfg.Telemetry.DebugExtensions)
 		}
 	}
 	if _, err := loadConfig(nil, func(k string) string { return map[string]string{"DEBUG_EXTENSIONS": "yes please"}[k] }, io.Discard); err == nil || !strings.Contains(err.Error(), "DEBUG_EXTENSIONS") {

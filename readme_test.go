@@ -17,9 +17,10 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// readmeBlock is a fenced block of the README and the block of the given kind
-// that follows it, if any (an example's answer).
+// readmeBlock is a fenced block of the README (or of a file of docs/) and the
+// block of the given kind that follows it, if any (an example's answer).
 type readmeBlock struct {
+	file   string
 	line   int
 	source string
 	answer string // the ```json block right after, if any
@@ -27,21 +28,37 @@ type readmeBlock struct {
 
 var fence = regexp.MustCompile("(?s)```(\\w*)\\n(.*?)```")
 
-// readmeBlocks returns the README's ```graphql blocks.
+// readmeBlocks returns the ```graphql blocks of the README and of docs/, but
+// for the contract (docs/API.md), whose blocks are fragments of operations.
 func readmeBlocks(t *testing.T) []readmeBlock {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	files, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(b)
+	var out []readmeBlock
+	for _, file := range append([]string{"README.md"}, files...) {
+		if file == "docs/API.md" {
+			continue
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, graphqlBlocks(file, string(b))...)
+	}
+	return out
+}
+
+// graphqlBlocks returns the ```graphql blocks of text, the contents of file.
+func graphqlBlocks(file, text string) []readmeBlock {
 	matches := fence.FindAllStringSubmatchIndex(text, -1)
 	var out []readmeBlock
 	for i, m := range matches {
 		if text[m[2]:m[3]] != "graphql" {
 			continue
 		}
-		blk := readmeBlock{line: strings.Count(text[:m[0]], "\n") + 1, source: text[m[4]:m[5]]}
+		blk := readmeBlock{file: file, line: strings.Count(text[:m[0]], "\n") + 1, source: text[m[4]:m[5]]}
 		if i+1 < len(matches) {
 			next := matches[i+1]
 			if text[next[2]:next[3]] == "json" && strings.TrimSpace(text[m[1]:next[0]]) == "" {
@@ -125,7 +142,7 @@ func TestEveryGraphQLExampleInTheReadmeRunsOnAFreshDemoServer(t *testing.T) {
 		src := strings.ReplaceAll(blk.source, "the password from the log", password[1])
 		doc, err := parser.ParseQuery(&ast.Source{Name: "README.md", Input: src})
 		if err != nil {
-			t.Errorf("README.md:%d: the example does not parse: %v", blk.line, err)
+			t.Errorf("%s:%d: the example does not parse: %v", blk.file, blk.line, err)
 			continue
 		}
 		for _, op := range doc.Operations {
@@ -135,14 +152,14 @@ func TestEveryGraphQLExampleInTheReadmeRunsOnAFreshDemoServer(t *testing.T) {
 			for _, v := range op.VariableDefinitions {
 				val, ok := vars[v.Variable]
 				if !ok {
-					t.Fatalf("README.md:%d: the test has no value for $%s", blk.line, v.Variable)
+					t.Fatalf("%s:%d: the test has no value for $%s", blk.file, blk.line, v.Variable)
 				}
 				opVars[v.Variable] = val
 			}
 			ran++
 			if op.Operation == ast.Subscription {
 				field := op.SelectionSet[0].(*ast.Field).Name
-				subscribe(t, base, token, b.String(), func() { post(triggers[field], nil, "") }, blk.line)
+				subscribe(t, base, token, b.String(), func() { post(triggers[field], nil, "") }, blk)
 				continue
 			}
 			data, errs := post(b.String(), opVars, token)
@@ -153,17 +170,17 @@ func TestEveryGraphQLExampleInTheReadmeRunsOnAFreshDemoServer(t *testing.T) {
 				empty = empty || v == nil
 			}
 			if len(errs) > 0 || empty {
-				t.Errorf("README.md:%d: %s\nanswered %s %v", blk.line, b.String(), data, errs)
+				t.Errorf("%s:%d: %s\nanswered %s %v", blk.file, blk.line, b.String(), data, errs)
 				continue
 			}
 			if blk.answer != "" {
 				var want, got any
 				if err := json.Unmarshal([]byte(blk.answer), &want); err != nil {
-					t.Fatalf("README.md:%d: the answer shown is not JSON: %v", blk.line, err)
+					t.Fatalf("%s:%d: the answer shown is not JSON: %v", blk.file, blk.line, err)
 				}
 				_ = json.Unmarshal([]byte(`{"data":`+string(data)+`}`), &got)
 				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("README.md:%d: the answer differs from the one shown (-README +server):\n%s", blk.line, diff)
+					t.Errorf("%s:%d: the answer differs from the one shown (-README +server):\n%s", blk.file, blk.line, diff)
 				}
 			}
 		}
@@ -187,26 +204,26 @@ func firstArticle(t *testing.T, post func(string, map[string]any, string) (json.
 
 // subscribe runs a subscription over graphql-transport-ws as token's user, calls
 // trigger once it is subscribed, and wants one event without errors.
-func subscribe(t *testing.T, base, token, query string, trigger func(), line int) {
+func subscribe(t *testing.T, base, token, query string, trigger func(), blk readmeBlock) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
-		t.Fatalf("README.md:%d: dial: %v", line, err)
+		t.Fatalf("%s:%d: dial: %v", blk.file, blk.line, err)
 	}
 	defer conn.CloseNow()
 	send := func(msg map[string]any) {
 		b, _ := json.Marshal(msg)
 		if err := conn.Write(ctx, coderws.MessageText, b); err != nil {
-			t.Fatalf("README.md:%d: write: %v", line, err)
+			t.Fatalf("%s:%d: write: %v", blk.file, blk.line, err)
 		}
 	}
 	read := func() map[string]any {
 		for {
 			_, b, err := conn.Read(ctx)
 			if err != nil {
-				t.Fatalf("README.md:%d: read: %v", line, err)
+				t.Fatalf("%s:%d: read: %v", blk.file, blk.line, err)
 			}
 			var msg map[string]any
 			_ = json.Unmarshal(b, &msg)
@@ -217,7 +234,7 @@ func subscribe(t *testing.T, base, token, query string, trigger func(), line int
 	}
 	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
 	if msg := read(); msg["type"] != "connection_ack" {
-		t.Fatalf("README.md:%d: connection_init: %v", line, msg)
+		t.Fatalf("%s:%d: connection_init: %v", blk.file, blk.line, msg)
 	}
 	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}})
 	// Events are read in the background; the trigger is sent again until one
@@ -245,13 +262,13 @@ func subscribe(t *testing.T, base, token, query string, trigger func(), line int
 		case msg, ok := <-events:
 			payload, _ := msg["payload"].(map[string]any)
 			if !ok || msg["type"] != "next" || payload["errors"] != nil || payload["data"] == nil {
-				t.Errorf("README.md:%d: %s\ngot %v", line, query, msg)
+				t.Errorf("%s:%d: %s\ngot %v", blk.file, blk.line, query, msg)
 			}
 			return
 		case <-tick.C:
 			trigger()
 		case <-ctx.Done():
-			t.Errorf("README.md:%d: %s: no event", line, query)
+			t.Errorf("%s:%d: %s: no event", blk.file, blk.line, query)
 			return
 		}
 	}

@@ -16,7 +16,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -35,23 +34,21 @@ import (
 	"syscall"
 	"time"
 
-	"coursegraph/gqlhttp"
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
-	"coursegraph/graph"
+	"coursegraph/instant"
 	"coursegraph/logging"
 	"coursegraph/metrics"
 	"coursegraph/models"
 	"coursegraph/persisted"
-	"coursegraph/playground"
 	"coursegraph/ratelimit"
+	"coursegraph/readroute"
 	"coursegraph/redisconn"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/seed"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/rs/cors"
 )
 
 func main() {
@@ -67,7 +64,6 @@ func main() {
 
 // HTTP limits.
 const (
-	maxBodyBytes    = 1 << 20
 	shutdownTimeout = 20 * time.Second
 )
 
@@ -109,9 +105,12 @@ func configure(std stdio, args []string) (Config, *slog.Logger, error) {
 		}
 		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
-	log, err := logging.New(std.stderr, cfg.LogFormat, cfg.LogLevel)
+	log, err := logging.New(std.stderr, cfg.Log.Format, cfg.Log.Level)
 	if err != nil {
 		return Config{}, nil, err
+	}
+	for _, s := range cfg.UnknownSettings {
+		log.Warn("unknown setting, ignored: coursegraph reads no such environment variable", slog.String("setting", s))
 	}
 	// The MySQL driver reports dropped connections on its own logger: send them
 	// to ours, at WARN, instead of unstructured lines on stderr.
@@ -137,7 +136,7 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 	if err != nil {
 		return helpIsSuccess(err)
 	}
-	ln, err := listen(cfg.Addr)
+	ln, err := listen(cfg.HTTP.Addr)
 	if err != nil {
 		return err
 	}
@@ -150,7 +149,7 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 	if demoAdminWanted(cfg) {
 		demoPassword = newDemoPassword()
 	}
-	a, err := openApp(ctx, cfg, log, appNeeds{redis: true, prehash: demoPassword})
+	a, err := openApp(ctx, cfg, log, appNeeds{redis: true, prehash: demoPassword, replicas: true})
 	if err != nil {
 		return err
 	}
@@ -201,15 +200,15 @@ func prepare(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger)
 
 // serve answers on ln until ctx ends and runs the background work (the
 // outbox). Then it shuts down in order: it stops being ready and, for
-// cfg.ShutdownDrain, keeps answering with "Connection: close" so that clients
+// cfg.HTTP.ShutdownDrain, keeps answering with "Connection: close" so that clients
 // and load balancers move away without a request cut; it stops accepting and
 // finishes in-flight requests; it closes WebSockets; and it lets a mail delivery
 // in progress finish (or, at the shutdown deadline, cuts it and releases its
 // message for a retry). It returns only when all of that is done, so that the
 // caller may close the database. Metrics and tracing (see observability) start
 // first and stop after all that.
-// a's Redis client, when set, is shared by the persisted queries and the
-// response cache (nil when off).
+// a's Redis client, when set, is shared by the persisted queries, the response
+// cache, the event bus and the rate limits (nil when off).
 func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error {
 	cfg, st, svc, cache, rdb, log := a.cfg, a.st, a.svc, a.cache, a.rdb, a.log
 	obs, err := startObservability(ctx, cfg, st, svc, log)
@@ -234,23 +233,38 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	base, closeWebSockets := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeWebSockets()
 	var documents persisted.Store // in memory, unless Redis is shared
+	var busConnected func() bool
+	if a.events != nil {
+		a.events.Start() // stopped by a.close, after the WebSockets
+		busConnected = a.events.Connected
+	}
 	if rdb != nil {
 		documents = persisted.Redis(rdb, "coursegraph:apq:", persistedQueryTTL, redisErrors(log, "persisted_queries", svc.Now))
 	}
 	srv := &http.Server{
-		Handler:           obs.handler(shutdownAware(&draining, &webSockets, newMux(cfg, svc, cache, log, &draining, documents))),
+		Handler: gqlserver.Routes(svc, log, gqlserver.RoutesOptions{
+			GraphQL: gqlserver.HandlerOptions{
+				Introspection: cfg.HTTP.Introspection, TrustedProxies: cfg.HTTP.TrustedProxies, WebSocketOrigins: cfg.HTTP.webSocketOrigins(),
+				RequestTimeout: cfg.HTTP.RequestTimeout, Limits: cfg.Limits.Query, TraceResolvers: cfg.Telemetry.OTLPEndpoint != "",
+				Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address", a.limits), BudgetExempt: cfg.Limits.AnonymousCostExempt,
+				Documents: documents, Trusted: cfg.HTTP.TrustedDocuments, TrustedStaffFree: cfg.HTTP.TrustedDocumentsStaff, Cache: cache,
+				WriteMarks: writeMarks(cfg, rdb, log, svc),
+			},
+			CORSOrigins: cfg.HTTP.CORSOrigins, Playground: cfg.HTTP.Playground, Replicas: replicaStates(st),
+			Draining: draining.Load, WebSockets: &webSockets, Observe: obs.handler, EventBusConnected: busConnected,
+		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		// Longer than a request may take, so that a request cut by its deadline
 		// is still answered (SERVICE_UNAVAILABLE) rather than dropped.
-		WriteTimeout: cfg.RequestTimeout + 10*time.Second,
+		WriteTimeout: cfg.HTTP.RequestTimeout + 10*time.Second,
 		IdleTimeout:  120 * time.Second,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	var notes []string
-	if cfg.Playground {
+	if cfg.HTTP.Playground {
 		notes = append(notes, "playground at "+url+"/")
 	}
 	if loopbackOnly(ln.Addr()) {
@@ -261,21 +275,24 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 	} else {
 		fmt.Fprintf(stdout, "coursegraph: GraphQL at %s/graphql\n", url)
 	}
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.maskedDatabaseURL()))
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("env", cfg.Env), slog.String("database", cfg.Database.masked()))
 
 	// A delivery in progress is not cut by ctx: it finishes, or is cut at the
 	// shutdown deadline through cutMail.
 	mailCtx, cutMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutMail()
+	// Background work reads what it is about to change: on the primary.
+	workCtx, mailCtx := readroute.Primary(ctx), readroute.Primary(mailCtx)
 	if svc.Mail() {
-		work.Go(func() { deliverMail(ctx, mailCtx, svc, log, mailInterval) })
+		work.Go(func() { deliverMail(workCtx, mailCtx, svc, log, cfg.Mail.PollInterval) })
 	}
-	if cfg.Backup.Dir != "" {
-		work.Go(func() { keepBackups(ctx, st, cfg.Backup, svc.Now, log) })
+	if cfg.Database.Backup.Dir != "" {
+		work.Go(func() { keepBackups(workCtx, st, cfg.Database.Backup, svc.Now, log) })
 	}
 	if !cfg.Retention.Off() {
-		work.Go(func() { applyRetention(ctx, svc, cfg.Retention, log, retentionEvery) })
+		work.Go(func() { applyRetention(workCtx, svc, cfg.Retention, log, retentionEvery) })
 	}
+	work.Go(func() { st.WatchReplicas(workCtx) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -285,10 +302,10 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests and background work", slog.Duration("drain", cfg.ShutdownDrain))
+	log.Info("shutting down: finishing in-flight requests and background work", slog.Duration("drain", cfg.HTTP.ShutdownDrain))
 	draining.Store(true)
-	if serveErr == nil && cfg.ShutdownDrain > 0 {
-		t := time.NewTimer(cfg.ShutdownDrain)
+	if serveErr == nil && cfg.HTTP.ShutdownDrain > 0 {
+		t := time.NewTimer(cfg.HTTP.ShutdownDrain)
 		<-t.C
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
@@ -317,22 +334,6 @@ func waitUntil(ctx context.Context, wg *sync.WaitGroup, cut func()) {
 	}
 }
 
-// shutdownAware tracks WebSocket connections, which http.Server.Shutdown does
-// not wait for, and asks clients to close their connection after each response
-// once the server is draining.
-func shutdownAware(draining *atomic.Bool, webSockets *sync.WaitGroup, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if gqlserver.IsWebSocket(r) {
-			webSockets.Add(1)
-			defer webSockets.Done()
-		}
-		if draining.Load() {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // redisErrors reports the Redis errors of feature: each is counted in /metrics
 // (redis_errors_total) and logged at WARN, once a minute at most, so that an
 // outage shows without flooding the log.
@@ -349,89 +350,6 @@ func redisErrors(log *slog.Logger, feature string, now func() time.Time) func(er
 // persistedQueryTTL is how long Redis keeps a persisted query after its last
 // registration.
 const persistedQueryTTL = 24 * time.Hour
-
-// newMux routes /graphql, /healthz, /readyz and (in development) the playground at
-// / with its assets under /playground/. Middleware order: request id and log,
-// CORS, body limit, then the endpoint. While draining is set, /readyz answers 503.
-func newMux(cfg Config, svc *service.Service, cache *respcache.Cache, log *slog.Logger, draining *atomic.Bool, documents persisted.Store) http.Handler {
-	mux := http.NewServeMux()
-	gql := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{
-		Introspection: cfg.Introspection, TrustedProxies: cfg.TrustedProxies, WebSocketOrigins: cfg.webSocketOrigins(),
-		RequestTimeout: cfg.RequestTimeout, Limits: cfg.QueryLimits, TraceResolvers: cfg.OTLPEndpoint != "",
-		Budget: cfg.AnonymousCost.points("anonymous_cost_per_address"), BudgetExempt: cfg.AnonymousCostExempt,
-		Documents: documents, Trusted: cfg.TrustedDocuments, TrustedStaffFree: cfg.TrustedDocumentsStaff, Cache: cache,
-	})
-	mux.Handle("/graphql", longLivedWebSockets(limitBody(gql, maxBodyBytes)))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ready(w, r, svc, log, draining.Load())
-	})
-	if cfg.Playground {
-		page := playground.Handler()
-		mux.Handle("GET /{$}", page)
-		mux.Handle("GET "+playground.AssetPath, page)
-	}
-	var h http.Handler = mux
-	if len(cfg.CORSOrigins) > 0 {
-		h = cors.New(cors.Options{
-			AllowedOrigins: cfg.CORSOrigins,
-			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders: []string{"Authorization", "Content-Type", graph.IdempotencyKeyHeader, logging.RequestIDHeader},
-			ExposedHeaders: []string{logging.RequestIDHeader},
-			MaxAge:         600,
-		}).Handler(h)
-	}
-	return logging.Middleware(log, securityHeaders(h))
-}
-
-// securityHeaders marks every response nosniff, so that a browser never reads a
-// JSON error as HTML or script; a response to a request that carries credentials
-// is also kept out of every cache and sends no Referer from any page it becomes.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if r.Header.Get("Authorization") != "" {
-			w.Header().Set("Cache-Control", "no-store")
-			w.Header().Set("Referrer-Policy", "no-referrer")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody refuses request bodies over max bytes with 413 and a GraphQL error, and
-// hands the endpoint a body it has read in full (the endpoint reads it all anyway).
-func limitBody(next http.Handler, max int64) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-		if err != nil || int64(len(body)) > max {
-			gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
-				gqlhttp.Error(gqlhttp.CodeBodyTooLarge, fmt.Sprintf("the request body is over %d bytes", max)))
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// longLivedWebSockets lifts the server's read and write timeouts from WebSocket
-// upgrades: a subscription lives for as long as the client stays; its keep-alive
-// pings notice dead peers instead.
-func longLivedWebSockets(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if gqlserver.IsWebSocket(r) {
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// mailInterval is how often the outbox is checked for due mail; tests shorten it.
-var mailInterval = 5 * time.Second
 
 // deliverMail sends the outbox's due mail every interval until stop ends. Each
 // pass runs with ctx, which outlives stop so that a delivery in progress can
@@ -494,53 +412,6 @@ func every(stop context.Context, interval time.Duration, now bool, do func()) {
 	}
 }
 
-// ready answers /readyz: 200 "ok" when the database answers, 503 otherwise or
-// while shutting down. With ?verbose it lists each check, and the mail backlog
-// (how many notices wait and for how long), which does not affect readiness.
-func ready(w http.ResponseWriter, r *http.Request, svc *service.Service, log *slog.Logger, draining bool) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	var lines []string
-	ok := true
-	if draining {
-		ok = false
-		lines = append(lines, "[-] shutting down")
-	}
-	_, verbose := r.URL.Query()["verbose"]
-	if err := svc.Ready(ctx); err != nil {
-		log.WarnContext(r.Context(), "not ready", slog.Any("error", err))
-		ok = false
-		lines = append(lines, "[-] database unreachable")
-	} else {
-		lines = append(lines, "[+] database ok")
-		if verbose && svc.Mail() { // the backlog is for people, not for every probe
-			if b, err := svc.MailBacklog(ctx); err != nil {
-				lines = append(lines, "[-] mail backlog unknown")
-			} else if b.Count == 0 {
-				lines = append(lines, "[+] mail backlog: 0")
-			} else {
-				age := svc.Now().Sub(b.Oldest).Round(time.Second)
-				lines = append(lines, fmt.Sprintf("[+] mail backlog: %d undelivered, oldest queued %s ago", b.Count, age))
-			}
-		}
-	}
-	if !ok {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}
-	if verbose {
-		_, _ = io.WriteString(w, strings.Join(lines, "\n")+"\n")
-	}
-	switch {
-	case ok:
-		_, _ = io.WriteString(w, "ok\n")
-	case draining:
-		_, _ = io.WriteString(w, "shutting down\n")
-	default:
-		_, _ = io.WriteString(w, "database unreachable\n")
-	}
-}
-
 // loopbackOnly reports whether a is reachable from this machine only.
 func loopbackOnly(a net.Addr) bool {
 	t, ok := a.(*net.TCPAddr)
@@ -559,21 +430,50 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
+// writeMarks remembers the anonymous clients that have just written, so that
+// their reads go to the primary for REPLICA_READ_AFTER_WRITE: in Redis when it
+// is shared, so that every instance knows; nil without read replicas.
+func writeMarks(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc *service.Service) gqlserver.WriteMarks {
+	if len(cfg.Database.ReplicaURLs) == 0 {
+		return nil
+	}
+	if rdb == nil {
+		return gqlserver.MemoryWriteMarks(cfg.Database.ReplicaReadAfterWrite, svc.Now)
+	}
+	return gqlserver.RedisWriteMarks(rdb, "coursegraph:raw:", cfg.Database.ReplicaReadAfterWrite, cfg.Redis.Timeout, log,
+		redisErrors(log, "read_after_write", svc.Now))
+}
+
+// replicaStates reports the read replicas' states for /readyz?verbose (nil
+// without replicas).
+func replicaStates(st *store.Store) func() []gqlserver.ReplicaStatus {
+	if len(st.Replicas()) == 0 {
+		return nil
+	}
+	return func() []gqlserver.ReplicaStatus {
+		var out []gqlserver.ReplicaStatus
+		for _, r := range st.Replicas() {
+			out = append(out, gqlserver.ReplicaStatus{Name: r.Name, InRotation: r.InRotation, Lag: r.Lag, Why: r.Err, Served: r.Served})
+		}
+		return out
+	}
+}
+
 // responseCache makes the response cache the configuration asks for (nil when
-// RESPONSE_CACHE=off), in rdb when it is set. svc is asked for lazily: the
-// service is made after the cache, which it tells of its writes.
-func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc func() *service.Service) (*respcache.Cache, error) {
-	if !cfg.ResponseCache {
+// RESPONSE_CACHE=off), in rdb when it is set: answers end at the next
+// scheduled publication st knows of, as of the request's instant on clock.
+func responseCache(cfg Config, rdb *redisconn.Client, log *slog.Logger, clock func() time.Time, st *store.Store) (*respcache.Cache, error) {
+	if !cfg.Cache.On {
 		return nil, nil
 	}
 	opts := respcache.Options{
-		MaxBytes: int64(cfg.ResponseCacheMB) << 20, TTL: cfg.ResponseCacheTTL,
-		MaxAge: cfg.CacheMaxAge, StaleWhileRevalidate: cfg.CacheStaleWhileRevalidate, PurgeURL: cfg.CachePurgeURL,
-		Now: func() time.Time { return svc().Now() },
+		MaxBytes: int64(cfg.Cache.MB) << 20, TTL: cfg.Cache.TTL,
+		MaxAge: cfg.Cache.MaxAge, StaleWhileRevalidate: cfg.Cache.StaleWhileRevalidate, PurgeURL: cfg.Cache.PurgeURL,
+		Now: clock,
 		NextPublication: func(ctx context.Context) (time.Time, bool, error) {
-			return svc().NextPublication(ctx)
+			return st.NextPublication(ctx, instant.Or(ctx, clock))
 		},
-		Redis: rdb, Log: log,
+		Redis: rdb, Log: log, ReplicaWindow: st.ReplicaWindow(),
 		// The cache's hits, misses and invalidations, for /metrics.
 		Hooks: respcache.Hooks{
 			Hit: metrics.CacheHit, Miss: metrics.CacheMiss,

@@ -228,6 +228,12 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 		{"a Redis URL of another scheme", map[string]string{"REDIS_URL": "http://127.0.0.1:6379"}, nil, "REDIS_URL"},
 		{"a cost budget without an interval", map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "60000"}, nil, "ANONYMOUS_COST_PER_ADDRESS"},
 		{"a budget exemption that is not an address", map[string]string{"ANONYMOUS_COST_EXEMPT": "localhost"}, nil, "ANONYMOUS_COST_EXEMPT"},
+		{"replicas of the embedded database", map[string]string{"DATABASE_REPLICA_URLS": "mysql://r@127.0.0.1:3307/cg"}, nil, "needs a MySQL primary"},
+		{"a replica that is not MySQL", map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1/cg", "DATABASE_REPLICA_URLS": "sqlite:r.db"}, nil, "DATABASE_REPLICA_URLS"},
+		{"a replica lag that is not a duration", map[string]string{"REPLICA_MAX_LAG": "a bit"}, nil, "REPLICA_MAX_LAG"},
+		{"a read-after-write window shorter than a replica may lag", map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1/cg", "DATABASE_REPLICA_URLS": "mysql://r@127.0.0.1:3307/cg",
+			"REPLICA_MAX_LAG": "10s", "REPLICA_READ_AFTER_WRITE": "5s"}, nil, "REPLICA_READ_AFTER_WRITE must be at least 11s"},
+		{"a replica lag without replicas", map[string]string{"REPLICA_MAX_LAG": "10s"}, nil, "REPLICA_MAX_LAG is set but DATABASE_REPLICA_URLS is not"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -238,28 +244,47 @@ func TestBadConfigurationStopsStartNamingTheVariable(t *testing.T) {
 	}
 }
 
+func TestReplicaSettings(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "mysql://p@127.0.0.1:13306/cg", "DATABASE_REPLICA_URLS": " mysql://r@127.0.0.1:13307/cg , r2@tcp(127.0.0.1:13308)/cg"}
+	c, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mysql://r@127.0.0.1:13307/cg", "r2@tcp(127.0.0.1:13308)/cg"}
+	if d := cmp.Diff(want, c.Database.ReplicaURLs); d != "" || c.Database.ReplicaMaxLag != 5*time.Second || c.Database.ReplicaReadAfterWrite != 6*time.Second {
+		t.Errorf("replicas (-want +got):\n%s\nmax lag %s, read after write %s; want 5s and 6s", d, c.Database.ReplicaMaxLag, c.Database.ReplicaReadAfterWrite)
+	}
+	env["REPLICA_MAX_LAG"], env["REPLICA_READ_AFTER_WRITE"] = "1s", "30s"
+	if c, err = loadConfig(nil, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if c.Database.ReplicaMaxLag != time.Second || c.Database.ReplicaReadAfterWrite != 30*time.Second {
+		t.Errorf("max lag %s, read after write %s; want 1s and 30s", c.Database.ReplicaMaxLag, c.Database.ReplicaReadAfterWrite)
+	}
+}
+
 func TestConfigDefaultsAndFlagsOverrideEnvironment(t *testing.T) {
 	c, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != DefaultDatabaseURL || !c.Playground || !c.Introspection || c.LogFormat != "text" ||
-		c.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) ||
-		c.AnonymousCost != (RateLimit{Burst: 60000, Interval: time.Minute}) || fmt.Sprint(c.AnonymousCostExempt) != "[127.0.0.0/8 ::1/128]" {
+	if c.HTTP.Addr != "127.0.0.1:8080" || c.Database.URL != DefaultDatabaseURL || !c.HTTP.Playground || !c.HTTP.Introspection || c.Log.Format != "text" ||
+		c.Limits.CommentsPerAddress != (RateLimit{Burst: 5, Interval: 2 * time.Minute}) ||
+		c.Limits.AnonymousCost != (RateLimit{Burst: 60000, Interval: time.Minute}) || fmt.Sprint(c.Limits.AnonymousCostExempt) != "[127.0.0.0/8 ::1/128]" {
 		t.Errorf("defaults = %+v", c)
 	}
 	c, err = loadConfig(nil, func(k string) string {
 		return map[string]string{"ANONYMOUS_COST_PER_ADDRESS": "off", "ANONYMOUS_COST_EXEMPT": "none"}[k]
 	}, io.Discard)
-	if err != nil || c.AnonymousCost.points("test") != nil || c.AnonymousCostExempt != nil {
-		t.Errorf("the cost budget turned off: %+v, %v", c.AnonymousCost, err)
+	if err != nil || c.Limits.AnonymousCost.points("test", nil) != nil || c.Limits.AnonymousCostExempt != nil {
+		t.Errorf("the cost budget turned off: %+v, %v", c.Limits.AnonymousCost, err)
 	}
 	env := map[string]string{"PORT": "9000", "APP_ENV": "production"}
 	c, err = loadConfig([]string{"-addr", "127.0.0.1:7000", "-env", "development"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:7000" || c.Production() {
+	if c.HTTP.Addr != "127.0.0.1:7000" || c.Production() {
 		t.Errorf("flags did not override the environment: %+v", c)
 	}
 }
@@ -283,8 +308,8 @@ func TestTheDemoListensOnThisMachineOnlyUnlessToldOtherwise(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Addr != tc.want {
-			t.Errorf("%v: listens on %q; want %q", tc.env, c.Addr, tc.want)
+		if c.HTTP.Addr != tc.want {
+			t.Errorf("%v: listens on %q; want %q", tc.env, c.HTTP.Addr, tc.want)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -317,7 +342,7 @@ func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := gqlserver.Limits{Tokens: 15000, Aliases: 30, Directives: 10, Repeats: 10, Depth: 12, Cost: 5000}
-	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+	if diff := cmp.Diff(want, c.Limits.Query); diff != "" {
 		t.Errorf("default limits (-want +got):\n%s", diff)
 	}
 	env := map[string]string{"QUERY_MAX_TOKENS": "2000", "QUERY_MAX_ALIASES": "off", "QUERY_MAX_DEPTH": "8", "QUERY_MAX_COST": "900"}
@@ -326,7 +351,7 @@ func TestQueryLimitsAreOnByDefaultAndEachCanBeSetOrTurnedOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = gqlserver.Limits{Tokens: 2000, Aliases: -1, Directives: 3, Repeats: 10, Depth: -1, Cost: 900}
-	if diff := cmp.Diff(want, c.QueryLimits); diff != "" {
+	if diff := cmp.Diff(want, c.Limits.Query); diff != "" {
 		t.Errorf("set limits (-want +got):\n%s", diff)
 	}
 }
@@ -338,7 +363,7 @@ func TestDatabasePasswordIsMaskedInLogs(t *testing.T) {
 		"sqlite:data/coursegraph.db":         "sqlite:data/coursegraph.db",
 		"mysql://app@db:3306/cg?parseTime=1": "mysql://app@db:3306/cg?parseTime=1",
 	} {
-		if got := (Config{DatabaseURL: url}).maskedDatabaseURL(); got != want {
+		if got := (DatabaseConfig{URL: url}).masked(); got != want {
 			t.Errorf("mask(%q) = %q, want %q", url, got, want)
 		}
 	}
@@ -363,7 +388,7 @@ func TestMigrateAndSeedCommandsAreIdempotent(t *testing.T) {
 
 func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	base, _, _ := startServer(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "cg.db")})
-	big := `{"query":"{ centre { name } }","variables":{"pad":"` + strings.Repeat("x", maxBodyBytes) + `"}}`
+	big := `{"query":"{ centre { name } }","variables":{"pad":"` + strings.Repeat("x", gqlserver.DefaultMaxBodyBytes) + `"}}`
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(big))
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +396,7 @@ func TestRequestBodiesOverTheLimitAreRefused(t *testing.T) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"BODY_TOO_LARGE"`) {
-		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", maxBodyBytes, resp.StatusCode, body)
+		t.Errorf("a body over %d bytes: %d %s; want 413 with BODY_TOO_LARGE", gqlserver.DefaultMaxBodyBytes, resp.StatusCode, body)
 	}
 }
 
@@ -506,7 +531,7 @@ func TestSecurityHeadersOnEveryResponseAndCredentialedOnesAreNotCached(t *testin
 		{"an anonymous query", send(http.MethodPost, "/graphql", query, ""), false, false},
 		{"a signed-in query", send(http.MethodPost, "/graphql", query, token), true, false},
 		{"a query with a token that is not valid", send(http.MethodPost, "/graphql", query, "nonsense"), true, false},
-		{"a body over the limit", send(http.MethodPost, "/graphql", strings.Repeat(" ", maxBodyBytes+1), ""), false, false},
+		{"a body over the limit", send(http.MethodPost, "/graphql", strings.Repeat(" ", gqlserver.DefaultMaxBodyBytes+1), ""), false, false},
 		{"the health check", send(http.MethodGet, "/healthz", "", ""), false, false},
 		{"the playground", send(http.MethodGet, "/", "", ""), false, true},
 	} {

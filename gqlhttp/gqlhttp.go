@@ -202,15 +202,17 @@ func RetryAfter(errs []*gqlerror.Error) int {
 }
 
 // Write writes body, JSON, in mediaType with status: the one way every response
-// of the GraphQL endpoint goes out. A 429 or 503 gets a Retry-After header when
-// it has none (retryAfter seconds, or 5).
+// of the GraphQL endpoint goes out. retryAfter (seconds, from the errors'
+// extensions.retryAfter) becomes a Retry-After header, whatever the status (a
+// mutation refused RATE_LIMITED is 200 in application/json); a 429 or 503
+// without one gets Retry-After 5.
 func Write(w http.ResponseWriter, mediaType string, status int, body []byte, retryAfter int) {
 	h := w.Header()
 	h.Set("Content-Type", mediaType+"; charset=utf-8")
-	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && h.Get("Retry-After") == "" {
-		if retryAfter <= 0 {
-			retryAfter = 5
-		}
+	if retryAfter <= 0 && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && h.Get("Retry-After") == "" {
+		retryAfter = 5
+	}
+	if retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(retryAfter))
 	}
 	if status == StatusClientClosed {

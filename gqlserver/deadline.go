@@ -30,23 +30,6 @@ func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
-		ctx = context.WithValue(ctx, httpResponseKey{}, &httpResponse{w: w})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-type httpResponseKey struct{}
-
-// httpResponse lets the error presenter set a header of an HTTP response before
-// the transport writes it.
-type httpResponse struct {
-	w http.ResponseWriter
-}
-
-// setRetryAfter sets the Retry-After header of the request's HTTP response, before
-// gqlgen writes it (a no-op over WebSockets).
-func setRetryAfter(ctx context.Context, seconds string) {
-	if hr, ok := ctx.Value(httpResponseKey{}).(*httpResponse); ok {
-		hr.w.Header().Set("Retry-After", seconds)
-	}
 }

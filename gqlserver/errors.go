@@ -8,7 +8,6 @@ import (
 	"math"
 	"regexp"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	"coursegraph/gqlhttp"
@@ -69,7 +68,6 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if me.RetryAfter > 0 {
 				secs := int(math.Ceil(me.RetryAfter.Seconds()))
 				out.Extensions[extensionRetryAfter] = secs
-				setRetryAfter(ctx, strconv.Itoa(secs))
 			}
 			return out
 		}

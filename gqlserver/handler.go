@@ -67,6 +67,11 @@ type HandlerOptions struct {
 	// Cache, when set, answers anonymous queries from memory (or Redis) and sets
 	// the HTTP caching headers; nil turns it off.
 	Cache *respcache.Cache
+	// WriteMarks, set when the database has read replicas, remember the
+	// anonymous clients that have just written; with them, the reads of
+	// signed-in requests, WebSockets, mutations and those clients go to the
+	// primary (readafterwrite.go). Nil: every read goes where the store sends it.
+	WriteMarks WriteMarks
 }
 
 // DefaultComplexityLimit allows a full page of courses with their schedules,
@@ -121,6 +126,9 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
+	if opts.WriteMarks != nil {
+		srv.AroundOperations(mutationsOnPrimary(opts.WriteMarks))
+	}
 	srv.AroundResponses(graph.PerResponse(svc))
 	if opts.Cache != nil {
 		srv.Use(opts.Cache.Extension())
@@ -128,7 +136,10 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
 	// The response cache goes first: a hit needs no deadline, session or parse.
-	return opts.Cache.Middleware(withDeadline(timeout, authenticate(svc, opts.TrustedProxies, log, webSocketConns(log, srv))))
+	// Reads are routed before the session is looked up: a signed-in request's
+	// lookup reads the primary too, where a session made a moment ago is.
+	return opts.Cache.Middleware(withDeadline(timeout, routeSignedIn(opts.WriteMarks,
+		authenticate(svc, opts.TrustedProxies, log, routeReads(opts.WriteMarks, webSocketConns(log, srv))))))
 }
 
 // rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"

@@ -189,10 +189,10 @@ func (h *wsHolder) close(code int, reason string) {
 }
 
 // webSocketConns prepares each WebSocket request so that a subscriber the event
-// bus cuts off for falling behind has its connection closed with 1013 Try Again
-// Later, before its subscription could be reported complete: its client
-// reconnects, subscribes again and fetches what it missed. Each cut is logged at
-// WARN.
+// bus cuts off (it fell behind, or the bus lost its connection to Redis) has
+// its connection closed with 1013 Try Again Later, before its subscription could
+// be reported complete: its client reconnects, subscribes again and fetches what
+// it missed. Each cut is logged at WARN.
 func webSocketConns(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !IsWebSocket(r) {
@@ -202,9 +202,13 @@ func webSocketConns(log *slog.Logger, next http.Handler) http.Handler {
 		ctx := r.Context()
 		h := &wsHolder{}
 		ctx = context.WithValue(ctx, wsHolderKey{}, h)
-		ctx = events.OnOverflow(ctx, func() {
-			log.WarnContext(ctx, "subscriber fell behind: closing its connection so that it reconnects and fetches again",
-				slog.String("client", auth.ClientIP(ctx)))
+		ctx = events.OnCut(ctx, func(cause error) {
+			what := "subscriber fell behind"
+			if !errors.Is(cause, events.ErrFellBehind) {
+				what = "event bus unavailable"
+			}
+			log.WarnContext(ctx, what+": closing its connection so that it reconnects and fetches again",
+				slog.String("client", auth.ClientIP(ctx)), slog.Any("cause", cause))
 			h.close(closeTryAgainLater, "Try Again Later: events were missed; subscribe and fetch again")
 		})
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -17,16 +18,17 @@ import (
 
 // writeArticle creates and (unless draft) publishes an article through the API as
 // editor, and returns its global id.
-func writeArticle(t *testing.T, editor *api, title, body string, tags []string, publish bool) string {
+func writeArticle(t *testing.T, editor *apitest.API, title, body string, tags []string, publish bool) string {
 	t.Helper()
 	var got struct{ CreateArticle struct{ ID string } }
-	data := editor.ok(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id } }`,
+	data := editor.OK(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id } }`,
 		map[string]any{"in": map[string]any{"title": title, "body": body, "tags": tags, "summary": "About " + title}})
+
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatal(err)
 	}
 	if publish {
-		editor.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": got.CreateArticle.ID})
+		editor.OK(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": got.CreateArticle.ID})
 	}
 	return got.CreateArticle.ID
 }
@@ -39,7 +41,7 @@ func TestArticleListCostsAConstantNumberOfStatements(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)
 		anon := *editor
-		anon.token = ""
+		anon.Token = ""
 		counter := storetest.CountStatements(s)
 		counts := map[int]int{}
 		made := 0
@@ -48,13 +50,15 @@ func TestArticleListCostsAConstantNumberOfStatements(t *testing.T) {
 				id := writeArticle(t, editor, fmt.Sprintf("Article %d", made), "Body.", []string{"Go", fmt.Sprintf("T%d", made%4)}, true)
 				for c := range 4 {
 					var posted struct{ PostComment struct{ ID string } }
-					decode(t, anon.ok(`mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: $b}) { id } }`,
-						map[string]any{"a": id, "b": fmt.Sprintf("Comment %d", c)}), &posted)
-					editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": posted.PostComment.ID})
+					apitest.Decode(t, anon.OK(`mutation($a: ID!, $b: String!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: $b}) { id } }`,
+						map[string]any{"a": id, "b": fmt.Sprintf("Comment %d", c)}),
+						&posted)
+
+					editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": posted.PostComment.ID})
 				}
 			}
 			counter.Reset()
-			data := anon.ok(query, nil)
+			data := anon.OK(query, nil)
 			counts[n] = counter.Count()
 			var got struct {
 				Articles struct {
@@ -91,23 +95,24 @@ func TestHiddenArticlesAndCommentsShowOnNoPublicPath(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)
 		anon := *editor
-		anon.token = ""
+		anon.Token = ""
 		tags := []string{"Secret Topic"}
 		body := "All about zebrafish databases."
 		visible := writeArticle(t, editor, "Visible zebrafish", body, tags, true)
 		draft := writeArticle(t, editor, "Draft zebrafish", body, tags, false)
 		scheduled := writeArticle(t, editor, "Scheduled zebrafish", body, tags, false)
-		editor.ok(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status } }`,
+		editor.OK(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status } }`,
 			map[string]any{"id": scheduled, "at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+
 		archived := writeArticle(t, editor, "Archived zebrafish", body, tags, true)
-		editor.ok(`mutation($id: ID!) { unpublishArticle(id: $id, archive: true) { status } }`, map[string]any{"id": archived})
+		editor.OK(`mutation($id: ID!) { unpublishArticle(id: $id, archive: true) { status } }`, map[string]any{"id": archived})
 		deleted := writeArticle(t, editor, "Deleted zebrafish", body, tags, true)
-		editor.ok(`mutation($id: ID!) { deleteArticle(id: $id) }`, map[string]any{"id": deleted})
+		editor.OK(`mutation($id: ID!) { deleteArticle(id: $id) }`, map[string]any{"id": deleted})
 		for _, status := range []string{"", "REJECTED", "SPAM"} {
 			var posted struct{ PostComment struct{ ID string } }
-			decode(t, anon.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "hidden words"}) { id } }`, map[string]any{"a": visible}), &posted)
+			apitest.Decode(t, anon.OK(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "hidden words"}) { id } }`, map[string]any{"a": visible}), &posted)
 			if status != "" {
-				editor.ok(`mutation($id: ID!, $s: CommentStatus!) { moderateComment(id: $id, status: $s) { id } }`, map[string]any{"id": posted.PostComment.ID, "s": status})
+				editor.OK(`mutation($id: ID!, $s: CommentStatus!) { moderateComment(id: $id, status: $s) { id } }`, map[string]any{"id": posted.PostComment.ID, "s": status})
 			}
 		}
 		hidden := []string{draft, scheduled, archived, deleted}
@@ -125,7 +130,7 @@ func TestHiddenArticlesAndCommentsShowOnNoPublicPath(t *testing.T) {
 		}
 		for name, q := range paths {
 			t.Run(name, func(t *testing.T) {
-				got := string(anon.ok(q, nil))
+				got := string(anon.OK(q, nil))
 				for _, id := range hidden {
 					if strings.Contains(got, id) {
 						t.Errorf("a hidden article (%s) shows: %s", id, got)
@@ -138,35 +143,35 @@ func TestHiddenArticlesAndCommentsShowOnNoPublicPath(t *testing.T) {
 				}
 			})
 		}
-		if got := string(anon.ok(`{ tag(slug: "secret-topic") { articleCount } articles { totalCount } }`, nil)); got != `{"tag":{"articleCount":1},"articles":{"totalCount":1}}` {
+		if got := string(anon.OK(`{ tag(slug: "secret-topic") { articleCount } articles { totalCount } }`, nil)); got != `{"tag":{"articleCount":1},"articles":{"totalCount":1}}` {
 			t.Errorf("counts = %s; want only the visible article", got)
 		}
 		// Editors see drafts when they ask for them.
-		if got := string(editor.ok(`{ articles(filter: {status: DRAFT}) { edges { node { title } } } }`, nil)); got != `{"articles":{"edges":[{"node":{"title":"Draft zebrafish"}}]}}` {
+		if got := string(editor.OK(`{ articles(filter: {status: DRAFT}) { edges { node { title } } } }`, nil)); got != `{"articles":{"edges":[{"node":{"title":"Draft zebrafish"}}]}}` {
 			t.Errorf("editor's drafts = %s", got)
 		}
-		resp, _ := anon.post(`{ articles(filter: {status: DRAFT}) { totalCount } }`, nil)
+		resp, _ := anon.Post(`{ articles(filter: {status: DRAFT}) { totalCount } }`, nil)
 		fieldErr(t, resp, "UNAUTHENTICATED", "")
 	})
 }
 
 func TestAScheduledArticleAppearsAtItsTimeWithoutAJob(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		clock := &testClock{}
-		clock.set(time.Now())
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Clock = clock.now }))
-		a.addUser("editor@example.com", models.RoleEditor)
-		editor := a.signIn("editor@example.com", testPassword)
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Clock = clock.Now }))
+		a.AddUser("editor@example.com", models.RoleEditor)
+		editor := a.SignIn("editor@example.com", apitest.Password)
 		anon := *editor
-		anon.token = ""
+		anon.Token = ""
 		id := writeArticle(t, editor, "Exam Timetable", "Dates inside.", nil, false)
 		at := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
-		editor.ok(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status publishedAt } }`, map[string]any{"id": id, "at": at.Format(time.RFC3339)})
-		if got := string(anon.ok(`{ article(slug: "exam-timetable") { title } }`, nil)); got != `{"article":null}` {
+		editor.OK(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { status publishedAt } }`, map[string]any{"id": id, "at": at.Format(time.RFC3339)})
+		if got := string(anon.OK(`{ article(slug: "exam-timetable") { title } }`, nil)); got != `{"article":null}` {
 			t.Errorf("before its time: %s", got)
 		}
-		clock.set(at.Add(time.Second))
-		if got := string(anon.ok(`{ article(slug: "exam-timetable") { title } articles { totalCount } }`, nil)); got != `{"article":{"title":"Exam Timetable"},"articles":{"totalCount":1}}` {
+		clock.Set(at.Add(time.Second))
+		if got := string(anon.OK(`{ article(slug: "exam-timetable") { title } articles { totalCount } }`, nil)); got != `{"article":{"title":"Exam Timetable"},"articles":{"totalCount":1}}` {
 			t.Errorf("after its time: %s", got)
 		}
 	})
@@ -189,7 +194,7 @@ func TestArticleRenderingThroughTheAPI(t *testing.T) {
 				Tags []struct{ Name, Slug string }
 			}
 		}
-		decode(t, editor.ok(`query($id: ID!) { article(id: $id) { html readingTimeMinutes tableOfContents { level text anchor } faqs { question answer } tags { name slug } } }`, map[string]any{"id": id}), &got)
+		apitest.Decode(t, editor.OK(`query($id: ID!) { article(id: $id) { html readingTimeMinutes tableOfContents { level text anchor } faqs { question answer } tags { name slug } } }`, map[string]any{"id": id}), &got)
 		a := got.Article
 		for _, bad := range []string{"<script", "onerror", "javascript:"} {
 			if strings.Contains(a.HTML, bad) {
@@ -205,11 +210,11 @@ func TestArticleRenderingThroughTheAPI(t *testing.T) {
 		if len(a.Tags) != 2 || a.Tags[0].Slug != "security" || a.Tags[1].Slug != "web" {
 			t.Errorf("tags = %+v; want Security and Web once each", a.Tags)
 		}
-		resp, _ := editor.post(`mutation { createArticle(input: {title: "Safe rendering", body: "x"}) { id } }`, nil)
+		resp, _ := editor.Post(`mutation { createArticle(input: {title: "Safe rendering", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "CONFLICT", "input.slug")
-		resp, _ = editor.post(`mutation { createArticle(input: {title: " ", body: "x"}) { id } }`, nil)
+		resp, _ = editor.Post(`mutation { createArticle(input: {title: " ", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.title")
-		resp, _ = editor.post(`mutation { createArticle(input: {title: "Many", body: "x", tags: ["1","2","3","4","5","6","7","8","9","10","11"]}) { id } }`, nil)
+		resp, _ = editor.Post(`mutation { createArticle(input: {title: "Many", body: "x", tags: ["1","2","3","4","5","6","7","8","9","10","11"]}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.tags")
 	})
 }
@@ -231,7 +236,7 @@ func TestArticlesWithInlineCodeAreCreatedAndUpdated(t *testing.T) {
 		body := "## Running `go test`\n\nRun `go test ./...` first.\n\n## FAQ\n\n### What does `go vet` do?\n\nIt checks `*.go` files.\n"
 		id := writeArticle(t, editor, "Testing in Go", body, nil, false)
 		var created struct{ Article article }
-		if err := json.Unmarshal(editor.ok(`query($id: ID!) { article(id: $id) { `+fields+` } }`, map[string]any{"id": id}), &created); err != nil {
+		if err := json.Unmarshal(editor.OK(`query($id: ID!) { article(id: $id) { `+fields+` } }`, map[string]any{"id": id}), &created); err != nil {
 			t.Fatal(err)
 		}
 		got := created.Article
@@ -246,8 +251,9 @@ func TestArticlesWithInlineCodeAreCreatedAndUpdated(t *testing.T) {
 		}
 
 		var updated struct{ UpdateArticle article }
-		data := editor.ok(`mutation($id: ID!, $in: UpdateArticleInput!) { updateArticle(id: $id, input: $in) { `+fields+` } }`,
+		data := editor.OK(`mutation($id: ID!, $in: UpdateArticleInput!) { updateArticle(id: $id, input: $in) { `+fields+` } }`,
 			map[string]any{"id": id, "in": map[string]any{"body": "## Use ``a ` b``\n\nThen `go vet`."}})
+
 		if err := json.Unmarshal(data, &updated); err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +267,7 @@ func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)
 		anon := *editor
-		anon.token = ""
+		anon.Token = ""
 		id := writeArticle(t, editor, "Open Day", "Come visit.", nil, true)
 		draft := writeArticle(t, editor, "Unfinished", "Soon.", nil, false)
 		const post = `mutation($in: PostCommentInput!) { postComment(input: $in) { authorName body } }`
@@ -282,20 +288,20 @@ func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
 			{"a one-letter body", map[string]any{"body": "x"}, "input.body"},
 			{"a body over 5000 characters", map[string]any{"body": strings.Repeat("x", 5001)}, "input.body"},
 			{"an unpublished article", map[string]any{"articleId": draft}, "input.articleId"},
-			{"a course id", map[string]any{"articleId": "Q291cnNlOjE"}, "input.articleId"},
+			{"a course id", map[string]any{"articleId": storetest.CreateCourse(t, s).GlobalID()}, "input.articleId"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := anon.post(post, in(tc.changes))
+				resp, _ := anon.Post(post, in(tc.changes))
 				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
 			})
 		}
-		real := string(anon.ok(post, in(nil)))
-		bot := string(anon.ok(post, in(map[string]any{"website": "https://spam.example"})))
+		real := string(anon.OK(post, in(nil)))
+		bot := string(anon.OK(post, in(map[string]any{"website": "https://spam.example"})))
 		if real != bot || real != `{"postComment":{"authorName":"Rina","body":"Lovely!"}}` {
 			t.Errorf("answers differ or are wrong: %s / %s", real, bot)
 		}
 		const public = `query($id: ID!) { article(id: $id) { commentCount comments { edges { node { body } } } } }`
-		if got := string(anon.ok(public, map[string]any{"id": id})); got != `{"article":{"commentCount":0,"comments":{"edges":[]}}}` {
+		if got := string(anon.OK(public, map[string]any{"id": id})); got != `{"article":{"commentCount":0,"comments":{"edges":[]}}}` {
 			t.Errorf("before moderation: %s", got)
 		}
 		var queue struct {
@@ -307,15 +313,15 @@ func TestCommentsAreHeldForModerationAndTheHoneypotLooksTheSame(t *testing.T) {
 				}
 			}
 		}
-		decode(t, editor.ok(`query($id: ID!) { article(id: $id) { pending: comments(status: PENDING) { edges { node { id status authorEmail } } } spam: comments(status: SPAM) { edges { node { id status } } } } }`, map[string]any{"id": id}), &queue)
+		apitest.Decode(t, editor.OK(`query($id: ID!) { article(id: $id) { pending: comments(status: PENDING) { edges { node { id status authorEmail } } } spam: comments(status: SPAM) { edges { node { id status } } } } }`, map[string]any{"id": id}), &queue)
 		if len(queue.Article.Pending.Edges) != 1 || len(queue.Article.Spam.Edges) != 1 || queue.Article.Pending.Edges[0].Node.AuthorEmail != "rina@example.com" {
 			t.Fatalf("moderation queue = %+v", queue)
 		}
-		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { status } }`, map[string]any{"id": queue.Article.Pending.Edges[0].Node.ID})
-		if got := string(anon.ok(public, map[string]any{"id": id})); got != `{"article":{"commentCount":1,"comments":{"edges":[{"node":{"body":"Lovely!"}}]}}}` {
+		editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { status } }`, map[string]any{"id": queue.Article.Pending.Edges[0].Node.ID})
+		if got := string(anon.OK(public, map[string]any{"id": id})); got != `{"article":{"commentCount":1,"comments":{"edges":[{"node":{"body":"Lovely!"}}]}}}` {
 			t.Errorf("after approval: %s", got)
 		}
-		resp, _ := anon.post(`query($id: ID!) { article(id: $id) { comments(status: PENDING) { totalCount } } }`, map[string]any{"id": id})
+		resp, _ := anon.Post(`query($id: ID!) { article(id: $id) { comments(status: PENDING) { totalCount } } }`, map[string]any{"id": id})
 		fieldErr(t, resp, "UNAUTHENTICATED", "")
 	})
 }
@@ -328,18 +334,18 @@ func TestCommentsAreRateLimitedPerClientAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limited := newAPIWith(t, svc)
+	limited := apitest.NewWith(t, svc)
 	post := func(addr string) string {
 		from := *limited
-		from.remoteAddr = addr
-		resp, _ := from.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Hello there"}) { id } }`, map[string]any{"a": id})
-		return code(resp)
+		from.RemoteAddr = addr
+		resp, _ := from.Post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Hello there"}) { id } }`, map[string]any{"a": id})
+		return resp.Code()
 	}
 	invalid := func(addr string) string {
 		from := *limited
-		from.remoteAddr = addr
-		resp, _ := from.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@", body: "Hello there"}) { id } }`, map[string]any{"a": id})
-		return code(resp)
+		from.RemoteAddr = addr
+		resp, _ := from.Post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@", body: "Hello there"}) { id } }`, map[string]any{"a": id})
+		return resp.Code()
 	}
 	// A form refused for a typo does not use up the allowance.
 	got := []string{invalid("192.0.2.1:1"), invalid("192.0.2.1:1"), invalid("192.0.2.1:1"), post("192.0.2.1:1"), post("192.0.2.1:2"), post("192.0.2.1:3"), post("192.0.2.2:1")}
@@ -350,44 +356,65 @@ func TestCommentsAreRateLimitedPerClientAddress(t *testing.T) {
 
 func TestSearchAndRelated(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
+		admin, editor, _ := staffAPI(t, s)
+		a := *editor
+		a.Token = ""
+		// A course with "excel" in its title, and one that names security and Excel
+		// only in its summary and topics.
+		excel := storetest.CreateCourse(t, s, func(c *models.Course) { c.Slug, c.Title = "advanced-excel", "Advanced Excel" })
+		storetest.CreateCourse(t, s, func(c *models.Course) {
+			c.Summary, c.Topics = "Files, mail, Excel and online security.", []string{"Excel", "Security"}
+		})
+		// Articles by two authors: target shares all three of its tags with three,
+		// two with twoOld and twoNew (written in that order), one with one (the
+		// newest), and none with the security article.
+		target := writeArticle(t, admin, "Back-end developer tasks", "What a back-end developer does all day.", []string{"Back-end", "Careers", "APIs"}, true)
+		three := writeArticle(t, editor, "Key skills of a back-end developer", "Skills.", []string{"APIs", "Back-end", "Careers"}, true)
+		twoOld := writeArticle(t, admin, "A glossary", "Words.", []string{"Careers", "APIs"}, true)
+		twoNew := writeArticle(t, editor, "A day at work", "Work.", []string{"Back-end", "Careers"}, true)
+		security := writeArticle(t, admin, "Web security basics", "How SQL injection works, and how to stop it.", []string{"Security"}, true)
+		writeArticle(t, editor, "Designing APIs", "Resources and verbs.", []string{"APIs"}, true)
+		writeArticle(t, editor, "Excel shortcuts", "Keys that save time in a spreadsheet.", nil, true)
+
 		var search struct {
 			Search []struct {
 				Typename string `json:"__typename"`
-				Title    string
-				Slug     string
+				ID       string
 			}
 		}
-		decode(t, a.ok(`{ search(query: "security") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
-		if len(search.Search) == 0 || search.Search[0].Typename != "Article" {
-			t.Fatalf("search security = %+v", search.Search)
+		const searchQuery = `query($q: String!) { search(query: $q) { __typename ... on Article { id } ... on Course { id } } }`
+		apitest.Decode(t, a.OK(searchQuery, map[string]any{"q": "security"}), &search)
+		if len(search.Search) != 2 || search.Search[0].ID != security || search.Search[1].Typename != "Course" {
+			t.Errorf("search security = %+v; want the article, then the course that names it in its summary", search.Search)
 		}
-		decode(t, a.ok(`{ search(query: "excel") { __typename ... on Article { title slug } ... on Course { title slug } } }`, nil), &search)
-		if len(search.Search) == 0 || search.Search[0].Slug != "advanced-excel" {
-			t.Errorf("search excel = %+v; want the Advanced Excel course first", search.Search)
+		apitest.Decode(t, a.OK(searchQuery, map[string]any{"q": "excel"}), &search)
+		if len(search.Search) != 3 || search.Search[0].ID != excel.GlobalID() || search.Search[1].Typename != "Article" || search.Search[2].Typename != "Course" {
+			t.Errorf("search excel = %+v; want the Advanced Excel course first, then the article, then the other course", search.Search)
 		}
-		got := string(a.ok(`{ articles(filter: {search: "injection"}) { edges { node { slug } } } }`, nil))
-		if got != `{"articles":{"edges":[{"node":{"slug":"role-of-a-backend-developer-key-skills"}}]}}` {
-			t.Errorf("search filter = %s", got)
+		var filtered struct {
+			Articles struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
-		resp, _ := a.post(`{ search(query: "  ") { __typename } }`, nil)
+		apitest.Decode(t, a.OK(`{ articles(filter: {search: "injection"}) { edges { node { id } } } }`, nil), &filtered)
+		if len(filtered.Articles.Edges) != 1 || filtered.Articles.Edges[0].Node.ID != security {
+			t.Errorf("search filter = %+v; want the security article only", filtered.Articles.Edges)
+		}
+		resp, _ := a.Post(`{ search(query: "  ") { __typename } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "query")
-		resp, _ = a.post(`{ search(query: "x", first: 51) { __typename } }`, nil)
+		resp, _ = a.Post(`{ search(query: "x", first: 51) { __typename } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "first")
 
 		var rel struct {
-			Article struct{ Related []struct{ Slug string } }
+			Article struct{ Related []struct{ ID string } }
 		}
-		decode(t, a.ok(`{ article(slug: "back-end-developer-tasks-and-responsibilities") { related(first: 3) { slug } } }`, nil), &rel)
-		var slugs []string
+		apitest.Decode(t, a.OK(`query($id: ID!) { article(id: $id) { related(first: 3) { id } } }`, map[string]any{"id": target}), &rel)
+		var ids []string
 		for _, r := range rel.Article.Related {
-			slugs = append(slugs, r.Slug)
+			ids = append(ids, r.ID)
 		}
-		// It shares Back-end, Careers and APIs: three tags with none, two with the
-		// others (newest first).
-		want := []string{"role-of-a-backend-developer-key-skills", "what-does-a-back-end-developer-do", "back-end-developer-glossary"}
-		if diff := cmp.Diff(want, slugs); diff != "" {
+		// Most shared tags first, then the newest.
+		if diff := cmp.Diff([]string{three, twoNew, twoOld}, ids); diff != "" {
 			t.Errorf("related (-want +got):\n%s", diff)
 		}
 	})

@@ -1,16 +1,14 @@
 package graph_test
 
 import (
-	"context"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -18,44 +16,10 @@ import (
 	"coursegraph/store/storetest"
 )
 
-const testPassword = "correct horse battery"
-
-// addUser creates an active user with role and testPassword, as the operator.
-func (a *api) addUser(email string, role models.Role) *models.User {
-	a.t.Helper()
-	name := strings.Split(email, "@")[0]
-	u, err := a.svc.CreateUser(auth.AsSystem(context.Background()), models.UserInput{Name: &name, Email: &email, Role: &role}, testPassword)
-	if err != nil {
-		a.t.Fatalf("create user %s: %v", email, err)
-	}
-	return u
-}
-
-// signIn logs in through the API and returns a copy of a that sends the token.
-func (a *api) signIn(email, password string) *api {
-	a.t.Helper()
-	var got struct{ Login struct{ Token string } }
-	if err := json.Unmarshal(a.ok(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": email, "p": password}), &got); err != nil || got.Login.Token == "" {
-		a.t.Fatalf("sign in as %s: %v", email, err)
-	}
-	signed := *a
-	signed.token = got.Login.Token
-	return &signed
-}
-
-// code returns the extensions.code of a response's first error, or "" for none.
-func code(resp response) string {
-	if len(resp.Errors) == 0 {
-		return ""
-	}
-	c, _ := resp.Errors[0].Extensions["code"].(string)
-	return c
-}
-
 func TestLoginMeLogout(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("Editor@Example.com", models.RoleEditor)
+		a := apitest.New(t, s)
+		a.AddUser("Editor@Example.com", models.RoleEditor)
 
 		var login struct {
 			Login struct {
@@ -64,7 +28,7 @@ func TestLoginMeLogout(t *testing.T) {
 				User      struct{ Email, Role string }
 			}
 		}
-		data := a.ok(`mutation { login(email: "  EDITOR@example.COM ", password: "correct horse battery") { token expiresAt user { email role } } }`, nil)
+		data := a.OK(`mutation { login(email: "  EDITOR@example.COM ", password: "correct horse battery") { token expiresAt user { email role } } }`, nil)
 		if err := json.Unmarshal(data, &login); err != nil {
 			t.Fatal(err)
 		}
@@ -74,30 +38,30 @@ func TestLoginMeLogout(t *testing.T) {
 		if d := time.Until(login.Login.ExpiresAt); d < 6*24*time.Hour || d > 8*24*time.Hour {
 			t.Errorf("expiresAt %v is not about a week away", login.Login.ExpiresAt)
 		}
-		if strings.Contains(a.log.String(), login.Login.Token) {
+		if strings.Contains(a.Log.String(), login.Login.Token) {
 			t.Error("the token appears in the log")
 		}
 
 		signed := *a
-		signed.token = login.Login.Token
+		signed.Token = login.Login.Token
 		var me struct {
 			Me struct {
 				Email       string
 				LastLoginAt *time.Time
 			}
 		}
-		decode(t, signed.ok(`{ me { email lastLoginAt } }`, nil), &me)
+		apitest.Decode(t, signed.OK(`{ me { email lastLoginAt } }`, nil), &me)
 		if me.Me.Email != "editor@example.com" || me.Me.LastLoginAt == nil {
 			t.Errorf("me = %+v", me.Me)
 		}
-		if got := string(a.ok(`{ me { name } }`, nil)); got != `{"me":null}` {
+		if got := string(a.OK(`{ me { name } }`, nil)); got != `{"me":null}` {
 			t.Errorf("anonymous me = %s", got)
 		}
-		if got := string(signed.ok(`mutation { logout }`, nil)); got != `{"logout":true}` {
+		if got := string(signed.OK(`mutation { logout }`, nil)); got != `{"logout":true}` {
 			t.Errorf("logout = %s", got)
 		}
-		resp, rec := signed.post(`{ me { name } }`, nil)
-		if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" {
+		resp, rec := signed.Post(`{ me { name } }`, nil)
+		if rec.Code != http.StatusUnauthorized || resp.Code() != "UNAUTHENTICATED" {
 			t.Errorf("a signed-out token: %d %+v", rec.Code, resp.Errors)
 		}
 	})
@@ -105,20 +69,20 @@ func TestLoginMeLogout(t *testing.T) {
 
 func TestLoginFailsAlikeForUnknownEmailWrongPasswordAndDeactivatedAccount(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("admin@example.com", models.RoleAdmin)
-		gone := a.addUser("gone@example.com", models.RoleStaff)
-		admin := a.signIn("admin@example.com", testPassword)
-		admin.ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": userID(gone)})
+		a := apitest.New(t, s)
+		a.AddUser("admin@example.com", models.RoleAdmin)
+		gone := a.AddUser("gone@example.com", models.RoleStaff)
+		admin := a.SignIn("admin@example.com", apitest.Password)
+		admin.OK(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": gone.GlobalID()})
 
 		var messages []string
 		for _, tc := range []struct{ email, password string }{
-			{"nobody@example.com", testPassword},
+			{"nobody@example.com", apitest.Password},
 			{"admin@example.com", "wrong password!!"},
-			{"gone@example.com", testPassword},
+			{"gone@example.com", apitest.Password},
 		} {
-			resp, _ := a.post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": tc.email, "p": tc.password})
-			if code(resp) != "UNAUTHENTICATED" {
+			resp, _ := a.Post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": tc.email, "p": tc.password})
+			if resp.Code() != "UNAUTHENTICATED" {
 				t.Errorf("login %s: %+v", tc.email, resp.Errors)
 				continue
 			}
@@ -132,30 +96,30 @@ func TestLoginFailsAlikeForUnknownEmailWrongPasswordAndDeactivatedAccount(t *tes
 
 func TestBadTokensAreUnauthenticatedNeverServerErrors(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		clock := &testClock{}
-		clock.set(time.Now())
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Clock = clock.now }))
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Clock = clock.Now }))
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
 		forged, _ := auth.NewToken()
 		for name, header := range map[string]string{
 			"a malformed token":        "Bearer not-a-token",
 			"another scheme":           "Basic dXNlcjpwYXNz",
 			"a forged token":           "Bearer " + forged,
-			"a token with a bit wrong": "Bearer " + staff.token[:len(staff.token)-1] + flip(staff.token[len(staff.token)-1]),
+			"a token with a bit wrong": "Bearer " + staff.Token[:len(staff.Token)-1] + flip(staff.Token[len(staff.Token)-1]),
 		} {
 			t.Run(name, func(t *testing.T) {
-				resp, rec := a.postWithHeader(`{ centre { name } }`, header)
-				if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" || rec.Header().Get("WWW-Authenticate") == "" {
+				resp, rec := postAuthorized(a, `{ centre { name } }`, header)
+				if rec.Code != http.StatusUnauthorized || resp.Code() != "UNAUTHENTICATED" || rec.Header().Get("WWW-Authenticate") == "" {
 					t.Errorf("%d %s", rec.Code, rec.Body.String())
 				}
 			})
 		}
 		t.Run("an expired token", func(t *testing.T) {
-			clock.set(time.Now().Add(8 * 24 * time.Hour))
-			defer clock.set(time.Now())
-			resp, rec := staff.post(`{ me { name } }`, nil)
-			if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" {
+			clock.Set(time.Now().Add(8 * 24 * time.Hour))
+			defer clock.Set(time.Now())
+			resp, rec := staff.Post(`{ me { name } }`, nil)
+			if rec.Code != http.StatusUnauthorized || resp.Code() != "UNAUTHENTICATED" {
 				t.Errorf("%d %s", rec.Code, rec.Body.String())
 			}
 		})
@@ -169,14 +133,9 @@ func flip(c byte) string {
 	return "A"
 }
 
-func (a *api) postWithHeader(query, authorization string) (response, *httptest.ResponseRecorder) {
-	a.t.Helper()
+func postAuthorized(a *apitest.API, query, authorization string) (apitest.Response, *httptest.ResponseRecorder) {
+	a.T.Helper()
 	withHeader := *a
-	withHeader.rawAuth = authorization
-	return withHeader.post(query, nil)
-}
-
-// userID is the global id of u, as the API writes it.
-func userID(u *models.User) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("User:" + strconv.FormatUint(uint64(u.ID), 10)))
+	withHeader.RawAuth = authorization
+	return withHeader.Post(query, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -16,7 +17,8 @@ import (
 
 // gate is one gated operation or field: the least role that may use it and a
 // request that reaches it. Variables: $self (the caller's id), $target (another
-// user), $course, $batch, $schedule.
+// user), $course, $batch, $schedule, $article, $comment, $enquiry (rows the test
+// makes) and $missing<Kind> (the id of a row that does not exist).
 type gate struct {
 	role  models.Role // "" for public
 	query string
@@ -36,20 +38,20 @@ var mutationGates = map[string]gate{
 	"archiveCourse":     {models.RoleEditor, `mutation($course: ID!) { archiveCourse(id: $course) { id } }`},
 	"createBatch":       {models.RoleAdmin, `mutation { createBatch(input: {name: "Late", ordinal: 50, startTime: "22:30", endTime: "23:30", period: EVENING}) { id } }`},
 	"updateBatch":       {models.RoleAdmin, `mutation($batch: ID!) { updateBatch(id: $batch, input: {name: "First Batch"}) { id } }`},
-	"deleteBatch":       {models.RoleAdmin, `mutation { deleteBatch(id: "QmF0Y2g6OTk5") }`},
+	"deleteBatch":       {models.RoleAdmin, `mutation($missingBatch: ID!) { deleteBatch(id: $missingBatch) }`},
 	"createSchedule":    {models.RoleAdmin, `mutation($course: ID!, $batch: ID!) { createSchedule(input: {courseId: $course, batchId: $batch, capacity: 10}) { id } }`},
 	"updateSchedule":    {models.RoleAdmin, `mutation($schedule: ID!) { updateSchedule(id: $schedule, input: {capacity: 30}) { id } }`},
-	"deleteSchedule":    {models.RoleAdmin, `mutation { deleteSchedule(id: "U2NoZWR1bGU6OTk5") }`},
+	"deleteSchedule":    {models.RoleAdmin, `mutation($missingSchedule: ID!) { deleteSchedule(id: $missingSchedule) }`},
 	"createArticle":     {models.RoleEditor, `mutation { createArticle(input: {title: "Matrix", body: "Hello."}) { id } }`},
 	"updateArticle":     {models.RoleEditor, `mutation($article: ID!) { updateArticle(id: $article, input: {summary: "Updated."}) { id } }`},
 	"publishArticle":    {models.RoleEditor, `mutation($article: ID!) { publishArticle(id: $article) { id } }`},
 	"unpublishArticle":  {models.RoleEditor, `mutation($article: ID!) { unpublishArticle(id: $article) { id } }`},
-	"deleteArticle":     {models.RoleEditor, `mutation { deleteArticle(id: "QXJ0aWNsZTo5OTk") }`},
+	"deleteArticle":     {models.RoleEditor, `mutation($missingArticle: ID!) { deleteArticle(id: $missingArticle) }`},
 	"postComment":       {"", `mutation($article: ID!) { postComment(input: {articleId: $article, authorName: "R", authorEmail: "r@example.com", body: "Nice post."}) { id } }`},
 	"moderateComment":   {models.RoleEditor, `mutation($comment: ID!) { moderateComment(id: $comment, status: APPROVED) { id } }`},
-	"deleteComment":     {models.RoleEditor, `mutation { deleteComment(id: "Q29tbWVudDo5OTk") }`},
+	"deleteComment":     {models.RoleEditor, `mutation($missingComment: ID!) { deleteComment(id: $missingComment) }`},
 	"erasePersonalData": {models.RoleAdmin, `mutation { erasePersonalData(email: "nobody@example.com") { enquiries } }`},
-	"renameTag":         {models.RoleEditor, `mutation { renameTag(id: "VGFnOjk5OQ", name: "Renamed") { id } }`},
+	"renameTag":         {models.RoleEditor, `mutation($missingTag: ID!) { renameTag(id: $missingTag, name: "Renamed") { id } }`},
 	"submitEnquiry":     {"", `mutation { submitEnquiry(input: {name: "R", email: "r@example.com", message: "Hello"}) { id } }`},
 	"updateEnquiry":     {models.RoleStaff, `mutation($enquiry: ID!) { updateEnquiry(id: $enquiry, input: {status: SPAM, version: 1}) { id } }`},
 	"addEnquiryNote":    {models.RoleStaff, `mutation($enquiry: ID!) { addEnquiryNote(enquiryId: $enquiry, body: "Noted.") { id } }`},
@@ -133,23 +135,32 @@ func TestEveryGateIsListedWithTheRoleTheSchemaDeclares(t *testing.T) {
 // caller, STAFF, EDITOR and ADMIN, and checks UNAUTHENTICATED, FORBIDDEN or allowed.
 func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
-		a.submit(nil) // enquiry 1
-		target := a.addUser("target@example.com", models.RoleStaff)
-		a.addUser("signin@example.com", models.RoleStaff)
-		callers := map[models.Role]*api{}
+		c := newCatalogue(t, s)
+		a := apitest.New(t, s)
+		enquiry := a.SendEnquiry(nil).SubmitEnquiry.ID
+		// A published article by an editor, with an approved comment: the gated
+		// fields of its author and its comment are reached through them.
+		writer := a.SignIn(a.AddUser("writer@example.com", models.RoleEditor).Email, apitest.Password)
+		article := writeArticle(t, writer, "Gated Fields", "Some words.", []string{"Gates"}, true)
+		var comment struct{ PostComment struct{ ID string } }
+		apitest.Decode(t, a.OK(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "A first comment."}) { id } }`, map[string]any{"a": article}), &comment)
+		writer.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
+		target := a.AddUser("target@example.com", models.RoleStaff)
+		a.AddUser("signin@example.com", models.RoleStaff)
+		callers := map[models.Role]*apitest.API{}
 		ids := map[models.Role]string{}
 		for _, role := range []models.Role{models.RoleStaff, models.RoleEditor, models.RoleAdmin} {
-			u := a.addUser(string(role)+"@example.com", role)
-			callers[role] = a.signIn(u.Email, testPassword)
-			ids[role] = userID(u)
+			u := a.AddUser(string(role)+"@example.com", role)
+			callers[role] = a.SignIn(u.Email, apitest.Password)
+			ids[role] = u.GlobalID()
 		}
 		vars := func(role models.Role) map[string]any {
 			return map[string]any{
-				"self": ids[role], "target": userID(target),
-				"course": "Q291cnNlOjE", "batch": "QmF0Y2g6MQ", "schedule": "U2NoZWR1bGU6MQ",
-				"article": "QXJ0aWNsZTox", "comment": "Q29tbWVudDox", "enquiry": "RW5xdWlyeTox",
+				"self": ids[role], "target": target.GlobalID(),
+				"course": c.courses[0].GlobalID(), "batch": c.batches[1].GlobalID(), "schedule": c.schedules[0].GlobalID(),
+				"article": article, "comment": comment.PostComment.ID, "enquiry": enquiry,
+				"missingBatch": missing(models.KindBatch), "missingSchedule": missing(models.KindSchedule),
+				"missingArticle": missing(models.KindArticle), "missingComment": missing(models.KindComment), "missingTag": missing(models.KindTag),
 			}
 		}
 		names := make([]string, 0, len(mutationGates)+len(fieldGates))
@@ -175,8 +186,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if role != "" {
 						caller = callers[role]
 					}
-					resp, _ := caller.post(g.query, usedVars(g.query, vars(role)))
-					got := code(resp)
+					resp, _ := caller.Post(g.query, usedVars(g.query, vars(role)))
+					got := resp.Code()
 					var want string
 					switch {
 					case g.role == "":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 
@@ -24,7 +25,7 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
 		anon := *editor
-		anon.token = ""
+		anon.Token = ""
 
 		const title = "ওয়েব ডিজাইন শেখার সহজ উপায়"
 		body := "## কোর্সের ফি ও সময়\n\nপ্রতি সপ্তাহে দুই দিন।\n"
@@ -43,8 +44,9 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 		bySlug := func(slug string) *article {
 			t.Helper()
 			var got struct{ Article *article }
-			if err := json.Unmarshal(anon.ok(`query($s: String!) { article(slug: $s) { slug title author { name } tags { name slug } tableOfContents { anchor } } }`,
-				map[string]any{"s": slug}), &got); err != nil {
+			if err := json.Unmarshal(anon.OK(`query($s: String!) { article(slug: $s) { slug title author { name } tags { name slug } tableOfContents { anchor } } }`,
+				map[string]any{"s": slug}),
+				&got); err != nil {
 				t.Fatal(err)
 			}
 			return got.Article
@@ -77,7 +79,7 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 			Tag      *tag
 			Articles struct{ TotalCount int }
 		}
-		data := anon.ok(`query($s: String!) { tag(slug: $s) { name slug } articles(filter: {tag: $s}) { totalCount } }`, map[string]any{"s": nfd("কাঁটা")})
+		data := anon.OK(`query($s: String!) { tag(slug: $s) { name slug } articles(filter: {tag: $s}) { totalCount } }`, map[string]any{"s": nfd("কাঁটা")})
 		if err := json.Unmarshal(data, &tagged); err != nil {
 			t.Fatal(err)
 		}
@@ -85,32 +87,34 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 			t.Errorf("the tag কাঁটা: %s", data)
 		}
 
-		resp, _ := editor.post(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id } }`, map[string]any{"in": map[string]any{"title": nfd(title), "body": "আবার।"}})
+		resp, _ := editor.Post(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id } }`, map[string]any{"in": map[string]any{"title": nfd(title), "body": "আবার।"}})
 		fieldErr(t, resp, "CONFLICT", "input.slug")
-		resp, _ = editor.post(`mutation { createArticle(input: {title: "🚀🎉", body: "x"}) { id } }`, nil)
+		resp, _ = editor.Post(`mutation { createArticle(input: {title: "🚀🎉", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
 		if !strings.Contains(resp.Errors[0].Message, "without letters or digits: give one") {
 			t.Errorf("an emoji title's error says %q", resp.Errors[0].Message)
 		}
-		resp, _ = editor.post(createCourse, courseInput(map[string]any{"title": "🚀"}))
+		resp, _ = editor.Post(createCourse, courseInput(map[string]any{"title": "🚀"}))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
-		editor.ok(createCourse, courseInput(map[string]any{"title": "🚀", "slug": "রকেট"}))
-		resp, _ = editor.post(`mutation { createArticle(input: {title: "দুই শব্দ", slug: "দুই শব্দ", body: "x"}) { id } }`, nil)
+		editor.OK(createCourse, courseInput(map[string]any{"title": "🚀", "slug": "রকেট"}))
+		resp, _ = editor.Post(`mutation { createArticle(input: {title: "দুই শব্দ", slug: "দুই শব্দ", body: "x"}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.slug")
-		resp, _ = editor.post(`mutation { createArticle(input: {title: "ট্যাগ", body: "x", tags: ["ঠিক", "🚀"]}) { id } }`, nil)
+		resp, _ = editor.Post(`mutation { createArticle(input: {title: "ট্যাগ", body: "x", tags: ["ঠিক", "🚀"]}) { id } }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.tags.1")
 
 		type course struct{ Slug, Title string }
 		var made struct{ CreateCourse course }
-		decode(t, editor.ok(createCourse, courseInput(map[string]any{"title": "বাংলা টাইপিং"})), &made)
+		apitest.Decode(t, editor.OK(createCourse, courseInput(map[string]any{"title": "বাংলা টাইপিং"})), &made)
 		var given struct{ CreateCourse course }
-		decode(t, editor.ok(createCourse, courseInput(map[string]any{"title": "Office", "slug": nfd("কম্পিউটার-বেসিক-কোর্স")})), &given)
+		apitest.Decode(t, editor.OK(createCourse, courseInput(map[string]any{"title": "Office", "slug": nfd("কম্পিউটার-বেসিক-কোর্স")})), &given)
 		if made.CreateCourse.Slug != "বাংলা-টাইপিং" || given.CreateCourse.Slug != norm.NFC.String("কম্পিউটার-বেসিক-কোর্স") {
 			t.Errorf("course slugs: %q and %q", made.CreateCourse.Slug, given.CreateCourse.Slug)
 		}
 		var found struct{ A, B *course }
-		decode(t, anon.ok(`query($a: String!, $b: String!) { a: course(slug: $a) { slug title } b: course(slug: $b) { slug title } }`,
-			map[string]any{"a": nfd("বাংলা-টাইপিং"), "b": "কম্পিউটার-বেসিক-কোর্স"}), &found)
+		apitest.Decode(t, anon.OK(`query($a: String!, $b: String!) { a: course(slug: $a) { slug title } b: course(slug: $b) { slug title } }`,
+			map[string]any{"a": nfd("বাংলা-টাইপিং"), "b": "কম্পিউটার-বেসিক-কোর্স"}),
+			&found)
+
 		if found.A == nil || found.A.Title != "বাংলা টাইপিং" || found.B == nil || found.B.Title != "Office" {
 			t.Errorf("courses by slug: %+v %+v", found.A, found.B)
 		}
@@ -122,22 +126,22 @@ func TestBanglaTitlesAndTagsMakeSlugsThatFindTheirRows(t *testing.T) {
 func TestABanglaNameOf120CharactersFits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, _, staff := staffAPI(t, s)
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		name := longest("রহিম উদ্দিন ", 120)
 		name = name[:len(name)-len(" ")] + "ন" // no trailing space to trim
-		r := a.submit(map[string]any{"name": name, "message": longest("আসন আছে কি? ", 5000)})
+		r := a.SendEnquiry(map[string]any{"name": name, "message": longest("আসন আছে কি? ", 5000)})
 		var got struct{ Enquiry struct{ Name string } }
-		decode(t, staff.ok(`query($id: ID!) { enquiry(id: $id) { name } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
+		apitest.Decode(t, staff.OK(`query($id: ID!) { enquiry(id: $id) { name } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
 		if got.Enquiry.Name != name {
 			t.Errorf("stored name = %q; want %q", got.Enquiry.Name, name)
 		}
-		resp, _ := a.post(submit, enquiry(map[string]any{"name": name + "ন"}))
+		resp, _ := a.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"name": name + "ন"}))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.name")
 
 		var me struct{ Me struct{ ID string } }
-		decode(t, staff.ok(`{ me { id } }`, nil), &me)
+		apitest.Decode(t, staff.OK(`{ me { id } }`, nil), &me)
 		var updated struct{ UpdateUser struct{ Name string } }
-		decode(t, staff.ok(`mutation($id: ID!, $n: String!) { updateUser(id: $id, input: {name: $n}) { name } }`, map[string]any{"id": me.Me.ID, "n": name}), &updated)
+		apitest.Decode(t, staff.OK(`mutation($id: ID!, $n: String!) { updateUser(id: $id, input: {name: $n}) { name } }`, map[string]any{"id": me.Me.ID, "n": name}), &updated)
 		if updated.UpdateUser.Name != name {
 			t.Errorf("user's name = %q", updated.UpdateUser.Name)
 		}

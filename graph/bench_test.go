@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store/storetest"
 )
@@ -13,18 +14,17 @@ import (
 //
 //	go test -run '^$' -bench . ./graph/
 
-func benchQuery(b *testing.B, a *api, query string) {
+func benchQuery(b *testing.B, a *apitest.API, query string) {
 	b.ReportAllocs()
 	for b.Loop() {
-		a.ok(query, nil)
-		a.log.Reset()
+		a.OK(query, nil)
+		a.Log.Reset()
 	}
 }
 
 func BenchmarkCatalogueQuery(b *testing.B) {
-	s := storetest.OpenSQLite(b)
-	seeded(b, s)
-	benchQuery(b, newAPI(b, s), `{ courses { totalCount edges { node { title fee { formatted } weekdays schedules { batch { name startTime endTime } } } } } }`)
+	a, _ := readFixture(b, storetest.OpenSQLite(b))
+	benchQuery(b, a, `{ courses { totalCount edges { node { title fee { formatted } weekdays schedules { batch { name startTime endTime } } } } } }`)
 }
 
 // BenchmarkCoursesNestedFiftyCourses is the query of
@@ -40,13 +40,13 @@ func BenchmarkCoursesNestedFiftyCourses(b *testing.B) {
 		storetest.CreateSchedule(b, s, c, morning)
 		storetest.CreateSchedule(b, s, c, evening)
 	}
-	a := newAPI(b, s)
+	a := apitest.New(b, s)
 	var got struct {
 		Courses struct {
 			Edges []struct{ Node struct{ Schedules []any } }
 		}
 	}
-	if err := json.Unmarshal(a.ok(query, nil), &got); err != nil || len(got.Courses.Edges) != 50 || len(got.Courses.Edges[49].Node.Schedules) != 2 {
+	if err := json.Unmarshal(a.OK(query, nil), &got); err != nil || len(got.Courses.Edges) != 50 || len(got.Courses.Edges[49].Node.Schedules) != 2 {
 		b.Fatalf("expected 50 courses with 2 schedules each; got %d (%v)", len(got.Courses.Edges), err)
 	}
 	benchQuery(b, a, query)
@@ -54,11 +54,11 @@ func BenchmarkCoursesNestedFiftyCourses(b *testing.B) {
 
 func BenchmarkCourseBySlug(b *testing.B) {
 	s := storetest.OpenSQLite(b)
-	seeded(b, s)
-	a := newAPI(b, s)
-	const query = `{ course(slug: "graphic-design") { id title summary topics weekdays fee { amount currency formatted } schedules { weekdays startsOn seatsLeft status batch { name period durationMinutes } } } }`
-	if got := string(a.ok(query, nil)); got == `{"course":null}` {
-		b.Fatal("the seeded course was not found: the benchmark would measure a null answer")
+	c := newCatalogue(b, s)
+	a := apitest.New(b, s)
+	query := `{ course(slug: "` + c.courses[0].Slug + `") { id title summary topics weekdays fee { amount currency formatted } schedules { weekdays startsOn seatsLeft status batch { name period durationMinutes } } } }`
+	if got := string(a.OK(query, nil)); got == `{"course":null}` {
+		b.Fatal("the course was not found: the benchmark would measure a null answer")
 	}
 	benchQuery(b, a, query)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -17,15 +18,15 @@ const postCommentAll = `mutation($in: PostCommentInput!) { postComment(input: $i
 // reads back what they sent, its status PENDING, without signing in.
 func TestARetriedCommentIsStoredOnce(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		f := &payloadFixtures{t: t, s: s, admin: a}
-		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		editor := a.SignIn(f.user(models.RoleEditor).Email, apitest.Password)
 		first, second := f.article(editor, true), f.article(editor, true)
 		pending := func(article string) int {
 			var got struct {
 				Node struct{ Comments struct{ TotalCount int } }
 			}
-			data := editor.ok(`query($id: ID!) { node(id: $id) { ... on Article { comments(status: PENDING) { totalCount } } } }`, map[string]any{"id": article})
+			data := editor.OK(`query($id: ID!) { node(id: $id) { ... on Article { comments(status: PENDING) { totalCount } } } }`, map[string]any{"id": article})
 			if err := json.Unmarshal(data, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -39,9 +40,9 @@ func TestARetriedCommentIsStoredOnce(t *testing.T) {
 			return map[string]any{"in": m}
 		}
 		reader := *a // anonymous
-		answer := string(reader.ok(postCommentAll, in(first, "Lovely post.", "key-1")))
+		answer := string(reader.OK(postCommentAll, in(first, "Lovely post.", "key-1")))
 		for i := range 2 {
-			if again := string(reader.ok(postCommentAll, in(first, "Lovely post.", "key-1"))); again != answer {
+			if again := string(reader.OK(postCommentAll, in(first, "Lovely post.", "key-1"))); again != answer {
 				t.Errorf("retry %d answered %s; want the first answer %s", i+1, again, answer)
 			}
 		}
@@ -54,8 +55,8 @@ func TestARetriedCommentIsStoredOnce(t *testing.T) {
 		if got.PostComment.Status != "PENDING" || got.PostComment.AuthorEmail != "rina@example.com" {
 			t.Errorf("the reader's answer: %s; want status PENDING and the email they sent", answer)
 		}
-		resp, _ := reader.post(postCommentAll, in(first, "Another comment.", "key-1"))
-		if code(resp) != "CONFLICT" || string(resp.Data) != "null" {
+		resp, _ := reader.Post(postCommentAll, in(first, "Another comment.", "key-1"))
+		if resp.Code() != "CONFLICT" || string(resp.Data) != "null" {
 			t.Errorf("the key with another comment: %s %+v; want CONFLICT", resp.Data, resp.Errors)
 		}
 		if n := pending(first); n != 1 {
@@ -64,19 +65,19 @@ func TestARetriedCommentIsStoredOnce(t *testing.T) {
 
 		// The same through the header, on another article.
 		withHeader := reader
-		withHeader.headers = map[string]string{"Idempotency-Key": "key-2"}
-		one := string(withHeader.ok(postCommentAll, in(second, "Through the header.", nil)))
-		if two := string(withHeader.ok(postCommentAll, in(second, "Through the header.", nil))); two != one {
+		withHeader.Headers = map[string]string{"Idempotency-Key": "key-2"}
+		one := string(withHeader.OK(postCommentAll, in(second, "Through the header.", nil)))
+		if two := string(withHeader.OK(postCommentAll, in(second, "Through the header.", nil))); two != one {
 			t.Errorf("the header's retry answered %s; want %s", two, one)
 		}
 		// Without a key, two posts are two comments.
-		reader.ok(postCommentAll, in(second, "No key.", nil))
-		reader.ok(postCommentAll, in(second, "No key.", nil))
+		reader.OK(postCommentAll, in(second, "No key.", nil))
+		reader.OK(postCommentAll, in(second, "No key.", nil))
 		if n := pending(second); n != 3 {
 			t.Errorf("%d comments on the second article; want 3 (one by key, two without)", n)
 		}
-		resp, _ = reader.post(postCommentAll, in(second, "Too long a key.", string(make([]byte, 101))))
-		if code(resp) != "BAD_USER_INPUT" || resp.Errors[0].Extensions["field"] != "input.idempotencyKey" {
+		resp, _ = reader.Post(postCommentAll, in(second, "Too long a key.", string(make([]byte, 101))))
+		if resp.Code() != "BAD_USER_INPUT" || resp.Errors[0].Extensions["field"] != "input.idempotencyKey" {
 			t.Errorf("a key over 100 characters: %+v; want BAD_USER_INPUT on input.idempotencyKey", resp.Errors)
 		}
 	})
@@ -87,22 +88,23 @@ func TestARetriedCommentIsStoredOnce(t *testing.T) {
 // comment and that request only.
 func TestAReaderReadsOnlyTheirOwnCommentsPrivateFields(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		f := &payloadFixtures{t: t, s: s, admin: a}
-		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		editor := a.SignIn(f.user(models.RoleEditor).Email, apitest.Password)
 		article := f.article(editor, true)
-		data := a.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Mine."}) { id } }`, map[string]any{"a": article})
-		mine := idOf(t, data, "postComment", "id")
-		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": mine})
+		data := a.OK(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "R", authorEmail: "r@example.com", body: "Mine."}) { id } }`, map[string]any{"a": article})
+		mine := apitest.IDOf(t, data, "postComment", "id")
+		editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": mine})
 		// In a later request, the approved comment is public, its private fields are not.
-		resp, _ := a.post(`query($id: ID!) { node(id: $id) { ... on Comment { body status } } }`, map[string]any{"id": mine})
-		if code(resp) != "UNAUTHENTICATED" {
+		resp, _ := a.Post(`query($id: ID!) { node(id: $id) { ... on Comment { body status } } }`, map[string]any{"id": mine})
+		if resp.Code() != "UNAUTHENTICATED" {
 			t.Errorf("a comment's status read anonymously in a later request: %s %+v; want UNAUTHENTICATED", resp.Data, resp.Errors)
 		}
 		// Nor may a post's answer show another reader's email, through the article.
-		resp, _ = a.post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "S", authorEmail: "s@example.com", body: "Theirs."}) {
+		resp, _ = a.Post(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "S", authorEmail: "s@example.com", body: "Theirs."}) {
 			status article { comments { edges { node { authorEmail } } } } } }`, map[string]any{"a": article})
-		if code(resp) != "UNAUTHENTICATED" || len(resp.Errors) != 1 {
+
+		if resp.Code() != "UNAUTHENTICATED" || len(resp.Errors) != 1 {
 			t.Errorf("another reader's email through a post's answer: %s %+v; want UNAUTHENTICATED for it alone", resp.Data, resp.Errors)
 		}
 	})
@@ -115,42 +117,42 @@ func TestAReaderReadsOnlyTheirOwnCommentsPrivateFields(t *testing.T) {
 // the audit log.
 func TestEditorsDeleteCommentsAndRenameTags(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		f := &payloadFixtures{t: t, s: s, admin: a}
-		f.admin = a.signIn(f.user(models.RoleAdmin).Email, testPassword)
-		editor := a.signIn(f.user(models.RoleEditor).Email, testPassword)
+		f.admin = a.SignIn(f.user(models.RoleAdmin).Email, apitest.Password)
+		editor := a.SignIn(f.user(models.RoleEditor).Email, apitest.Password)
 		first, second := f.article(editor, true), f.article(editor, true)
 		for _, id := range []string{first, second} {
-			editor.ok(`mutation($id: ID!) { updateArticle(id: $id, input: {tags: ["Javascript", "Web"]}) { id } }`, map[string]any{"id": id})
+			editor.OK(`mutation($id: ID!) { updateArticle(id: $id, input: {tags: ["Javascript", "Web"]}) { id } }`, map[string]any{"id": id})
 		}
 		kept, gone := f.comment(first), f.comment(first)
 		for _, c := range []string{kept, gone} {
-			editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": c})
+			editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": c})
 		}
-		editor.ok(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone})
-		data := a.ok(`query($id: ID!) { node(id: $id) { ... on Article { commentCount comments { edges { node { id } } } } } }`, map[string]any{"id": first})
+		editor.OK(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone})
+		data := a.OK(`query($id: ID!) { node(id: $id) { ... on Article { commentCount comments { edges { node { id } } } } } }`, map[string]any{"id": first})
 		if want := `{"node":{"commentCount":1,"comments":{"edges":[{"node":{"id":"` + kept + `"}}]}}}`; string(data) != want {
 			t.Errorf("after deleting a comment: %s; want %s", data, want)
 		}
-		if resp, _ := editor.post(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone}); code(resp) != "NOT_FOUND" {
+		if resp, _ := editor.Post(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": gone}); resp.Code() != "NOT_FOUND" {
 			t.Errorf("deleting it again: %+v; want NOT_FOUND", resp.Errors)
 		}
 
-		tag := idOf(t, a.ok(`{ tag(slug: "javascript") { id } }`, nil), "tag", "id")
-		got := string(editor.ok(`mutation($id: ID!) { renameTag(id: $id, name: "Java Script") { id slug name articleCount } }`, map[string]any{"id": tag}))
+		tag := apitest.IDOf(t, a.OK(`{ tag(slug: "javascript") { id } }`, nil), "tag", "id")
+		got := string(editor.OK(`mutation($id: ID!) { renameTag(id: $id, name: "Java Script") { id slug name articleCount } }`, map[string]any{"id": tag}))
 		if want := `{"renameTag":{"id":"` + tag + `","slug":"java-script","name":"Java Script","articleCount":2}}`; got != want {
 			t.Errorf("renameTag = %s; want %s", got, want)
 		}
-		if got := string(a.ok(`{ tag(slug: "java-script") { name articles { totalCount } } old: tag(slug: "javascript") { id } }`, nil)); got != `{"tag":{"name":"Java Script","articles":{"totalCount":2}},"old":null}` {
+		if got := string(a.OK(`{ tag(slug: "java-script") { name articles { totalCount } } old: tag(slug: "javascript") { id } }`, nil)); got != `{"tag":{"name":"Java Script","articles":{"totalCount":2}},"old":null}` {
 			t.Errorf("the tag under its new slug: %s", got)
 		}
 		for _, tc := range []struct{ name, code string }{{"web", "CONFLICT"}, {"  !!  ", "BAD_USER_INPUT"}, {"", "BAD_USER_INPUT"}} {
-			resp, _ := editor.post(`mutation($id: ID!, $n: String!) { renameTag(id: $id, name: $n) { id } }`, map[string]any{"id": tag, "n": tc.name})
-			if code(resp) != tc.code {
+			resp, _ := editor.Post(`mutation($id: ID!, $n: String!) { renameTag(id: $id, name: $n) { id } }`, map[string]any{"id": tag, "n": tc.name})
+			if resp.Code() != tc.code {
 				t.Errorf("renameTag to %q: %+v; want %s", tc.name, resp.Errors, tc.code)
 			}
 		}
-		if got := string(a.ok(`{ tag(slug: "java-script") { name } }`, nil)); got != `{"tag":{"name":"Java Script"}}` {
+		if got := string(a.OK(`{ tag(slug: "java-script") { name } }`, nil)); got != `{"tag":{"name":"Java Script"}}` {
 			t.Errorf("a refused rename changed the tag: %s", got)
 		}
 		var audit struct {
@@ -158,7 +160,7 @@ func TestEditorsDeleteCommentsAndRenameTags(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		if err := json.Unmarshal(f.admin.ok(`{ auditLog(first: 5) { edges { node { action } } } }`, nil), &audit); err != nil {
+		if err := json.Unmarshal(f.admin.OK(`{ auditLog(first: 5) { edges { node { action } } } }`, nil), &audit); err != nil {
 			t.Fatal(err)
 		}
 		actions := map[string]bool{}

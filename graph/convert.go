@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"coursegraph/graph/loaders"
 	"coursegraph/graph/model"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -75,34 +74,6 @@ func userInput(in model.CreateUserInput) models.UserInput {
 	return models.UserInput{Name: &in.Name, Email: &in.Email, Role: &in.Role, Bio: in.Bio, AvatarURL: in.AvatarURL}
 }
 
-// related loads an article's related articles through the loaders: one query for
-// the ids of a whole page's related articles and one for the articles.
-func (r *articleResolver) related(ctx context.Context, a *models.Article, first *int) ([]*models.Article, error) {
-	n := 3
-	if first != nil {
-		if *first < 1 || *first > 20 {
-			return nil, models.InvalidField("first", "must be between 1 and 20")
-		}
-		n = *first
-	}
-	l := loaders.For(ctx)
-	ids, err := l.Related(n).Load(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*models.Article, 0, len(ids))
-	for _, id := range ids {
-		related, err := nullIfNotFound(l.ArticleByID.Load(ctx, id))
-		if err != nil {
-			return nil, err
-		}
-		if related != nil {
-			out = append(out, related)
-		}
-	}
-	return out, nil
-}
-
 // withID reads the global id argument "id", which must be of kind, and calls fn
 // with its key.
 func withID[T any](gid, kind string, fn func(key uint) (T, error)) (T, error) {
@@ -112,14 +83,6 @@ func withID[T any](gid, kind string, fn func(key uint) (T, error)) (T, error) {
 		return zero, err
 	}
 	return fn(key)
-}
-
-// loadOptional loads an optional relation: nil when the key is nil.
-func loadOptional[V any](ctx context.Context, l *loaders.Loader[uint, *V], key *uint) (*V, error) {
-	if key == nil {
-		return nil, nil
-	}
-	return l.Load(ctx, *key)
 }
 
 // IdempotencyKeyHeader lets a client retry a submission without making a second

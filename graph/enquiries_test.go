@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -17,41 +18,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const submit = `mutation($in: SubmitEnquiryInput!) { submitEnquiry(input: $in) { id receivedAt } }`
-
-// enquiry returns a contact-form input with changes applied (nil deletes a field).
-func enquiry(changes map[string]any) map[string]any {
-	in := map[string]any{"name": " Rahim Uddin ", "email": "Rahim@Example.com", "message": " Is there a seat in the evening batch? ", "phone": "01785 474 006"}
-	for k, v := range changes {
-		if v == nil {
-			delete(in, k)
-		} else {
-			in[k] = v
-		}
-	}
-	return map[string]any{"in": in}
-}
-
-type receipt struct {
-	SubmitEnquiry struct {
-		ID         string
-		ReceivedAt time.Time
-	}
-}
-
-func (a *api) submit(changes map[string]any) receipt {
-	a.t.Helper()
-	var r receipt
-	if err := json.Unmarshal(a.ok(submit, enquiry(changes)), &r); err != nil || r.SubmitEnquiry.ID == "" {
-		a.t.Fatalf("submit: %v", err)
-	}
-	return r
-}
-
 func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
+		c := newCatalogue(t, s)
+		a := apitest.New(t, s)
 		for _, tc := range []struct {
 			name    string
 			changes map[string]any
@@ -65,22 +35,22 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 			{"a message over 5000 characters", map[string]any{"message": strings.Repeat("m", 5001)}, "input.message"},
 			{"a phone with letters", map[string]any{"phone": "call me"}, "input.phone"},
 			{"a phone too short", map[string]any{"phone": "123"}, "input.phone"},
-			{"an unknown course", map[string]any{"courseId": "Q291cnNlOjk5"}, "input.courseId"},
-			{"an id of another type", map[string]any{"courseId": "QmF0Y2g6MQ"}, "input.courseId"},
-			{"an unknown schedule", map[string]any{"scheduleId": "U2NoZWR1bGU6OTk"}, "input.scheduleId"},
-			{"a schedule of another course", map[string]any{"courseId": "Q291cnNlOjI", "scheduleId": "U2NoZWR1bGU6MQ"}, "input.scheduleId"},
+			{"an unknown course", map[string]any{"courseId": missing(models.KindCourse)}, "input.courseId"},
+			{"an id of another type", map[string]any{"courseId": c.batches[0].GlobalID()}, "input.courseId"},
+			{"an unknown schedule", map[string]any{"scheduleId": missing(models.KindSchedule)}, "input.scheduleId"},
+			{"a schedule of another course", map[string]any{"courseId": c.courses[1].GlobalID(), "scheduleId": c.schedules[0].GlobalID()}, "input.scheduleId"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := a.post(submit, enquiry(tc.changes))
+				resp, _ := a.Post(apitest.SubmitEnquiry, apitest.Enquiry(tc.changes))
 				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
 			})
 		}
 		admin, _, _ := staffAPI(t, s)
-		if got := string(admin.ok(`{ enquiries { totalCount } }`, nil)); got != `{"enquiries":{"totalCount":0}}` {
+		if got := string(admin.OK(`{ enquiries { totalCount } }`, nil)); got != `{"enquiries":{"totalCount":0}}` {
 			t.Errorf("rejected input was stored: %s", got)
 		}
 
-		r := a.submit(map[string]any{"scheduleId": "U2NoZWR1bGU6NQ"}) // graphic design, 1st batch
+		r := a.SendEnquiry(map[string]any{"scheduleId": c.schedules[1].GlobalID()})
 		var got struct {
 			Enquiry struct {
 				Name, Email, Phone, Message, Status string
@@ -88,52 +58,52 @@ func TestSubmitEnquiryValidatesEachFieldAndEchoesNothing(t *testing.T) {
 				Schedule                            struct{ Batch struct{ Name string } }
 			}
 		}
-		decode(t, admin.ok(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { enquiry(id: $id) { name email phone message status course { slug } schedule { batch { name } } } }`, map[string]any{"id": r.SubmitEnquiry.ID}), &got)
 		e := got.Enquiry
 		if e.Name != "Rahim Uddin" || e.Email != "rahim@example.com" || e.Phone != "+8801785474006" || e.Message != "Is there a seat in the evening batch?" ||
-			e.Status != "NEW" || e.Course.Slug != "graphic-design" || e.Schedule.Batch.Name != "1st Batch" {
-			t.Errorf("stored enquiry = %+v", e)
+			e.Status != "NEW" || e.Course.Slug != c.courses[1].Slug || e.Schedule.Batch.Name != c.batches[1].Name {
+			t.Errorf("stored enquiry = %+v; want the second schedule's course and batch", e)
 		}
 	})
 }
 
 func TestSpamDefences(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		clock := &testClock{}
-		clock.set(time.Now())
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Clock = clock.now }))
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Clock = clock.Now }))
 		admin, _, _ := staffAPI(t, s)
 		statusOf := func(id string) string {
 			var got struct{ Enquiry struct{ Status string } }
-			decode(t, admin.ok(`query($id: ID!) { enquiry(id: $id) { status } }`, map[string]any{"id": id}), &got)
+			apitest.Decode(t, admin.OK(`query($id: ID!) { enquiry(id: $id) { status } }`, map[string]any{"id": id}), &got)
 			return got.Enquiry.Status
 		}
 
 		t.Run("a filled honeypot is stored as spam with an answer of the same shape", func(t *testing.T) {
-			resp, _ := a.post(submit, enquiry(map[string]any{"website": "http://spam.example", "message": "Buy now"}))
-			var r receipt
-			decode(t, resp.Data, &r)
+			resp, _ := a.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"website": "http://spam.example", "message": "Buy now"}))
+			var r apitest.Receipt
+			apitest.Decode(t, resp.Data, &r)
 			if len(resp.Errors) > 0 || r.SubmitEnquiry.ID == "" || statusOf(r.SubmitEnquiry.ID) != "SPAM" {
 				t.Errorf("honeypot: %+v %s", resp.Errors, resp.Data)
 			}
 		})
 		t.Run("the same message again soon gets the first receipt", func(t *testing.T) {
-			first := a.submit(map[string]any{"message": "Do you have weekend classes?"})
-			again := a.submit(map[string]any{"message": "  do you have WEEKEND classes? ", "email": "RAHIM@example.com"})
+			first := a.SendEnquiry(map[string]any{"message": "Do you have weekend classes?"})
+			again := a.SendEnquiry(map[string]any{"message": "  do you have WEEKEND classes? ", "email": "RAHIM@example.com"})
 			if diff := cmp.Diff(first, again); diff != "" {
 				t.Errorf("a resend made a second enquiry (-first +again):\n%s", diff)
 			}
-			clock.set(time.Now().Add(11 * time.Minute))
-			defer clock.set(time.Now())
-			later := a.submit(map[string]any{"message": "Do you have weekend classes?"})
+			clock.Set(time.Now().Add(11 * time.Minute))
+			defer clock.Set(time.Now())
+			later := a.SendEnquiry(map[string]any{"message": "Do you have weekend classes?"})
 			if later.SubmitEnquiry.ID == first.SubmitEnquiry.ID {
 				t.Error("the same message after the window was folded into the first")
 			}
 		})
 		t.Run("an idempotency key, as header or field, replays the same request", func(t *testing.T) {
-			first := a.submitWithHeader(map[string]any{"message": "First try"}, "retry-123")
-			again := a.submitWithHeader(map[string]any{"message": " First try ", "email": "RAHIM@example.com"}, "retry-123")
-			field := a.submit(map[string]any{"message": "First try", "idempotencyKey": "retry-123"})
+			first := sendEnquiryWithKey(a, map[string]any{"message": "First try"}, "retry-123")
+			again := sendEnquiryWithKey(a, map[string]any{"message": " First try ", "email": "RAHIM@example.com"}, "retry-123")
+			field := a.SendEnquiry(map[string]any{"message": "First try", "idempotencyKey": "retry-123"})
 			if first != again || first != field {
 				t.Errorf("receipts differ: %+v %+v %+v", first, again, field)
 			}
@@ -146,10 +116,10 @@ func TestSpamDefences(t *testing.T) {
 // why, and is not stored, and the first enquiry is unchanged.
 func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
+		course := storetest.CreateCourse(t, s)
+		a := apitest.New(t, s)
 		admin, _, _ := staffAPI(t, s)
-		first := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"})
+		first := a.SendEnquiry(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"})
 		for _, tc := range []struct {
 			name    string
 			changes map[string]any
@@ -159,39 +129,39 @@ func TestAReusedIdempotencyKeyWithAnotherRequestIsAConflict(t *testing.T) {
 			{"another name", map[string]any{"name": "Karim"}},
 			{"another phone", map[string]any{"phone": "01911 000 111"}},
 			{"no phone", map[string]any{"phone": nil}},
-			{"a course", map[string]any{"courseId": "Q291cnNlOjM"}},
+			{"a course", map[string]any{"courseId": course.GlobalID()}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				changes := map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}
 				for k, v := range tc.changes {
 					changes[k] = v
 				}
-				resp, _ := a.post(submit, enquiry(changes))
+				resp, _ := a.Post(apitest.SubmitEnquiry, apitest.Enquiry(changes))
 				fieldErr(t, resp, "CONFLICT", "")
 				if !strings.Contains(resp.Errors[0].Message, "idempotency key was already used for a different enquiry") {
 					t.Errorf("message %q does not say the key was reused", resp.Errors[0].Message)
 				}
 				withHeader := *a
-				withHeader.headers = map[string]string{"Idempotency-Key": "key-1"}
+				withHeader.Headers = map[string]string{"Idempotency-Key": "key-1"}
 				delete(changes, "idempotencyKey")
-				resp, _ = withHeader.post(submit, enquiry(changes))
+				resp, _ = withHeader.Post(apitest.SubmitEnquiry, apitest.Enquiry(changes))
 				fieldErr(t, resp, "CONFLICT", "")
 			})
 		}
-		if got := string(admin.ok(`{ enquiries { totalCount edges { node { message } } } }`, nil)); got != `{"enquiries":{"totalCount":1,"edges":[{"node":{"message":"Is there a seat?"}}]}}` {
+		if got := string(admin.OK(`{ enquiries { totalCount edges { node { message } } } }`, nil)); got != `{"enquiries":{"totalCount":1,"edges":[{"node":{"message":"Is there a seat?"}}]}}` {
 			t.Errorf("after the conflicts: %s", got)
 		}
-		if again := a.submit(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}); again != first {
+		if again := a.SendEnquiry(map[string]any{"message": "Is there a seat?", "idempotencyKey": "key-1"}); again != first {
 			t.Errorf("the same request again got %+v, want the first receipt %+v", again, first)
 		}
 	})
 }
 
-func (a *api) submitWithHeader(changes map[string]any, key string) receipt {
-	a.t.Helper()
+func sendEnquiryWithKey(a *apitest.API, changes map[string]any, key string) apitest.Receipt {
+	a.T.Helper()
 	withKey := *a
-	withKey.headers = map[string]string{"Idempotency-Key": key}
-	return withKey.submit(changes)
+	withKey.Headers = map[string]string{"Idempotency-Key": key}
+	return (&withKey).SendEnquiry(changes)
 }
 
 func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
@@ -200,12 +170,12 @@ func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newAPIWith(t, svc)
+	a := apitest.NewWith(t, svc)
 	send := func(addr, msg string) string {
 		from := *a
-		from.remoteAddr = addr
-		resp, _ := from.post(submit, enquiry(map[string]any{"message": msg}))
-		return code(resp)
+		from.RemoteAddr = addr
+		resp, _ := from.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": msg}))
+		return resp.Code()
 	}
 	got := []string{send("192.0.2.1:1", "one"), send("192.0.2.1:2", "two"), send("192.0.2.1:3", "three"), send("192.0.2.1:4", "one"), send("192.0.2.9:1", "four")}
 	// A resend of the first answers with its receipt and is not counted.
@@ -215,32 +185,33 @@ func TestEnquiriesAreRateLimitedPerClientAddress(t *testing.T) {
 	// A refusal says when to try again: in the header and in the error. Two of the
 	// address's hour-long tokens are spent, so the next comes in at most an hour.
 	from := *a
-	from.remoteAddr = "192.0.2.1:5"
-	resp, rec := from.post(submit, enquiry(map[string]any{"message": "five"}))
+	from.RemoteAddr = "192.0.2.1:5"
+	resp, rec := from.Post(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": "five"}))
 	header, _ := strconv.Atoi(rec.Header().Get("Retry-After"))
 	var inError float64
 	if len(resp.Errors) > 0 {
 		inError, _ = resp.Errors[0].Extensions["retryAfter"].(float64)
 	}
-	if code(resp) != "RATE_LIMITED" || header < 3000 || header > 3600 || int(inError) != header {
+	if resp.Code() != "RATE_LIMITED" || header < 3000 || header > 3600 || int(inError) != header {
 		t.Errorf("a refusal: code %q, Retry-After %q, extensions.retryAfter %v; want RATE_LIMITED and the same wait of up to an hour in both",
-			code(resp), rec.Header().Get("Retry-After"), inError)
+			resp.Code(), rec.Header().Get("Retry-After"), inError)
 	}
 }
 
 func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
+		c := newCatalogue(t, s, nil, func(c *models.Course) { c.Slug = "web-design" })
+		course := map[string]any{"c": c.courses[1].GlobalID()}
+		a := apitest.New(t, s)
 		admin, _, staff := staffAPI(t, s)
 		var me struct{ Me struct{ ID string } }
-		decode(t, staff.ok(`{ me { id } }`, nil), &me)
-		id := a.submit(map[string]any{"courseId": "Q291cnNlOjM"}).SubmitEnquiry.ID
-		a.submit(map[string]any{"message": "About nothing in particular"})
+		apitest.Decode(t, staff.OK(`{ me { id } }`, nil), &me)
+		id := a.SendEnquiry(map[string]any{"courseId": course["c"]}).SubmitEnquiry.ID
+		a.SendEnquiry(map[string]any{"message": "About nothing in particular"})
 		const update = `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { status version assignee { name } } }`
 		version := 1
-		move := func(status string) response {
-			resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": status, "version": version}})
+		move := func(status string) apitest.Response {
+			resp, _ := staff.Post(update, map[string]any{"id": id, "in": map[string]any{"status": status, "version": version}})
 			if len(resp.Errors) == 0 {
 				version++
 			}
@@ -254,32 +225,33 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 			{"ANSWERED", ""}, {"IN_PROGRESS", "BAD_USER_INPUT"}, {"CLOSED", ""}, {"SPAM", ""}, {"CLOSED", "BAD_USER_INPUT"}, {"NEW", ""},
 		} {
 			resp := move(step.to)
-			if step.code == "" && len(resp.Errors) > 0 || step.code != "" && code(resp) != step.code {
+			if step.code == "" && len(resp.Errors) > 0 || step.code != "" && resp.Code() != step.code {
 				t.Errorf("→ %s: %+v, want %q", step.to, resp.Errors, step.code)
 			}
 			if step.code != "" && len(resp.Errors) == 1 && resp.Errors[0].Extensions["field"] != "input.status" {
 				t.Errorf("→ %s: field %v", step.to, resp.Errors[0].Extensions["field"])
 			}
 		}
-		got := string(staff.ok(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID, "version": version}}))
+		got := string(staff.OK(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": me.Me.ID, "version": version}}))
 		if got != `{"updateEnquiry":{"status":"NEW","version":7,"assignee":{"name":"staff"}}}` {
 			t.Errorf("assign = %s", got)
 		}
-		resp, _ := staff.post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": "VXNlcjo5OTk", "version": 7}})
+		resp, _ := staff.Post(update, map[string]any{"id": id, "in": map[string]any{"assigneeId": missing(models.KindUser), "version": 7}})
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.assigneeId")
-		resp, _ = staff.post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
+		resp, _ = staff.Post(update, map[string]any{"id": id, "in": map[string]any{"status": "IN_PROGRESS", "version": 3}})
 		fieldErr(t, resp, "CONFLICT", "input.version")
 
-		staff.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called back, will visit Friday.") { id } }`, map[string]any{"id": id})
-		admin.ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Offer the 5th batch.") { id } }`, map[string]any{"id": id})
-		resp, _ = staff.post(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: " ") { id } }`, map[string]any{"id": id})
+		var note struct{ AddEnquiryNote struct{ ID string } }
+		apitest.Decode(t, staff.OK(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called back, will visit Friday.") { id } }`, map[string]any{"id": id}), &note)
+		admin.OK(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Offer the 5th batch.") { id } }`, map[string]any{"id": id})
+		resp, _ = staff.Post(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: " ") { id } }`, map[string]any{"id": id})
 		fieldErr(t, resp, "BAD_USER_INPUT", "body")
-		for _, node := range []string{id, "RW5xdWlyeU5vdGU6MQ"} { // the enquiry and its first note
+		for _, node := range []string{id, note.AddEnquiryNote.ID} { // the enquiry and its first note
 			q := map[string]any{"id": node}
-			if got := string(staff.ok(`query($id: ID!) { node(id: $id) { __typename } }`, q)); !strings.Contains(got, `"__typename":"Enquiry`) {
+			if got := string(staff.OK(`query($id: ID!) { node(id: $id) { __typename } }`, q)); !strings.Contains(got, `"__typename":"Enquiry`) {
 				t.Errorf("node(%s) as staff = %s", node, got)
 			}
-			resp, _ := a.post(`query($id: ID!) { node(id: $id) { __typename } }`, q)
+			resp, _ := a.Post(`query($id: ID!) { node(id: $id) { __typename } }`, q)
 			fieldErr(t, resp, "UNAUTHENTICATED", "")
 		}
 		var log struct {
@@ -287,22 +259,23 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		decode(t, admin.ok(`query($id: ID!) { auditLog(entityId: $id, first: 2) { edges { node { action } } } }`, map[string]any{"id": id}), &log)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { auditLog(entityId: $id, first: 2) { edges { node { action } } } }`, map[string]any{"id": id}), &log)
 		if len(log.AuditLog.Edges) != 2 || log.AuditLog.Edges[0].Node.Action != "enquiry.note" {
 			t.Errorf("notes are not audited: %+v", log)
 		}
-		got = string(staff.ok(`query($id: ID!) { enquiry(id: $id) { notes { body author { name } } } }`, map[string]any{"id": id}))
+		got = string(staff.OK(`query($id: ID!) { enquiry(id: $id) { notes { body author { name } } } }`, map[string]any{"id": id}))
 		if got != `{"enquiry":{"notes":[{"body":"Called back, will visit Friday.","author":{"name":"staff"}},{"body":"Offer the 5th batch.","author":{"name":"admin"}}]}}` {
 			t.Errorf("notes = %s", got)
 		}
 
-		got = string(staff.ok(`{ enquiryStats { total byStatus { status count } byCourse { course { slug } count } } }`, nil))
+		got = string(staff.OK(`{ enquiryStats { total byStatus { status count } byCourse { course { slug } count } } }`, nil))
 		want := `{"enquiryStats":{"total":2,"byStatus":[{"status":"NEW","count":2},{"status":"IN_PROGRESS","count":0},{"status":"ANSWERED","count":0},{"status":"CLOSED","count":0},{"status":"SPAM","count":0}],"byCourse":[{"course":null,"count":1},{"course":{"slug":"web-design"},"count":1}]}}`
 		if got != want {
 			t.Errorf("stats = %s", got)
 		}
-		got = string(staff.ok(`query($a: ID!) { mine: enquiries(filter: {assigneeId: $a}) { totalCount } course: enquiries(filter: {courseId: "Q291cnNlOjM"}) { totalCount } words: enquiries(filter: {search: "nothing particular"}) { totalCount } future: enquiries(filter: {receivedAfter: "2100-01-01T00:00:00Z"}) { totalCount } }`, map[string]any{"a": me.Me.ID}))
-		if got != `{"mine":{"totalCount":1},"course":{"totalCount":1},"words":{"totalCount":1},"future":{"totalCount":0}}` {
+		got = string(staff.OK(`query($a: ID!, $c: ID!, $other: ID!) { mine: enquiries(filter: {assigneeId: $a}) { totalCount } course: enquiries(filter: {courseId: $c}) { totalCount } other: enquiries(filter: {courseId: $other}) { totalCount } words: enquiries(filter: {search: "nothing particular"}) { totalCount } future: enquiries(filter: {receivedAfter: "2100-01-01T00:00:00Z"}) { totalCount } }`,
+			map[string]any{"a": me.Me.ID, "c": course["c"], "other": c.courses[0].GlobalID()}))
+		if got != `{"mine":{"totalCount":1},"course":{"totalCount":1},"other":{"totalCount":0},"words":{"totalCount":1},"future":{"totalCount":0}}` {
 			t.Errorf("filters = %s", got)
 		}
 	})
@@ -312,16 +285,16 @@ func TestWorkflowAssignmentNotesAndStats(t *testing.T) {
 // clients at once: exactly one wins, the rest get CONFLICT.
 func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		_, _, staff := staffAPI(t, s)
-		id := a.submit(nil).SubmitEnquiry.ID
+		id := a.SendEnquiry(nil).SubmitEnquiry.ID
 		const n = 8
 		codes := make([]string, n)
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				resp, _ := staff.post(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
-				codes[i] = code(resp)
+				resp, _ := staff.Post(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
+				codes[i] = resp.Code()
 			})
 		}
 		wg.Wait()
@@ -338,7 +311,7 @@ func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 		if won != 1 {
 			t.Errorf("%d updates won, want exactly 1 (codes %v)", won, codes)
 		}
-		if got := string(staff.ok(fmt.Sprintf(`{ enquiry(id: %q) { status version } }`, id), nil)); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
+		if got := string(staff.OK(fmt.Sprintf(`{ enquiry(id: %q) { status version } }`, id), nil)); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
 			t.Errorf("after the race: %s", got)
 		}
 	})
@@ -348,23 +321,23 @@ func TestConcurrentUpdatesNeverLoseAWrite(t *testing.T) {
 // version check: without a version, nothing changes, and the client is told so.
 func TestAnUpdateWithoutAVersionIsRefused(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		_, _, staff := staffAPI(t, s)
-		id := a.submit(nil).SubmitEnquiry.ID
-		staff.ok(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
+		id := a.SendEnquiry(nil).SubmitEnquiry.ID
+		staff.OK(`mutation($id: ID!) { updateEnquiry(id: $id, input: {status: IN_PROGRESS, version: 1}) { version } }`, map[string]any{"id": id})
 		for _, tc := range []struct{ name, query string }{
 			{"in the query", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM}) { version } }`},
 			{"in variables", `mutation($id: ID!, $in: UpdateEnquiryInput!) { updateEnquiry(id: $id, input: $in) { version } }`},
 			{"as null", `mutation($id: ID!) { updateEnquiry(id: $id, input: {status: SPAM, version: null}) { version } }`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := staff.post(tc.query, map[string]any{"id": id, "in": map[string]any{"status": "SPAM"}})
-				if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+				resp, _ := staff.Post(tc.query, map[string]any{"id": id, "in": map[string]any{"status": "SPAM"}})
+				if resp.Code() != "GRAPHQL_VALIDATION_FAILED" {
 					t.Errorf("without a version: %+v", resp.Errors)
 				}
 			})
 		}
-		if got := string(staff.ok(`query($id: ID!) { enquiry(id: $id) { status version } }`, map[string]any{"id": id})); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
+		if got := string(staff.OK(`query($id: ID!) { enquiry(id: $id) { status version } }`, map[string]any{"id": id})); got != `{"enquiry":{"status":"IN_PROGRESS","version":2}}` {
 			t.Errorf("an update without a version changed the enquiry: %s", got)
 		}
 	})
@@ -378,12 +351,12 @@ func TestAnUpdateWithoutAVersionIsRefused(t *testing.T) {
 // of row is one statement, whatever the number of enquiries.
 func TestTheInboxCostsOneStatementPerKindWhateverTheParents(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		var staff []*api
+		a := apitest.New(t, s)
+		var staff []*apitest.API
 		var staffIDs []string
 		for i := range 4 {
-			u := a.addUser(fmt.Sprintf("staff%d@example.com", i), models.RoleStaff)
-			staff = append(staff, a.signIn(u.Email, testPassword))
+			u := a.AddUser(fmt.Sprintf("staff%d@example.com", i), models.RoleStaff)
+			staff = append(staff, a.SignIn(u.Email, apitest.Password))
 			staffIDs = append(staffIDs, models.GlobalID(models.KindUser, u.ID))
 		}
 		var schedules []string
@@ -403,16 +376,16 @@ func TestTheInboxCostsOneStatementPerKindWhateverTheParents(t *testing.T) {
 		const query = `{ enquiries(first: 50) { edges { node { name course { title } schedule { batch { name } course { title } } assignee { name } notes { body author { name } } } } } }`
 		for _, n := range []int{4, 24} {
 			for ; made < n; made++ {
-				id := a.submit(map[string]any{"message": fmt.Sprintf("Question %d", made), "email": fmt.Sprintf("v%d@example.com", made), "scheduleId": schedules[made%6]}).SubmitEnquiry.ID
+				id := a.SendEnquiry(map[string]any{"message": fmt.Sprintf("Question %d", made), "email": fmt.Sprintf("v%d@example.com", made), "scheduleId": schedules[made%6]}).SubmitEnquiry.ID
 				if made%4 != 3 { // every fourth stays unassigned
-					staff[0].ok(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a, version: 1}) { id } }`, map[string]any{"id": id, "a": staffIDs[made%3]})
+					staff[0].OK(`mutation($id: ID!, $a: ID!) { updateEnquiry(id: $id, input: {assigneeId: $a, version: 1}) { id } }`, map[string]any{"id": id, "a": staffIDs[made%3]})
 				}
 				for k := range 2 { // by the fourth staff member too, who is nobody's assignee
-					staff[(made+k+1)%4].ok(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called.") { id } }`, map[string]any{"id": id})
+					staff[(made+k+1)%4].OK(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Called.") { id } }`, map[string]any{"id": id})
 				}
 			}
 			counter.Reset()
-			data := staff[1].ok(query, nil)
+			data := staff[1].OK(query, nil)
 			counts[n] = counter.Count()
 			var got struct {
 				Enquiries struct {
@@ -455,7 +428,7 @@ func TestTheInboxCostsOneStatementPerKindWhateverTheParents(t *testing.T) {
 // for), and the insert.
 func TestSubmittingAnEnquiryCostsThreeStatements(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		c := storetest.CreateCourse(t, s)
 		sc := storetest.CreateSchedule(t, s, c, storetest.CreateBatch(t, s))
 		counter := storetest.CountStatements(s)
@@ -466,7 +439,7 @@ func TestSubmittingAnEnquiryCostsThreeStatements(t *testing.T) {
 		} {
 			ref["message"], ref["email"] = fmt.Sprintf("Question %d", i), fmt.Sprintf("q%d@example.com", i)
 			counter.Reset()
-			a.submit(ref)
+			a.SendEnquiry(ref)
 			if got := counter.Count(); got != 3 {
 				t.Errorf("with %v: %d statements; want 3", ref, got)
 			}
@@ -478,18 +451,18 @@ func TestSubmittingAnEnquiryCostsThreeStatements(t *testing.T) {
 // counts are one statement, for two courses as for six.
 func TestInboxStatsCostTheSameWhateverTheCourses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		u := a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn(u.Email, testPassword)
+		a := apitest.New(t, s)
+		u := a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn(u.Email, apitest.Password)
 		counter := storetest.CountStatements(s)
 		counts := map[int]int{}
 		for n, made := range []int{2, 6} {
 			for i := n * 2; i < made; i++ {
 				c := storetest.CreateCourse(t, s)
-				a.submit(map[string]any{"message": fmt.Sprintf("About %s", c.Title), "email": fmt.Sprintf("s%d@example.com", i), "courseId": models.GlobalID(models.KindCourse, c.ID)})
+				a.SendEnquiry(map[string]any{"message": fmt.Sprintf("About %s", c.Title), "email": fmt.Sprintf("s%d@example.com", i), "courseId": models.GlobalID(models.KindCourse, c.ID)})
 			}
 			counter.Reset()
-			data := staff.ok(`{ enquiryStats { total byCourse { course { title } count } } }`, nil)
+			data := staff.OK(`{ enquiryStats { total byCourse { course { title } count } } }`, nil)
 			counts[made] = counter.Count()
 			if strings.Count(string(data), `"title":"Course`) != made {
 				t.Fatalf("with %d courses: %s", made, data)

@@ -19013,7 +19013,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNArticle2ᚕᚖcoursegraphᚋmodelsᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Article) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticle2ᚖcoursegraphᚋmodelsᚐArticle(ctx, sel, v[i])
@@ -19049,7 +19049,7 @@ func (ec *executionContext) marshalNArticleConnection2ᚖcoursegraphᚋservice�
 }
 
 func (ec *executionContext) marshalNArticleEdge2ᚕᚖcoursegraphᚋserviceᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.ArticleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticleEdge2ᚖcoursegraphᚋserviceᚐArticleEdge(ctx, sel, v[i])
@@ -19133,7 +19133,7 @@ var (
 )
 
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖcoursegraphᚋmodelsᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.AuditEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntry2ᚖcoursegraphᚋmodelsᚐAuditEntry(ctx, sel, v[i])
@@ -19169,7 +19169,7 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖcoursegraphᚋservic
 }
 
 func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖcoursegraphᚋserviceᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.AuditEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntryEdge2ᚖcoursegraphᚋserviceᚐAuditEntryEdge(ctx, sel, v[i])
@@ -19205,7 +19205,7 @@ func (ec *executionContext) marshalNAuthPayload2ᚖcoursegraphᚋserviceᚐAuthP
 }
 
 func (ec *executionContext) marshalNBatch2ᚕᚖcoursegraphᚋmodelsᚐBatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Batch) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBatch2ᚖcoursegraphᚋmodelsᚐBatch(ctx, sel, v[i])
@@ -19261,7 +19261,7 @@ func (ec *executionContext) marshalNCentreLink2coursegraphᚋmodelsᚐCentreLink
 }
 
 func (ec *executionContext) marshalNCentreLink2ᚕcoursegraphᚋmodelsᚐCentreLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []models.CentreLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCentreLink2coursegraphᚋmodelsᚐCentreLink(ctx, sel, v[i])
@@ -19277,7 +19277,7 @@ func (ec *executionContext) marshalNCentreLink2ᚕcoursegraphᚋmodelsᚐCentreL
 }
 
 func (ec *executionContext) marshalNComment2ᚕᚖcoursegraphᚋmodelsᚐCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Comment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComment2ᚖcoursegraphᚋmodelsᚐComment(ctx, sel, v[i])
@@ -19313,7 +19313,7 @@ func (ec *executionContext) marshalNCommentConnection2ᚖcoursegraphᚋservice�
 }
 
 func (ec *executionContext) marshalNCommentEdge2ᚕᚖcoursegraphᚋserviceᚐCommentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.CommentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommentEdge2ᚖcoursegraphᚋserviceᚐCommentEdge(ctx, sel, v[i])
@@ -19391,7 +19391,7 @@ func (ec *executionContext) marshalNCourseConnection2ᚖcoursegraphᚋserviceᚐ
 }
 
 func (ec *executionContext) marshalNCourseEdge2ᚕᚖcoursegraphᚋserviceᚐCourseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.CourseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourseEdge2ᚖcoursegraphᚋserviceᚐCourseEdge(ctx, sel, v[i])
@@ -19510,7 +19510,7 @@ func (ec *executionContext) marshalNDecimal2ᚖcoursegraphᚋmodelsᚐAmount(ctx
 }
 
 func (ec *executionContext) marshalNEnquiry2ᚕᚖcoursegraphᚋmodelsᚐEnquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Enquiry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnquiry2ᚖcoursegraphᚋmodelsᚐEnquiry(ctx, sel, v[i])
@@ -19546,7 +19546,7 @@ func (ec *executionContext) marshalNEnquiryConnection2ᚖcoursegraphᚋservice�
 }
 
 func (ec *executionContext) marshalNEnquiryCourseCount2ᚕᚖcoursegraphᚋserviceᚐCourseCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.CourseCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnquiryCourseCount2ᚖcoursegraphᚋserviceᚐCourseCount(ctx, sel, v[i])
@@ -19572,7 +19572,7 @@ func (ec *executionContext) marshalNEnquiryCourseCount2ᚖcoursegraphᚋservice�
 }
 
 func (ec *executionContext) marshalNEnquiryEdge2ᚕᚖcoursegraphᚋserviceᚐEnquiryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.EnquiryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnquiryEdge2ᚖcoursegraphᚋserviceᚐEnquiryEdge(ctx, sel, v[i])
@@ -19598,7 +19598,7 @@ func (ec *executionContext) marshalNEnquiryEdge2ᚖcoursegraphᚋserviceᚐEnqui
 }
 
 func (ec *executionContext) marshalNEnquiryNote2ᚕᚖcoursegraphᚋmodelsᚐEnquiryNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.EnquiryNote) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnquiryNote2ᚖcoursegraphᚋmodelsᚐEnquiryNote(ctx, sel, v[i])
@@ -19678,7 +19678,7 @@ var (
 )
 
 func (ec *executionContext) marshalNEnquiryStatusCount2ᚕᚖcoursegraphᚋserviceᚐStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.StatusCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnquiryStatusCount2ᚖcoursegraphᚋserviceᚐStatusCount(ctx, sel, v[i])
@@ -19718,7 +19718,7 @@ func (ec *executionContext) marshalNFaq2coursegraphᚋmodelsᚐFaq(ctx context.C
 }
 
 func (ec *executionContext) marshalNFaq2ᚕcoursegraphᚋmodelsᚐFaqᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Faq) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFaq2coursegraphᚋmodelsᚐFaq(ctx, sel, v[i])
@@ -19738,7 +19738,7 @@ func (ec *executionContext) marshalNFieldChange2coursegraphᚋmodelsᚐFieldChan
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕcoursegraphᚋmodelsᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []models.FieldChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2coursegraphᚋmodelsᚐFieldChange(ctx, sel, v[i])
@@ -19758,7 +19758,7 @@ func (ec *executionContext) marshalNHeading2coursegraphᚋmodelsᚐHeading(ctx c
 }
 
 func (ec *executionContext) marshalNHeading2ᚕcoursegraphᚋmodelsᚐHeadingᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Heading) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHeading2coursegraphᚋmodelsᚐHeading(ctx, sel, v[i])
@@ -19870,7 +19870,7 @@ func (ec *executionContext) marshalNMoney2coursegraphᚋmodelsᚐMoney(ctx conte
 }
 
 func (ec *executionContext) marshalNNotice2ᚕᚖcoursegraphᚋmodelsᚐOutboxMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.OutboxMessage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotice2ᚖcoursegraphᚋmodelsᚐOutboxMessage(ctx, sel, v[i])
@@ -20013,7 +20013,7 @@ var (
 )
 
 func (ec *executionContext) marshalNSchedule2ᚕᚖcoursegraphᚋmodelsᚐScheduleᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Schedule) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchedule2ᚖcoursegraphᚋmodelsᚐSchedule(ctx, sel, v[i])
@@ -20049,7 +20049,7 @@ func (ec *executionContext) marshalNScheduleConnection2ᚖcoursegraphᚋservice�
 }
 
 func (ec *executionContext) marshalNScheduleEdge2ᚕᚖcoursegraphᚋserviceᚐScheduleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.ScheduleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScheduleEdge2ᚖcoursegraphᚋserviceᚐScheduleEdge(ctx, sel, v[i])
@@ -20115,7 +20115,7 @@ func (ec *executionContext) marshalNSearchResult2coursegraphᚋmodelsᚐNode(ctx
 }
 
 func (ec *executionContext) marshalNSearchResult2ᚕcoursegraphᚋmodelsᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchResult2coursegraphᚋmodelsᚐNode(ctx, sel, v[i])
@@ -20203,7 +20203,7 @@ func (ec *executionContext) unmarshalNSubmitEnquiryInput2coursegraphᚋmodelsᚐ
 }
 
 func (ec *executionContext) marshalNTag2ᚕᚖcoursegraphᚋmodelsᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Tag) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTag2ᚖcoursegraphᚋmodelsᚐTag(ctx, sel, v[i])
@@ -20275,7 +20275,7 @@ func (ec *executionContext) unmarshalNUpdateUserInput2coursegraphᚋmodelsᚐUse
 }
 
 func (ec *executionContext) marshalNUser2ᚕᚖcoursegraphᚋmodelsᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.User) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2ᚖcoursegraphᚋmodelsᚐUser(ctx, sel, v[i])
@@ -20353,7 +20353,7 @@ func (ec *executionContext) unmarshalNWeekday2ᚕcoursegraphᚋmodelsᚐWeekday�
 }
 
 func (ec *executionContext) marshalNWeekday2ᚕcoursegraphᚋmodelsᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Weekday) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx, sel, v[i])
@@ -20373,7 +20373,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -20419,7 +20419,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -20447,7 +20447,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -20467,7 +20467,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -21035,7 +21035,7 @@ func (ec *executionContext) marshalOWeekday2ᚕcoursegraphᚋmodelsᚐWeekdayᚄ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWeekday2coursegraphᚋmodelsᚐWeekday(ctx, sel, v[i])
@@ -21094,7 +21094,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -21113,7 +21113,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -21132,7 +21132,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -21158,7 +21158,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

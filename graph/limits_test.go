@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -31,37 +32,39 @@ func longest(s string, n int) string { return string([]rune(strings.Repeat(s, n)
 // test matters on MySQL.
 func TestTheLongestValidInputsAreStored(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		svc := newService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: discard{}, To: "office@example.com"} })
-		a := newAPIWith(t, svc)
+		svc := apitest.NewService(t, s, func(o *service.Options) { o.Notify = &service.Notify{Sender: discard{}, To: "office@example.com"} })
+		a := apitest.NewWith(t, svc)
 		admin, editor, staff := staffAPI(t, s)
-		admin.svc, editor.svc, staff.svc = svc, svc, svc
+		admin.Svc, editor.Svc, staff.Svc = svc, svc, svc
 
 		topics := make([]string, 50)
 		for i := range topics {
 			topics[i] = longest("<", 200)
 		}
 		var course struct{ CreateCourse struct{ ID string } }
-		data := editor.ok(createCourse, courseInput(map[string]any{
+		data := editor.OK(createCourse, courseInput(map[string]any{
 			"title": longest("😀", 200), "slug": longest("a", 100), "summary": longest("😀", 500), "description": longest("😀", 20000),
 			"category": longest("😀", 80), "topics": topics,
 		}))
+
 		if err := json.Unmarshal(data, &course); err != nil {
 			t.Fatal(err)
 		}
-		editor.ok(`mutation($id: ID!, $d: String!) { updateCourse(id: $id, input: {description: $d}) { id } }`,
+		editor.OK(`mutation($id: ID!, $d: String!) { updateCourse(id: $id, input: {description: $d}) { id } }`,
 			map[string]any{"id": course.CreateCourse.ID, "d": longest("<", 20000)})
 
 		email := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"
 		if len(email) != 254 {
 			t.Fatalf("email of %d characters", len(email))
 		}
-		r := a.submit(map[string]any{"name": longest("😀", 120), "email": email, "phone": "+123456789012345",
+		r := a.SendEnquiry(map[string]any{"name": longest("😀", 120), "email": email, "phone": "+123456789012345",
 			"message": longest("😀", 5000), "courseId": course.CreateCourse.ID, "idempotencyKey": longest("k", 100)})
-		staff.ok(`mutation($id: ID!, $b: String!) { addEnquiryNote(enquiryId: $id, body: $b) { id } }`, map[string]any{"id": r.SubmitEnquiry.ID, "b": longest("<", 5000)})
+
+		staff.OK(`mutation($id: ID!, $b: String!) { addEnquiryNote(enquiryId: $id, body: $b) { id } }`, map[string]any{"id": r.SubmitEnquiry.ID, "b": longest("<", 5000)})
 
 		var me struct{ Me struct{ ID string } }
-		decode(t, staff.ok(`{ me { id } }`, nil), &me)
-		staff.ok(`mutation($id: ID!, $n: String!, $b: String!) { updateUser(id: $id, input: {name: $n, bio: $b}) { id } }`,
+		apitest.Decode(t, staff.OK(`{ me { id } }`, nil), &me)
+		staff.OK(`mutation($id: ID!, $n: String!, $b: String!) { updateUser(id: $id, input: {name: $n, bio: $b}) { id } }`,
 			map[string]any{"id": me.Me.ID, "n": longest("😀", 120), "b": longest("<", 2000)})
 
 		var body strings.Builder
@@ -69,17 +72,20 @@ func TestTheLongestValidInputsAreStored(t *testing.T) {
 			fmt.Fprintf(&body, "## <%d>\n\n", body.Len())
 		}
 		article := writeArticle(t, editor, longest("İ", 200), body.String(), []string{longest("İ", 40), longest("a😀", 40)}, true)
-		editor.ok(`mutation($id: ID!, $b: String!, $s: String!) { updateArticle(id: $id, input: {body: $b, summary: $s}) { id } }`,
+		editor.OK(`mutation($id: ID!, $b: String!, $s: String!) { updateArticle(id: $id, input: {body: $b, summary: $s}) { id } }`,
 			map[string]any{"id": article, "b": longest("<", 100000), "s": longest("<", 500)})
+
 		var comment struct{ PostComment struct{ ID string } }
-		decode(t, a.ok(`mutation($a: ID!, $n: String!, $b: String!) { postComment(input: {articleId: $a, authorName: $n, authorEmail: "r@example.com", body: $b}) { id } }`,
-			map[string]any{"a": article, "n": longest("😀", 80), "b": longest("😀", 5000)}), &comment)
-		editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
+		apitest.Decode(t, a.OK(`mutation($a: ID!, $n: String!, $b: String!) { postComment(input: {articleId: $a, authorName: $n, authorEmail: "r@example.com", body: $b}) { id } }`,
+			map[string]any{"a": article, "n": longest("😀", 80), "b": longest("😀", 5000)}),
+			&comment)
+
+		editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comment.PostComment.ID})
 
 		var inbox struct {
 			Enquiries struct{ TotalCount int }
 		}
-		decode(t, staff.ok(`{ enquiries { totalCount } }`, nil), &inbox)
+		apitest.Decode(t, staff.OK(`{ enquiries { totalCount } }`, nil), &inbox)
 		if inbox.Enquiries.TotalCount != 1 {
 			t.Errorf("enquiries stored: %d", inbox.Enquiries.TotalCount)
 		}

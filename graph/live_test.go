@@ -7,12 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/events"
 	"coursegraph/mail"
 	"coursegraph/models"
@@ -24,72 +24,14 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// wsClient is a graphql-transport-ws client for tests.
-type wsClient struct {
-	t    *testing.T
-	conn *coderws.Conn
-}
-
-func dialWS(t *testing.T, url string) *wsClient {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { _ = conn.CloseNow() })
-	return &wsClient{t: t, conn: conn}
-}
-
-func (c *wsClient) send(msg map[string]any) {
-	c.t.Helper()
-	b, _ := json.Marshal(msg)
-	if err := c.conn.Write(context.Background(), coderws.MessageText, b); err != nil {
-		c.t.Fatalf("write: %v", err)
-	}
-}
-
-// read returns the next message, skipping keep-alive pings; err when the server
-// closed the connection.
-func (c *wsClient) read() (map[string]any, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		_, b, err := c.conn.Read(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var msg map[string]any
-		if err := json.Unmarshal(b, &msg); err != nil {
-			return nil, err
-		}
-		if msg["type"] != "ping" && msg["type"] != "pong" {
-			return msg, nil
-		}
-	}
-}
-
-// waitFor spins (yielding, without sleeping) until cond holds or ten seconds pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		runtime.Gosched()
-	}
-}
-
 func TestEnquiryReceivedSubscription(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Digital Marketing Course" })
 		bus := events.NewLocal[*models.Enquiry]()
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
-		srv := httptest.NewServer(a.handler)
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
+		srv := httptest.NewServer(a.Handler)
 		defer srv.Close()
 
 		for name, payload := range map[string]map[string]any{
@@ -97,9 +39,9 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 			"a forged token":          {"Authorization": "Bearer cgs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
 		} {
 			t.Run(name+" is refused", func(t *testing.T) {
-				c := dialWS(t, srv.URL)
-				c.send(map[string]any{"type": "connection_init", "payload": payload})
-				msg, err := c.read()
+				c := apitest.DialWS(t, srv.URL)
+				c.Send(map[string]any{"type": "connection_init", "payload": payload})
+				msg, err := c.Read()
 				if err == nil && msg["type"] == "connection_ack" {
 					t.Fatalf("acknowledged: %v", msg)
 				}
@@ -109,17 +51,17 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 			})
 		}
 
-		c := dialWS(t, srv.URL)
-		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
-		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+		c := apitest.DialWS(t, srv.URL)
+		c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}})
+		if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 			t.Fatalf("init as staff: %v %v", msg, err)
 		}
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name course { title } createdAt } }`}})
-		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name course { title } createdAt } }`}})
+		apitest.WaitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
 
-		a.submit(map[string]any{"message": "spam spam", "website": "http://spam.example"})
-		r := a.submit(map[string]any{"courseId": "Q291cnNlOjU"})
-		msg, err := c.read()
+		a.SendEnquiry(map[string]any{"message": "spam spam", "website": "http://spam.example"})
+		r := a.SendEnquiry(map[string]any{"courseId": course.GlobalID()})
+		msg, err := c.Read()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,34 +72,34 @@ func TestEnquiryReceivedSubscription(t *testing.T) {
 		}
 		// Each event is answered with fresh loaders: a course renamed between two
 		// events shows its new title.
-		a.addUser("editor@example.com", models.RoleEditor)
-		a.signIn("editor@example.com", testPassword).ok(`mutation { updateCourse(id: "Q291cnNlOjU", input: {title: "Digital Marketing"}) { title } }`, nil)
-		a.submit(map[string]any{"courseId": "Q291cnNlOjU", "message": "A second question"})
-		if msg, err = c.read(); err != nil {
+		a.AddUser("editor@example.com", models.RoleEditor)
+		a.SignIn("editor@example.com", apitest.Password).OK(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Digital Marketing"}) { title } }`, map[string]any{"id": course.GlobalID()})
+		a.SendEnquiry(map[string]any{"courseId": course.GlobalID(), "message": "A second question"})
+		if msg, err = c.Read(); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := json.Marshal(msg["payload"]); !strings.Contains(string(got), `"title":"Digital Marketing"}`) {
 			t.Errorf("second event = %s; want the course's new title", got)
 		}
-		c.send(map[string]any{"id": "1", "type": "complete"})
-		waitFor(t, "the unsubscription", func() bool { return bus.Subscribers() == 0 })
-		if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+		c.Send(map[string]any{"id": "1", "type": "complete"})
+		apitest.WaitFor(t, "the unsubscription", func() bool { return bus.Subscribers() == 0 })
+		if msg, err := c.Read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 			t.Fatalf("want the server to confirm the end of subscription 1, got %v (%v)", msg, err)
 		}
 
 		t.Run("a deactivated user's connection loses access at once", func(t *testing.T) {
-			c.send(map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
-			waitFor(t, "the second subscription", func() bool { return bus.Subscribers() == 1 })
-			a.addUser("admin@example.com", models.RoleAdmin)
+			c.Send(map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
+			apitest.WaitFor(t, "the second subscription", func() bool { return bus.Subscribers() == 1 })
+			a.AddUser("admin@example.com", models.RoleAdmin)
 			var me struct{ Me struct{ ID string } }
-			decode(t, staff.ok(`{ me { id } }`, nil), &me)
-			a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
-			a.submit(map[string]any{"message": "After the deactivation"})
-			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "2" {
+			apitest.Decode(t, staff.OK(`{ me { id } }`, nil), &me)
+			a.SignIn("admin@example.com", apitest.Password).OK(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
+			a.SendEnquiry(map[string]any{"message": "After the deactivation"})
+			if msg, err := c.Read(); err != nil || msg["type"] != "complete" || msg["id"] != "2" {
 				t.Errorf("after deactivation the subscription got %v (%v); want it completed without the enquiry", msg, err)
 			}
-			c.send(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": `{ enquiries { totalCount } }`}})
-			msg, err := c.read()
+			c.Send(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": `{ enquiries { totalCount } }`}})
+			msg, err := c.Read()
 			got, _ := json.Marshal(msg)
 			if err != nil || !strings.Contains(string(got), "UNAUTHENTICATED") || strings.Contains(string(got), "totalCount") {
 				t.Errorf("a query over the socket after deactivation = %s (%v)", got, err)
@@ -222,7 +164,8 @@ func (m *mailbox) received() []string {
 // arrive once.
 func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s, func(c *models.Centre) { c.Email = "hello@lakeside-training.example" })
+		course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Office/Basic Computer Course" })
 		box := &mailbox{}
 		addr, stop := box.start(t, "127.0.0.1:0")
 		stop()
@@ -231,12 +174,12 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
-		a := newAPIWith(t, svc)
-		a.submit(map[string]any{"courseId": "Q291cnNlOjE"})
-		a.submit(map[string]any{"message": "spam", "website": "x"})
+		a := apitest.NewWith(t, svc)
+		a.SendEnquiry(map[string]any{"courseId": course.GlobalID()})
+		a.SendEnquiry(map[string]any{"message": "spam", "website": "x"})
 		ctx := context.Background()
 
 		deliver := func(when string, want int) {
@@ -273,53 +216,54 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 func TestCommentPostedSubscription(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		bus := events.NewLocal[*models.Comment]()
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Comments = bus }))
-		editorUser := a.addUser("editor@example.com", models.RoleEditor)
-		a.addUser("admin@example.com", models.RoleAdmin)
-		a.addUser("staff@example.com", models.RoleStaff)
-		editor, admin := a.signIn("editor@example.com", testPassword), a.signIn("admin@example.com", testPassword)
-		staff := a.signIn("staff@example.com", testPassword)
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Comments = bus }))
+		editorUser := a.AddUser("editor@example.com", models.RoleEditor)
+		a.AddUser("admin@example.com", models.RoleAdmin)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		editor, admin := a.SignIn("editor@example.com", apitest.Password), a.SignIn("admin@example.com", apitest.Password)
+		staff := a.SignIn("staff@example.com", apitest.Password)
 		alpha := writeArticle(t, editor, "Alpha", "Body.", nil, true)
 		beta := writeArticle(t, admin, "Beta", "Body.", nil, true)
 		post := func(article, body string, website any) string {
 			t.Helper()
 			var got struct{ PostComment struct{ ID string } }
-			data := a.ok(`mutation($a: ID!, $b: String!, $w: String) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b, website: $w}) { id } }`,
+			data := a.OK(`mutation($a: ID!, $b: String!, $w: String) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b, website: $w}) { id } }`,
 				map[string]any{"a": article, "b": body, "w": website})
+
 			if err := json.Unmarshal(data, &got); err != nil {
 				t.Fatal(err)
 			}
 			return got.PostComment.ID
 		}
-		srv := httptest.NewServer(a.handler)
+		srv := httptest.NewServer(a.Handler)
 		defer srv.Close()
 		const subscription = `subscription { commentPosted { id body status authorEmail article { id title author { name } } } }`
-		connect := func(token string) *wsClient {
+		connect := func(token string) *apitest.WSClient {
 			t.Helper()
-			c := dialWS(t, srv.URL)
-			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
-			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			c := apitest.DialWS(t, srv.URL)
+			c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+			if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 				t.Fatalf("init: %v %v", msg, err)
 			}
 			return c
 		}
 
 		t.Run("an anonymous connection is closed with 4401", func(t *testing.T) {
-			c := dialWS(t, srv.URL)
-			c.send(map[string]any{"type": "connection_init"})
-			if code, _, msgs := c.closeOf(); code != 4401 || len(msgs) != 0 {
+			c := apitest.DialWS(t, srv.URL)
+			c.Send(map[string]any{"type": "connection_init"})
+			if code, _, msgs := c.CloseOf(); code != 4401 || len(msgs) != 0 {
 				t.Errorf("closed with %d after %v; want 4401 and no message", code, msgs)
 			}
 		})
 		t.Run("staff who are not editors get FORBIDDEN", func(t *testing.T) {
-			c := connect(staff.token)
-			c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
-			msg, err := c.read()
+			c := connect(staff.Token)
+			c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
+			msg, err := c.Read()
 			got, _ := json.Marshal(msg)
 			if err != nil || msg["id"] != "1" || !strings.Contains(string(got), `"code":"FORBIDDEN"`) || !strings.Contains(string(got), `"data":null`) {
 				t.Errorf("subscribe as staff: %s (%v); want a FORBIDDEN error and no data", got, err)
 			}
-			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+			if msg, err := c.Read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 				t.Errorf("after the refusal: %v (%v); want the subscription completed", msg, err)
 			}
 			if n := bus.Subscribers(); n != 0 {
@@ -327,9 +271,9 @@ func TestCommentPostedSubscription(t *testing.T) {
 			}
 		})
 
-		c := connect(editor.token)
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
-		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		c := connect(editor.Token)
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subscription}})
+		apitest.WaitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
 		first := post(alpha, "On alpha.", nil)
 		post(beta, "Buy now.", "http://spam.example")
 		second := post(beta, "On beta.", nil)
@@ -337,7 +281,7 @@ func TestCommentPostedSubscription(t *testing.T) {
 			`{"data":{"commentPosted":{"article":{"author":{"name":"editor"},"id":"` + alpha + `","title":"Alpha"},"authorEmail":"reader@example.com","body":"On alpha.","id":"` + first + `","status":"PENDING"}}}`,
 			`{"data":{"commentPosted":{"article":{"author":{"name":"admin"},"id":"` + beta + `","title":"Beta"},"authorEmail":"reader@example.com","body":"On beta.","id":"` + second + `","status":"PENDING"}}}`,
 		} {
-			msg, err := c.read()
+			msg, err := c.Read()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -347,9 +291,9 @@ func TestCommentPostedSubscription(t *testing.T) {
 		}
 
 		t.Run("an editor demoted to staff stops receiving", func(t *testing.T) {
-			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": userID(editorUser)})
+			admin.OK(`mutation($id: ID!) { updateUser(id: $id, input: {role: STAFF}) { role } }`, map[string]any{"id": editorUser.GlobalID()})
 			post(alpha, "After the demotion.", nil)
-			if msg, err := c.read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
+			if msg, err := c.Read(); err != nil || msg["type"] != "complete" || msg["id"] != "1" {
 				t.Errorf("after the demotion the subscription got %v (%v); want it completed without the comment", msg, err)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/mail"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -79,7 +80,7 @@ func (b *holdingBox) start(t *testing.T) string {
 // and the backlog counts both until they are sent.
 func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s) // the notices go to its address
 		box := &holdingBox{hold: "Stuck", held: make(chan struct{}), release: make(chan struct{})}
 		sender, err := mail.ParseURL("smtp://" + box.start(t) + "?from=noreply@lakeside-training.example")
 		if err != nil {
@@ -87,12 +88,12 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 		}
 		sender.Timeout, sender.CommandTimeout = time.Minute, time.Minute
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
-		a := newAPIWith(t, svc)
-		a.submit(map[string]any{"name": "Stuck Person"})
-		a.submit(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
+		a := apitest.NewWith(t, svc)
+		a.SendEnquiry(map[string]any{"name": "Stuck Person"})
+		a.SendEnquiry(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
 		ctx := context.Background()
 		if b, err := svc.MailBacklog(ctx); err != nil || b.Count != 2 || !b.Oldest.Equal(clock) {
 			t.Errorf("backlog = %+v (%v); want 2, the oldest queued at %v", b, err, clock)
@@ -107,7 +108,7 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 			done <- r
 		}()
 		<-box.held
-		waitFor(t, "the second notice while the first is stuck", func() bool { return len(box.received()) == 1 })
+		apitest.WaitFor(t, "the second notice while the first is stuck", func() bool { return len(box.received()) == 1 })
 		close(box.release)
 		if r := <-done; r.Sent != 2 || len(r.Failed) != 0 {
 			t.Errorf("report = %+v; want both sent", r)
@@ -122,7 +123,7 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 // (the server logs each at WARN) with the message, the attempt and the next try.
 func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		storetest.CreateCentre(t, s) // the notices go to its address
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -134,10 +135,10 @@ func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock := time.Now().UTC().Truncate(time.Second)
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
 		})
-		newAPIWith(t, svc).submit(nil)
+		apitest.NewWith(t, svc).SendEnquiry(nil)
 
 		for attempt, wait := range []time.Duration{10 * time.Second, 20 * time.Second} {
 			r, err := svc.DeliverMail(context.Background())

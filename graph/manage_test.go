@@ -1,9 +1,11 @@
 package graph_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -11,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// fieldErr checks that a response failed with code on field.
-func fieldErr(t *testing.T, resp response, wantCode, wantField string) {
+// fieldErr checks that a apitest.Response failed with code on field.
+func fieldErr(t *testing.T, resp apitest.Response, wantCode, wantField string) {
 	t.Helper()
 	if len(resp.Errors) != 1 {
 		t.Fatalf("want one error %s on %s, got %+v (data %s)", wantCode, wantField, resp.Errors, resp.Data)
@@ -24,12 +26,12 @@ func fieldErr(t *testing.T, resp response, wantCode, wantField string) {
 }
 
 // staffAPI returns the API signed in as a new user of each role.
-func staffAPI(t *testing.T, s *store.Store) (admin, editor, staff *api) {
-	a := newAPI(t, s)
-	a.addUser("admin@example.com", models.RoleAdmin)
-	a.addUser("editor@example.com", models.RoleEditor)
-	a.addUser("staff@example.com", models.RoleStaff)
-	return a.signIn("admin@example.com", testPassword), a.signIn("editor@example.com", testPassword), a.signIn("staff@example.com", testPassword)
+func staffAPI(t *testing.T, s *store.Store) (admin, editor, staff *apitest.API) {
+	a := apitest.New(t, s)
+	a.AddUser("admin@example.com", models.RoleAdmin)
+	a.AddUser("editor@example.com", models.RoleEditor)
+	a.AddUser("staff@example.com", models.RoleStaff)
+	return a.SignIn("admin@example.com", apitest.Password), a.SignIn("editor@example.com", apitest.Password), a.SignIn("staff@example.com", apitest.Password)
 }
 
 const createCourse = `mutation($in: CreateCourseInput!) { createCourse(input: $in) { id slug title topics weekdays fee { amount currency } active } }`
@@ -52,7 +54,7 @@ func courseInput(changes map[string]any) map[string]any {
 func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		before := string(admin.ok(`{ auditLog { totalCount } }`, nil))
+		before := string(admin.OK(`{ auditLog { totalCount } }`, nil))
 		for _, tc := range []struct {
 			name    string
 			changes map[string]any
@@ -71,14 +73,14 @@ func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) 
 			{"a blank topic", map[string]any{"topics": []string{"ok", " "}}, "input.topics.1"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := editor.post(createCourse, courseInput(tc.changes))
+				resp, _ := editor.Post(createCourse, courseInput(tc.changes))
 				fieldErr(t, resp, "BAD_USER_INPUT", tc.field)
 			})
 		}
-		if got := string(admin.ok(`{ courses(filter: {active: null}) { totalCount } }`, nil)); got != `{"courses":{"totalCount":0}}` {
+		if got := string(admin.OK(`{ courses(filter: {active: null}) { totalCount } }`, nil)); got != `{"courses":{"totalCount":0}}` {
 			t.Errorf("failed mutations made courses: %s", got)
 		}
-		if after := string(admin.ok(`{ auditLog { totalCount } }`, nil)); after != before {
+		if after := string(admin.OK(`{ auditLog { totalCount } }`, nil)); after != before {
 			t.Errorf("failed mutations wrote the audit log: %s, then %s", before, after)
 		}
 	})
@@ -87,12 +89,17 @@ func TestCreateCourseValidatesEachFieldAndChangesNothingOnFailure(t *testing.T) 
 func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		got := editor.ok(createCourse, courseInput(nil))
-		want := `{"createCourse":{"id":"Q291cnNlOjE","slug":"python-basics","title":"Python Basics","topics":["Syntax","Lists"],"weekdays":["FRIDAY","SATURDAY"],"fee":{"amount":"7000.00","currency":"BDT"},"active":true}}`
+		got := editor.OK(createCourse, courseInput(nil))
+		stored, err := s.CourseBySlug(context.Background(), "python-basics")
+		if err != nil {
+			t.Fatalf("the new course is not stored: %v", err)
+		}
+		id := stored.GlobalID()
+		want := `{"createCourse":{"id":"` + id + `","slug":"python-basics","title":"Python Basics","topics":["Syntax","Lists"],"weekdays":["FRIDAY","SATURDAY"],"fee":{"amount":"7000.00","currency":"BDT"},"active":true}}`
 		if diff := cmp.Diff(want, string(got)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
-		resp, _ := editor.post(createCourse, courseInput(map[string]any{"title": "Python basics!"}))
+		resp, _ := editor.Post(createCourse, courseInput(map[string]any{"title": "Python basics!"}))
 		fieldErr(t, resp, "CONFLICT", "input.slug")
 
 		var log struct {
@@ -110,12 +117,12 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				}
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(entityId: "Q291cnNlOjE") { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, nil), &log)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { auditLog(entityId: $id) { totalCount edges { node { action entityType entityId actor { email } changes { field from to } } } } }`, map[string]any{"id": id}), &log)
 		if log.AuditLog.TotalCount != 1 {
 			t.Fatalf("audit entries = %d, want 1", log.AuditLog.TotalCount)
 		}
 		e := log.AuditLog.Edges[0].Node
-		if e.Action != "course.create" || e.EntityType != "Course" || e.EntityID != "Q291cnNlOjE" || e.Actor.Email != "editor@example.com" {
+		if e.Action != "course.create" || e.EntityType != "Course" || e.EntityID != id || e.Actor.Email != "editor@example.com" {
 			t.Errorf("audit entry = %+v", e)
 		}
 		fields := map[string]string{}
@@ -133,39 +140,43 @@ func TestCreateCourseMakesASlugTrimsAndAuditsAndRefusesATakenSlug(t *testing.T) 
 				Edges []struct{ Node struct{ ID string } }
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
+		apitest.Decode(t, admin.OK(`{ auditLog(first: 1) { edges { node { id } } } }`, nil), &ids)
 		entry := map[string]any{"id": ids.AuditLog.Edges[0].Node.ID}
 		const byNode = `query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }`
-		if got := string(admin.ok(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
+		if got := string(admin.OK(byNode, entry)); got != `{"node":{"action":"course.create"}}` {
 			t.Errorf("an audit entry by node(id:) = %s", got)
 		}
-		resp, _ = editor.post(byNode, entry)
+		resp, _ = editor.Post(byNode, entry)
 		fieldErr(t, resp, "FORBIDDEN", "")
 	})
 }
 
 func TestUpdateAndArchiveCourse(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		c := newCatalogue(t, s, func(c *models.Course) { c.Slug = "graphic-design" }, func(c *models.Course) { c.Slug = "web-design" })
 		admin, editor, _ := staffAPI(t, s)
-		const id = "Q291cnNlOjI" // graphic-design
-		got := editor.ok(`mutation { updateCourse(id: "Q291cnNlOjI", input: {fee: "9000.50", weekdays: [THURSDAY, FRIDAY]}) { fee { formatted } weekdays } }`, nil)
+		id := map[string]any{"id": c.courses[0].GlobalID()}
+		vars := func(in map[string]any) map[string]any { return map[string]any{"id": id["id"], "in": in} }
+		const update = `mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { id } }`
+		got := editor.OK(`mutation($id: ID!, $in: UpdateCourseInput!) { updateCourse(id: $id, input: $in) { fee { formatted } weekdays } }`,
+			vars(map[string]any{"fee": "9000.50", "weekdays": []string{"THURSDAY", "FRIDAY"}}))
+
 		if string(got) != `{"updateCourse":{"fee":{"formatted":"৳9,000.50"},"weekdays":["THURSDAY","FRIDAY"]}}` {
 			t.Errorf("update = %s", got)
 		}
-		// Its schedules meet two days a week: three sessions would break them.
-		resp, _ := editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 3, weekdays: [THURSDAY, FRIDAY, SATURDAY]}) { id } }`, nil)
+		// Its schedule meets two days a week: three sessions would break it.
+		resp, _ := editor.Post(update, vars(map[string]any{"sessionsPerWeek": 3, "weekdays": []string{"THURSDAY", "FRIDAY", "SATURDAY"}}))
 		fieldErr(t, resp, "CONFLICT", "input.sessionsPerWeek")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {sessionsPerWeek: 4}) { id } }`, nil)
+		resp, _ = editor.Post(update, vars(map[string]any{"sessionsPerWeek": 4}))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjI", input: {slug: "web-design"}) { id } }`, nil)
+		resp, _ = editor.Post(update, vars(map[string]any{"slug": c.courses[1].Slug}))
 		fieldErr(t, resp, "CONFLICT", "input.slug")
-		resp, _ = editor.post(`mutation { updateCourse(id: "Q291cnNlOjk5", input: {title: "x"}) { id } }`, nil)
+		resp, _ = editor.Post(update, map[string]any{"id": missing(models.KindCourse), "in": map[string]any{"title": "x"}})
 		fieldErr(t, resp, "NOT_FOUND", "")
 
-		editor.ok(`mutation { archiveCourse(id: "`+id+`") { active } }`, nil)
-		got = editor.ok(`{ courses { totalCount } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
-		if string(got) != `{"courses":{"totalCount":5},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
+		editor.OK(`mutation($id: ID!) { archiveCourse(id: $id) { active } }`, id)
+		got = editor.OK(`{ courses { edges { node { slug } } } archived: courses(filter: {active: false}) { edges { node { slug active } } } }`, nil)
+		if string(got) != `{"courses":{"edges":[{"node":{"slug":"web-design"}}]},"archived":{"edges":[{"node":{"slug":"graphic-design","active":false}}]}}` {
 			t.Errorf("after archive: %s", got)
 		}
 		var log struct {
@@ -173,7 +184,7 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 				Edges []struct{ Node struct{ Action string } }
 			}
 		}
-		decode(t, admin.ok(`{ auditLog(entityId: "`+id+`") { edges { node { action } } } }`, nil), &log)
+		apitest.Decode(t, admin.OK(`query($id: ID!) { auditLog(entityId: $id) { edges { node { action } } } }`, id), &log)
 		var actions []string
 		for _, e := range log.AuditLog.Edges {
 			actions = append(actions, e.Node.Action)
@@ -186,37 +197,42 @@ func TestUpdateAndArchiveCourse(t *testing.T) {
 
 func TestBatchRules(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
+		// A morning batch with a schedule, and an evening one last in the day.
+		busy := storetest.CreateBatch(t, s, func(b *models.Batch) { b.Ordinal = 1 })
+		storetest.CreateSchedule(t, s, storetest.CreateCourse(t, s), busy)
+		storetest.CreateBatch(t, s, func(b *models.Batch) {
+			b.Name, b.Ordinal, b.StartTime, b.EndTime, b.Period = "8th Batch", 8, 20*60+30, 22*60, models.Evening
+		})
 		admin, _, _ := staffAPI(t, s)
 		const create = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { name ordinal startTime endTime durationMinutes } }`
 		const createWithID = `mutation($in: CreateBatchInput!) { createBatch(input: $in) { id } }`
 		batch := func(start, end string, ordinal int) map[string]any {
 			return map[string]any{"in": map[string]any{"name": "9th Batch", "ordinal": ordinal, "startTime": start, "endTime": end, "period": "EVENING"}}
 		}
-		resp, _ := admin.post(create, batch("22:00", "21:00", 9))
+		resp, _ := admin.Post(create, batch("22:00", "21:00", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.endTime")
-		resp, _ = admin.post(create, batch("21:30", "22:30", 9))
+		resp, _ = admin.Post(create, batch("21:30", "22:30", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime") // overlaps the 8th, 20:30-22:00
-		resp, _ = admin.post(create, batch("22:00", "23:00", 8))
+		resp, _ = admin.Post(create, batch("22:00", "23:00", 8))
 		fieldErr(t, resp, "CONFLICT", "input.ordinal")
 		morning := batch("22:00", "23:00", 9)
 		morning["in"].(map[string]any)["period"] = "MORNING"
-		resp, _ = admin.post(create, morning)
+		resp, _ = admin.Post(create, morning)
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.period")
-		resp, _ = admin.post(create, batch("25:00", "23:00", 9))
+		resp, _ = admin.Post(create, batch("25:00", "23:00", 9))
 		fieldErr(t, resp, "BAD_USER_INPUT", "input.startTime")
-		got := admin.ok(create, batch("22:00", "23:30", 9))
+		got := admin.OK(create, batch("22:00", "23:30", 9))
 		if string(got) != `{"createBatch":{"name":"9th Batch","ordinal":9,"startTime":"22:00","endTime":"23:30","durationMinutes":90}}` {
 			t.Errorf("create = %s", got)
 		}
-		resp, _ = admin.post(`mutation { deleteBatch(id: "QmF0Y2g6MQ") }`, nil)
-		fieldErr(t, resp, "CONFLICT", "id") // the 1st batch has schedules
+		resp, _ = admin.Post(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": busy.GlobalID()})
+		fieldErr(t, resp, "CONFLICT", "id") // it has a schedule
 		var created struct{ CreateBatch struct{ ID string } }
-		decode(t, admin.ok(createWithID, batch("23:30", "23:45", 10)), &created)
-		if got := string(admin.ok(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
+		apitest.Decode(t, admin.OK(createWithID, batch("23:30", "23:45", 10)), &created)
+		if got := string(admin.OK(`mutation($id: ID!) { deleteBatch(id: $id) }`, map[string]any{"id": created.CreateBatch.ID})); got != `{"deleteBatch":"`+created.CreateBatch.ID+`"}` {
 			t.Errorf("delete = %s", got)
 		}
-		if got := string(admin.ok(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 9 {
+		if got := string(admin.OK(`{ batches { ordinal } }`, nil)); strings.Count(got, "ordinal") != 3 {
 			t.Errorf("after delete: %s", got)
 		}
 	})
@@ -224,28 +240,37 @@ func TestBatchRules(t *testing.T) {
 
 func TestScheduleRules(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		admin, _, _ := staffAPI(t, s)
-		// Schedule 1: the office course in the 1st batch, 20 seats, 12 taken.
-		resp, _ := admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {capacity: 11}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
-		resp, _ = admin.post(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {weekdays: [FRIDAY]}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
-		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "Q291cnNlOjk5", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
-		resp, _ = admin.post(`mutation { createSchedule(input: {courseId: "QmF0Y2g6MQ", batchId: "QmF0Y2g6MQ", capacity: 5}) { id } }`, nil)
-		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
-		got := admin.ok(`mutation { createSchedule(input: {courseId: "Q291cnNlOjI", batchId: "QmF0Y2g6OA", capacity: 12, startsOn: "2027-01-08"}) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`, nil)
-		if string(got) != `{"createSchedule":{"weekdays":["FRIDAY","SATURDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"graphic-design"},"batch":{"name":"8th Batch"}}}` {
-			t.Errorf("create = %s", got)
+		c := newCatalogue(t, s)
+		// The first schedule: 20 seats, 12 taken.
+		sc := c.schedules[0]
+		sc.SeatsTaken = 12
+		if err := s.SaveSchedule(context.Background(), sc); err != nil {
+			t.Fatal(err)
 		}
-		got = admin.ok(`mutation { updateSchedule(id: "U2NoZWR1bGU6MQ", input: {closed: true}) { status } }`, nil)
+		admin, _, _ := staffAPI(t, s)
+		const update = `mutation($id: ID!, $in: UpdateScheduleInput!) { updateSchedule(id: $id, input: $in) { id } }`
+		resp, _ := admin.Post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"capacity": 11}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.capacity")
+		resp, _ = admin.Post(update, map[string]any{"id": sc.GlobalID(), "in": map[string]any{"weekdays": []string{"FRIDAY"}}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.weekdays")
+		const create = `mutation($in: CreateScheduleInput!) { createSchedule(input: $in) { weekdays startsOn seatsLeft status course { slug } batch { name } } }`
+		resp, _ = admin.Post(create, map[string]any{"in": map[string]any{"courseId": missing(models.KindCourse), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		resp, _ = admin.Post(create, map[string]any{"in": map[string]any{"courseId": c.batches[0].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 5}})
+		fieldErr(t, resp, "BAD_USER_INPUT", "input.courseId")
+		// The second course in the first batch: the schedule takes the course's days.
+		got := admin.OK(create, map[string]any{"in": map[string]any{"courseId": c.courses[1].GlobalID(), "batchId": c.batches[0].GlobalID(), "capacity": 12, "startsOn": "2027-01-08"}})
+		want := `{"createSchedule":{"weekdays":["SUNDAY","TUESDAY"],"startsOn":"2027-01-08","seatsLeft":12,"status":"OPEN","course":{"slug":"` + c.courses[1].Slug + `"},"batch":{"name":"` + c.batches[0].Name + `"}}}`
+		if diff := cmp.Diff(want, string(got)); diff != "" {
+			t.Errorf("create (-want +got):\n%s", diff)
+		}
+		got = admin.OK(`mutation($id: ID!) { updateSchedule(id: $id, input: {closed: true}) { status } }`, map[string]any{"id": sc.GlobalID()})
 		if string(got) != `{"updateSchedule":{"status":"CLOSED"}}` {
 			t.Errorf("close = %s", got)
 		}
-		admin.ok(`mutation { deleteSchedule(id: "U2NoZWR1bGU6MQ") }`, nil)
-		if got := string(admin.ok(`{ node(id: "U2NoZWR1bGU6MQ") { id } }`, nil)); got != `{"node":null}` {
-			t.Errorf("after delete: %s", got)
+		admin.OK(`mutation($id: ID!) { deleteSchedule(id: $id) }`, map[string]any{"id": sc.GlobalID()})
+		if got := string(admin.OK(`query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }`, map[string]any{"a": sc.GlobalID(), "b": c.schedules[1].GlobalID()})); got != `{"a":null,"b":{"id":"`+c.schedules[1].GlobalID()+`"}}` {
+			t.Errorf("after delete: %s; want the deleted schedule gone and the other kept", got)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -63,7 +64,7 @@ const queueQuery = `query($status: CommentStatus, $first: Int, $after: String) {
 
 // readQueue walks the whole queue of status page by page and returns the bodies
 // in order, each with its article's title and author, and the totalCount.
-func readQueue(t *testing.T, a *api, status string, first int) ([]string, int) {
+func readQueue(t *testing.T, a *apitest.API, status string, first int) ([]string, int) {
 	t.Helper()
 	var out []string
 	total := -1
@@ -76,7 +77,7 @@ func readQueue(t *testing.T, a *api, status string, first int) ([]string, int) {
 			t.Fatal("the queue never ends")
 		}
 		var p queuePage
-		if err := json.Unmarshal(a.ok(queueQuery, vars), &p); err != nil {
+		if err := json.Unmarshal(a.OK(queueQuery, vars), &p); err != nil {
 			t.Fatal(err)
 		}
 		if total != -1 && p.Comments.TotalCount != total {
@@ -140,8 +141,8 @@ func TestModerationQueueListsOneStatusAcrossArticlesNewestFirst(t *testing.T) {
 
 		t.Run("a comment moderated leaves the queue", func(t *testing.T) {
 			var p queuePage
-			decode(t, editor.ok(queueQuery, map[string]any{"first": 1}), &p)
-			editor.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": p.Comments.Edges[0].Node.ID})
+			apitest.Decode(t, editor.OK(queueQuery, map[string]any{"first": 1}), &p)
+			editor.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": p.Comments.Edges[0].Node.ID})
 			got, total := readQueue(t, editor, "", 20)
 			if diff := cmp.Diff(wantPending[1:], got); diff != "" || total != 4 {
 				t.Errorf("totalCount %d, want 4; queue (-want +got):\n%s", total, diff)
@@ -150,14 +151,14 @@ func TestModerationQueueListsOneStatusAcrossArticlesNewestFirst(t *testing.T) {
 
 		t.Run("bad input is refused with the field", func(t *testing.T) {
 			var p queuePage
-			decode(t, editor.ok(queueQuery, map[string]any{"first": 1}), &p)
+			apitest.Decode(t, editor.OK(queueQuery, map[string]any{"first": 1}), &p)
 			pendingCursor := *p.Comments.PageInfo.EndCursor
 			var articlePage struct {
 				Article struct {
 					Comments struct{ PageInfo struct{ EndCursor string } }
 				}
 			}
-			decode(t, editor.ok(`query($id: ID!) { article(id: $id) { comments(first: 1, status: PENDING) { pageInfo { endCursor } } } }`, map[string]any{"id": alpha}), &articlePage)
+			apitest.Decode(t, editor.OK(`query($id: ID!) { article(id: $id) { comments(first: 1, status: PENDING) { pageInfo { endCursor } } } }`, map[string]any{"id": alpha}), &articlePage)
 			for _, c := range []struct {
 				name  string
 				vars  map[string]any
@@ -170,25 +171,25 @@ func TestModerationQueueListsOneStatusAcrossArticlesNewestFirst(t *testing.T) {
 				{"a cursor of an article's comments", map[string]any{"after": articlePage.Article.Comments.PageInfo.EndCursor}, "after"},
 			} {
 				t.Run(c.name, func(t *testing.T) {
-					resp, _ := editor.post(queueQuery, c.vars)
+					resp, _ := editor.Post(queueQuery, c.vars)
 					fieldErr(t, resp, "BAD_USER_INPUT", c.field)
 					if string(resp.Data) != "null" {
 						t.Errorf("data = %s, want null", resp.Data)
 					}
 				})
 			}
-			resp, _ := editor.post(`{ comments(status: WAITING) { totalCount } }`, nil)
-			if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+			resp, _ := editor.Post(`{ comments(status: WAITING) { totalCount } }`, nil)
+			if resp.Code() != "GRAPHQL_VALIDATION_FAILED" {
 				t.Errorf("an unknown status: %+v, want GRAPHQL_VALIDATION_FAILED", resp.Errors)
 			}
 		})
 
 		t.Run("only editors and admins may read it", func(t *testing.T) {
 			anon := *editor
-			anon.token = ""
-			for caller, want := range map[*api]string{&anon: "UNAUTHENTICATED", staff: "FORBIDDEN"} {
-				resp, _ := caller.post(queueQuery, nil)
-				if code(resp) != want || string(resp.Data) != "null" || strings.Contains(string(resp.Data), "p4") {
+			anon.Token = ""
+			for caller, want := range map[*apitest.API]string{&anon: "UNAUTHENTICATED", staff: "FORBIDDEN"} {
+				resp, _ := caller.Post(queueQuery, nil)
+				if resp.Code() != want || string(resp.Data) != "null" || strings.Contains(string(resp.Data), "p4") {
 					t.Errorf("got %s %+v, want %s and no data", resp.Data, resp.Errors, want)
 				}
 			}
@@ -205,8 +206,8 @@ func TestModerationQueueCostsAConstantNumberOfStatements(t *testing.T) {
 	const query = `{ comments(first: 100) { totalCount edges { cursor node { id authorName authorEmail body createdAt status article { id title slug status author { name } } } } } }`
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		admin.addUser("second@example.com", models.RoleEditor)
-		authors := []*api{editor, admin, admin.signIn("second@example.com", testPassword)}
+		admin.AddUser("second@example.com", models.RoleEditor)
+		authors := []*apitest.API{editor, admin, admin.SignIn("second@example.com", apitest.Password)}
 		counter := storetest.CountStatements(s)
 		at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 		made := 0
@@ -220,7 +221,7 @@ func TestModerationQueueCostsAConstantNumberOfStatements(t *testing.T) {
 				}
 			}
 			counter.Reset()
-			data := editor.ok(query, nil)
+			data := editor.OK(query, nil)
 			counts[n] = counter.Count()
 			var got struct {
 				Comments struct {
@@ -275,10 +276,10 @@ func TestModerationQueueFullPageIsWithinTheCostLimit(t *testing.T) {
 		full := `{ comments(first: 100) { totalCount pageInfo { hasNextPage endCursor }
   edges { cursor node { id authorName authorEmail body createdAt status
     article { id slug title status publishedAt commentCount author { id name } tags { name } } } } } }`
-		editor.ok(full, nil)
+		editor.OK(full, nil)
 
-		resp, _ := editor.post(`{ comments(first: 100) { edges { node { article { comments(first: 100) { edges { node { body } } } } } } } }`, nil)
-		if code(resp) != "QUERY_TOO_COMPLEX" || resp.Errors[0].Extensions["actual"].(float64) < 10000 {
+		resp, _ := editor.Post(`{ comments(first: 100) { edges { node { article { comments(first: 100) { edges { node { body } } } } } } } }`, nil)
+		if resp.Code() != "QUERY_TOO_COMPLEX" || resp.Errors[0].Extensions["actual"].(float64) < 10000 {
 			t.Errorf("the queue's articles' comments: %+v, want QUERY_TOO_COMPLEX costing over 100 x 100", resp.Errors)
 		}
 	})

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -9,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -16,22 +16,17 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// gid is the global id of the row of kind with key.
-func gid(kind string, key uint) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s:%d", kind, key))
-}
-
 // payloadFixture makes what one call of a mutation needs, for a caller with
 // id self (signed in as caller), or an anonymous caller (self empty): the field's arguments, as written in
 // the document, and the variables they use (declared as $name: Type in decls).
-type payloadFixture func(f *payloadFixtures, caller *api, self string) (args, decls string, vars map[string]any)
+type payloadFixture func(f *payloadFixtures, caller *apitest.API, self string) (args, decls string, vars map[string]any)
 
 // payloadFixtures builds fresh rows for each call, so that no call depends on
 // another (nor on seed data).
 type payloadFixtures struct {
 	t     *testing.T
 	s     *store.Store
-	admin *api
+	admin *apitest.API
 	n     atomic.Int64
 	// batches counts the batches made, for their hours and ordinals.
 	batches atomic.Int64
@@ -40,17 +35,18 @@ type payloadFixtures struct {
 func (f *payloadFixtures) next() int64 { return f.n.Add(1) }
 
 func (f *payloadFixtures) user(role models.Role) *models.User {
-	return f.admin.addUser(fmt.Sprintf("user%d-%s@example.com", f.next(), strings.ToLower(string(role))), role)
+	return f.admin.AddUser(fmt.Sprintf("user%d-%s@example.com", f.next(), strings.ToLower(string(role))), role)
 }
 
 // article writes an article as editor (an EDITOR, signed in) and publishes it when
 // published.
-func (f *payloadFixtures) article(editor *api, published bool) string {
-	data := editor.ok(`mutation($t: String!) { createArticle(input: {title: $t, body: "Some **words**."}) { id } }`,
+func (f *payloadFixtures) article(editor *apitest.API, published bool) string {
+	data := editor.OK(`mutation($t: String!) { createArticle(input: {title: $t, body: "Some **words**."}) { id } }`,
 		map[string]any{"t": fmt.Sprintf("Article %d", f.next())})
-	id := idOf(f.t, data, "createArticle", "id")
+
+	id := apitest.IDOf(f.t, data, "createArticle", "id")
 	if published {
-		editor.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": id})
+		editor.OK(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": id})
 	}
 	return id
 }
@@ -65,101 +61,103 @@ func (f *payloadFixtures) batch() *models.Batch {
 }
 
 func (f *payloadFixtures) comment(article string) string {
-	data := f.admin.ok(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: "Nice post."}) { id } }`,
+	data := f.admin.OK(`mutation($a: ID!) { postComment(input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: "Nice post."}) { id } }`,
 		map[string]any{"a": article})
-	return idOf(f.t, data, "postComment", "id")
+
+	return apitest.IDOf(f.t, data, "postComment", "id")
 }
 
 func (f *payloadFixtures) enquiry() string {
-	data := f.admin.ok(submit, enquiry(map[string]any{"message": fmt.Sprintf("Question %d", f.next())}))
-	return idOf(f.t, data, "submitEnquiry", "id")
+	data := f.admin.OK(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": fmt.Sprintf("Question %d", f.next())}))
+	return apitest.IDOf(f.t, data, "submitEnquiry", "id")
 }
 
 // payloadFixturesByMutation makes each mutation's arguments. A mutation missing
 // here fails the test.
 var payloadFixturesByMutation = map[string]payloadFixture{
-	"login": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"login": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		u := f.user(models.RoleStaff)
-		return `email: $e, password: $p`, `$e: String!, $p: String!`, map[string]any{"e": u.Email, "p": testPassword}
+		return `email: $e, password: $p`, `$e: String!, $p: String!`, map[string]any{"e": u.Email, "p": apitest.Password}
 	},
-	"logout": func(*payloadFixtures, *api, string) (string, string, map[string]any) { return "", "", nil },
-	"changePassword": func(*payloadFixtures, *api, string) (string, string, map[string]any) {
-		return `current: $c, new: $n`, `$c: String!, $n: String!`, map[string]any{"c": testPassword, "n": "another long passphrase 7"}
+	"logout": func(*payloadFixtures, *apitest.API, string) (string, string, map[string]any) { return "", "", nil },
+	"changePassword": func(*payloadFixtures, *apitest.API, string) (string, string, map[string]any) {
+		return `current: $c, new: $n`, `$c: String!, $n: String!`, map[string]any{"c": apitest.Password, "n": "another long passphrase 7"}
 	},
-	"createUser": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"createUser": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {name: "New", email: $e, role: STAFF, password: "a long enough password"}`, `$e: String!`,
 			map[string]any{"e": fmt.Sprintf("new%d@example.com", f.next())}
 	},
-	"updateUser": func(_ *payloadFixtures, _ *api, self string) (string, string, map[string]any) {
+	"updateUser": func(_ *payloadFixtures, _ *apitest.API, self string) (string, string, map[string]any) {
 		return `id: $id, input: {bio: "Teaches Excel."}`, `$id: ID!`, map[string]any{"id": self}
 	},
-	"deactivateUser": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": userID(f.user(models.RoleStaff))}
+	"deactivateUser": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
+		return `id: $id`, `$id: ID!`, map[string]any{"id": f.user(models.RoleStaff).GlobalID()}
 	},
-	"createCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"createCourse": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {title: $t, category: "Programming", durationMonths: 2, sessionsPerWeek: 2, weekdays: [FRIDAY, SATURDAY], fee: "7000"}`,
 			`$t: String!`, map[string]any{"t": fmt.Sprintf("Python %d", f.next())}
 	},
-	"updateCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id, input: {summary: "Updated."}`, `$id: ID!`, map[string]any{"id": gid("Course", storetest.CreateCourse(f.t, f.s).ID)}
+	"updateCourse": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
+		return `id: $id, input: {summary: "Updated."}`, `$id: ID!`, map[string]any{"id": storetest.CreateCourse(f.t, f.s).GlobalID()}
 	},
-	"archiveCourse": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Course", storetest.CreateCourse(f.t, f.s).ID)}
+	"archiveCourse": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
+		return `id: $id`, `$id: ID!`, map[string]any{"id": storetest.CreateCourse(f.t, f.s).GlobalID()}
 	},
-	"createBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"createBatch": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		n := f.batches.Add(1)
 		start := 18*60 + n*20 // evening hours, after every fixture batch
 		return `input: {name: $n, ordinal: $o, startTime: $s, endTime: $e, period: EVENING}`, `$n: String!, $o: Int!, $s: LocalTime!, $e: LocalTime!`,
 			map[string]any{"n": fmt.Sprintf("Late %d", n), "o": n, "s": fmt.Sprintf("%02d:%02d", start/60, start%60), "e": fmt.Sprintf("%02d:%02d", (start+15)/60, (start+15)%60)}
 	},
-	"updateBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"updateBatch": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id, input: {name: $n}`, `$id: ID!, $n: String!`,
-			map[string]any{"id": gid("Batch", f.batch().ID), "n": fmt.Sprintf("Renamed %d", f.next())}
+			map[string]any{"id": f.batch().GlobalID(), "n": fmt.Sprintf("Renamed %d", f.next())}
 	},
-	"deleteBatch": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Batch", f.batch().ID)}
+	"deleteBatch": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
+		return `id: $id`, `$id: ID!`, map[string]any{"id": f.batch().GlobalID()}
 	},
-	"createSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"createSchedule": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {courseId: $c, batchId: $b, capacity: 10}`, `$c: ID!, $b: ID!`, map[string]any{
-			"c": gid("Course", storetest.CreateCourse(f.t, f.s).ID), "b": gid("Batch", f.batch().ID)}
+			"c": storetest.CreateCourse(f.t, f.s).GlobalID(), "b": f.batch().GlobalID()}
 	},
-	"updateSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"updateSchedule": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		sc := storetest.CreateSchedule(f.t, f.s, storetest.CreateCourse(f.t, f.s), f.batch())
-		return `id: $id, input: {capacity: 30}`, `$id: ID!`, map[string]any{"id": gid("Schedule", sc.ID)}
+		return `id: $id, input: {capacity: 30}`, `$id: ID!`, map[string]any{"id": sc.GlobalID()}
 	},
-	"deleteSchedule": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"deleteSchedule": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		sc := storetest.CreateSchedule(f.t, f.s, storetest.CreateCourse(f.t, f.s), f.batch())
-		return `id: $id`, `$id: ID!`, map[string]any{"id": gid("Schedule", sc.ID)}
+		return `id: $id`, `$id: ID!`, map[string]any{"id": sc.GlobalID()}
 	},
-	"createArticle": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"createArticle": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {title: $t, body: "Hello."}`, `$t: String!`, map[string]any{"t": fmt.Sprintf("Matrix %d", f.next())}
 	},
-	"updateArticle": func(f *payloadFixtures, caller *api, _ string) (string, string, map[string]any) {
+	"updateArticle": func(f *payloadFixtures, caller *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id, input: {summary: "Updated."}`, `$id: ID!`, map[string]any{"id": f.article(caller, false)}
 	},
-	"publishArticle": func(f *payloadFixtures, caller *api, _ string) (string, string, map[string]any) {
+	"publishArticle": func(f *payloadFixtures, caller *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id`, `$id: ID!`, map[string]any{"id": f.article(caller, false)}
 	},
-	"unpublishArticle": func(f *payloadFixtures, caller *api, _ string) (string, string, map[string]any) {
+	"unpublishArticle": func(f *payloadFixtures, caller *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id`, `$id: ID!`, map[string]any{"id": f.article(caller, true)}
 	},
-	"deleteArticle": func(f *payloadFixtures, caller *api, _ string) (string, string, map[string]any) {
+	"deleteArticle": func(f *payloadFixtures, caller *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id`, `$id: ID!`, map[string]any{"id": f.article(caller, false)}
 	},
-	"postComment": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"postComment": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {articleId: $a, authorName: "Reader", authorEmail: "reader@example.com", body: $b}`, `$a: ID!, $b: String!`,
 			map[string]any{"a": f.article(f.admin, true), "b": fmt.Sprintf("Comment %d", f.next())}
 	},
-	"moderateComment": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"moderateComment": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id, status: APPROVED`, `$id: ID!`, map[string]any{"id": f.comment(f.article(f.admin, true))}
 	},
-	"deleteComment": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"deleteComment": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id`, `$id: ID!`, map[string]any{"id": f.comment(f.article(f.admin, true))}
 	},
-	"renameTag": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"renameTag": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		n := f.next()
-		data := f.admin.ok(`mutation($t: String!, $tag: String!) { createArticle(input: {title: $t, body: "Words.", tags: [$tag]}) { tags { id } } }`,
+		data := f.admin.OK(`mutation($t: String!, $tag: String!) { createArticle(input: {title: $t, body: "Words.", tags: [$tag]}) { tags { id } } }`,
 			map[string]any{"t": fmt.Sprintf("Tagged %d", n), "tag": fmt.Sprintf("topic %d", n)})
+
 		var got struct {
 			CreateArticle struct{ Tags []struct{ ID string } }
 		}
@@ -168,17 +166,17 @@ var payloadFixturesByMutation = map[string]payloadFixture{
 		}
 		return `id: $id, name: $n`, `$id: ID!, $n: String!`, map[string]any{"id": got.CreateArticle.Tags[0].ID, "n": fmt.Sprintf("Subject %d", n)}
 	},
-	"erasePersonalData": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"erasePersonalData": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		f.comment(f.article(f.admin, true)) // by reader@example.com
 		return `email: $e`, `$e: String!`, map[string]any{"e": "reader@example.com"}
 	},
-	"submitEnquiry": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"submitEnquiry": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `input: {name: "R", email: "r@example.com", message: $m}`, `$m: String!`, map[string]any{"m": fmt.Sprintf("Hello %d", f.next())}
 	},
-	"updateEnquiry": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"updateEnquiry": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `id: $id, input: {status: IN_PROGRESS, version: 1}`, `$id: ID!`, map[string]any{"id": f.enquiry()}
 	},
-	"addEnquiryNote": func(f *payloadFixtures, _ *api, _ string) (string, string, map[string]any) {
+	"addEnquiryNote": func(f *payloadFixtures, _ *apitest.API, _ string) (string, string, map[string]any) {
 		return `enquiryId: $id, body: "Noted."`, `$id: ID!`, map[string]any{"id": f.enquiry()}
 	},
 }
@@ -230,9 +228,9 @@ func requiresArgs(fd *ast.FieldDefinition) bool {
 func TestEveryMutationAnswersWhatItsCallerMayRead(t *testing.T) {
 	schema := loadSchema(t)
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		f := &payloadFixtures{t: t, s: s, admin: a}
-		f.admin = a.signIn(f.user(models.RoleAdmin).Email, testPassword)
+		f.admin = a.SignIn(f.user(models.RoleAdmin).Email, apitest.Password)
 		names := make([]string, 0, len(schema.Mutation.Fields))
 		for _, fd := range schema.Mutation.Fields {
 			names = append(names, fd.Name)
@@ -254,7 +252,7 @@ func TestEveryMutationAnswersWhatItsCallerMayRead(t *testing.T) {
 					caller, self := a, ""
 					if role != "" {
 						u := f.user(role)
-						caller, self = a.signIn(u.Email, testPassword), userID(u)
+						caller, self = a.SignIn(u.Email, apitest.Password), u.GlobalID()
 					}
 					args, decls, vars := fixture(f, caller, self)
 					selection := ""
@@ -270,7 +268,7 @@ func TestEveryMutationAnswersWhatItsCallerMayRead(t *testing.T) {
 						doc += "(" + args + ")"
 					}
 					doc += selection + " }"
-					resp, _ := caller.post(doc, vars)
+					resp, _ := caller.Post(doc, vars)
 					if len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
 						t.Errorf("as %q: %s %+v\n%s", role, resp.Data, resp.Errors, doc)
 					}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -17,6 +15,10 @@ import (
 	"coursegraph/service"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
 // TestListElementsNeverWaitForALoader checks that loading ahead covers what list
@@ -70,20 +72,36 @@ func TestListElementsNeverWaitForALoader(t *testing.T) {
 			}
 		}
 		waited := -1
-		onResponseLoaders = func(l *loaders.Loaders) { waited = l.Waited() }
-		t.Cleanup(func() { onResponseLoaders = nil })
 		// gqlgen's own server over the schema, with loaders per response as the
 		// HTTP side mounts them (the graph package cannot import that side).
 		h := handler.New(NewSchema(svc))
 		h.AddTransport(transport.POST{})
 		h.AroundResponses(PerResponse(svc))
-		for _, query := range []string{
-			`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`,
-			`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`,
-			`{ batches { name schedules { course { title } } } }`,
-			`{ articles(first: 15) { edges { node { title author { name } tags { name articleCount } commentCount comments(first: 1) { edges { node { body } } } } } } }`,
+		// Inside PerResponse: each response's loaders, once it is complete.
+		h.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			resp := next(ctx)
+			waited = loaders.For(ctx).Waited()
+			return resp
+		})
+		for _, q := range []struct {
+			query string
+			vars  map[string]any
+		}{
+			{`{ courses(first: 30) { edges { node { title schedules { batch { name schedules { course { title } } } course { slug } } } } } }`, nil},
+			{`{ schedules(first: 60) { edges { node { batch { name } course { title schedules { batch { name } } } } } } }`, nil},
+			{`{ batches { name schedules { course { title } } } }`, nil},
+			{`{ articles(first: 15) { edges { node { title author { name } tags { name articleCount } commentCount comments(first: 1) { edges { node { body } } } } } } }`, nil},
+			// Arguments from variables are read as gqlgen coerces them, so that
+			// loading ahead fills the very loaders the field resolvers ask.
+			{`query($n: Int, $status: CommentStatus, $related: Int) { articles(first: 15) { edges { node { title
+				comments(first: $n, status: $status) { edges { node { body article { title } } } }
+				related(first: $related) { title author { name } tags { name } } } } } }`,
+				map[string]any{"n": 2, "status": "APPROVED", "related": 2}},
+			{`query($n: Int) { tags { name articles(first: $n) { edges { node { title author { name } tags { slug } commentCount } } } } }`,
+				map[string]any{"n": 3}},
 		} {
-			body, _ := json.Marshal(map[string]any{"query": query})
+			query := q.query
+			body, _ := json.Marshal(map[string]any{"query": query, "variables": q.vars})
 			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()

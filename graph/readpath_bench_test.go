@@ -8,30 +8,23 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
 
-// The read-path queries of issue 8 (bench/ runs the same ones over HTTP against a
-// raw Go baseline): Q1 a list page, Q2 the catalogue, Q3 one article.
-const (
-	readQ1 = `{ articles(first: 20) { edges { node { title slug publishedAt author { name } tags { name slug } comments(first: 3) { edges { node { authorName body createdAt } } } } } } }`
-	readQ2 = `{ courses(first: 50) { edges { node { title fee { amount formatted } schedules { batch { name startTime endTime } } } } } }`
-	readQ3 = `query($slug: String!) { article(slug: $slug) { title html publishedAt author { name bio } tags { name slug } comments(first: 100) { edges { node { authorName body createdAt } } } } }`
-)
-
 // readFixture fills s with a small blog and catalogue whose parents all differ:
 // 3 authors, 30 published articles with 3 of 8 tags and 10 approved comments each,
 // and 50 courses with 4 schedules on 8 batches. It returns one article's slug.
-func readFixture(tb testing.TB, s *store.Store) (api *api, slug string) {
+func readFixture(tb testing.TB, s *store.Store) (api *apitest.API, slug string) {
 	tb.Helper()
-	a := newAPI(tb, s)
+	a := apitest.New(tb, s)
 	ctx := context.Background()
 	var authors []*models.User
 	for i := range 3 {
-		authors = append(authors, a.addUser(fmt.Sprintf("author%d@example.com", i), models.RoleEditor))
+		authors = append(authors, a.AddUser(fmt.Sprintf("author%d@example.com", i), models.RoleEditor))
 	}
 	for i := range 30 {
 		ed := auth.WithUser(ctx, authors[i%3])
@@ -39,19 +32,19 @@ func readFixture(tb testing.TB, s *store.Store) (api *api, slug string) {
 		body := fmt.Sprintf("# Part one\n\nSome **text** for article %d.\n\n## Part two\n\n%s", i, strings.Repeat("More words here. ", 60))
 		summary := "A summary."
 		tags := []string{fmt.Sprintf("Tag %d", i%8), fmt.Sprintf("Tag %d", (i+3)%8), fmt.Sprintf("Tag %d", (i+5)%8)}
-		art, err := a.svc.CreateArticle(ed, models.ArticleInput{Title: &title, Body: &body, Summary: &summary, Tags: tags})
+		art, err := a.Svc.CreateArticle(ed, models.ArticleInput{Title: &title, Body: &body, Summary: &summary, Tags: tags})
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if _, err := a.svc.PublishArticle(ed, art.ID, nil); err != nil {
+		if _, err := a.Svc.PublishArticle(ed, art.ID, nil); err != nil {
 			tb.Fatal(err)
 		}
 		for c := range 10 {
-			cm, err := a.svc.PostComment(ctx, models.CommentInput{ArticleID: art.ID, AuthorName: fmt.Sprintf("Reader %d", c), AuthorEmail: "r@example.com", Body: fmt.Sprintf("Comment %d on %d", c, i)})
+			cm, err := a.Svc.PostComment(ctx, models.CommentInput{ArticleID: art.ID, AuthorName: fmt.Sprintf("Reader %d", c), AuthorEmail: "r@example.com", Body: fmt.Sprintf("Comment %d on %d", c, i)})
 			if err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := a.svc.ModerateComment(ed, cm.ID, models.CommentApproved); err != nil {
+			if _, err := a.Svc.ModerateComment(ed, cm.ID, models.CommentApproved); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -97,16 +90,16 @@ func BenchmarkReadPath(b *testing.B) {
 			for _, q := range []struct {
 				name, query string
 				vars        map[string]any
-			}{{"Q1", readQ1, nil}, {"Q2", readQ2, nil}, {"Q3", readQ3, vars}} {
+			}{{"Q1", apitest.ReadQ1, nil}, {"Q2", apitest.ReadQ2, nil}, {"Q3", apitest.ReadQ3, vars}} {
 				var check map[string]any
-				if err := json.Unmarshal(a.ok(q.query, q.vars), &check); err != nil {
+				if err := json.Unmarshal(a.OK(q.query, q.vars), &check); err != nil {
 					b.Fatal(err)
 				}
 				b.Run(q.name, func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
-						a.ok(q.query, q.vars)
-						a.log.Reset()
+						a.OK(q.query, q.vars)
+						a.Log.Reset()
 					}
 				})
 			}

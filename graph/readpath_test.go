@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/store"
@@ -44,9 +45,9 @@ func TestTheReadPathMakesNoOnDiskTemporaryTable(t *testing.T) {
 			}
 			return n
 		}
-		for _, q := range []struct{ name, query string }{{"Q1", readQ1}, {"Q2", readQ2}, {"Q3", readQ3}} {
+		for _, q := range []struct{ name, query string }{{"Q1", apitest.ReadQ1}, {"Q2", apitest.ReadQ2}, {"Q3", apitest.ReadQ3}} {
 			before := diskTables()
-			a.ok(q.query, map[string]any{"slug": slug})
+			a.OK(q.query, map[string]any{"slug": slug})
 			if made := diskTables() - before; made != 0 {
 				t.Errorf("%s made %d on-disk temporary tables", q.name, made)
 			}
@@ -66,12 +67,12 @@ func TestTheReadPathCostsOneStatementPerLevel(t *testing.T) {
 			name, query string
 			want        int
 		}{
-			{"Q1: articles with authors, tags, first comments", readQ1, 3},
-			{"Q2: courses, schedules with batches", readQ2, 2},
-			{"Q3: the article with its author, tags, comments", readQ3, 3},
+			{"Q1: articles with authors, tags, first comments", apitest.ReadQ1, 3},
+			{"Q2: courses, schedules with batches", apitest.ReadQ2, 2},
+			{"Q3: the article with its author, tags, comments", apitest.ReadQ3, 3},
 		} {
 			counter.Reset()
-			a.ok(q.query, map[string]any{"slug": slug})
+			a.OK(q.query, map[string]any{"slug": slug})
 			if got := counter.Count(); got != q.want {
 				t.Errorf("%s: %d statements; want %d", q.name, got, q.want)
 			}
@@ -85,7 +86,7 @@ func TestCommentTotalsOfAPageAreOneStatement(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		a, _ := readFixture(t, s)
 		counter := storetest.CountStatements(s)
-		data := a.ok(`{ articles(first: 20) { edges { node { comments(first: 2) { totalCount edges { node { body } } } } } } }`, nil)
+		data := a.OK(`{ articles(first: 20) { edges { node { comments(first: 2) { totalCount edges { node { body } } } } } } }`, nil)
 		// The articles (with authors), their first comments, their totals.
 		if got := counter.Count(); got != 3 {
 			t.Errorf("%d statements; want 3", got)
@@ -110,7 +111,7 @@ func TestSearchCostsTheSameWhateverTheResults(t *testing.T) {
 			counts := map[int]int{}
 			for _, n := range []int{3, 12} {
 				counter.Reset()
-				data := a.ok(query, map[string]any{"q": words, "n": n})
+				data := a.OK(query, map[string]any{"q": words, "n": n})
 				counts[n] = counter.Count()
 				if got := strings.Count(string(data), `"__typename"`); got != n {
 					t.Fatalf("search %q gave %d results; want %d: %s", words, got, n, data)
@@ -130,14 +131,14 @@ func TestSearchCostsTheSameWhateverTheResults(t *testing.T) {
 func TestTagArticleListsAreOneStatementForAllTags(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		a, _ := readFixture(t, s)
-		editor := a.addUser("drafter@example.com", models.RoleEditor)
+		editor := a.AddUser("drafter@example.com", models.RoleEditor)
 		title, body := "A draft about spreadsheets", "Not yet."
-		if _, err := a.svc.CreateArticle(auth.WithUser(context.Background(), editor), models.ArticleInput{Title: &title, Body: &body, Tags: []string{"Tag 0"}}); err != nil {
+		if _, err := a.Svc.CreateArticle(auth.WithUser(context.Background(), editor), models.ArticleInput{Title: &title, Body: &body, Tags: []string{"Tag 0"}}); err != nil {
 			t.Fatal(err)
 		}
 		counter := storetest.CountStatements(s)
 		const page = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { title author { name } tags { slug } } }`
-		data := a.ok(`{ tags { slug articles(first: 3) { `+page+` } } }`, nil)
+		data := a.OK(`{ tags { slug articles(first: 3) { `+page+` } } }`, nil)
 		// The tags, their first articles (with authors), the articles' tags, the totals.
 		if got := counter.Count(); got != 4 {
 			t.Errorf("tags with their articles: %d statements; want 4", got)
@@ -156,7 +157,7 @@ func TestTagArticleListsAreOneStatementForAllTags(t *testing.T) {
 		}
 		for _, tag := range got.Tags {
 			var want struct{ Articles json.RawMessage }
-			if err := json.Unmarshal(a.ok(`query($t: String!) { articles(filter: {tag: $t}, first: 3) { `+page+` } }`, map[string]any{"t": tag.Slug}), &want); err != nil {
+			if err := json.Unmarshal(a.OK(`query($t: String!) { articles(filter: {tag: $t}, first: 3) { `+page+` } }`, map[string]any{"t": tag.Slug}), &want); err != nil {
 				t.Fatal(err)
 			}
 			if string(tag.Articles) != string(want.Articles) {
@@ -165,10 +166,10 @@ func TestTagArticleListsAreOneStatementForAllTags(t *testing.T) {
 			var conn struct {
 				PageInfo struct{ EndCursor string }
 			}
-			decode(t, tag.Articles, &conn)
+			apitest.Decode(t, tag.Articles, &conn)
 			vars := map[string]any{"t": tag.Slug, "after": conn.PageInfo.EndCursor}
-			next := a.ok(`query($t: String!, $after: String) { tag(slug: $t) { articles(first: 3, after: $after) { `+page+` } } }`, vars)
-			wantNext := a.ok(`query($t: String!, $after: String) { articles(filter: {tag: $t}, first: 3, after: $after) { `+page+` } }`, vars)
+			next := a.OK(`query($t: String!, $after: String) { tag(slug: $t) { articles(first: 3, after: $after) { `+page+` } } }`, vars)
+			wantNext := a.OK(`query($t: String!, $after: String) { articles(filter: {tag: $t}, first: 3, after: $after) { `+page+` } }`, vars)
 			if !strings.Contains(string(next), strings.TrimSuffix(strings.TrimPrefix(string(wantNext), `{"articles":`), "}")) {
 				t.Errorf("tag %s, second page:\n%s\nwant\n%s", tag.Slug, next, wantNext)
 			}

@@ -8,6 +8,11 @@
 // graph/scalars and gqlgen; never store, nor anything HTTP (a test checks).
 package graph
 
+// gqlgen, then the lists made sequential (see graph/internal/inlinelists and
+// lists.go); CI checks that the committed code is what these make.
+//go:generate sh -c "cd .. && go tool gqlgen generate"
+//go:generate go run ./internal/inlinelists generated.go
+
 import "coursegraph/service"
 
 // Resolver is the root resolver: the only hand-written dependency point.

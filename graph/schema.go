@@ -34,18 +34,10 @@ func PerResponse(svc *service.Service) graphql.ResponseMiddleware {
 		if _, ok := instant.From(ctx); !ok {
 			ctx = instant.With(ctx, svc.Now())
 		}
-		ctx = loaders.With(ctx, svc)
-		resp := next(ctx)
-		if onResponseLoaders != nil {
-			onResponseLoaders(loaders.For(ctx))
-		}
-		return resp
+		ctx = loaders.With(ctx, svc, relationHints)
+		return next(ctx)
 	}
 }
-
-// onResponseLoaders, when set (by tests), sees each response's loaders once the
-// response is complete.
-var onResponseLoaders func(*loaders.Loaders)
 
 // setComplexity makes every list a client sizes cost its size times what each
 // item asks, so that deep or wide queries (articles → related → comments …) hit

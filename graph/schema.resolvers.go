@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"coursegraph/graph/loaders"
 	"coursegraph/graph/model"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -15,33 +14,27 @@ import (
 )
 
 func (r *articleResolver) Author(ctx context.Context, obj *models.Article) (*models.User, error) {
-	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
+	return articleAuthor.resolve(ctx, obj)
 }
 
 func (r *articleResolver) Tags(ctx context.Context, obj *models.Article) ([]*models.Tag, error) {
-	return loaders.For(ctx).TagsByArticleID.Load(ctx, obj.ID)
+	return articleTags.resolve(ctx, obj)
 }
 
 func (r *articleResolver) Comments(ctx context.Context, obj *models.Article, first *int, after *string, status *models.CommentStatus) (*service.CommentConnection, error) {
-	if after != nil {
-		return r.Service.Comments(ctx, obj, status, first, after)
-	}
-	return loaders.For(ctx).FirstComments(status, first).Load(ctx, obj.ID)
+	return articleComments.resolve(ctx, r.Service, obj)
 }
 
 func (r *articleResolver) CommentCount(ctx context.Context, obj *models.Article) (int, error) {
-	return loaders.For(ctx).CommentCountByArticleID.Load(ctx, obj.ID)
+	return articleCommentCount.resolve(ctx, obj)
 }
 
 func (r *articleResolver) Related(ctx context.Context, obj *models.Article, first *int) ([]*models.Article, error) {
-	return r.related(ctx, obj, first)
+	return articleRelated.resolve(ctx, r.Service, obj)
 }
 
 func (r *auditEntryResolver) Actor(ctx context.Context, obj *models.AuditEntry) (*models.User, error) {
-	if obj.ActorID == 0 {
-		return nil, nil // the server's operator
-	}
-	return loaders.For(ctx).UserByID.Load(ctx, obj.ActorID)
+	return auditEntryActor.resolve(ctx, obj)
 }
 
 func (r *auditEntryResolver) EntityID(ctx context.Context, obj *models.AuditEntry) (string, error) {
@@ -49,39 +42,39 @@ func (r *auditEntryResolver) EntityID(ctx context.Context, obj *models.AuditEntr
 }
 
 func (r *batchResolver) Schedules(ctx context.Context, obj *models.Batch) ([]*models.Schedule, error) {
-	return loaders.For(ctx).SchedulesByBatchID.Load(ctx, obj.ID)
+	return batchSchedules.resolve(ctx, obj)
 }
 
 func (r *commentResolver) Article(ctx context.Context, obj *models.Comment) (*models.Article, error) {
-	return loaders.For(ctx).ArticleByID.Load(ctx, obj.ArticleID)
+	return commentArticle.resolve(ctx, obj)
 }
 
 func (r *courseResolver) Schedules(ctx context.Context, obj *models.Course) ([]*models.Schedule, error) {
-	return loaders.For(ctx).SchedulesByCourseID.Load(ctx, obj.ID)
+	return courseSchedules.resolve(ctx, obj)
 }
 
 func (r *enquiryResolver) Course(ctx context.Context, obj *models.Enquiry) (*models.Course, error) {
-	return loadOptional(ctx, loaders.For(ctx).CourseByID, obj.CourseID)
+	return enquiryCourse.resolve(ctx, obj)
 }
 
 func (r *enquiryResolver) Schedule(ctx context.Context, obj *models.Enquiry) (*models.Schedule, error) {
-	return loadOptional(ctx, loaders.For(ctx).ScheduleByID, obj.ScheduleID)
+	return enquirySchedule.resolve(ctx, obj)
 }
 
 func (r *enquiryResolver) Assignee(ctx context.Context, obj *models.Enquiry) (*models.User, error) {
-	return loadOptional(ctx, loaders.For(ctx).UserByID, obj.AssigneeID)
+	return enquiryAssignee.resolve(ctx, obj)
 }
 
 func (r *enquiryResolver) Notes(ctx context.Context, obj *models.Enquiry) ([]*models.EnquiryNote, error) {
-	return loaders.For(ctx).NotesByEnquiryID.Load(ctx, obj.ID)
+	return enquiryNotes.resolve(ctx, obj)
 }
 
 func (r *enquiryCourseCountResolver) Course(ctx context.Context, obj *service.CourseCount) (*models.Course, error) {
-	return loadOptional(ctx, loaders.For(ctx).CourseByID, obj.CourseID)
+	return courseCountCourse.resolve(ctx, obj)
 }
 
 func (r *enquiryNoteResolver) Author(ctx context.Context, obj *models.EnquiryNote) (*models.User, error) {
-	return loaders.For(ctx).UserByID.Load(ctx, obj.AuthorID)
+	return noteAuthor.resolve(ctx, obj)
 }
 
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*service.AuthPayload, error) {
@@ -210,7 +203,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error
 
 func (r *queryResolver) Courses(ctx context.Context, filter *models.CourseFilter, orderBy *models.CourseOrder, first *int, after *string) (*service.CourseConnection, error) {
 	list, err := r.Service.Courses(ctx, filter, orderBy, first, after)
-	return coursesAhead(ctx, list, err)
+	return pageAhead(ctx, &courseConnection, list, err)
 }
 
 func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*models.Course, error) {
@@ -220,9 +213,11 @@ func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*
 		if err != nil {
 			return nil, err
 		}
-		return nullIfNotFound(r.Service.Course(ctx, key))
+		c, err := r.Service.Course(ctx, key)
+		return nullIfNotFound(objectAhead(ctx, &courseRels, c, err))
 	case slug != nil && id == nil:
-		return nullIfNotFound(r.Service.CourseBySlug(ctx, *slug))
+		c, err := r.Service.CourseBySlug(ctx, *slug)
+		return nullIfNotFound(objectAhead(ctx, &courseRels, c, err))
 	default:
 		return nil, models.InvalidField("id", "give either id or slug")
 	}
@@ -230,12 +225,12 @@ func (r *queryResolver) Course(ctx context.Context, id *string, slug *string) (*
 
 func (r *queryResolver) Batches(ctx context.Context, period *models.Period) ([]*models.Batch, error) {
 	list, err := r.Service.Batches(ctx, period)
-	return batchesAhead(ctx, list, err)
+	return listAhead(ctx, &batchRels, list, err)
 }
 
 func (r *queryResolver) Schedules(ctx context.Context, filter *models.ScheduleFilter, first *int, after *string) (*service.ScheduleConnection, error) {
 	list, err := r.Service.Schedules(ctx, filter, first, after)
-	return schedulesAhead(ctx, list, err)
+	return pageAhead(ctx, &scheduleConnection, list, err)
 }
 
 func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
@@ -244,7 +239,7 @@ func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
 
 func (r *queryResolver) Articles(ctx context.Context, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) (*service.ArticleConnection, error) {
 	list, err := r.Service.Articles(ctx, filter, orderBy, first, after)
-	return articlesAhead(ctx, list, err)
+	return pageAhead(ctx, &articleConnection, list, err)
 }
 
 func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (*models.Article, error) {
@@ -254,21 +249,24 @@ func (r *queryResolver) Article(ctx context.Context, id *string, slug *string) (
 		if err != nil {
 			return nil, err
 		}
-		return nullIfNotFound(loaders.For(ctx).Article(r.Service.Article(ctx, key)))
+		a, err := r.Service.Article(ctx, key)
+		return nullIfNotFound(objectAhead(ctx, &articleRels, a, err))
 	case slug != nil && id == nil:
-		return nullIfNotFound(loaders.For(ctx).Article(r.Service.ArticleBySlug(ctx, *slug)))
+		a, err := r.Service.ArticleBySlug(ctx, *slug)
+		return nullIfNotFound(objectAhead(ctx, &articleRels, a, err))
 	default:
 		return nil, models.InvalidField("id", "give either id or slug")
 	}
 }
 
 func (r *queryResolver) Tags(ctx context.Context) ([]*models.Tag, error) {
-	list, err := loaders.For(ctx).Tags(r.Service.Tags(ctx))
-	return tagsAhead(ctx, list, err)
+	list, err := r.Service.Tags(ctx)
+	return listAhead(ctx, &tagRels, list, err)
 }
 
 func (r *queryResolver) Tag(ctx context.Context, slug string) (*models.Tag, error) {
-	return nullIfNotFound(r.Service.TagBySlug(ctx, slug))
+	t, err := r.Service.TagBySlug(ctx, slug)
+	return nullIfNotFound(objectAhead(ctx, &tagRels, t, err))
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([]models.Node, error) {
@@ -278,7 +276,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 
 func (r *queryResolver) Enquiries(ctx context.Context, filter *models.EnquiryFilter, orderBy *models.OrderDirection, first *int, after *string) (*service.EnquiryConnection, error) {
 	list, err := r.Service.Enquiries(ctx, filter, orderBy, first, after)
-	return enquiriesAhead(ctx, list, err)
+	return pageAhead(ctx, &enquiryConnection, list, err)
 }
 
 func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry, error) {
@@ -286,12 +284,13 @@ func (r *queryResolver) Enquiry(ctx context.Context, id string) (*models.Enquiry
 }
 
 func (r *queryResolver) EnquiryStats(ctx context.Context) (*service.EnquiryStats, error) {
-	return loaders.For(ctx).EnquiryStats(r.Service.EnquiryStats(ctx))
+	stats, err := r.Service.EnquiryStats(ctx)
+	return statsAhead(ctx, stats, err)
 }
 
 func (r *queryResolver) Comments(ctx context.Context, status *models.CommentStatus, first *int, after *string) (*service.CommentConnection, error) {
 	list, err := r.Service.CommentQueue(ctx, status, first, after)
-	return commentsAhead(ctx, list, err)
+	return pageAhead(ctx, &commentConnection, list, err)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*models.User, error) {
@@ -311,7 +310,8 @@ func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *i
 		}
 		f = models.AuditFilter{EntityType: kind, EntityID: key}
 	}
-	return loaders.For(ctx).AuditEntries(r.Service.AuditLog(ctx, f, first, after))
+	conn, err := r.Service.AuditLog(ctx, f, first, after)
+	return pageAhead(ctx, &auditEntryConnection, conn, err)
 }
 
 func (r *queryResolver) PersonalData(ctx context.Context, email string) (*service.PersonalData, error) {
@@ -319,11 +319,11 @@ func (r *queryResolver) PersonalData(ctx context.Context, email string) (*servic
 }
 
 func (r *scheduleResolver) Course(ctx context.Context, obj *models.Schedule) (*models.Course, error) {
-	return loaders.For(ctx).CourseByID.Load(ctx, obj.CourseID)
+	return scheduleCourse.resolve(ctx, obj)
 }
 
 func (r *scheduleResolver) Batch(ctx context.Context, obj *models.Schedule) (*models.Batch, error) {
-	return loaders.For(ctx).BatchByID.Load(ctx, obj.BatchID)
+	return scheduleBatch.resolve(ctx, obj)
 }
 
 func (r *subscriptionResolver) EnquiryReceived(ctx context.Context) (<-chan *models.Enquiry, error) {
@@ -335,16 +335,11 @@ func (r *subscriptionResolver) CommentPosted(ctx context.Context) (<-chan *model
 }
 
 func (r *tagResolver) ArticleCount(ctx context.Context, obj *models.Tag) (int, error) {
-	return loaders.For(ctx).ArticleCountByTagID.Load(ctx, obj.ID)
+	return tagArticleCount.resolve(ctx, obj)
 }
 
 func (r *tagResolver) Articles(ctx context.Context, obj *models.Tag, first *int, after *string) (*service.ArticleConnection, error) {
-	if after == nil {
-		list, err := loaders.For(ctx).FirstTagArticles(first).Load(ctx, obj.ID)
-		return articlesAhead(ctx, list, err)
-	}
-	list, err := r.Service.Articles(ctx, &models.ArticleFilter{Tag: &obj.Slug}, nil, first, after)
-	return articlesAhead(ctx, list, err)
+	return tagArticles.resolve(ctx, r.Service, obj)
 }
 
 func (r *articleFilterResolver) AuthorID(ctx context.Context, obj *models.ArticleFilter, data *string) error {

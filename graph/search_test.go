@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
@@ -17,7 +18,7 @@ import (
 func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		writeArticle(t, editor, "Zebrafish husbandry", "Keeping zebrafish in a classroom tank.", []string{"Biology"}, true)
 		writeArticle(t, editor, "Quokka photography", "Photographing quokkas near Perth.", []string{"Travel"}, true)
 		writeArticle(t, editor, "Zebrafish drafts", "Not yet public: zebrafish.", nil, false)
@@ -41,7 +42,7 @@ func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 		const filter = `query($q: String!) { articles(filter: {search: $q}) { totalCount edges { node { slug } } } }`
 		for _, q := range inputs {
 			for _, query := range []string{search, filter} {
-				resp, _ := a.post(query, map[string]any{"q": q})
+				resp, _ := a.Post(query, map[string]any{"q": q})
 				for _, e := range resp.Errors {
 					if e.Extensions["code"] != "BAD_USER_INPUT" {
 						t.Errorf("search %q: %s %q", q, e.Extensions["code"], e.Message)
@@ -55,18 +56,18 @@ func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(a.log.String(), `"level":"ERROR"`) {
-			t.Errorf("searches logged errors:\n%s", a.log.String())
+		if strings.Contains(a.Log.String(), `"level":"ERROR"`) {
+			t.Errorf("searches logged errors:\n%s", a.Log.String())
 		}
 
 		var got struct {
 			Articles struct{ TotalCount int }
 		}
-		decode(t, a.ok(filter, map[string]any{"q": "quokka zebrafish"}), &got)
+		apitest.Decode(t, a.OK(filter, map[string]any{"q": "quokka zebrafish"}), &got)
 		if got.Articles.TotalCount != 2 {
 			t.Errorf("two ordinary words found %d articles, want 2", got.Articles.TotalCount)
 		}
-		decode(t, a.ok(filter, map[string]any{"q": "*"}), &got)
+		apitest.Decode(t, a.OK(filter, map[string]any{"q": "*"}), &got)
 		if got.Articles.TotalCount != 0 {
 			t.Errorf("a search of punctuation only found %d articles, want none", got.Articles.TotalCount)
 		}
@@ -81,19 +82,19 @@ func TestSearchNeverPassesOperatorsToTheEngine(t *testing.T) {
 func TestSearchInBangla(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, _ := staffAPI(t, s)
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		// A long body and a short one that repeats the word (no summaries): by the
 		// body alone, the second article would be the better match on both engines.
 		for _, w := range []struct {
-			by          *api
+			by          *apitest.API
 			title, body string
 		}{
 			{editor, "বাংলা টাইপিং শিখুন", strings.Repeat("প্রতিদিন কীবোর্ড অনুশীলন করুন। ", 40) + "একটি বই সঙ্গে রাখুন। যোগাযোগ করুন।"},
 			{admin, "ওয়েব ডিজাইন", "এইচটিএমএল শিখুন। " + strings.Repeat("টাইপিং দ্রুত। ", 30) + "Go ভাষাও শিখুন। What next?"},
 		} {
 			var made struct{ CreateArticle struct{ ID string } }
-			decode(t, w.by.ok(`mutation($t: String!, $b: String!) { createArticle(input: {title: $t, body: $b}) { id } }`, map[string]any{"t": w.title, "b": w.body}), &made)
-			w.by.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": made.CreateArticle.ID})
+			apitest.Decode(t, w.by.OK(`mutation($t: String!, $b: String!) { createArticle(input: {title: $t, body: $b}) { id } }`, map[string]any{"t": w.title, "b": w.body}), &made)
+			w.by.OK(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": made.CreateArticle.ID})
 		}
 		writeArticle(t, editor, "এক্সেলের সূত্র", "হিসাব রাখার সহজ উপায়।", nil, true)
 		writeArticle(t, admin, "টাইপিং খসড়া", "টাইপিং বই।", nil, false)
@@ -118,7 +119,7 @@ func TestSearchInBangla(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				var found struct{ Search []struct{ Title string } }
-				decode(t, a.ok(search, map[string]any{"q": tc.query}), &found)
+				apitest.Decode(t, a.OK(search, map[string]any{"q": tc.query}), &found)
 				var got []string
 				for _, r := range found.Search {
 					got = append(got, r.Title)
@@ -132,7 +133,7 @@ func TestSearchInBangla(t *testing.T) {
 				var listed struct {
 					Articles struct{ TotalCount int }
 				}
-				decode(t, a.ok(filter, map[string]any{"q": tc.query}), &listed)
+				apitest.Decode(t, a.OK(filter, map[string]any{"q": tc.query}), &listed)
 				if listed.Articles.TotalCount != len(tc.want) {
 					t.Errorf("articles(filter: {search: %q}) counts %d; want %d", tc.query, listed.Articles.TotalCount, len(tc.want))
 				}
@@ -146,9 +147,9 @@ func TestSearchInBangla(t *testing.T) {
 func TestSearchFindsBanglaCoursesTypedInEitherForm(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, _ := staffAPI(t, s)
-		a := newAPI(t, s)
-		editor.ok(createCourse, courseInput(map[string]any{"title": "অফিস কম্পিউটার কোর্স", "summary": "বাংলা ও ইংরেজি টাইপিং"}))
-		editor.ok(createCourse, courseInput(map[string]any{"title": "ওয়েব ডিজাইন", "summary": "এইচটিএমএল ও সিএসএস"}))
+		a := apitest.New(t, s)
+		editor.OK(createCourse, courseInput(map[string]any{"title": "অফিস কম্পিউটার কোর্স", "summary": "বাংলা ও ইংরেজি টাইপিং"}))
+		editor.OK(createCourse, courseInput(map[string]any{"title": "ওয়েব ডিজাইন", "summary": "এইচটিএমএল ও সিএসএস"}))
 		writeArticle(t, editor, "কোর্স বেছে নেওয়ার আগে", "কোন কোর্স আপনার জন্য?", nil, true)
 		for _, q := range []string{"কোর্স", nfd("কোর্স"), nfd("কম্পিউটার কোর্স")} {
 			var got struct {
@@ -157,7 +158,7 @@ func TestSearchFindsBanglaCoursesTypedInEitherForm(t *testing.T) {
 					Title    string
 				}
 			}
-			decode(t, a.ok(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
+			apitest.Decode(t, a.OK(`query($q: String!) { search(query: $q) { __typename ... on Course { title } ... on Article { title } } }`, map[string]any{"q": q}), &got)
 			if len(got.Search) != 2 || got.Search[0].Typename != "Course" || got.Search[0].Title != "অফিস কম্পিউটার কোর্স" || got.Search[1].Typename != "Article" {
 				t.Errorf("search %q = %+v; want the course, then the article", q, got.Search)
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 
@@ -18,22 +19,23 @@ import (
 func TestReadersSeeOnlyTagsOfVisibleArticles(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		_, editor, staff := staffAPI(t, s)
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		writeArticle(t, editor, "Out now", "Visible.", []string{"Public", "Mixed"}, true)
 		writeArticle(t, editor, "Work in progress", "Draft.", []string{"Draft only", "Mixed"}, false)
 		scheduled := writeArticle(t, editor, "Coming soon", "Scheduled.", []string{"Scheduled only"}, false)
-		editor.ok(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { id } }`,
+		editor.OK(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { id } }`,
 			map[string]any{"id": scheduled, "at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+
 		archived := writeArticle(t, editor, "Old news", "Archived.", []string{"Archived only"}, true)
-		editor.ok(`mutation($id: ID!) { unpublishArticle(id: $id, archive: true) { id } }`, map[string]any{"id": archived})
+		editor.OK(`mutation($id: ID!) { unpublishArticle(id: $id, archive: true) { id } }`, map[string]any{"id": archived})
 
 		type tag struct {
 			ID, Slug     string
 			ArticleCount int
 		}
-		list := func(who *api) (slugs []string, ids map[string]string) {
+		list := func(who *apitest.API) (slugs []string, ids map[string]string) {
 			var got struct{ Tags []tag }
-			if err := json.Unmarshal(who.ok(`{ tags { id slug articleCount } }`, nil), &got); err != nil {
+			if err := json.Unmarshal(who.OK(`{ tags { id slug articleCount } }`, nil), &got); err != nil {
 				t.Fatal(err)
 			}
 			ids = map[string]string{}
@@ -47,22 +49,22 @@ func TestReadersSeeOnlyTagsOfVisibleArticles(t *testing.T) {
 		if diff := cmp.Diff([]string{"archived-only", "draft-only", "mixed", "public", "scheduled-only"}, all); diff != "" {
 			t.Errorf("editor's tags (-want +got):\n%s", diff)
 		}
-		for name, reader := range map[string]*api{"anonymous": a, "staff": staff} {
+		for name, reader := range map[string]*apitest.API{"anonymous": a, "staff": staff} {
 			t.Run(name+" sees only tags with a visible article", func(t *testing.T) {
 				got, _ := list(reader)
 				if diff := cmp.Diff([]string{"mixed", "public"}, got); diff != "" {
 					t.Errorf("tags (-want +got):\n%s", diff)
 				}
 				for slug, visible := range map[string]bool{"public": true, "mixed": true, "draft-only": false, "scheduled-only": false, "archived-only": false} {
-					bySlug := string(reader.ok(`query($s: String!) { tag(slug: $s) { slug } }`, map[string]any{"s": slug}))
-					byID := string(reader.ok(`query($id: ID!) { node(id: $id) { ... on Tag { slug } } }`, map[string]any{"id": ids[slug]}))
+					bySlug := string(reader.OK(`query($s: String!) { tag(slug: $s) { slug } }`, map[string]any{"s": slug}))
+					byID := string(reader.OK(`query($id: ID!) { node(id: $id) { ... on Tag { slug } } }`, map[string]any{"id": ids[slug]}))
 					if visible != (bySlug != `{"tag":null}`) || visible != (byID != `{"node":null}`) {
 						t.Errorf("%s: tag(slug:) = %s, node(id:) = %s; want visible=%v", slug, bySlug, byID, visible)
 					}
 				}
 			})
 		}
-		if got := string(editor.ok(`{ tag(slug: "draft-only") { slug articleCount } }`, nil)); got != `{"tag":{"slug":"draft-only","articleCount":0}}` {
+		if got := string(editor.OK(`{ tag(slug: "draft-only") { slug articleCount } }`, nil)); got != `{"tag":{"slug":"draft-only","articleCount":0}}` {
 			t.Errorf("editor's draft-only tag = %s", got)
 		}
 	})
@@ -74,18 +76,18 @@ func TestReadersSeeOnlyTagsOfVisibleArticles(t *testing.T) {
 func TestReadersSeeOnlyAuthorsOfVisibleArticles(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		admin, editor, staff := staffAPI(t, s)
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		writeArticle(t, editor, "Out now", "Visible.", nil, true)
 		writeArticle(t, admin, "Work in progress", "Draft.", nil, false)
-		idOf := func(who *api) string {
+		idOf := func(who *apitest.API) string {
 			var me struct{ Me struct{ ID string } }
-			decode(t, who.ok(`{ me { id } }`, nil), &me)
+			apitest.Decode(t, who.OK(`{ me { id } }`, nil), &me)
 			return me.Me.ID
 		}
 		const byID = `query($id: ID!) { node(id: $id) { ... on User { name } } }`
 		for _, tc := range []struct {
 			name          string
-			user          *api
+			user          *apitest.API
 			toReaders     string
 			toStaffMember string
 		}{
@@ -95,10 +97,10 @@ func TestReadersSeeOnlyAuthorsOfVisibleArticles(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				vars := map[string]any{"id": idOf(tc.user)}
-				if got := string(a.ok(byID, vars)); got != tc.toReaders {
+				if got := string(a.OK(byID, vars)); got != tc.toReaders {
 					t.Errorf("to a reader: %s, want %s", got, tc.toReaders)
 				}
-				if got := string(staff.ok(byID, vars)); got != tc.toStaffMember {
+				if got := string(staff.OK(byID, vars)); got != tc.toStaffMember {
 					t.Errorf("to staff: %s, want %s", got, tc.toStaffMember)
 				}
 			})

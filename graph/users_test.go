@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/models"
 	"coursegraph/service"
@@ -34,57 +35,57 @@ func TestUserManagement(t *testing.T) {
 			{"a taken email in another case", "EDITOR@example.com", "a long enough password", "CONFLICT", "input.email"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, _ := admin.post(create, user(tc.email, tc.password))
+				resp, _ := admin.Post(create, user(tc.email, tc.password))
 				fieldErr(t, resp, tc.code, tc.field)
 			})
 		}
 		var created struct {
 			CreateUser struct{ ID, Email, Role string }
 		}
-		decode(t, admin.ok(create, user(" Nadia@Example.com ", "a long enough password")), &created)
+		apitest.Decode(t, admin.OK(create, user(" Nadia@Example.com ", "a long enough password")), &created)
 		if created.CreateUser.Email != "nadia@example.com" || created.CreateUser.Role != "EDITOR" {
 			t.Errorf("created = %+v", created)
 		}
 
 		t.Run("anyone may edit their own profile but not their role", func(t *testing.T) {
 			var me struct{ Me struct{ ID string } }
-			decode(t, staff.ok(`{ me { id } }`, nil), &me)
-			got := staff.ok(`mutation($id: ID!) { updateUser(id: $id, input: {name: " Rahim ", bio: "Front desk."}) { name bio } }`, map[string]any{"id": me.Me.ID})
+			apitest.Decode(t, staff.OK(`{ me { id } }`, nil), &me)
+			got := staff.OK(`mutation($id: ID!) { updateUser(id: $id, input: {name: " Rahim ", bio: "Front desk."}) { name bio } }`, map[string]any{"id": me.Me.ID})
 			if string(got) != `{"updateUser":{"name":"Rahim","bio":"Front desk."}}` {
 				t.Errorf("own profile = %s", got)
 			}
-			resp, _ := staff.post(`mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { role } }`, map[string]any{"id": me.Me.ID})
+			resp, _ := staff.Post(`mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { role } }`, map[string]any{"id": me.Me.ID})
 			fieldErr(t, resp, "FORBIDDEN", "input.role")
-			resp, _ = editor.post(`mutation($id: ID!) { updateUser(id: $id, input: {bio: "x"}) { id } }`, map[string]any{"id": me.Me.ID})
+			resp, _ = editor.Post(`mutation($id: ID!) { updateUser(id: $id, input: {bio: "x"}) { id } }`, map[string]any{"id": me.Me.ID})
 			fieldErr(t, resp, "FORBIDDEN", "")
 		})
 
 		t.Run("the last active admin can be neither demoted nor deactivated", func(t *testing.T) {
 			var me struct{ Me struct{ ID string } }
-			decode(t, admin.ok(`{ me { id } }`, nil), &me)
-			resp, _ := admin.post(`mutation($id: ID!) { updateUser(id: $id, input: {role: EDITOR}) { role } }`, map[string]any{"id": me.Me.ID})
+			apitest.Decode(t, admin.OK(`{ me { id } }`, nil), &me)
+			resp, _ := admin.Post(`mutation($id: ID!) { updateUser(id: $id, input: {role: EDITOR}) { role } }`, map[string]any{"id": me.Me.ID})
 			fieldErr(t, resp, "CONFLICT", "input.role")
-			resp, _ = admin.post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
+			resp, _ = admin.Post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": me.Me.ID})
 			fieldErr(t, resp, "CONFLICT", "id")
 			// With a second admin, the first may step down.
-			admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { role } }`, map[string]any{"id": created.CreateUser.ID})
-			got := admin.ok(`mutation($id: ID!) { updateUser(id: $id, input: {role: EDITOR}) { role } }`, map[string]any{"id": me.Me.ID})
+			admin.OK(`mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { role } }`, map[string]any{"id": created.CreateUser.ID})
+			got := admin.OK(`mutation($id: ID!) { updateUser(id: $id, input: {role: EDITOR}) { role } }`, map[string]any{"id": me.Me.ID})
 			if string(got) != `{"updateUser":{"role":"EDITOR"}}` {
 				t.Errorf("step down = %s", got)
 			}
 		})
 
 		t.Run("deactivating signs the user out everywhere", func(t *testing.T) {
-			nadia := admin.signIn("nadia@example.com", "a long enough password")
+			nadia := admin.SignIn("nadia@example.com", "a long enough password")
 			admin2 := nadia // nadia is now the admin
 			var ed struct{ Me struct{ ID string } }
-			decode(t, editor.ok(`{ me { id } }`, nil), &ed)
-			admin2.ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": ed.Me.ID})
-			resp, rec := editor.post(`{ me { id } }`, nil)
-			if rec.Code != http.StatusUnauthorized || code(resp) != "UNAUTHENTICATED" {
+			apitest.Decode(t, editor.OK(`{ me { id } }`, nil), &ed)
+			admin2.OK(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": ed.Me.ID})
+			resp, rec := editor.Post(`{ me { id } }`, nil)
+			if rec.Code != http.StatusUnauthorized || resp.Code() != "UNAUTHENTICATED" {
 				t.Errorf("a deactivated user's token: %d %+v", rec.Code, resp.Errors)
 			}
-			if got := string(admin2.ok(`{ users { email active } }`, nil)); got == "" {
+			if got := string(admin2.OK(`{ users { email active } }`, nil)); got == "" {
 				t.Error("users is empty")
 			}
 		})
@@ -93,25 +94,25 @@ func TestUserManagement(t *testing.T) {
 
 func TestChangePasswordSignsOutOtherSessions(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", models.RoleStaff)
-		phone := a.signIn("staff@example.com", testPassword)
-		laptop := a.signIn("staff@example.com", testPassword)
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		phone := a.SignIn("staff@example.com", apitest.Password)
+		laptop := a.SignIn("staff@example.com", apitest.Password)
 
-		resp, _ := laptop.post(`mutation { changePassword(current: "not it at all", new: "a brand new password") }`, nil)
+		resp, _ := laptop.Post(`mutation { changePassword(current: "not it at all", new: "a brand new password") }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "current")
-		resp, _ = laptop.post(`mutation { changePassword(current: "correct horse battery", new: "staff@example.com") }`, nil)
+		resp, _ = laptop.Post(`mutation { changePassword(current: "correct horse battery", new: "staff@example.com") }`, nil)
 		fieldErr(t, resp, "BAD_USER_INPUT", "new")
-		if got := string(laptop.ok(`mutation { changePassword(current: "correct horse battery", new: "a brand new password") }`, nil)); got != `{"changePassword":true}` {
+		if got := string(laptop.OK(`mutation { changePassword(current: "correct horse battery", new: "a brand new password") }`, nil)); got != `{"changePassword":true}` {
 			t.Fatalf("changePassword = %s", got)
 		}
-		if _, rec := phone.post(`{ me { id } }`, nil); rec.Code != http.StatusUnauthorized {
+		if _, rec := phone.Post(`{ me { id } }`, nil); rec.Code != http.StatusUnauthorized {
 			t.Errorf("the other session still works: %d", rec.Code)
 		}
-		laptop.ok(`{ me { id } }`, nil)
-		resp, _ = a.post(`mutation { login(email: "staff@example.com", password: "correct horse battery") { token } }`, nil)
+		laptop.OK(`{ me { id } }`, nil)
+		resp, _ = a.Post(`mutation { login(email: "staff@example.com", password: "correct horse battery") { token } }`, nil)
 		fieldErr(t, resp, "UNAUTHENTICATED", "")
-		a.signIn("staff@example.com", "a brand new password")
+		a.SignIn("staff@example.com", "a brand new password")
 	})
 }
 
@@ -121,22 +122,22 @@ func TestChangePasswordSignsOutOtherSessions(t *testing.T) {
 // still stop guessing, from one address or from many.
 func TestLoginLimitsCountFailuresOnly(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		svc := newService(t, s, func(o *service.Options) {
+		svc := apitest.NewService(t, s, func(o *service.Options) {
 			o.LoginPerAddress = service.Limit{Burst: 3, Every: time.Hour}
 			o.LoginPerAccount = service.Limit{Burst: 2, Every: time.Hour}
 			o.LoginPerAccountTotal = service.Limit{Burst: 6, Every: time.Hour}
 		})
-		a := newAPIWith(t, svc)
-		a.addUser("staff@example.com", models.RoleStaff)
-		a.addUser("other@example.com", models.RoleStaff)
+		a := apitest.NewWith(t, svc)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		a.AddUser("other@example.com", models.RoleStaff)
 		login := func(email, password, addr string) string {
 			from := *a
-			from.remoteAddr = addr
-			resp, _ := from.post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": email, "p": password})
-			if code(resp) == "" {
+			from.RemoteAddr = addr
+			resp, _ := from.Post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": email, "p": password})
+			if resp.Code() == "" {
 				return "OK"
 			}
-			return code(resp)
+			return resp.Code()
 		}
 		const wrong = "wrong password!"
 		check := func(t *testing.T, want, got []string) {
@@ -149,20 +150,20 @@ func TestLoginLimitsCountFailuresOnly(t *testing.T) {
 		t.Run("an attacker elsewhere does not lock the owner out", func(t *testing.T) {
 			check(t, []string{"UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED", "RATE_LIMITED"}, []string{
 				login("staff@example.com", wrong, "203.0.113.66:1"), login("STAFF@example.com", wrong, "203.0.113.66:2"),
-				login("staff@example.com", wrong, "203.0.113.66:3"), login("staff@example.com", testPassword, "203.0.113.66:4"),
+				login("staff@example.com", wrong, "203.0.113.66:3"), login("staff@example.com", apitest.Password, "203.0.113.66:4"),
 			})
-			check(t, []string{"OK"}, []string{login("staff@example.com", testPassword, "192.0.2.1:1")})
+			check(t, []string{"OK"}, []string{login("staff@example.com", apitest.Password, "192.0.2.1:1")})
 		})
 		t.Run("successes never count", func(t *testing.T) {
 			var got []string
 			for i := range 8 {
-				got = append(got, login("other@example.com", testPassword, fmt.Sprintf("192.0.2.2:%d", i)))
+				got = append(got, login("other@example.com", apitest.Password, fmt.Sprintf("192.0.2.2:%d", i)))
 			}
 			check(t, []string{"OK", "OK", "OK", "OK", "OK", "OK", "OK", "OK"}, got)
 		})
 		t.Run("a success starts the account's limit at that address afresh", func(t *testing.T) {
 			check(t, []string{"UNAUTHENTICATED", "OK", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"}, []string{
-				login("other@example.com", wrong, "192.0.2.3:1"), login("other@example.com", testPassword, "192.0.2.3:2"),
+				login("other@example.com", wrong, "192.0.2.3:1"), login("other@example.com", apitest.Password, "192.0.2.3:2"),
 				login("other@example.com", wrong, "192.0.2.3:3"), login("other@example.com", wrong, "192.0.2.3:4"),
 				login("other@example.com", wrong, "192.0.2.3:5"),
 			})
@@ -200,7 +201,7 @@ func TestLoginLimitsCountFailuresOnly(t *testing.T) {
 // transaction the database gives up on runs again).
 func TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		rounds := 30
 		if s.Dialect() == store.SQLite {
 			rounds = 5 // SQLite runs write transactions one at a time: no lock order to get wrong
@@ -210,24 +211,24 @@ func TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin(t *testing.T) {
 			t.Fatal(err)
 		}
 		for round := range rounds {
-			one := a.addUser(fmt.Sprintf("one%d@example.com", round), models.RoleAdmin)
-			two := a.addUser(fmt.Sprintf("two%d@example.com", round), models.RoleAdmin)
+			one := a.AddUser(fmt.Sprintf("one%d@example.com", round), models.RoleAdmin)
+			two := a.AddUser(fmt.Sprintf("two%d@example.com", round), models.RoleAdmin)
 			// Only this round's two admins are active, so exactly one may go.
 			if _, err := db.Exec("UPDATE users SET active = ? WHERE id NOT IN (?, ?)", false, one.ID, two.ID); err != nil {
 				t.Fatal(err)
 			}
-			callers := []*api{a.signIn(one.Email, testPassword), a.signIn(two.Email, testPassword)}
-			targets := []string{userID(two), userID(one)}
+			callers := []*apitest.API{a.SignIn(one.Email, apitest.Password), a.SignIn(two.Email, apitest.Password)}
+			targets := []string{two.GlobalID(), one.GlobalID()}
 			codes := make([]string, 2)
 			var wg sync.WaitGroup
 			for i := range 2 {
 				wg.Go(func() {
-					resp, _ := callers[i].post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": targets[i]})
-					codes[i] = code(resp)
+					resp, _ := callers[i].Post(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": targets[i]})
+					codes[i] = resp.Code()
 				})
 			}
 			wg.Wait()
-			n, err := a.svc.HasActiveAdmin(context.Background())
+			n, err := a.Svc.HasActiveAdmin(context.Background())
 			if err != nil || !n {
 				t.Fatalf("round %d: no active admin is left (codes %v)", round, codes)
 			}
@@ -241,16 +242,16 @@ func TestTwoAdminsDeactivatingEachOtherAtOnceLeaveOneAdmin(t *testing.T) {
 
 func TestChangePasswordNeverReactivatesADeactivatedAccount(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("admin@example.com", models.RoleAdmin)
-		u := a.addUser("staff@example.com", models.RoleStaff)
+		a := apitest.New(t, s)
+		a.AddUser("admin@example.com", models.RoleAdmin)
+		u := a.AddUser("staff@example.com", models.RoleStaff)
 		stale := *u // the user as a request read it before the deactivation
-		a.signIn("admin@example.com", testPassword).ok(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": userID(u)})
-		_, err := a.svc.ChangePassword(auth.WithUser(context.Background(), &stale), testPassword, "a brand new password")
+		a.SignIn("admin@example.com", apitest.Password).OK(`mutation($id: ID!) { deactivateUser(id: $id) { active } }`, map[string]any{"id": u.GlobalID()})
+		_, err := a.Svc.ChangePassword(auth.WithUser(context.Background(), &stale), apitest.Password, "a brand new password")
 		if me, ok := errors.AsType[*models.Error](err); !ok || me.Code != models.Unauthenticated {
 			t.Fatalf("ChangePassword on a deactivated account = %v; want Unauthenticated", err)
 		}
-		resp, _ := a.post(`mutation { login(email: "staff@example.com", password: "a brand new password") { token } }`, nil)
+		resp, _ := a.Post(`mutation { login(email: "staff@example.com", password: "a brand new password") { token } }`, nil)
 		fieldErr(t, resp, "UNAUTHENTICATED", "")
 	})
 }

@@ -21,11 +21,10 @@ import (
 // namespace prefixes every metric of ours.
 const namespace = "coursegraph"
 
-// registry holds the process-wide collectors. Collectors of one server instance
-// (its database pool, its outbox) go in the registry Handler makes, so that tests
-// may run several instances in one process.
-var registry = prometheus.NewRegistry()
-
+// The process-wide collectors, which every package records into (as
+// Prometheus's own packages do); they are registered nowhere but in the
+// registry each Handler makes, so that no registry is package state and tests
+// may run several instances, each with its /metrics, in one process.
 var (
 	requests = newCounterVec("graphql_requests_total",
 		"GraphQL operations answered, by operation name (see README: at most MaxOperationNames names, then \"other\") and outcome (\"ok\" or the first error's code).",
@@ -53,7 +52,9 @@ var (
 		"Writes that dropped cached responses.")
 	cacheInvalidatedTags = newCounter("response_cache_invalidated_tags_total", "Tags (entities and lists) writes invalidated in the response cache.")
 	redisErrors          = newCounterVec("redis_errors_total",
-		"Redis commands that failed, by the feature that sent them (persisted_queries, response_cache).", "feature")
+		"Redis commands that failed, by the feature that sent them (persisted_queries, response_cache, events, rate_limit).", "feature")
+	eventsUndelivered = newCounterVec("events_undelivered_total",
+		"Live events (enquiryReceived, commentPosted) that reached no subscriber because the event bus could not carry them (Redis did not take them); the write itself succeeded.", "topic")
 	clientClosed = newCounter("client_closed_requests_total",
 		"Requests whose client went away before they were answered (answered 499 in the access log; neither a server error nor the database being unavailable).")
 	rateLimited = newCounterVec("rate_limit_refusals_total",
@@ -64,13 +65,12 @@ var (
 	})
 )
 
-func init() {
-	registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+// shared returns the process-wide collectors.
+func shared() []prometheus.Collector {
+	return []prometheus.Collector{
 		requests, requestDuration, requestStatements, requestDBTime, statements, loaderBatch,
-		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, clientClosed, rateLimited, subscriptions,
-	)
+		cacheHits, cacheMisses, cacheInvalidations, cacheInvalidatedTags, redisErrors, eventsUndelivered, clientClosed, rateLimited, subscriptions,
+	}
 }
 
 func newCounter(name, help string) prometheus.Counter {
@@ -131,14 +131,22 @@ func ObserveRequest(operation, outcome string, req *Request, now time.Time) {
 // those of extra, the collectors of one server instance (its database pool, its
 // outbox).
 func Handler(extra ...prometheus.Collector) (http.Handler, error) {
-	local := prometheus.NewRegistry()
-	for _, c := range extra {
-		if err := local.Register(c); err != nil {
+	registry := prometheus.NewRegistry()
+	all := append([]prometheus.Collector{
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	}, shared()...)
+	for _, c := range append(all, extra...) {
+		if err := registry.Register(c); err != nil {
 			return nil, err
 		}
 	}
-	return promhttp.HandlerFor(prometheus.Gatherers{registry, local}, promhttp.HandlerOpts{
+	return promhttp.HandlerFor(registry, promhttp.HandlerOpts{
 		Timeout:             10 * time.Second,
 		MaxRequestsInFlight: 4,
 	}), nil
 }
+
+// EventUndelivered counts an event of topic (a fixed name) that reached no
+// subscriber because the bus could not carry it (Redis did not take it).
+func EventUndelivered(topic string) { eventsUndelivered.WithLabelValues(topic).Inc() }

@@ -22,6 +22,7 @@ import (
 // Client is a pool of connections to one Redis. It is safe for concurrent use.
 type Client struct {
 	pool *redis.Pool
+	dial func(context.Context) (redis.Conn, error)
 	addr string
 }
 
@@ -103,7 +104,7 @@ func New(raw string) (*Client, error) {
 			return redis.DialContext(ctx, "unix", u.Path, unixOpts...)
 		}
 	}
-	c := &Client{addr: addr, pool: &redis.Pool{
+	c := &Client{addr: addr, dial: dial, pool: &redis.Pool{
 		DialContext: dial, MaxIdle: 16, IdleTimeout: 4 * time.Minute,
 		TestOnBorrow: func(c redis.Conn, since time.Time) error {
 			if time.Since(since) < time.Minute {
@@ -117,14 +118,34 @@ func New(raw string) (*Client, error) {
 }
 
 // Do runs one command on a pooled connection, bounded by ctx and the client's
-// timeouts, and returns its reply (see redigo's reply helpers).
+// timeouts, and returns its reply (see redigo's reply helpers). A failure once
+// ctx has ended is ctx's error (errors.Is), whichever timer fired.
 func (c *Client) Do(ctx context.Context, cmd string, args ...any) (any, error) {
 	conn, err := c.pool.GetContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, deadline(ctx, err)
 	}
 	defer conn.Close()
-	return redis.DoContext(conn, ctx, cmd, args...)
+	reply, err := redis.DoContext(conn, ctx, cmd, args...)
+	return reply, deadline(ctx, err)
+}
+
+// deadline makes err, the failure of a command under ctx, say so when ctx had
+// ended (errors.Is(err, context.DeadlineExceeded)): redigo reports the read
+// deadline it set from ctx as a network timeout when that fires first.
+func deadline(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	cause := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cause == nil && !time.Now().Before(d) {
+		// The read deadline redigo set from ctx can fire before ctx's timer.
+		cause = context.DeadlineExceeded
+	}
+	if cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
 }
 
 // Script is a Lua script run by its hash, sent once when Redis lacks it.
@@ -138,7 +159,7 @@ func NewScript(src string) *Script { return redis.NewScript(-1, src) }
 func (c *Client) Run(ctx context.Context, script *Script, keys []string, args ...any) (any, error) {
 	conn, err := c.pool.GetContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, deadline(ctx, err)
 	}
 	defer conn.Close()
 	keysAndArgs := make([]any, 0, 1+len(keys)+len(args))
@@ -146,7 +167,8 @@ func (c *Client) Run(ctx context.Context, script *Script, keys []string, args ..
 	for _, k := range keys {
 		keysAndArgs = append(keysAndArgs, k)
 	}
-	return script.DoContext(ctx, conn, append(keysAndArgs, args...)...)
+	reply, err := script.DoContext(ctx, conn, append(keysAndArgs, args...)...)
+	return reply, deadline(ctx, err)
 }
 
 // DeleteMatching deletes the keys that match pattern (SCAN's MATCH), a batch
@@ -176,6 +198,78 @@ func (c *Client) DeleteMatching(ctx context.Context, pattern string) (int, error
 		}
 	}
 }
+
+// Subscription is a connection of its own subscribed to Redis channels (pub/sub):
+// one goroutine may call Receive while another calls Ping and Close.
+type Subscription struct {
+	psc redis.PubSubConn
+}
+
+// Message is a value published on a channel.
+type Message struct {
+	Channel string
+	Data    []byte
+}
+
+// Subscribe dials a connection of its own (a subscribed connection can do
+// nothing else, so it is never pooled), names it name (CLIENT SETNAME, so that
+// an operator sees what it is in CLIENT LIST), and subscribes it to channels,
+// waiting, within ctx, until Redis confirms every one: a value published after
+// Subscribe returns is received. The caller closes it.
+func (c *Client) Subscribe(ctx context.Context, name string, channels ...string) (*Subscription, error) {
+	conn, err := c.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Subscription{psc: redis.PubSubConn{Conn: conn}}
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() }) // unblocks the reads below
+	defer stop()
+	if _, err := redis.DoContext(conn, ctx, "CLIENT", "SETNAME", name); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("name the subscriber connection: %w", err)
+	}
+	args := make([]any, len(channels))
+	for i, ch := range channels {
+		args[i] = ch
+	}
+	if err := s.psc.Subscribe(args...); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	for confirmed := 0; confirmed < len(channels); {
+		switch v := s.psc.ReceiveContext(ctx).(type) {
+		case redis.Subscription:
+			confirmed++
+		case error:
+			_ = conn.Close()
+			return nil, fmt.Errorf("subscribe: %w", v)
+		}
+	}
+	return s, nil
+}
+
+// Receive waits at most timeout for the next message and returns it; a reply
+// to Ping returns a Message with no Channel. An error means the connection is
+// done with: close it.
+func (s *Subscription) Receive(timeout time.Duration) (Message, error) {
+	for {
+		switch v := s.psc.ReceiveWithTimeout(timeout).(type) {
+		case redis.Message:
+			return Message{Channel: v.Channel, Data: v.Data}, nil
+		case redis.Pong:
+			return Message{}, nil
+		case error:
+			return Message{}, v
+		}
+	}
+}
+
+// Ping asks Redis for a reply that Receive returns, so that a reader learns
+// that the connection is alive.
+func (s *Subscription) Ping() error { return s.psc.Ping("") }
+
+// Close closes the connection; a Receive in progress returns an error.
+func (s *Subscription) Close() error { return s.psc.Close() }
 
 // Close closes the pool's connections.
 func (c *Client) Close() error { return c.pool.Close() }

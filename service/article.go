@@ -67,7 +67,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.Articles(ctx, q, o, args)
+	rows, err := s.articleReads(ctx).Articles(ctx, q, o, args)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) ifReadable(ctx context.Context, a *models.Article, err error) 
 // Article returns one article by id: for anyone if it is published and its time
 // has come, for editors in any state; NotFound otherwise.
 func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error) {
-	a, err := s.store.ArticleByID(ctx, id)
+	a, err := s.articleReads(ctx).ArticleByID(ctx, id)
 	a, err = s.ifReadable(ctx, a, err)
 	read(ctx, cachetag.Article(id), cachetag.Articles, err)
 	if err == nil {
@@ -113,7 +113,7 @@ func (s *Service) Article(ctx context.Context, id uint) (*models.Article, error)
 
 // ArticleBySlug returns one article by slug, with the same visibility as Article.
 func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	a, err := s.store.ArticleBySlug(ctx, slug)
+	a, err := s.articleReads(ctx).ArticleBySlug(ctx, slug)
 	if a, err = s.ifReadable(ctx, a, err); err != nil {
 		read(ctx, "", cachetag.Articles, err)
 		return nil, err
@@ -126,7 +126,7 @@ func (s *Service) ArticleBySlug(ctx context.Context, slug string) (*models.Artic
 // ArticlesByIDs returns the given articles that the viewer may read, by id, for
 // dataloaders (related articles).
 func (s *Service) ArticlesByIDs(ctx context.Context, ids []uint) (map[uint]*models.Article, error) {
-	rows, err := s.store.ArticlesByIDs(ctx, ids)
+	rows, err := s.articleReads(ctx).ArticlesByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (s *Service) FirstTagArticles(ctx context.Context, tagIDs []uint, first *in
 	}
 	cachetag.From(ctx).Add(cachetag.Articles)
 	now := s.now(ctx)
-	rows, err := s.store.FirstArticlesByTags(ctx, tagIDs, now, args.First)
+	rows, err := s.articleReads(ctx).FirstArticlesByTags(ctx, tagIDs, now, args.First)
 	if err != nil {
 		return nil, err
 	}
@@ -565,4 +565,14 @@ func authorRead(tags *cachetag.Set, a *models.Article) {
 	if tags != nil {
 		tags.Add(cachetag.User(a.AuthorID))
 	}
+}
+
+// articleReads is the store to read articles with for the caller: their authors
+// joined with the columns staff may see for staff, with the public ones only for
+// anyone else (so that a reader's request never holds a private column).
+func (s *Service) articleReads(ctx context.Context) *store.Store {
+	if auth.UserFrom(ctx).Can(models.RoleStaff) {
+		return s.store.ForStaff()
+	}
+	return s.store
 }

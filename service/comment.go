@@ -174,8 +174,8 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 	}
 	// Counted once the comment is known to be valid: a visitor correcting a typo
 	// in the form must not use up their allowance.
-	if ip := auth.ClientIP(ctx); !s.commentsPerAddress.Allow(ip) {
-		return nil, rateLimited(s.commentsPerAddress.Wait(ip), "too many comments from your address; wait a few minutes and try again")
+	if _, wait, err := s.commentsPerAddress.Try(auth.ClientIP(ctx), 1); err != nil {
+		return nil, rateLimited(err, wait, "too many comments from your address; wait a few minutes and try again")
 	}
 	c := &models.Comment{
 		ArticleID: a.ID, Status: models.CommentPending, AuthorName: in.AuthorName, AuthorEmail: in.AuthorEmail,
@@ -198,10 +198,14 @@ func (s *Service) PostComment(ctx context.Context, in models.CommentInput) (*mod
 		return nil, err
 	}
 	// Announced once the insert has committed, so that an editor told of it can
-	// read it; spam is not announced. Subscribers get their own copy.
+	// read it; spam is not announced. Subscribers get their own copy, without
+	// what no subscription shows (it would travel through Redis for nothing).
 	if c.Status != models.CommentSpam {
 		posted := *c
-		_ = s.comments.Publish(ctx, &posted) // a missed live notice is not a lost comment
+		posted.ClientIP, posted.IdempotencyKey, posted.IdempotencyHash = "", nil, nil
+		// A missed live notice is not a lost comment: the bus logs and counts
+		// its failure, and the comment stands.
+		_ = s.comments.Publish(ctx, &posted)
 	}
 	// Held for moderation, so no public answer shows it yet; dropped all the
 	// same, in case a count or a page ever includes pending comments.

@@ -54,8 +54,8 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 	} else if !isNotFound(err) {
 		return nil, err
 	}
-	if ip := auth.ClientIP(ctx); !s.enquiriesPerAddress.Allow(ip) {
-		return nil, rateLimited(s.enquiriesPerAddress.Wait(ip), "too many messages from your address; wait a few minutes and try again")
+	if _, wait, err := s.enquiriesPerAddress.Try(auth.ClientIP(ctx), 1); err != nil {
+		return nil, rateLimited(err, wait, "too many messages from your address; wait a few minutes and try again")
 	}
 	e := &models.Enquiry{
 		Name: in.Name, Email: in.Email, Message: in.Message, CourseID: in.CourseID, ScheduleID: in.ScheduleID,
@@ -93,7 +93,13 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		return nil, err
 	}
 	if e.Status != models.EnquirySpam {
-		_ = s.enquiries.Publish(ctx, e) // a missed live notice is not a lost enquiry
+		// Subscribers get their own copy, without what no subscription shows
+		// (it would travel through Redis for nothing).
+		notice := *e
+		notice.ClientIP, notice.Fingerprint, notice.IdempotencyKey, notice.IdempotencyHash = "", "", nil, nil
+		// A missed live notice is not a lost enquiry: the bus logs and counts
+		// its failure, and the enquiry stands.
+		_ = s.enquiries.Publish(ctx, &notice)
 	}
 	return &EnquiryReceipt{ID: e.ID, ReceivedAt: e.CreatedAt}, nil
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,6 +46,11 @@ type Options struct {
 	// EnquiriesPerAddress limits contact-form messages per client address (default
 	// 5 at once, then one every 5 minutes).
 	EnquiriesPerAddress Limit
+	// SharedLimits, when set, keeps every limit above (and ChangePassword's) in
+	// Redis, so that all instances count against one budget. When Redis does
+	// not answer, the sign-in and password limits fail closed (Unavailable),
+	// the comment and enquiry limits count in this instance's memory.
+	SharedLimits *ratelimit.Shared
 	// Notify, when set, queues an email notice for every accepted enquiry.
 	Notify *Notify
 	// Enquiries carries accepted enquiries to staff subscribers (default: in
@@ -115,15 +121,21 @@ func New(st *store.Store, opts Options) (*Service, error) {
 	s := &Service{store: st, clock: clock, passwords: passwords, sessionTTL: opts.SessionTTL}
 	byAddress := opts.LoginPerAddress.orDefault(10, time.Minute)
 	byAccount := opts.LoginPerAccount.orDefault(5, 3*time.Minute)
-	s.loginPerAddress = ratelimit.New(byAddress.Burst, byAddress.Every, clock).Named("login_per_address")
-	s.loginPerAccount = ratelimit.New(byAccount.Burst, byAccount.Every, clock).Named("login_per_account")
+	// Sign-in guards accounts: without Redis to count across instances, it
+	// refuses (Unavailable) rather than let guesses through unshared. A comment
+	// or enquiry limit only slows spam: it counts in memory meanwhile.
+	limiter := func(l Limit, name string, down ratelimit.OnRedisDown) *ratelimit.Limiter {
+		return ratelimit.New(l.Burst, l.Every, clock).Named(name).Share(opts.SharedLimits, down)
+	}
+	s.loginPerAddress = limiter(byAddress, "login_per_address", ratelimit.FailClosed)
+	s.loginPerAccount = limiter(byAccount, "login_per_account", ratelimit.FailClosed)
 	total := opts.LoginPerAccountTotal.orDefault(50, time.Minute)
-	s.loginPerAccountTotal = ratelimit.New(total.Burst, total.Every, clock).Named("login_per_account_total")
-	s.passwordChanges = ratelimit.New(byAccount.Burst, byAccount.Every, clock).Named("password_changes")
+	s.loginPerAccountTotal = limiter(total, "login_per_account_total", ratelimit.FailClosed)
+	s.passwordChanges = limiter(byAccount, "password_changes", ratelimit.FailClosed)
 	comments := opts.CommentsPerAddress.orDefault(5, 2*time.Minute)
-	s.commentsPerAddress = ratelimit.New(comments.Burst, comments.Every, clock).Named("comments_per_address")
+	s.commentsPerAddress = limiter(comments, "comments_per_address", ratelimit.FailLocal)
 	enquiries := opts.EnquiriesPerAddress.orDefault(5, 5*time.Minute)
-	s.enquiriesPerAddress = ratelimit.New(enquiries.Burst, enquiries.Every, clock).Named("enquiries_per_address")
+	s.enquiriesPerAddress = limiter(enquiries, "enquiries_per_address", ratelimit.FailLocal)
 	s.notify, s.enquiries, s.invalidator = opts.Notify, opts.Enquiries, opts.Invalidator
 	if s.enquiries == nil {
 		s.enquiries = events.NewLocal[*models.Enquiry]()
@@ -165,9 +177,14 @@ func groupBy[T any](rows []T, key func(T) uint) map[uint][]T {
 	return m
 }
 
-// rateLimited is the RateLimited error for a limit that allows the next attempt
-// after wait.
-func rateLimited(wait time.Duration, message string) error {
+// rateLimited is the error of a limit's refusal (err from ratelimit's Try):
+// RateLimited with message when the limit is spent, allowing the next attempt
+// after wait; Unavailable when the limit could not be checked (its Redis did
+// not answer).
+func rateLimited(err error, wait time.Duration, message string) error {
+	if errors.Is(err, ratelimit.ErrUnavailable) {
+		return &models.Error{Code: models.Unavailable, Message: models.UnavailableMessage, Err: err, RetryAfter: wait}
+	}
 	return &models.Error{Code: models.RateLimited, Message: message, RetryAfter: wait}
 }
 

@@ -41,12 +41,12 @@ func (s *Service) Login(ctx context.Context, email, password string) (*AuthPaylo
 		lim *ratelimit.Limiter
 		key string
 	}{{s.loginPerAddress, ip}, {s.loginPerAccount, accountAtAddress}, {s.loginPerAccountTotal, email}} {
-		t, wait, ok := take.lim.Take(take.key)
-		if !ok {
+		t, wait, err := take.lim.Try(take.key, 1)
+		if err != nil {
 			for _, t := range tickets {
 				t.Refund() // a refused attempt is not a failure
 			}
-			return nil, rateLimited(wait, "too many failed sign-in attempts; wait a few minutes and try again")
+			return nil, rateLimited(err, wait, "too many failed sign-in attempts; wait a few minutes and try again")
 		}
 		tickets = append(tickets, t)
 	}
@@ -312,11 +312,11 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (boo
 	if err != nil {
 		return false, err
 	}
-	ticket, wait, ok := s.passwordChanges.Take(actor.Email)
-	if !ok {
-		return false, rateLimited(wait, "too many wrong passwords; wait a few minutes and try again")
+	ticket, wait, err := s.passwordChanges.Try(actor.Email, 1)
+	if err != nil {
+		return false, rateLimited(err, wait, "too many wrong passwords; wait a few minutes and try again")
 	}
-	u, err := s.store.UserByID(ctx, actor.ID)
+	u, err := s.store.UserCredentials(ctx, actor.ID)
 	if err != nil {
 		ticket.Refund()
 		return false, err

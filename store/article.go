@@ -65,8 +65,8 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 	if o.Direction == models.Desc {
 		dir = " DESC"
 	}
-	rows, err := scanAll(withAuthors(q).
-		Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", scanArticleWithAuthor)
+	rows, err := scanAll(s.withAuthors(q).
+		Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", s.scanArticleWithAuthor)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +80,8 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 // withAuthors selects articles with their authors (scanArticleWithAuthor). The
 // LEFT JOIN keeps articles the driving table, read in its index's order, so a page
 // needs no temporary table; every article has an author (a foreign key says so).
-func withAuthors(q *gorm.DB) *gorm.DB {
-	return q.Select(articleWithAuthorColumns).Joins("LEFT JOIN users ON users.id = articles.author_id")
+func (s *Store) withAuthors(q *gorm.DB) *gorm.DB {
+	return q.Select(s.articleWithAuthorColumns()).Joins("LEFT JOIN users ON users.id = articles.author_id")
 }
 
 // ArticleQuery is an article filter with the visibility the service decided.
@@ -134,7 +134,7 @@ func (s *Store) FirstArticlesByTags(ctx context.Context, tagIDs []uint, now time
 	}
 	scan := func(rows *sql.Rows) (tagged, error) {
 		t := tagged{a: &models.Article{LoadedAuthor: new(models.User)}}
-		return t, rows.Scan(append([]any{&t.tag}, articleWithAuthorDest(t.a)...)...)
+		return t, rows.Scan(append([]any{&t.tag}, s.articleWithAuthorDest(t.a)...)...)
 	}
 	out := make(map[uint][]Keyed[*models.Article], len(tagIDs))
 	for chunk := range slices.Chunk(tagIDs, firstCommentsChunk) {
@@ -146,7 +146,7 @@ func (s *Store) FirstArticlesByTags(ctx context.Context, tagIDs []uint, now time
 				"ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?) t%d", i)
 			args = append(args, id, models.ArticlePublished, now, n+1)
 		}
-		q := "SELECT firsts.tag_id, " + articleWithAuthorColumns + " FROM (" + strings.Join(arms, " UNION ALL ") +
+		q := "SELECT firsts.tag_id, " + s.articleWithAuthorColumns() + " FROM (" + strings.Join(arms, " UNION ALL ") +
 			") firsts JOIN articles ON articles.id = firsts.id LEFT JOIN users ON users.id = articles.author_id"
 		rows, err := scanAll(s.db.WithContext(ctx).Raw(q, args...), "articles", scan)
 		if err != nil {
@@ -171,13 +171,13 @@ func visible(q *gorm.DB, now time.Time) *gorm.DB {
 
 // ArticleByID returns the article with id; NotFound if there is none.
 func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, error) {
-	return scanOne(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id = ?", id), "article", scanArticleWithAuthor)
+	return scanOne(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id = ?", id), "article", s.scanArticleWithAuthor)
 }
 
 // ArticleBySlug returns the article with slug; NotFound if there is none.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	return scanOne(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).
-		Where("articles.slug = ?", models.NormalizeSlug(slug)), "article", scanArticleWithAuthor)
+	return scanOne(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).
+		Where("articles.slug = ?", models.NormalizeSlug(slug)), "article", s.scanArticleWithAuthor)
 }
 
 // HasVisibleArticleBy reports whether the user with id wrote an article the public
@@ -204,7 +204,7 @@ func (s *Store) NextPublication(ctx context.Context, now time.Time) (at time.Tim
 
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
-	return scanAll(withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id IN ?", ids), "articles", scanArticleWithAuthor)
+	return scanAll(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id IN ?", ids), "articles", s.scanArticleWithAuthor)
 }
 
 // CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.

@@ -43,6 +43,20 @@ type Store struct {
 	dialect   Dialect
 	inTx      bool // in a transaction: WithTx nests and never retries
 	observers *observers
+	// staffAuthors: reads of articles join their authors' columns that staff
+	// may see, not only the public ones (see ForStaff).
+	staffAuthors bool
+	replicas     *replicas // read replicas (UseReplicas), or nil
+}
+
+// ForStaff returns the store with which reads of articles join their authors'
+// columns that staff may see (email, role, ...; never the password hash), for
+// the service to use when the caller is staff. Reads for anyone else join the
+// public columns only, so that a reader's request never holds what it may not see.
+func (s *Store) ForStaff() *Store {
+	staff := *s
+	staff.staffAuthors = true
+	return &staff
 }
 
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
@@ -262,6 +276,9 @@ func (s *Store) Close() error {
 	if err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
+	if s.replicas != nil {
+		s.replicas.close()
+	}
 	return sqlDB.Close()
 }
 
@@ -283,7 +300,7 @@ func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	run := func() error {
 		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(&Store{db: tx, dialect: s.dialect, inTx: true, observers: s.observers})
+			return fn(&Store{db: tx, dialect: s.dialect, inTx: true, observers: s.observers, staffAuthors: s.staffAuthors})
 		})
 	}
 	if s.inTx {
@@ -368,6 +385,9 @@ type Statement struct {
 	Rows int64
 	// Err is how it failed, or nil (also for a lookup that found no row).
 	Err error
+	// Replica is the read replica that served it (host:port), or "" for the
+	// primary.
+	Replica string
 }
 
 // Observe adds o to the store's statement observers (those of every store made
@@ -448,6 +468,9 @@ func (o *observers) end(tx *gorm.DB) {
 	}
 	tx.Statement.Context = sc.parent
 	st := Statement{Kind: sc.kind, SQL: tx.Statement.SQL.String(), Duration: time.Since(sc.start), Rows: tx.RowsAffected, Err: tx.Error}
+	if name, ok := tx.Statement.Settings.Load(replicaSetting); ok {
+		st.Replica, _ = name.(string)
+	}
 	if errors.Is(st.Err, gorm.ErrRecordNotFound) {
 		st.Err = nil // a lookup that found nothing ran well
 	}

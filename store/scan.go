@@ -162,10 +162,12 @@ func scanBatch(rows *sql.Rows) (*models.Batch, error) {
 	return b, rows.Scan(batchDest(b)...)
 }
 
-const userColumns = "users.id, users.name, users.email, users.role, users.bio, users.avatar_url, users.active, users.password_hash, users.created_at, users.updated_at, users.last_login_at"
+// userColumns are a user's columns but the password hash, which only signing in
+// and changing a password read (UserCredentials), so that no other read holds it.
+const userColumns = "users.id, users.name, users.email, users.role, users.bio, users.avatar_url, users.active, users.created_at, users.updated_at, users.last_login_at"
 
 func userDest(u *models.User) []any {
-	return []any{&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active, &u.PasswordHash,
+	return []any{&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active,
 		&u.CreatedAt, &u.UpdatedAt, nullTime{&u.LastLoginAt}}
 }
 
@@ -174,20 +176,40 @@ func scanUser(rows *sql.Rows) (*models.User, error) {
 	return u, rows.Scan(userDest(u)...)
 }
 
-// articleWithAuthorColumns are an article's columns and its author's: every read
-// of articles joins their authors, who are nearly always asked for with them.
-const articleWithAuthorColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.body, articles.html, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.toc, articles.faqs, articles.created_at, articles.updated_at, " + userColumns
+// authorColumns are a user's public columns (those the schema shows anyone): what
+// reads of articles join for readers, who may see no more of an author.
+const authorColumns = "users.id, users.name, users.bio, users.avatar_url"
 
-func scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
+func authorDest(u *models.User) []any { return []any{&u.ID, &u.Name, &u.Bio, &u.AvatarURL} }
+
+// articleColumns are an article's own columns.
+const articleColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.body, articles.html, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.toc, articles.faqs, articles.created_at, articles.updated_at"
+
+// articleWithAuthorColumns are an article's columns and its author's (public ones,
+// or for ForStaff those staff may see): every read of articles joins their
+// authors, who are nearly always asked for with them. The scan destinations are
+// articleWithAuthorDest's.
+func (s *Store) articleWithAuthorColumns() string {
+	if s.staffAuthors {
+		return articleColumns + ", " + userColumns
+	}
+	return articleColumns + ", " + authorColumns
+}
+
+func (s *Store) scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
 	a := &models.Article{LoadedAuthor: new(models.User)}
-	return a, rows.Scan(articleWithAuthorDest(a)...)
+	return a, rows.Scan(s.articleWithAuthorDest(a)...)
 }
 
 // articleWithAuthorDest gives the scan destinations of articleWithAuthorColumns.
-func articleWithAuthorDest(a *models.Article) []any {
+func (s *Store) articleWithAuthorDest(a *models.Article) []any {
+	author := authorDest
+	if s.staffAuthors {
+		author = userDest
+	}
 	return append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
 		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt}, userDest(a.LoadedAuthor)...)
+		&a.CreatedAt, &a.UpdatedAt}, author(a.LoadedAuthor)...)
 }
 
 const commentColumns = "comments.id, comments.article_id, comments.status, comments.author_name, comments.author_email, comments.body, comments.client_ip, comments.created_at"

@@ -9,8 +9,15 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// UserByID returns the user with id; NotFound if there is none.
+// UserByID returns the user with id, without the password hash; NotFound if
+// there is none.
 func (s *Store) UserByID(ctx context.Context, id uint) (*models.User, error) {
+	return scanOne(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Where("id = ?", id), "user", scanUser)
+}
+
+// UserCredentials returns the user with id with the password hash, for checking
+// a password; NotFound if there is none.
+func (s *Store) UserCredentials(ctx context.Context, id uint) (*models.User, error) {
 	var u models.User
 	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
 		return nil, translate(err, "find", "user")
@@ -18,7 +25,8 @@ func (s *Store) UserByID(ctx context.Context, id uint) (*models.User, error) {
 	return &u, nil
 }
 
-// UserByEmail returns the user with email (normalised); NotFound if there is none.
+// UserByEmail returns the user with email (normalised), with the password hash
+// (signing in checks it); NotFound if there is none.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, error) {
 	var u models.User
 	if err := s.db.WithContext(ctx).Where("email = ?", models.NormalizeEmail(email)).Take(&u).Error; err != nil {
@@ -27,16 +35,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, er
 	return &u, nil
 }
 
-// UsersByIDs returns the users with the given ids; missing ids are left out.
+// UsersByIDs returns the users with the given ids, without their password
+// hashes; missing ids are left out.
 func (s *Store) UsersByIDs(ctx context.Context, ids []uint) ([]*models.User, error) {
 	return scanAll(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Where("id IN ?", ids), "users", scanUser)
 }
 
-// Users returns every user, by name.
+// Users returns every user, by name, without their password hashes.
 func (s *Store) Users(ctx context.Context) ([]*models.User, error) {
-	var out []*models.User
-	err := s.db.WithContext(ctx).Order("name").Order("id").Find(&out).Error
-	return out, translate(err, "list", "users")
+	return scanAll(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Order("name").Order("id"), "users", scanUser)
 }
 
 // CountActiveAdmins returns how many active ADMIN users there are, without locking.

@@ -50,7 +50,7 @@ func TestAMissThatOverlapsAWriteKeepsNothing(t *testing.T) {
 				{"stale", entryWith("old", "courses", "course:1"), false},
 				{"other", entryWith("other", "article:2"), true},
 			} {
-				if err := b.set(ctx, c.key, c.e, since, time.Hour); err != nil {
+				if err := b.set(ctx, c.key, c.e, since, time.Hour, 0); err != nil {
 					t.Fatal(err)
 				}
 				got, err := b.get(ctx, c.key)
@@ -62,7 +62,7 @@ func TestAMissThatOverlapsAWriteKeepsNothing(t *testing.T) {
 				}
 			}
 			after, _ := b.begin(ctx)
-			if err := b.set(ctx, "fresh", entryWith("new", "course:1"), after, time.Hour); err != nil {
+			if err := b.set(ctx, "fresh", entryWith("new", "course:1"), after, time.Hour, 0); err != nil {
 				t.Fatal(err)
 			}
 			if got, _ := b.get(ctx, "fresh"); got == nil {
@@ -86,7 +86,7 @@ func TestInvalidateDropsExactlyTheAnswersThatReadATag(t *testing.T) {
 				"article":   entryWith("a", "article:7", "user:2"),
 			}
 			for k, e := range answers {
-				if err := b.set(ctx, k, e, since, time.Hour); err != nil {
+				if err := b.set(ctx, k, e, since, time.Hour, 0); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -127,5 +127,47 @@ func TestEntriesSurviveTheirEncoding(t *testing.T) {
 	}
 	if _, err := decodeEntry([]byte{1, 2, 3}); err == nil {
 		t.Error("a truncated entry decoded")
+	}
+}
+
+// TestAnAnswerReadOnAReplicaIsNotKeptWhenItsTagsChangedWithinTheWindow: begun
+// after a write, an answer read on a primary is kept; read on a replica (a
+// window given), it is not kept if one of its tags was dropped within the
+// window, since the replica may not have applied that write; its other answers
+// are.
+func TestAnAnswerReadOnAReplicaIsNotKeptWhenItsTagsChangedWithinTheWindow(t *testing.T) {
+	ctx := context.Background()
+	for name, b := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			defer b.close()
+			if err := b.invalidate(ctx, []string{"course:1"}); err != nil {
+				t.Fatal(err)
+			}
+			since, err := b.begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				key    string
+				e      *entry
+				window time.Duration
+				kept   bool
+			}{
+				{"read on the primary", entryWith("p", "courses", "course:1"), 0, true},
+				{"read on a replica", entryWith("r", "courses", "course:1"), time.Hour, false},
+				{"read on a replica, other tags", entryWith("o", "courses", "course:2"), time.Hour, true},
+			} {
+				if err := b.set(ctx, c.key, c.e, since, time.Hour, c.window); err != nil {
+					t.Fatal(err)
+				}
+				got, err := b.get(ctx, c.key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (got != nil) != c.kept {
+					t.Errorf("%s kept: %v; want %v", c.key, got != nil, c.kept)
+				}
+			}
+		})
 	}
 }

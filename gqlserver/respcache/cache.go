@@ -12,12 +12,17 @@
 // invalidation takes a sequence number, each tag remembers the last one that
 // dropped it, and an answer is stored only if none of its tags was dropped after
 // the miss began (atomically, under a lock in process or in a Lua script on Redis).
+// With read replicas, a read may also miss a write that committed before the
+// miss began, by as much as the replica lags: each tag also remembers when it
+// was last dropped, and an answer a replica served any read of is stored only if
+// none of its tags was dropped within Options.ReplicaWindow before it began
+// (package readroute records the replica reads).
 //
 // Only queries without errors from anonymous requests are kept. An answer that
 // lists articles or tags ends at the next scheduled publication, when it would
 // show one more article, so no job needs to run then.
 //
-// It may import cachetag, instant, redisconn and gqlgen; it knows nothing of the service.
+// It may import cachetag, instant, readroute, redisconn and gqlgen; it knows nothing of the service.
 package respcache
 
 import (
@@ -66,6 +71,13 @@ type Options struct {
 	// OpTimeout bounds each Redis call (default 500ms); the request's own
 	// deadline bounds the rest.
 	OpTimeout time.Duration
+	// ReplicaWindow, when the database has read replicas, is how stale a read
+	// served by a replica may be (the store's ReplicaWindow: its maximum lag
+	// plus the time between two lag checks). An answer any of whose reads a
+	// replica served is not kept when one of its tags was invalidated within
+	// that window before the miss began: the replica may not have applied the
+	// write yet, and the answer would outlive the lag.
+	ReplicaWindow time.Duration
 	// Hooks are told of hits, misses and invalidations (metrics).
 	Hooks Hooks
 	Log   *slog.Logger
@@ -115,8 +127,9 @@ type backend interface {
 	get(ctx context.Context, key string) (*entry, error) // nil, nil when absent
 	// begin returns the sequence number a later set compares with.
 	begin(ctx context.Context) (uint64, error)
-	// set stores e unless one of its tags was invalidated after since.
-	set(ctx context.Context, key string, e *entry, since uint64, ttl time.Duration) error
+	// set stores e unless one of its tags was invalidated after since, or,
+	// when window is not 0, less than window ago.
+	set(ctx context.Context, key string, e *entry, since uint64, ttl, window time.Duration) error
 	invalidate(ctx context.Context, tags []string) error
 	close()
 }

@@ -17,6 +17,7 @@ import (
 
 	"coursegraph/cachetag"
 	"coursegraph/instant"
+	"coursegraph/readroute"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -91,6 +92,8 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 		return
 	}
 	ctx, tags := cachetag.With(ctx)
+	ctx, reads := readroute.Track(ctx)
+	began := time.Now()
 	st := &state{}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	rec := &recorder{header: w.Header(), status: http.StatusOK}
@@ -117,7 +120,13 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 	cancel()
 	if err == nil && e.expires.After(now) {
 		op, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.OpTimeout)
-		err = c.store.set(op, key, e, since, e.expires.Sub(now))
+		var window time.Duration
+		if reads.Replica() && c.opts.ReplicaWindow > 0 {
+			// From the miss's start, on the store's own clock (Redis's), so
+			// that the clocks of instances need not agree.
+			window = c.opts.ReplicaWindow + time.Since(began)
+		}
+		err = c.store.set(op, key, e, since, e.expires.Sub(now), window)
 		cancel()
 	}
 	if err != nil {

@@ -17,16 +17,18 @@ type memoryBackend struct {
 	// byTag maps a tag to the keys that read it, with the entry each key held
 	// when indexed, so that a late eviction notice cannot unindex a newer entry.
 	byTag map[string]map[string]*entry
-	// dropped is the sequence number of the last invalidation of each tag.
-	dropped map[string]uint64
-	seq     uint64
+	// dropped is the sequence number of the last invalidation of each tag, and
+	// droppedAt its time.
+	dropped   map[string]uint64
+	droppedAt map[string]time.Time
+	seq       uint64
 }
 
 // entryOverhead approximates what an entry costs beyond its body and tags.
 const entryOverhead = 256
 
 func newMemoryBackend(maxBytes int64) *memoryBackend {
-	m := &memoryBackend{byTag: map[string]map[string]*entry{}, dropped: map[string]uint64{}}
+	m := &memoryBackend{byTag: map[string]map[string]*entry{}, dropped: map[string]uint64{}, droppedAt: map[string]time.Time{}}
 	m.answers = otter.Must(&otter.Options[string, *entry]{
 		MaximumWeight: uint64(maxBytes),
 		Weigher: func(key string, e *entry) uint32 {
@@ -52,12 +54,15 @@ func (m *memoryBackend) begin(context.Context) (uint64, error) {
 	return m.seq, nil
 }
 
-func (m *memoryBackend) set(_ context.Context, key string, e *entry, since uint64, _ time.Duration) error {
+func (m *memoryBackend) set(_ context.Context, key string, e *entry, since uint64, _, window time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, t := range e.tags {
 		if m.dropped[t] > since {
 			return nil // a write changed what this answer read while it was made
+		}
+		if at, ok := m.droppedAt[t]; ok && window > 0 && time.Since(at) < window {
+			return nil // a lagging replica may not have applied that write
 		}
 	}
 	m.answers.Set(key, e)
@@ -89,8 +94,10 @@ func (m *memoryBackend) invalidate(_ context.Context, tags []string) error {
 	m.mu.Lock()
 	m.seq++
 	var drop []string
+	now := time.Now()
 	for _, t := range tags {
 		m.dropped[t] = m.seq
+		m.droppedAt[t] = now
 		for key := range m.byTag[t] {
 			drop = append(drop, key)
 		}

@@ -13,8 +13,9 @@ import (
 
 // redisBackend keeps answers in Redis, shared by every instance: an answer
 // under <prefix>{rc}a:<key>, the keys that read a tag in the set <prefix>{rc}t:<tag>,
-// the sequence number of a tag's last invalidation in <prefix>{rc}d:<tag>, and
-// the last sequence number in <prefix>{rc}seq. The {rc} hash tag keeps them in one
+// the sequence number of a tag's last invalidation in <prefix>{rc}d:<tag> and
+// its time (Redis's clock, in ms) in <prefix>{rc}dt:<tag>, and the last sequence
+// number in <prefix>{rc}seq. The {rc} hash tag keeps them in one
 // slot, so that the scripts below may touch them together on a Redis Cluster.
 //
 // Invalidation is done in Redis by the writer before its mutation returns, rather
@@ -34,13 +35,24 @@ func newRedisBackend(rdb *redisconn.Client, prefix string) *redisBackend {
 // request, which is all a miss needs.
 const droppedTTL = time.Hour
 
-// setScript stores an answer unless one of its tags was dropped after ARGV[1]:
-// KEYS[1] the answer, then n tag sets, then n dropped counters.
+// setScript stores an answer unless one of its tags was dropped after ARGV[1],
+// or, when ARGV[5] is not 0, less than ARGV[5] ms ago: KEYS[1] the answer, then
+// n tag sets, n dropped counters and n dropped times.
 var setScript = redisconn.NewScript(`
-local n = (#KEYS - 1) / 2
+local n = (#KEYS - 1) / 3
+local window = tonumber(ARGV[5])
+local now = 0
+if window > 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 for i = 1, n do
   local d = redis.call('GET', KEYS[1 + n + i])
   if d and tonumber(d) > tonumber(ARGV[1]) then return 0 end
+  if window > 0 then
+    local at = redis.call('GET', KEYS[1 + 2 * n + i])
+    if at and now - tonumber(at) < window then return 0 end
+  end
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 for i = 1, n do
@@ -49,14 +61,17 @@ for i = 1, n do
 end
 return 1`)
 
-// invalidateScript takes the next sequence number, marks each tag dropped at it and
-// deletes the answers that read it: KEYS[1] the sequence, then n tag sets, then n
-// dropped counters.
+// invalidateScript takes the next sequence number, marks each tag dropped at it
+// (and now) and deletes the answers that read it: KEYS[1] the sequence, then n
+// tag sets, n dropped counters and n dropped times.
 var invalidateScript = redisconn.NewScript(`
 local seq = redis.call('INCR', KEYS[1])
-local n = (#KEYS - 1) / 2
+local n = (#KEYS - 1) / 3
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for i = 1, n do
   redis.call('SET', KEYS[1 + n + i], seq, 'PX', ARGV[1])
+  redis.call('SET', KEYS[1 + 2 * n + i], now, 'PX', ARGV[1])
   for _, key in ipairs(redis.call('SMEMBERS', KEYS[1 + i])) do
     redis.call('DEL', key)
   end
@@ -83,8 +98,8 @@ func (r *redisBackend) begin(ctx context.Context) (uint64, error) {
 	return n, err
 }
 
-func (r *redisBackend) set(ctx context.Context, key string, e *entry, since uint64, ttl time.Duration) error {
-	keys := make([]string, 0, 1+2*len(e.tags))
+func (r *redisBackend) set(ctx context.Context, key string, e *entry, since uint64, ttl, window time.Duration) error {
+	keys := make([]string, 0, 1+3*len(e.tags))
 	keys = append(keys, r.prefix+"a:"+key)
 	for _, t := range e.tags {
 		keys = append(keys, r.prefix+"t:"+t)
@@ -92,20 +107,30 @@ func (r *redisBackend) set(ctx context.Context, key string, e *entry, since uint
 	for _, t := range e.tags {
 		keys = append(keys, r.prefix+"d:"+t)
 	}
+	for _, t := range e.tags {
+		keys = append(keys, r.prefix+"dt:"+t)
+	}
 	ms := max(ttl.Milliseconds(), 1)
 	// A tag set lives as long as the longest answer it may name.
-	_, err := r.rdb.Run(ctx, setScript, keys, since, encodeEntry(e), ms, DefaultTTL.Milliseconds()+ms)
+	var windowMS int64
+	if window > 0 {
+		windowMS = max(window.Milliseconds(), 1)
+	}
+	_, err := r.rdb.Run(ctx, setScript, keys, since, encodeEntry(e), ms, DefaultTTL.Milliseconds()+ms, windowMS)
 	return err
 }
 
 func (r *redisBackend) invalidate(ctx context.Context, tags []string) error {
-	keys := make([]string, 0, 1+2*len(tags))
+	keys := make([]string, 0, 1+3*len(tags))
 	keys = append(keys, r.prefix+"seq")
 	for _, t := range tags {
 		keys = append(keys, r.prefix+"t:"+t)
 	}
 	for _, t := range tags {
 		keys = append(keys, r.prefix+"d:"+t)
+	}
+	for _, t := range tags {
+		keys = append(keys, r.prefix+"dt:"+t)
 	}
 	_, err := r.rdb.Run(ctx, invalidateScript, keys, droppedTTL.Milliseconds())
 	return err

@@ -8,85 +8,153 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"coursegraph/models"
 	"coursegraph/service"
 )
 
+// Keys, one type per kind of row, so that a key of one kind cannot be given to a
+// loader of another (a compile error, not a wrong answer).
+type (
+	ArticleID  uint
+	BatchID    uint
+	CourseID   uint
+	EnquiryID  uint
+	ScheduleID uint
+	TagID      uint
+	UserID     uint
+)
+
 // Loaders holds one request's loaders. Values are cached for the request only.
 type Loaders struct {
-	CourseByID          *Loader[uint, *models.Course]
-	BatchByID           *Loader[uint, *models.Batch]
-	SchedulesByCourseID *Loader[uint, []*models.Schedule]
-	SchedulesByBatchID  *Loader[uint, []*models.Schedule]
-	UserByID            *Loader[uint, *models.User]
+	CourseByID          *Loader[CourseID, *models.Course]
+	BatchByID           *Loader[BatchID, *models.Batch]
+	SchedulesByCourseID *Loader[CourseID, []*models.Schedule]
+	SchedulesByBatchID  *Loader[BatchID, []*models.Schedule]
+	UserByID            *Loader[UserID, *models.User]
 
-	ArticleByID             *Loader[uint, *models.Article]
-	TagsByArticleID         *Loader[uint, []*models.Tag]
-	CommentCountByArticleID *Loader[uint, int]
-	ArticleCountByTagID     *Loader[uint, int]
+	ArticleByID             *Loader[ArticleID, *models.Article]
+	TagsByArticleID         *Loader[ArticleID, []*models.Tag]
+	CommentCountByArticleID *Loader[ArticleID, int]
+	ArticleCountByTagID     *Loader[TagID, int]
 
-	ScheduleByID     *Loader[uint, *models.Schedule]
-	NotesByEnquiryID *Loader[uint, []*models.EnquiryNote]
+	ScheduleByID     *Loader[ScheduleID, *models.Schedule]
+	NotesByEnquiryID *Loader[EnquiryID, []*models.EnquiryNote]
 
-	svc *service.Service
+	svc   *service.Service
+	hints Hints
 	// mu guards the loaders made per argument values and the groups they are
 	// hinted with: those keyed by article (first comments, related articles)
 	// with the article pages, those keyed by tag (first articles) with the tag
 	// lists.
 	mu        sync.Mutex
-	byArticle argLoaders
-	byTag     argLoaders
+	byArticle argLoaders[ArticleID]
+	byTag     argLoaders[TagID]
 }
 
-// argLoaders are the loaders made per argument values whose keys are of one
-// kind, and the groups of such keys seen so far.
-type argLoaders struct {
-	loaders map[string]groupLoader
-	groups  [][]uint
+// Hints says what to hint when the loaders have entities of a kind at hand: the
+// relations declared on their GraphQL type (graph/relations.go declares each
+// relation once and gives New these). A nil func hints nothing.
+type Hints struct {
+	Courses   func(*Loaders, []*models.Course)
+	Batches   func(*Loaders, []*models.Batch)
+	Schedules func(*Loaders, []*models.Schedule)
+	Articles  func(*Loaders, []*models.Article)
+	Tags      func(*Loaders, []*models.Tag)
+	Comments  func(*Loaders, []*models.Comment)
+	Notes     func(*Loaders, []*models.EnquiryNote)
 }
 
-// groupLoader is what argLoaders needs of a Loader[uint, V], whatever V.
-type groupLoader interface {
-	Hint([]uint)
-	Waited() int
-}
-
-// add records a group of keys and hints it to every loader of the set. The
-// caller holds l.mu.
-func (a *argLoaders) add(ids []uint) {
-	a.groups = append(a.groups, ids)
-	for _, ld := range a.loaders {
-		ld.Hint(ids)
+func hint[V any](l *Loaders, h func(*Loaders, []V), list []V) {
+	if h != nil && len(list) > 0 {
+		h(l, list)
 	}
 }
 
-// New returns fresh loaders over svc. Every loader that fetches entities hints
-// their relations for the whole batch it fetched (the batches and courses of all
-// the schedules of a page of courses, the authors of all the notes of a page of
-// enquiries ...), so that each level of a response is one query whatever the
-// parents, never one per parent.
-func New(svc *service.Service) *Loaders {
-	l := &Loaders{svc: svc, byArticle: argLoaders{loaders: map[string]groupLoader{}}, byTag: argLoaders{loaders: map[string]groupLoader{}}}
-	l.CourseByID = NewLoader("course", hinting(svc.CoursesByIDs, l.hintCourses), notFound[*models.Course]("course"))
-	l.BatchByID = NewLoader("batch", hinting(svc.BatchesByIDs, l.hintBatches), notFound[*models.Batch]("batch"))
-	l.UserByID = NewLoader("user", svc.UsersByIDs, notFound[*models.User]("user"))
-	l.ArticleByID = NewLoader("article", hinting(svc.ArticlesByIDs, l.hintArticles), notFound[*models.Article]("article"))
-	l.TagsByArticleID = NewLoader("article_tags", hintingLists(svc.TagsByArticleIDs, l.hintTags), empty[[]*models.Tag])
-	l.CommentCountByArticleID = NewLoader("article_comment_count", svc.CommentCounts, empty[int])
-	l.ArticleCountByTagID = NewLoader("tag_article_count", svc.ArticleCountsByTagIDs, empty[int])
-	l.ScheduleByID = NewLoader("schedule", hinting(svc.SchedulesByIDs, l.hintSchedules), notFound[*models.Schedule]("schedule"))
-	l.NotesByEnquiryID = NewLoader("enquiry_notes", hintingLists(svc.NotesByEnquiryIDs, l.hintNotes), empty[[]*models.EnquiryNote])
-	l.SchedulesByCourseID = NewLoader("course_schedules", hintingLists(svc.SchedulesByCourseIDs, l.hintSchedules), empty[[]*models.Schedule])
-	l.SchedulesByBatchID = NewLoader("batch_schedules", hintingLists(svc.SchedulesByBatchIDs, l.hintSchedules), empty[[]*models.Schedule])
+// argLoaders are the loaders made per argument values whose keys are of kind K,
+// and the groups of such keys seen so far.
+type argLoaders[K comparable] struct {
+	loaders map[string]groupLoader[K]
+	groups  [][]K
+}
+
+// groupLoader is what argLoaders needs of a Loader[K, V], whatever V.
+type groupLoader[K comparable] interface {
+	Hint([]K)
+	Waited() int
+}
+
+// add records a group of keys and hints it to every loader of the set; a group
+// equal to the last one (two relations of the same parents hint it) is recorded
+// once. The caller holds l.mu.
+func (a *argLoaders[K]) add(keys []K) {
+	if n := len(a.groups); n > 0 && slices.Equal(a.groups[n-1], keys) {
+		return
+	}
+	a.groups = append(a.groups, keys)
+	for _, ld := range a.loaders {
+		ld.Hint(keys)
+	}
+}
+
+func (a *argLoaders[K]) waited() int {
+	n := 0
+	for _, ld := range a.loaders {
+		n += ld.Waited()
+	}
+	return n
+}
+
+// New returns fresh loaders over svc. Every loader that fetches entities primes
+// them and hints their relations (hints) for the whole batch it fetched (the
+// batches and courses of all the schedules of a page of courses, the authors of
+// all the notes of a page of enquiries ...), so that each level of a response is
+// one query whatever the parents, never one per parent.
+func New(svc *service.Service, hints Hints) *Loaders {
+	l := &Loaders{
+		svc: svc, hints: hints,
+		byArticle: argLoaders[ArticleID]{loaders: map[string]groupLoader[ArticleID]{}},
+		byTag:     argLoaders[TagID]{loaders: map[string]groupLoader[TagID]{}},
+	}
+	l.CourseByID = NewLoader("course", hinting(keyed[CourseID](svc.CoursesByIDs), l.Courses), notFound[*models.Course]("course"))
+	l.BatchByID = NewLoader("batch", hinting(keyed[BatchID](svc.BatchesByIDs), l.Batches), notFound[*models.Batch]("batch"))
+	l.UserByID = NewLoader("user", keyed[UserID](svc.UsersByIDs), notFound[*models.User]("user"))
+	l.ArticleByID = NewLoader("article", hinting(keyed[ArticleID](svc.ArticlesByIDs), l.Articles), notFound[*models.Article]("article"))
+	l.TagsByArticleID = NewLoader("article_tags", hintingLists(keyed[ArticleID](svc.TagsByArticleIDs), l.Tags), empty[[]*models.Tag])
+	l.CommentCountByArticleID = NewLoader("article_comment_count", keyed[ArticleID](svc.CommentCounts), empty[int])
+	l.ArticleCountByTagID = NewLoader("tag_article_count", keyed[TagID](svc.ArticleCountsByTagIDs), empty[int])
+	l.ScheduleByID = NewLoader("schedule", hinting(keyed[ScheduleID](svc.SchedulesByIDs), l.Schedules), notFound[*models.Schedule]("schedule"))
+	l.NotesByEnquiryID = NewLoader("enquiry_notes", hintingLists(keyed[EnquiryID](svc.NotesByEnquiryIDs), l.notes), empty[[]*models.EnquiryNote])
+	l.SchedulesByCourseID = NewLoader("course_schedules", hintingLists(keyed[CourseID](svc.SchedulesByCourseIDs), l.Schedules), empty[[]*models.Schedule])
+	l.SchedulesByBatchID = NewLoader("batch_schedules", hintingLists(keyed[BatchID](svc.SchedulesByBatchIDs), l.Schedules), empty[[]*models.Schedule])
 	return l
 }
 
-// hinting wraps a fetch of entities by key so that hint sees all it found at once.
-func hinting[V any](fetch func(context.Context, []uint) (map[uint]V, error), hint func([]V)) func(context.Context, []uint) (map[uint]V, error) {
-	return func(ctx context.Context, ids []uint) (map[uint]V, error) {
+// keyed adapts a fetch by the service's bare keys to typed keys K.
+func keyed[K ~uint, V any](fetch func(context.Context, []uint) (map[uint]V, error)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) {
+		ids := make([]uint, len(keys))
+		for i, k := range keys {
+			ids[i] = uint(k)
+		}
 		found, err := fetch(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[K]V, len(found))
+		for id, v := range found {
+			out[K(id)] = v
+		}
+		return out, nil
+	}
+}
+
+// hinting wraps a fetch of entities by key so that hint sees all it found at once.
+func hinting[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error), hint func([]V)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) {
+		found, err := fetch(ctx, keys)
 		if err == nil {
 			all := make([]V, 0, len(found))
 			for _, v := range found {
@@ -100,9 +168,9 @@ func hinting[V any](fetch func(context.Context, []uint) (map[uint]V, error), hin
 
 // hintingLists wraps a fetch of lists by key so that hint sees every element of
 // every list at once.
-func hintingLists[V any](fetch func(context.Context, []uint) (map[uint][]V, error), hint func([]V)) func(context.Context, []uint) (map[uint][]V, error) {
-	return func(ctx context.Context, ids []uint) (map[uint][]V, error) {
-		found, err := fetch(ctx, ids)
+func hintingLists[K comparable, V any](fetch func(context.Context, []K) (map[K][]V, error), hint func([]V)) func(context.Context, []K) (map[K][]V, error) {
+	return func(ctx context.Context, keys []K) (map[K][]V, error) {
+		found, err := fetch(ctx, keys)
 		if err == nil {
 			var all []V
 			for _, list := range found {
@@ -114,125 +182,61 @@ func hintingLists[V any](fetch func(context.Context, []uint) (map[uint][]V, erro
 	}
 }
 
-func (l *Loaders) hintSchedules(list []*models.Schedule) {
-	courses := make([]uint, len(list))
-	batches := make([]uint, len(list))
-	for i, sc := range list {
-		courses[i], batches[i] = sc.CourseID, sc.BatchID
-		l.ScheduleByID.Prime(sc.ID, sc)
-		if sc.LoadedBatch != nil {
-			l.BatchByID.Prime(sc.BatchID, sc.LoadedBatch)
-		}
+// Courses primes a list of courses and hints their relations.
+func (l *Loaders) Courses(list []*models.Course) {
+	for _, c := range list {
+		l.CourseByID.Prime(CourseID(c.ID), c)
 	}
-	l.CourseByID.Hint(courses)
-	l.BatchByID.Hint(batches)
+	hint(l, l.hints.Courses, list)
 }
 
-func (l *Loaders) hintCourses(list []*models.Course) {
-	ids := make([]uint, len(list))
-	for i, c := range list {
-		ids[i] = c.ID
-		l.CourseByID.Prime(c.ID, c)
+// Schedules primes a list of schedules and hints their relations.
+func (l *Loaders) Schedules(list []*models.Schedule) {
+	for _, sc := range list {
+		l.ScheduleByID.Prime(ScheduleID(sc.ID), sc)
 	}
-	l.SchedulesByCourseID.Hint(ids)
+	hint(l, l.hints.Schedules, list)
 }
 
-func (l *Loaders) hintBatches(list []*models.Batch) {
-	ids := make([]uint, len(list))
-	for i, b := range list {
-		ids[i] = b.ID
-		l.BatchByID.Prime(b.ID, b)
+// Batches primes a list of batches and hints their relations.
+func (l *Loaders) Batches(list []*models.Batch) {
+	for _, b := range list {
+		l.BatchByID.Prime(BatchID(b.ID), b)
 	}
-	l.SchedulesByBatchID.Hint(ids)
+	hint(l, l.hints.Batches, list)
 }
-
-func (l *Loaders) hintTags(list []*models.Tag) {
-	ids := make([]uint, len(list))
-	for i, t := range list {
-		ids[i] = t.ID
-	}
-	l.ArticleCountByTagID.Hint(ids)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.byTag.add(ids)
-}
-
-func (l *Loaders) hintNotes(list []*models.EnquiryNote) {
-	ids := make([]uint, len(list))
-	for i, n := range list {
-		ids[i] = n.AuthorID
-	}
-	l.UserByID.Hint(ids)
-}
-
-// hintArticles primes articles and hints their authors, tags, comment counts, and
-// the comments and related articles asked for later.
-func (l *Loaders) hintArticles(list []*models.Article) {
-	ids := make([]uint, len(list))
-	authors := make([]uint, len(list))
-	for i, a := range list {
-		ids[i], authors[i] = a.ID, a.AuthorID
-		l.ArticleByID.Prime(a.ID, a)
-		if a.LoadedAuthor != nil {
-			l.UserByID.Prime(a.AuthorID, a.LoadedAuthor)
-		}
-	}
-	l.UserByID.Hint(authors)
-	l.TagsByArticleID.Hint(ids)
-	l.CommentCountByArticleID.Hint(ids)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.byArticle.add(ids)
-}
-
-// Courses primes a list of courses and hints their schedules.
-func (l *Loaders) Courses(list []*models.Course) { l.hintCourses(list) }
-
-// Schedules primes a list of schedules and hints their courses and batches.
-func (l *Loaders) Schedules(list []*models.Schedule) { l.hintSchedules(list) }
-
-// Batches primes a list of batches and hints their schedules.
-func (l *Loaders) Batches(list []*models.Batch) { l.hintBatches(list) }
 
 // Articles primes a list of articles and hints their relations.
-func (l *Loaders) Articles(list []*models.Article) { l.hintArticles(list) }
-
-// Article passes one article through, priming it and hinting its relations.
-func (l *Loaders) Article(a *models.Article, err error) (*models.Article, error) {
-	if err == nil && a != nil {
-		l.hintArticles([]*models.Article{a})
+func (l *Loaders) Articles(list []*models.Article) {
+	for _, a := range list {
+		l.ArticleByID.Prime(ArticleID(a.ID), a)
 	}
-	return a, err
+	hint(l, l.hints.Articles, list)
 }
 
-// Comments hints the articles of a list of comments, so that they are one fetch.
-func (l *Loaders) Comments(list []*models.Comment) {
-	ids := make([]uint, len(list))
-	for i, c := range list {
-		ids[i] = c.ArticleID
-	}
-	l.ArticleByID.Hint(ids)
+// Tags hints the relations of a list of tags (there is no loader of tags by id
+// to prime).
+func (l *Loaders) Tags(list []*models.Tag) { hint(l, l.hints.Tags, list) }
+
+// Comments hints the relations of a list of comments.
+func (l *Loaders) Comments(list []*models.Comment) { hint(l, l.hints.Comments, list) }
+
+func (l *Loaders) notes(list []*models.EnquiryNote) { hint(l, l.hints.Notes, list) }
+
+// HintArticlePages records a group of articles for the loaders per argument
+// values keyed by article (first comments, related articles), made now or later.
+func (l *Loaders) HintArticlePages(keys []ArticleID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byArticle.add(keys)
 }
 
-// Enquiries hints the courses, schedules, assignees and notes of a list of
-// enquiries.
-func (l *Loaders) Enquiries(list []*models.Enquiry) {
-	var ids, courses, schedules, assignees []uint
-	add := func(dst *[]uint, id *uint) {
-		if id != nil {
-			*dst = append(*dst, *id)
-		}
-	}
-	for _, e := range list {
-		ids = append(ids, e.ID)
-		add(&courses, e.CourseID)
-		add(&schedules, e.ScheduleID)
-		add(&assignees, e.AssigneeID)
-	}
-	l.NotesByEnquiryID.Hint(ids)
-	l.CourseByID.Hint(courses)
-	l.ScheduleByID.Hint(schedules)
-	l.UserByID.Hint(assignees)
+// HintTagPages records a group of tags for the loaders per argument values keyed
+// by tag (a tag's first articles), made now or later.
+func (l *Loaders) HintTagPages(keys []TagID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byTag.add(keys)
 }
 
 // SplitNodes returns the articles and the courses among search results.
@@ -248,38 +252,14 @@ func SplitNodes(list []models.Node) (articles []*models.Article, courses []*mode
 	return articles, courses
 }
 
-// EnquiryStats passes the inbox's counts through, hinting the courses they name.
-func (l *Loaders) EnquiryStats(stats *service.EnquiryStats, err error) (*service.EnquiryStats, error) {
-	if err != nil {
-		return nil, err
-	}
-	var ids []uint
-	for _, c := range stats.ByCourse {
-		if c.CourseID != nil {
-			ids = append(ids, *c.CourseID)
-		}
-	}
-	l.CourseByID.Hint(ids)
-	return stats, nil
-}
-
-// Tags passes a list of tags through, hinting their article counts.
-func (l *Loaders) Tags(list []*models.Tag, err error) ([]*models.Tag, error) {
-	if err != nil {
-		return nil, err
-	}
-	l.hintTags(list)
-	return list, nil
-}
-
 // perArgs returns the loader of set for one set of argument values (key), named
 // name in the metrics, making it (hinted with the set's groups seen so far) on
 // first use.
-func perArgs[V any](l *Loaders, set *argLoaders, name, key string, fetch func(context.Context, []uint) (map[uint]V, error)) *Loader[uint, V] {
+func perArgs[K comparable, V any](l *Loaders, set *argLoaders[K], name, key string, fetch func(context.Context, []K) (map[K]V, error)) *Loader[K, V] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := set.loaders[key]; ok {
-		return ld.(*Loader[uint, V])
+		return ld.(*Loader[K, V])
 	}
 	ld := NewLoader(name, fetch, empty[V])
 	for _, g := range set.groups {
@@ -291,10 +271,13 @@ func perArgs[V any](l *Loaders, set *argLoaders, name, key string, fetch func(co
 
 // FirstTagArticles is the loader of tags' first page of articles for a page size
 // (article lists without a cursor): one query for all the tags of a list.
-func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleConnection] {
+func (l *Loaders) FirstTagArticles(first *int) *Loader[TagID, *service.ArticleConnection] {
+	fetch := keyed[TagID](func(ctx context.Context, ids []uint) (map[uint]*service.ArticleConnection, error) {
+		return l.svc.FirstTagArticles(ctx, ids, first)
+	})
 	return perArgs(l, &l.byTag, "tag_articles", fmt.Sprint(deref(first)),
-		func(ctx context.Context, ids []uint) (map[uint]*service.ArticleConnection, error) {
-			conns, err := l.svc.FirstTagArticles(ctx, ids, first)
+		func(ctx context.Context, ids []TagID) (map[TagID]*service.ArticleConnection, error) {
+			conns, err := fetch(ctx, ids)
 			if err == nil {
 				// All the tags' articles as one group, each once.
 				seen := map[uint]bool{}
@@ -307,7 +290,7 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleCon
 						}
 					}
 				}
-				l.hintArticles(all)
+				l.Articles(all)
 			}
 			return conns, err
 		})
@@ -315,25 +298,35 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[uint, *service.ArticleCon
 
 // FirstComments is the loader of articles' first page of comments for the given
 // arguments (comments without a cursor): one query for all the articles of a page.
-func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[uint, *service.CommentConnection] {
+func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[ArticleID, *service.CommentConnection] {
 	key := fmt.Sprintf("comments:%v:%v", deref(status), deref(first))
-	return perArgs(l, &l.byArticle, "first_comments", key, func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
+	return perArgs(l, &l.byArticle, "first_comments", key, keyed[ArticleID](func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
 		return l.svc.FirstComments(ctx, ids, status, first)
-	})
+	}))
 }
 
 // Related is the loader of articles' related article ids, n of each: one query for
 // all the articles of a page, and the related articles themselves hinted as one
 // group.
-func (l *Loaders) Related(n int) *Loader[uint, []uint] {
-	return perArgs(l, &l.byArticle, "related", fmt.Sprintf("related:%d", n), func(ctx context.Context, ids []uint) (map[uint][]uint, error) {
+func (l *Loaders) Related(n int) *Loader[ArticleID, []ArticleID] {
+	return perArgs(l, &l.byArticle, "related", fmt.Sprintf("related:%d", n), func(ctx context.Context, keys []ArticleID) (map[ArticleID][]ArticleID, error) {
+		ids := make([]uint, len(keys))
+		for i, k := range keys {
+			ids[i] = uint(k)
+		}
 		found, err := l.svc.RelatedArticleIDs(ctx, ids, n)
-		var all []uint
-		for _, r := range found {
-			all = append(all, r...)
+		out := make(map[ArticleID][]ArticleID, len(found))
+		var all []ArticleID
+		for id, related := range found {
+			keys := make([]ArticleID, len(related))
+			for i, r := range related {
+				keys[i] = ArticleID(r)
+			}
+			out[ArticleID(id)] = keys
+			all = append(all, keys...)
 		}
 		l.ArticleByID.Hint(all)
-		return found, err
+		return out, err
 	})
 }
 
@@ -342,19 +335,6 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
-}
-
-// AuditEntries passes a page of the audit log through, hinting the actors.
-func (l *Loaders) AuditEntries(conn *service.AuditEntryConnection, err error) (*service.AuditEntryConnection, error) {
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]uint, len(conn.Edges))
-	for i, e := range conn.Edges {
-		ids[i] = e.Node.ActorID
-	}
-	l.UserByID.Hint(ids)
-	return conn, nil
 }
 
 func notFound[V any](what string) func() (V, error) {
@@ -377,20 +357,15 @@ func (l *Loaders) Waited() int {
 		l.ArticleCountByTagID.Waited() + l.ScheduleByID.Waited() + l.NotesByEnquiryID.Waited()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, set := range []*argLoaders{&l.byArticle, &l.byTag} {
-		for _, ld := range set.loaders {
-			n += ld.Waited()
-		}
-	}
-	return n
+	return n + l.byArticle.waited() + l.byTag.waited()
 }
 
 type ctxKey struct{}
 
 // With returns ctx with fresh Loaders: call it once per response (each query, each
 // subscription event), so that nothing is cached longer than one answer.
-func With(ctx context.Context, svc *service.Service) context.Context {
-	return context.WithValue(ctx, ctxKey{}, New(svc))
+func With(ctx context.Context, svc *service.Service, hints Hints) context.Context {
+	return context.WithValue(ctx, ctxKey{}, New(svc, hints))
 }
 
 // For returns the response's loaders. It panics when With was not called, which

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"coursegraph/graph/loaders"
-	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store/storetest"
 )
@@ -15,20 +14,19 @@ import (
 // are keyed by article (first comments) or by tag (a tag's first articles); a
 // page of articles hints its ids to the first kind only, so that fetching one
 // tag's articles asks for that tag alone, not for tags that happen to share
-// numbers with the articles.
+// numbers with the articles. (The keys' types make the opposite a compile error:
+// HintTagPages takes TagIDs only.)
 func TestArticleIDsAreNeverHintedToTagKeyedLoaders(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	svc, err := service.New(s, service.Options{BcryptCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := loaders.New(svc)
+	l := loaders.New(svc, loaders.Hints{})
 	ctx := context.Background()
 	tagArticles := l.FirstTagArticles(nil)
-	l.Articles([]*models.Article{{ID: 1}, {ID: 2}, {ID: 3}})
-	if _, err := l.Tags([]*models.Tag{{ID: 1}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	l.HintArticlePages([]loaders.ArticleID{1, 2, 3})
+	l.HintTagPages([]loaders.TagID{1})
 	rec := storetest.RecordSQL(s)
 	if _, err := tagArticles.Load(ctx, 1); err != nil {
 		t.Fatal(err)

@@ -484,3 +484,20 @@ func CreateSchedule(t testing.TB, s *store.Store, course *models.Course, batch *
 	}
 	return sc
 }
+
+// CreateCentre writes the centre's details (by default "Test Centre", reached at
+// centre@example.com, in Dhaka, in BDT) after applying opts.
+func CreateCentre(t testing.TB, s *store.Store, opts ...func(*models.Centre)) *models.Centre {
+	t.Helper()
+	c := &models.Centre{
+		Name: "Test Centre", Address: []string{"1 Test Road", "Dhaka"}, Phone: "+8801700000000",
+		Email: "centre@example.com", Timezone: "Asia/Dhaka", Currency: "BDT", Links: []models.CentreLink{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if err := s.SaveCentre(context.Background(), c); err != nil {
+		t.Fatalf("create centre: %v", err)
+	}
+	return c
+}

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/store"
@@ -27,9 +28,9 @@ import (
 // tests are quick, and long enough for a healthy database to answer.
 const requestTimeout = 500 * time.Millisecond
 
-// postTimed sends a query to h and returns the response, its decoded body and how
+// postTimed sends a query to h and returns the apitest.Response, its decoded body and how
 // long it took.
-func postTimed(t *testing.T, h http.Handler, query string, vars map[string]any) (*httptest.ResponseRecorder, response, time.Duration) {
+func postTimed(t *testing.T, h http.Handler, query string, vars map[string]any) (*httptest.ResponseRecorder, apitest.Response, time.Duration) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
@@ -38,17 +39,17 @@ func postTimed(t *testing.T, h http.Handler, query string, vars map[string]any) 
 	start := time.Now()
 	h.ServeHTTP(rec, req)
 	took := time.Since(start)
-	var resp response
+	var resp apitest.Response
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
+		t.Fatalf("apitest.Response is not JSON: %v\n%s", err, rec.Body.String())
 	}
 	return rec, resp, took
 }
 
-// wantUnavailable checks that a response is SERVICE_UNAVAILABLE, HTTP 503 with
+// wantUnavailable checks that a apitest.Response is SERVICE_UNAVAILABLE, HTTP 503 with
 // Retry-After, without data, and came within the deadline (and a little slack for
 // a busy machine).
-func wantUnavailable(t *testing.T, what string, rec *httptest.ResponseRecorder, resp response, took time.Duration) {
+func wantUnavailable(t *testing.T, what string, rec *httptest.ResponseRecorder, resp apitest.Response, took time.Duration) {
 	t.Helper()
 	if took > requestTimeout+time.Second {
 		t.Errorf("%s took %v; want an answer by the deadline (%v)", what, took, requestTimeout)
@@ -56,7 +57,7 @@ func wantUnavailable(t *testing.T, what string, rec *httptest.ResponseRecorder, 
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("%s: HTTP %d, Retry-After %q; want 503 with Retry-After", what, rec.Code, rec.Header().Get("Retry-After"))
 	}
-	if code(resp) != "SERVICE_UNAVAILABLE" || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+	if resp.Code() != "SERVICE_UNAVAILABLE" || (len(resp.Data) > 0 && string(resp.Data) != "null") {
 		t.Errorf("%s: %s %+v; want SERVICE_UNAVAILABLE and no data", what, resp.Data, resp.Errors)
 	}
 }
@@ -71,15 +72,15 @@ func lockTables(t *testing.T, s *store.Store, tables ...string) {
 
 func TestAStalledDatabaseIsServiceUnavailableBeforeTheDeadline(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		seeded(t, s)
-		a := newAPI(t, s)
-		h := gqlserver.NewHandler(a.svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
+		storetest.CreateCourse(t, s)
+		a := apitest.New(t, s)
+		h := gqlserver.NewHandler(a.Svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 		if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
 			t.Fatalf("before the stall: %d %+v", rec.Code, resp.Errors)
 		}
 		lockTables(t, s, "courses", "enquiries")
 
-		rec, resp, took := postTimed(t, h, submit, enquiry(nil))
+		rec, resp, took := postTimed(t, h, apitest.SubmitEnquiry, apitest.Enquiry(nil))
 		wantUnavailable(t, "submitEnquiry", rec, resp, took)
 		rec, resp, took = postTimed(t, h, `{ courses { totalCount } }`, nil)
 		wantUnavailable(t, "courses", rec, resp, took)
@@ -179,7 +180,7 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 		t.Skip("needs TEST_MYSQL_DSN")
 	}
 	direct := storetest.OpenMySQL(t, dsn)
-	seeded(t, direct)
+	storetest.CreateCourse(t, direct)
 	db, err := direct.SQL()
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	h := gqlserver.NewHandler(newService(t, s), discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
+	h := gqlserver.NewHandler(apitest.NewService(t, s), discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 	if rec, resp, _ := postTimed(t, h, `{ courses { totalCount } }`, nil); rec.Code != 200 || len(resp.Errors) > 0 {
 		t.Fatalf("before the pause: %d %+v", rec.Code, resp.Errors)
 	}
@@ -211,13 +212,13 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 	p.pause()
 	rec, resp, took := postTimed(t, h, `{ courses { totalCount } }`, nil)
 	wantUnavailable(t, "a query while paused", rec, resp, took)
-	rec, resp, took = postTimed(t, h, submit, enquiry(nil))
+	rec, resp, took = postTimed(t, h, apitest.SubmitEnquiry, apitest.Enquiry(nil))
 	wantUnavailable(t, "submitEnquiry while paused", rec, resp, took)
 
 	p.kill()
 	rec, resp, took = postTimed(t, h, `{ courses { totalCount } }`, nil)
 	wantUnavailable(t, "a query once killed", rec, resp, took)
-	rec, resp, took = postTimed(t, h, submit, enquiry(nil))
+	rec, resp, took = postTimed(t, h, apitest.SubmitEnquiry, apitest.Enquiry(nil))
 	wantUnavailable(t, "submitEnquiry once killed", rec, resp, took)
 }
 
@@ -225,15 +226,15 @@ func TestAPausedThenKilledMySQLIsServiceUnavailable(t *testing.T) {
 // request whose session cannot be checked is 503 SERVICE_UNAVAILABLE, not 500.
 func TestASessionLookupTheDatabaseCannotAnswerIsServiceUnavailable(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", "STAFF")
-		staff := a.signIn("staff@example.com", testPassword)
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", "STAFF")
+		staff := a.SignIn("staff@example.com", apitest.Password)
 		lockTables(t, s, "sessions")
 
-		h := gqlserver.NewHandler(a.svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
+		h := gqlserver.NewHandler(a.Svc, discardLog(), gqlserver.HandlerOptions{RequestTimeout: requestTimeout})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { name } }"}`))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+staff.token)
+		req.Header.Set("Authorization", "Bearer "+staff.Token)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"SERVICE_UNAVAILABLE"`) {

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/models"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
@@ -25,7 +26,7 @@ var (
 )
 
 // TestCachedAnswersMatchAnUncachedServerUnderRandomWrites makes random writes of
-// every kind the schema has through a server with the response cache, moving a
+// every kind the schema has through a server with the apitest.Response cache, moving a
 // test clock across scheduled publications (sometimes in the middle of an
 // answer), and after each sends random anonymous reads of every public query
 // shape to that server and to one without a cache, over the same database: every
@@ -56,8 +57,8 @@ type world struct {
 	t        *testing.T
 	rnd      *rand.Rand
 	f        *fleet
-	clock    *testClock
-	editors  []*api
+	clock    *apitest.Clock
+	editors  []*apitest.API
 	authors  []string // global ids of the editors
 	courses  []string
 	slugs    []string // of courses
@@ -148,12 +149,12 @@ func (w *world) tagList() []string {
 
 // write sends a mutation as caller; a refusal (a client error) is counted, any
 // other error fails the test. It returns the data, or nil when refused.
-func (w *world) write(caller *api, query string, vars map[string]any) json.RawMessage {
+func (w *world) write(caller *apitest.API, query string, vars map[string]any) json.RawMessage {
 	w.t.Helper()
 	w.writes++
-	resp, _ := caller.post(query, vars)
+	resp, _ := caller.Post(query, vars)
 	if len(resp.Errors) > 0 {
-		switch code(resp) {
+		switch resp.Code() {
 		case "BAD_USER_INPUT", "CONFLICT", "NOT_FOUND":
 			w.refused++
 			return nil
@@ -167,7 +168,7 @@ func (w *world) id(data json.RawMessage, path ...string) string {
 	if data == nil {
 		return ""
 	}
-	return idOf(w.t, data, path...)
+	return apitest.IDOf(w.t, data, path...)
 }
 
 func (w *world) add(list *[]string, v string) {
@@ -267,9 +268,9 @@ func (w *world) act(kind int, flip *onFirstStatement) {
 		vars := map[string]any{"id": w.pick(w.articles)}
 		switch w.rnd.IntN(3) {
 		case 0: // backdated
-			vars["at"] = w.clock.now().Add(-time.Duration(1+w.rnd.IntN(3600)) * time.Second).Format(time.RFC3339)
+			vars["at"] = w.clock.Now().Add(-time.Duration(1+w.rnd.IntN(3600)) * time.Second).Format(time.RFC3339)
 		case 1: // a few seconds ahead: a later tick crosses it
-			at := w.clock.now().Add(time.Duration(1+w.rnd.IntN(4)) * time.Second)
+			at := w.clock.Now().Add(time.Duration(1+w.rnd.IntN(4)) * time.Second)
 			w.scheduled = append(w.scheduled, at)
 			vars["at"] = at.Format(time.RFC3339)
 		}
@@ -296,7 +297,7 @@ func (w *world) act(kind int, flip *onFirstStatement) {
 		w.remove(&w.comments, id, w.write(editor, `mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": id}))
 	case 20:
 		var tags struct{ Tags []struct{ ID string } }
-		if err := json.Unmarshal(f.truth.ok(`{ tags { id } }`, nil), &tags); err != nil || len(tags.Tags) == 0 {
+		if err := json.Unmarshal(f.truth.OK(`{ tags { id } }`, nil), &tags); err != nil || len(tags.Tags) == 0 {
 			return
 		}
 		name := fmt.Sprintf("%s %d", w.pick(diffWords), w.n)
@@ -316,19 +317,19 @@ func (w *world) act(kind int, flip *onFirstStatement) {
 	default:
 		// Time passes, across the scheduled publications: now and then in
 		// the middle of the next uncached answer.
-		next := w.clock.now().Add(time.Duration(w.rnd.IntN(3)) * time.Second)
+		next := w.clock.Now().Add(time.Duration(w.rnd.IntN(3)) * time.Second)
 		if at, ok := w.nextScheduled(); ok && w.rnd.IntN(3) != 0 {
 			next = at // exactly a publication's second
 		}
 		if w.rnd.IntN(2) == 0 {
-			flip.do = func() { w.clock.set(next) }
+			flip.do = func() { w.clock.Set(next) }
 			flip.armed.Store(true)
 			w.boundary = true
 		} else {
-			w.clock.set(next)
+			w.clock.Set(next)
 		}
 		if w.rnd.IntN(3) == 0 {
-			w.write(f.reader, submit, enquiry(map[string]any{"message": w.words(8)}))
+			w.write(f.reader, apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"message": w.words(8)}))
 		}
 	}
 }
@@ -342,7 +343,7 @@ const (
 
 // nextScheduled returns the first publication time set ahead of the clock.
 func (w *world) nextScheduled() (time.Time, bool) {
-	now, first, ok := w.clock.now(), time.Time{}, false
+	now, first, ok := w.clock.Now(), time.Time{}, false
 	for _, at := range w.scheduled {
 		if at.After(now) && (!ok || at.Before(first)) {
 			first, ok = at, true
@@ -451,13 +452,13 @@ func (w *world) randomRead() (string, map[string]any) {
 }
 
 func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
-	w := &world{t: t, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), f: f, clock: &testClock{}}
+	w := &world{t: t, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), f: f, clock: &apitest.Clock{}}
 	f.useClock(w.clock)
-	w.clock.set(time.Now().UTC().Truncate(time.Second))
+	w.clock.Set(time.Now().UTC().Truncate(time.Second))
 	for i := range 2 {
-		u := f.writer.addUser(fmt.Sprintf("editor%d-%p@example.com", i, w), models.RoleEditor)
-		w.editors = append(w.editors, f.writer.signIn(u.Email, testPassword))
-		w.authors = append(w.authors, userID(u))
+		u := f.writer.AddUser(fmt.Sprintf("editor%d-%p@example.com", i, w), models.RoleEditor)
+		w.editors = append(w.editors, f.writer.SignIn(u.Email, apitest.Password))
+		w.authors = append(w.authors, u.GlobalID())
 	}
 	flip := &onFirstStatement{}
 	s.Observe(flip)
@@ -485,9 +486,9 @@ func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
 			// The truth first: a clock moved in the middle of the cached
 			// answer must not move under the truth's.
 			armed := flip.armed.Swap(false)
-			_, truth := f.truth.post(query, vars)
+			_, truth := f.truth.Post(query, vars)
 			flip.armed.Store(armed)
-			_, rec := f.reader.post(query, vars)
+			_, rec := f.reader.Post(query, vars)
 			if flip.armed.Swap(false) { // a hit runs no statement
 				flip.do()
 			}
@@ -508,11 +509,11 @@ func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
 
 	// The control: a course renamed outside the API, which no write told the
 	// cache of, must show as a difference, or the comparison is blind.
-	w.clock.set(w.clock.now().Add(time.Second))
+	w.clock.Set(w.clock.Now().Add(time.Second))
 	course := storetest.CreateCourse(t, s, func(c *models.Course) { c.Title = "Control" })
 	query := `query($id: ID!) { node(id: $id) { ... on Course { title } } }`
-	vars := map[string]any{"id": gid("Course", course.ID)}
-	f.reader.ok(query, vars) // kept in the cache
+	vars := map[string]any{"id": course.GlobalID()}
+	f.reader.OK(query, vars) // kept in the cache
 	db, err := s.SQL()
 	if err != nil {
 		t.Fatal(err)
@@ -520,7 +521,7 @@ func differential(t *testing.T, f *fleet, s *store.Store, seed uint64) {
 	if _, err := db.ExecContext(context.Background(), "UPDATE courses SET title = ? WHERE id = ?", "Changed outside", course.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(f.reader.ok(query, vars)), string(f.truth.ok(query, vars)); got == want {
+	if got, want := string(f.reader.OK(query, vars)), string(f.truth.OK(query, vars)); got == want {
 		t.Errorf("the control was not caught: a row changed outside the API reads the same through the cache (%s): the test is blind", got)
 	}
 }

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/models"
 	"coursegraph/persisted"
@@ -27,9 +28,9 @@ func pqGet(hash string) string {
 	return "?extensions=" + url.QueryEscape(fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":%q}}`, hash))
 }
 
-func check(t *testing.T, a *api, e exchange) map[string]json.RawMessage {
+func check(t *testing.T, a *apitest.API, e exchange) map[string]json.RawMessage {
 	t.Helper()
-	rec, resp := e.run(t, a.handler)
+	rec, resp := e.run(t, a.Handler)
 	if rec.Code != e.status || firstCode(t, resp) != e.code {
 		t.Errorf("%s: %d %s; want %d %q", e.name, rec.Code, rec.Body.String(), e.status, e.code)
 	}
@@ -40,7 +41,7 @@ func check(t *testing.T, a *api, e exchange) map[string]json.RawMessage {
 }
 
 func TestAutomaticPersistedQueriesOverPostAndGet(t *testing.T) {
-	a := newAPI(t, storetest.OpenSQLite(t))
+	a := apitest.New(t, storetest.OpenSQLite(t))
 	const doc = `query Count { courses(first: 3) { totalCount } }`
 	hash := persisted.Hash(doc)
 	post := func(name, body, accept string, status int, code string, data bool) exchange {
@@ -68,7 +69,7 @@ func TestAutomaticPersistedQueriesOverPostAndGet(t *testing.T) {
 	mutation := `mutation { logout }`
 	check(t, a, post("a mutation with its hash", pqBody(persisted.Hash(mutation), mutation), appJSON, 200, "UNAUTHENTICATED", true))
 	check(t, a, exchange{name: "a persisted mutation over GET", method: "GET", target: pqGet(persisted.Hash(mutation)), status: 405, code: "METHOD_NOT_ALLOWED", allow: "POST"})
-	if log := a.log.String(); strings.Contains(log, `"level":"ERROR"`) {
+	if log := a.Log.String(); strings.Contains(log, `"level":"ERROR"`) {
 		t.Errorf("a persisted-query mistake was logged as an error:\n%s", log)
 	}
 }
@@ -84,7 +85,7 @@ func TestTrustedDocumentsModeRunsOnlyTheManifest(t *testing.T) {
 	other := `{ courses(first: 5) { totalCount } }`
 	for _, staffFree := range []bool{false, true} {
 		t.Run(fmt.Sprintf("staff free %v", staffFree), func(t *testing.T) {
-			a := newAPIOptions(t, s, gqlserver.HandlerOptions{Trusted: manifest, TrustedStaffFree: staffFree})
+			a := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{Trusted: manifest, TrustedStaffFree: staffFree})
 			post := func(name, body string, status int, code string, data bool) exchange {
 				return exchange{name: name, method: "POST", contentType: appJSON, body: body, status: status, code: code, data: data}
 			}
@@ -101,7 +102,7 @@ func TestTrustedDocumentsModeRunsOnlyTheManifest(t *testing.T) {
 			check(t, a, post("an id with another document", pqBody("first-articles-v1", other), 200, "BAD_REQUEST", false))
 
 			email := fmt.Sprintf("staff-%v@example.com", staffFree)
-			a.addUser(email, models.RoleStaff)
+			a.AddUser(email, models.RoleStaff)
 			// Signing in is itself a document; the test signs in through the service.
 			token := signInDirect(t, a, email)
 			staff := exchange{name: "staff sending another document", method: "POST", contentType: appJSON, body: `{"query":` + jsonString(other) + `}`, token: token, status: 200, code: "QUERY_NOT_IN_SAFELIST"}
@@ -120,8 +121,8 @@ func jsonString(s string) string {
 
 // signInDirect signs in through the service, for an endpoint that would refuse
 // the login document.
-func signInDirect(t *testing.T, a *api, email string) string {
+func signInDirect(t *testing.T, a *apitest.API, email string) string {
 	t.Helper()
-	open := newAPIWith(t, a.svc)
-	return open.signIn(email, testPassword).token
+	open := apitest.NewWith(t, a.Svc)
+	return open.SignIn(email, apitest.Password).Token
 }

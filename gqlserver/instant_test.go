@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"context"
@@ -6,16 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
 
-// testClock is a clock a test moves while requests read it.
-type testClock struct{ unix atomic.Int64 }
-
-func (c *testClock) now() time.Time    { return time.Unix(c.unix.Load(), 0).UTC() }
-func (c *testClock) set(t time.Time)   { c.unix.Store(t.Unix()) }
-func (f *fleet) useClock(c *testClock) { f.setClockFunc(c.now) }
+func (f *fleet) useClock(c *apitest.Clock) { f.setClockFunc(c.Now) }
 
 // onFirstStatement calls do when the store begins its first statement after
 // arm: the middle of a request.
@@ -52,10 +48,10 @@ func TestAnAnswerMadeAcrossAPublicationSecondOnTwoInstancesSharingRedis(t *testi
 }
 
 func acrossAPublicationSecond(t *testing.T, f *fleet, s *store.Store) {
-	clock := &testClock{}
+	clock := &apitest.Clock{}
 	f.useClock(clock)
 	start := time.Now().UTC().Truncate(time.Second)
-	clock.set(start)
+	clock.Set(start)
 	publication := start.Add(time.Minute)
 	for _, title := range []string{"Out now", "Coming soon"} {
 		data := f.write(`mutation($t: String!) { createArticle(input: {title: $t, body: "Words.", tags: ["news"]}) { id } }`, map[string]any{"t": title})
@@ -64,21 +60,21 @@ func acrossAPublicationSecond(t *testing.T, f *fleet, s *store.Store) {
 			at = publication
 		}
 		f.write(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { id } }`,
-			map[string]any{"id": idOf(t, data, "createArticle", "id"), "at": at.Format(time.RFC3339)})
+			map[string]any{"id": apitest.IDOf(t, data, "createArticle", "id"), "at": at.Format(time.RFC3339)})
 	}
-	clock.set(publication.Add(-time.Second))
-	before := string(f.truth.ok(cachedBlog, nil))
+	clock.Set(publication.Add(-time.Second))
+	before := string(f.truth.OK(cachedBlog, nil))
 
-	flip := &onFirstStatement{do: func() { clock.set(publication) }}
+	flip := &onFirstStatement{do: func() { clock.Set(publication) }}
 	s.Observe(flip)
 	flip.armed.Store(true)
-	if got := string(f.reader.ok(cachedBlog, nil)); got != before {
+	if got := string(f.reader.OK(cachedBlog, nil)); got != before {
 		t.Errorf("an answer made across the publication second is not the truth of one instant:\ngot  %s\nwant %s", got, before)
 	}
 	if flip.armed.Load() {
 		t.Fatal("the clock was not moved during the request")
 	}
-	got, want := string(f.reader.ok(cachedBlog, nil)), string(f.truth.ok(cachedBlog, nil))
+	got, want := string(f.reader.OK(cachedBlog, nil)), string(f.truth.OK(cachedBlog, nil))
 	if got != want {
 		t.Errorf("stale after the publication second:\ngot  %s\nwant %s", got, want)
 	}

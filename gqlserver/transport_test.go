@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/store/storetest"
 )
 
@@ -21,9 +22,9 @@ type exchange struct {
 	accept      string
 	body        string
 	status      int
-	mediaType   string // of the response
+	mediaType   string // of the apitest.Response
 	code        string // the first error's extensions.code; "" for none
-	data        bool   // whether the response has a data entry
+	data        bool   // whether the apitest.Response has a data entry
 	allow       string // the Allow header, when the status is 405
 	token       string // a bearer token to send
 }
@@ -48,7 +49,7 @@ func (e exchange) run(t *testing.T, h http.Handler) (*httptest.ResponseRecorder,
 	h.ServeHTTP(rec, req)
 	var resp map[string]json.RawMessage
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("the response is not a JSON object: %v\n%s", err, rec.Body.String())
+		t.Fatalf("the apitest.Response is not a JSON object: %v\n%s", err, rec.Body.String())
 	}
 	return rec, resp
 }
@@ -79,7 +80,7 @@ const (
 )
 
 func TestTheEndpointSpeaksGraphQLOverHTTP(t *testing.T) {
-	a := newAPI(t, storetest.OpenSQLite(t))
+	a := apitest.New(t, storetest.OpenSQLite(t))
 	get := func(q string) string { return "?query=" + url.QueryEscape(q) }
 	for _, e := range []exchange{
 		// Media types.
@@ -127,7 +128,7 @@ func TestTheEndpointSpeaksGraphQLOverHTTP(t *testing.T) {
 		{name: "a field error", method: "POST", contentType: appJSON, accept: gqlRespJSON, body: `{"query":"{ courses(first: 500) { totalCount } }"}`, status: 200, mediaType: gqlRespJSON, code: "BAD_USER_INPUT", data: true},
 	} {
 		t.Run(e.name, func(t *testing.T) {
-			rec, resp := e.run(t, a.handler)
+			rec, resp := e.run(t, a.Handler)
 			if rec.Code != e.status {
 				t.Errorf("status %d; want %d\n%s", rec.Code, e.status, rec.Body.String())
 			}
@@ -148,7 +149,7 @@ func TestTheEndpointSpeaksGraphQLOverHTTP(t *testing.T) {
 			}
 		})
 	}
-	if log := a.log.String(); strings.Contains(log, secretInBody) || strings.Contains(log, `"level":"ERROR"`) {
+	if log := a.Log.String(); strings.Contains(log, secretInBody) || strings.Contains(log, `"level":"ERROR"`) {
 		t.Errorf("client mistakes were logged with their body or as errors:\n%s", log)
 	}
 }

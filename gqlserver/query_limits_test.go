@@ -1,30 +1,14 @@
-package graph_test
+package gqlserver_test
 
 import (
-	"bytes"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
-	"coursegraph/logging"
-	"coursegraph/store"
 	"coursegraph/store/storetest"
 )
-
-// newAPIOptions returns the endpoint over s with opts (introspection on unless
-// opts say otherwise through a production-like test).
-func newAPIOptions(t testing.TB, s *store.Store, opts gqlserver.HandlerOptions) *api {
-	t.Helper()
-	svc := newService(t, s)
-	var buf bytes.Buffer
-	log, err := logging.New(&buf, "json", slog.LevelInfo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &api{t: t, handler: logging.Middleware(log, gqlserver.NewHandler(svc, log, opts)), log: &buf, svc: svc}
-}
 
 // repeat joins n copies of f(i) with spaces.
 func repeat(n int, f func(i int) string) string {
@@ -91,9 +75,9 @@ func TestDocumentsOverALimitAreRefusedWithOneErrorBeforeValidation(t *testing.T)
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := storetest.OpenSQLite(t)
-			a := newAPI(t, s)
+			a := apitest.New(t, s)
 			counter := storetest.CountStatements(s)
-			resp, rec := a.post(tc.query, nil)
+			resp, rec := a.Post(tc.query, nil)
 			if len(resp.Errors) != 1 {
 				t.Fatalf("want one error, got %d: %.300v", len(resp.Errors), resp.Errors)
 			}
@@ -110,25 +94,25 @@ func TestDocumentsOverALimitAreRefusedWithOneErrorBeforeValidation(t *testing.T)
 
 func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	a := newAPI(t, s)
-	a.ok(deepFragments(8), nil) // 12 deep, the limit
-	a.ok("{ "+repeat(10, func(int) string { return "__typename" })+" }", nil)
-	a.ok("{ "+repeat(30, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
+	a := apitest.New(t, s)
+	a.OK(deepFragments(8), nil) // 12 deep, the limit
+	a.OK("{ "+repeat(10, func(int) string { return "__typename" })+" }", nil)
+	a.OK("{ "+repeat(30, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
 	// Valid or not (@include twice is not), 10 directives are not over the limit.
-	if resp, _ := a.post("{ __typename "+repeat(10, func(int) string { return "@include(if: true)" })+" }", nil); code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+	if resp, _ := a.Post("{ __typename "+repeat(10, func(int) string { return "@include(if: true)" })+" }", nil); resp.Code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Errorf("10 directives: %+v; want only validation errors", resp.Errors)
 	}
 
-	strict := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Depth: 3, Aliases: 1}})
-	if resp, _ := strict.post(`{ articles { edges { node { title } } } }`, nil); code(resp) != "QUERY_TOO_COMPLEX" {
+	strict := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Depth: 3, Aliases: 1}})
+	if resp, _ := strict.Post(`{ articles { edges { node { title } } } }`, nil); resp.Code() != "QUERY_TOO_COMPLEX" {
 		t.Errorf("depth 4 with a limit of 3: %+v", resp.Errors)
 	}
-	if resp, _ := strict.post(`{ a: __typename b: __typename }`, nil); code(resp) != "QUERY_TOO_COMPLEX" {
+	if resp, _ := strict.Post(`{ a: __typename b: __typename }`, nil); resp.Code() != "QUERY_TOO_COMPLEX" {
 		t.Errorf("2 aliases with a limit of 1: %+v", resp.Errors)
 	}
 
-	noRepeats := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Repeats: -1}})
-	resp, _ := noRepeats.post(doubling(12), nil)
+	noRepeats := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Repeats: -1}})
+	resp, _ := noRepeats.Post(doubling(12), nil)
 	if len(resp.Errors) != 1 {
 		t.Fatalf("8,191 fields through fragments, without the repeat limit: %+v; want one error", resp.Errors)
 	}
@@ -136,27 +120,28 @@ func TestLimitsLetTheLegitimateQueriesThroughAndCanBeChangedOrTurnedOff(t *testi
 		t.Errorf("8,191 fields through fragments, without the repeat limit: %+v; want the cost's lower bound refused", resp.Errors)
 	}
 
-	off := newAPIOptions(t, s, gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
-	off.ok("{ "+repeat(100, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
-	off.ok(deepFragments(10), nil)
-	off.ok("{ "+repeat(100, func(int) string { return "__typename" })+" }", nil)
+	off := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{Introspection: true, Limits: gqlserver.Limits{Aliases: -1, Depth: -1, Repeats: -1}})
+	off.OK("{ "+repeat(100, func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil)
+	off.OK(deepFragments(10), nil)
+	off.OK("{ "+repeat(100, func(int) string { return "__typename" })+" }", nil)
 }
 
 func TestAFragmentCycleIsAValidationError(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	a := newAPI(t, s)
-	resp, rec := a.post(`{ articles { edges { node { ...A } } } }
+	a := apitest.New(t, s)
+	resp, rec := a.Post(`{ articles { edges { node { ...A } } } }
 fragment A on Article { related { ...B } }
 fragment B on Article { related { ...A } }`, nil)
-	if code(resp) != "GRAPHQL_VALIDATION_FAILED" || rec.Code >= 500 {
+
+	if resp.Code() != "GRAPHQL_VALIDATION_FAILED" || rec.Code >= 500 {
 		t.Errorf("HTTP %d, errors %+v; want GRAPHQL_VALIDATION_FAILED", rec.Code, resp.Errors)
 	}
 }
 
 func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	dev := newAPI(t, s)
-	prod := newAPIOptions(t, s, gqlserver.HandlerOptions{})
+	dev := apitest.New(t, s)
+	prod := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{})
 	for _, tc := range []struct {
 		name, query string
 		// suggests is whether gqlparser suggests anything for it at all.
@@ -170,9 +155,9 @@ func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
 		{"a scalar given a selection", `{ centre { name { x } } }`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			messages := func(a *api) string {
-				resp, _ := a.post(tc.query, nil)
-				if code(resp) != "GRAPHQL_VALIDATION_FAILED" {
+			messages := func(a *apitest.API) string {
+				resp, _ := a.Post(tc.query, nil)
+				if resp.Code() != "GRAPHQL_VALIDATION_FAILED" {
 					t.Fatalf("errors %+v; want GRAPHQL_VALIDATION_FAILED", resp.Errors)
 				}
 				var all []string
@@ -195,7 +180,7 @@ func TestSuggestionsAreLeftOutWheneverIntrospectionIsOff(t *testing.T) {
 // cost to refuse, through the handler (the client's encoding and decoding
 // included).
 func BenchmarkRefusingOversizedDocuments(b *testing.B) {
-	a := newAPI(b, storetest.OpenSQLite(b))
+	a := apitest.New(b, storetest.OpenSQLite(b))
 	for _, d := range []struct{ name, query string }{
 		{"10000 fields", "{ " + strings.Repeat("__typename ", 10000) + "}"},
 		{"1000 aliases", "{ " + repeat(1000, func(i int) string { return fmt.Sprintf("a%d: __typename", i) }) + " }"},
@@ -203,10 +188,10 @@ func BenchmarkRefusingOversizedDocuments(b *testing.B) {
 		b.Run(d.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if resp, _ := a.post(d.query, nil); code(resp) != "QUERY_TOO_COMPLEX" {
+				if resp, _ := a.Post(d.query, nil); resp.Code() != "QUERY_TOO_COMPLEX" {
 					b.Fatalf("not refused: %+v", resp.Errors)
 				}
-				a.log.Reset()
+				a.Log.Reset()
 			}
 		})
 	}

@@ -1,16 +1,16 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/events"
 	"coursegraph/gqlserver"
 	"coursegraph/logging"
@@ -57,31 +57,13 @@ func serveLogged(t *testing.T, svc *service.Service, opts ...func(*gqlserver.Han
 	return srv, logs
 }
 
-// closeOf reads until the server closes the connection and returns the close
-// code and reason, and the types of the messages read before it.
-func (c *wsClient) closeOf() (coderws.StatusCode, string, []string) {
-	c.t.Helper()
-	var types []string
-	for {
-		msg, err := c.read()
-		if err != nil {
-			var ce coderws.CloseError
-			if !errors.As(err, &ce) {
-				c.t.Fatalf("want a close frame, got %v", err)
-			}
-			return ce.Code, ce.Reason, types
-		}
-		types = append(types, msg["type"].(string))
-	}
-}
-
 func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
-		stranger := a.addUser("stranger@example.com", models.RoleStaff)
-		strangerToken := a.signIn("stranger@example.com", testPassword).token
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
+		stranger := a.AddUser("stranger@example.com", models.RoleStaff)
+		strangerToken := a.SignIn("stranger@example.com", apitest.Password).Token
 		// A role this server does not know (left by a newer version, say) grants
 		// nothing.
 		db, err := s.SQL()
@@ -91,7 +73,7 @@ func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 		if _, err := db.Exec("UPDATE users SET role = 'READER' WHERE id = ?", stranger.ID); err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(a.handler)
+		srv := httptest.NewServer(a.Handler)
 		defer srv.Close()
 
 		for _, tc := range []struct {
@@ -106,11 +88,11 @@ func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 			{"a signed-in user without a staff role is Forbidden", []map[string]any{{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + strangerToken}}}, 4403, "Forbidden: subscriptions are for staff"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				c := dialWS(t, srv.URL)
+				c := apitest.DialWS(t, srv.URL)
 				for _, m := range tc.send {
-					c.send(m)
+					c.Send(m)
 				}
-				code, reason, msgs := c.closeOf()
+				code, reason, msgs := c.CloseOf()
 				if code != tc.code || !strings.HasPrefix(reason, tc.reason) || len(msgs) != 0 {
 					t.Errorf("closed with %d %q after %v; want %d %q… and no message", code, reason, msgs, tc.code, tc.reason)
 				}
@@ -118,11 +100,11 @@ func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 		}
 
 		t.Run("a client refused again and again is logged once", func(t *testing.T) {
-			srv, logs := serveLogged(t, a.svc)
+			srv, logs := serveLogged(t, a.Svc)
 			for range 5 {
-				c := dialWS(t, srv.URL)
-				c.send(map[string]any{"type": "connection_init"})
-				if code, _, _ := c.closeOf(); code != 4401 {
+				c := apitest.DialWS(t, srv.URL)
+				c.Send(map[string]any{"type": "connection_init"})
+				if code, _, _ := c.CloseOf(); code != 4401 {
 					t.Fatalf("closed with %d, want 4401", code)
 				}
 			}
@@ -132,9 +114,9 @@ func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 		})
 
 		t.Run("staff are acknowledged", func(t *testing.T) {
-			c := dialWS(t, srv.URL)
-			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
-			if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+			c := apitest.DialWS(t, srv.URL)
+			c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}})
+			if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 				t.Fatalf("init as staff: %v %v", msg, err)
 			}
 		})
@@ -148,22 +130,22 @@ func TestRefusedWebSocketsAreClosedWith4401Or4403AndTheReason(t *testing.T) {
 func TestASubscriberThatFallsBehindIsClosedWithTryAgainLater(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		bus := events.NewLocal[*models.Enquiry]()
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
-		srv, logs := serveLogged(t, a.svc)
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
+		srv, logs := serveLogged(t, a.Svc)
 
-		c := dialWS(t, srv.URL)
-		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
-		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+		c := apitest.DialWS(t, srv.URL)
+		c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}})
+		if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 			t.Fatalf("init as staff: %v %v", msg, err)
 		}
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
-		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id name } }`}})
+		apitest.WaitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
 		for i := range 1000 {
 			_ = bus.Publish(context.Background(), &models.Enquiry{ID: uint(i + 1), Name: "Rahim"})
 		}
-		code, reason, msgs := c.closeOf()
+		code, reason, msgs := c.CloseOf()
 		if code != 1013 || !strings.Contains(reason, "subscribe and fetch again") {
 			t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
 		}
@@ -173,7 +155,7 @@ func TestASubscriberThatFallsBehindIsClosedWithTryAgainLater(t *testing.T) {
 				break
 			}
 		}
-		waitFor(t, "the log of the cut", func() bool { return strings.Contains(logs.String(), "subscriber fell behind") })
+		apitest.WaitFor(t, "the log of the cut", func() bool { return strings.Contains(logs.String(), "subscriber fell behind") })
 		if bus.CutOff() != 1 {
 			t.Errorf("cut off %d, want 1", bus.CutOff())
 		}
@@ -186,26 +168,26 @@ func TestASubscriberThatFallsBehindIsClosedWithTryAgainLater(t *testing.T) {
 // signed-in connection then is SERVICE_UNAVAILABLE, not UNAUTHENTICATED.
 func TestAWebSocketTheDatabaseCannotSignInIsToldToTryAgainLater(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
-		srv, _ := serveLogged(t, a.svc, func(o *gqlserver.HandlerOptions) { o.RequestTimeout = requestTimeout })
-		init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}}
-		signedIn := dialWS(t, srv.URL)
-		signedIn.send(init)
-		if msg, err := signedIn.read(); err != nil || msg["type"] != "connection_ack" {
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
+		srv, _ := serveLogged(t, a.Svc, func(o *gqlserver.HandlerOptions) { o.RequestTimeout = requestTimeout })
+		init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}}
+		signedIn := apitest.DialWS(t, srv.URL)
+		signedIn.Send(init)
+		if msg, err := signedIn.Read(); err != nil || msg["type"] != "connection_ack" {
 			t.Fatalf("init as staff: %v %v", msg, err)
 		}
 
 		lockTables(t, s, "sessions")
 
-		c := dialWS(t, srv.URL)
-		c.send(init)
-		if code, reason, _ := c.closeOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
+		c := apitest.DialWS(t, srv.URL)
+		c.Send(init)
+		if code, reason, _ := c.CloseOf(); code != 1013 || !strings.HasPrefix(reason, "Try Again Later") {
 			t.Errorf("closed with %d %q; want 1013 Try Again Later", code, reason)
 		}
-		signedIn.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ me { name } }`}})
-		msg, err := signedIn.read()
+		signedIn.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ me { name } }`}})
+		msg, err := signedIn.Read()
 		got, _ := json.Marshal(msg)
 		if err != nil || !strings.Contains(string(got), "SERVICE_UNAVAILABLE") {
 			t.Errorf("an operation while the database stalls = %s (%v); want SERVICE_UNAVAILABLE", got, err)

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/models"
 	"coursegraph/ratelimit"
@@ -16,29 +17,30 @@ import (
 func TestAnonymousClientsSpendACostBudgetPerAddress(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	budget := ratelimit.New(1000, time.Minute/1000, time.Now) // 1,000 points a minute
-	a := newAPIOptions(t, s, gqlserver.HandlerOptions{
+	a := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{
 		Introspection: true, Budget: budget,
 		BudgetExempt: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")},
 	})
-	a.addUser("editor@example.com", models.RoleEditor)
-	editor := a.signIn("editor@example.com", testPassword)
+
+	a.AddUser("editor@example.com", models.RoleEditor)
+	editor := a.SignIn("editor@example.com", apitest.Password)
 
 	const cheap = `{ courses(first: 1) { totalCount } }` // cost 2
 	const dear = `{ courses(first: 100) { edges { node { title slug category weekdays } } } }`
-	a.remoteAddr = "192.0.2.10:4000"
+	a.RemoteAddr = "192.0.2.10:4000"
 	for i := range 50 {
-		if resp, rec := a.post(cheap, nil); rec.Code != http.StatusOK || len(resp.Errors) > 0 {
+		if resp, rec := a.Post(cheap, nil); rec.Code != http.StatusOK || len(resp.Errors) > 0 {
 			t.Fatalf("cheap query %d refused: %d %s", i, rec.Code, rec.Body.String())
 		}
 	}
 	var refused bool
 	for i := 0; i < 5 && !refused; i++ {
-		resp, rec := a.post(dear, nil)
+		resp, rec := a.Post(dear, nil)
 		if rec.Code == http.StatusOK {
 			continue
 		}
 		refused = true
-		if rec.Code != http.StatusTooManyRequests || code(resp) != "RATE_LIMITED" || len(resp.Data) != 0 {
+		if rec.Code != http.StatusTooManyRequests || resp.Code() != "RATE_LIMITED" || len(resp.Data) != 0 {
 			t.Errorf("over the budget: %d %s; want 429 RATE_LIMITED without data", rec.Code, rec.Body.String())
 		}
 		if rec.Header().Get("Retry-After") == "" || resp.Errors[0].Extensions["retryAfter"] == nil {
@@ -53,20 +55,20 @@ func TestAnonymousClientsSpendACostBudgetPerAddress(t *testing.T) {
 	}
 
 	other := *a
-	other.remoteAddr = "198.51.100.7:4000"
-	if _, rec := other.post(dear, nil); rec.Code != http.StatusOK {
+	other.RemoteAddr = "198.51.100.7:4000"
+	if _, rec := other.Post(dear, nil); rec.Code != http.StatusOK {
 		t.Errorf("another address was refused: %d", rec.Code)
 	}
 	exempt := *a
-	exempt.remoteAddr = "203.0.113.9:4000"
+	exempt.RemoteAddr = "203.0.113.9:4000"
 	for range 5 {
-		if _, rec := exempt.post(dear, nil); rec.Code != http.StatusOK {
+		if _, rec := exempt.Post(dear, nil); rec.Code != http.StatusOK {
 			t.Fatalf("an exempt address was refused: %d", rec.Code)
 		}
 	}
-	editor.remoteAddr = a.remoteAddr
+	editor.RemoteAddr = a.RemoteAddr
 	for range 5 {
-		if _, rec := editor.post(dear, nil); rec.Code != http.StatusOK {
+		if _, rec := editor.Post(dear, nil); rec.Code != http.StatusOK {
 			t.Fatalf("a signed-in editor on the spent address was refused: %d %s", rec.Code, rec.Body.String())
 		}
 	}

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"bytes"
@@ -8,18 +8,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/gqlserver/respcache"
-	"coursegraph/logging"
 	"coursegraph/models"
 	"coursegraph/redisconn"
 	"coursegraph/redisconn/redistest"
@@ -29,13 +29,13 @@ import (
 )
 
 // fleet is one or two instances of the server over one database, each with its
-// response cache (in process, or shared in Redis), and an uncached endpoint that
+// apitest.Response cache (in process, or shared in Redis), and an uncached endpoint that
 // gives the database's truth.
 type fleet struct {
 	t *testing.T
 	// writer signs in on the first instance; reader is the last instance,
 	// anonymous.
-	writer, reader, truth *api
+	writer, reader, truth *apitest.API
 	services              []*service.Service
 	// clock is the time of every instance and the truth (see now).
 	clock atomic.Pointer[func() time.Time]
@@ -63,8 +63,8 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 	}
 	f := &fleet{t: t}
 	clock := func(o *service.Options) { o.Clock = f.now }
-	f.truth = newAPIWith(t, newService(t, s, clock))
-	var apis []*api
+	f.truth = apitest.NewWith(t, apitest.NewService(t, s, clock))
+	var apis []*apitest.API
 	for range n {
 		// The cache and the service need each other, as in server.go.
 		var svc *service.Service
@@ -81,15 +81,12 @@ func newFleet(t *testing.T, s *store.Store, rdb *redisconn.Client, prefix string
 			t.Fatal(err)
 		}
 		t.Cleanup(cache.Close)
-		svc = newService(t, s, clock, func(so *service.Options) { so.Invalidator = cache })
-		var buf bytes.Buffer
-		log, _ := logging.New(&buf, "json", slog.LevelInfo)
-		h := gqlserver.NewHandler(svc, log, gqlserver.HandlerOptions{Introspection: true, Cache: cache})
-		apis = append(apis, &api{t: t, handler: logging.Middleware(log, h), log: &buf, svc: svc})
+		svc = apitest.NewService(t, s, clock, func(so *service.Options) { so.Invalidator = cache })
+		apis = append(apis, apitest.NewWithOptions(t, svc, gqlserver.HandlerOptions{Introspection: true, Cache: cache}))
 		f.services = append(f.services, svc)
 	}
-	admin := apis[0].addUser(fmt.Sprintf("admin-%p@example.com", f), models.RoleAdmin)
-	f.writer, f.reader = apis[0].signIn(admin.Email, testPassword), apis[len(apis)-1]
+	admin := apis[0].AddUser(fmt.Sprintf("admin-%p@example.com", f), models.RoleAdmin)
+	f.writer, f.reader = apis[0].SignIn(admin.Email, apitest.Password), apis[len(apis)-1]
 	return f
 }
 
@@ -110,28 +107,7 @@ func (f *fleet) now() time.Time {
 // write runs a mutation on the writer, which must succeed, and returns its data.
 func (f *fleet) write(query string, vars map[string]any) json.RawMessage {
 	f.t.Helper()
-	return f.writer.ok(query, vars)
-}
-
-// idOf reads data's first string value at path ("createCourse", "id").
-func idOf(t *testing.T, data json.RawMessage, path ...string) string {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			t.Fatalf("no %v in %s", path, data)
-		}
-		v = m[p]
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("no %v in %s", path, data)
-	}
-	return s
+	return f.writer.OK(query, vars)
 }
 
 // cacheFixture is a catalogue and a blog whose parents differ: two courses in
@@ -158,26 +134,28 @@ func newCacheFixture(t *testing.T, f *fleet, s *store.Store) cacheFixture {
 	fx.batch, fx.otherBatch = models.GlobalID(models.KindBatch, b1.ID), models.GlobalID(models.KindBatch, b2.ID)
 	fx.schedule = models.GlobalID(models.KindSchedule, sc.ID)
 	for i, email := range []string{"first-author@example.com", "second-author@example.com"} {
-		u := f.writer.addUser(email, models.RoleEditor)
-		ed := f.writer.signIn(email, testPassword)
-		data := ed.ok(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id slug } }`, map[string]any{"in": map[string]any{
+		u := f.writer.AddUser(email, models.RoleEditor)
+		ed := f.writer.SignIn(email, apitest.Password)
+		data := ed.OK(`mutation($in: CreateArticleInput!) { createArticle(input: $in) { id slug } }`, map[string]any{"in": map[string]any{
 			"title": fmt.Sprintf("Article %d", i), "body": "Words.", "tags": []string{fmt.Sprintf("tag-%d", i), "shared"},
 		}})
-		id := idOf(t, data, "createArticle", "id")
-		ed.ok(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": id})
+
+		id := apitest.IDOf(t, data, "createArticle", "id")
+		ed.OK(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": id})
 		var comments []string
 		for c := range 2 {
-			data := f.reader.ok(`mutation($in: PostCommentInput!) { postComment(input: $in) { id } }`, map[string]any{"in": map[string]any{
+			data := f.reader.OK(`mutation($in: PostCommentInput!) { postComment(input: $in) { id } }`, map[string]any{"in": map[string]any{
 				"articleId": id, "authorName": fmt.Sprintf("Reader %d", c), "authorEmail": "reader@example.com", "body": fmt.Sprintf("Comment %d", c),
 			}})
-			comments = append(comments, idOf(t, data, "postComment", "id"))
+
+			comments = append(comments, apitest.IDOf(t, data, "postComment", "id"))
 		}
-		ed.ok(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comments[0]})
+		ed.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": comments[0]})
 		if i == 0 {
-			fx.article, fx.articleSlug, fx.pendingComment, fx.approvedComment = id, idOf(t, data, "createArticle", "slug"), comments[1], comments[0]
+			fx.article, fx.articleSlug, fx.pendingComment, fx.approvedComment = id, apitest.IDOf(t, data, "createArticle", "slug"), comments[1], comments[0]
 			fx.author, fx.authorID = models.GlobalID(models.KindUser, u.ID), u.ID
 		} else {
-			fx.otherArticle, fx.otherSlug = id, idOf(t, data, "createArticle", "slug")
+			fx.otherArticle, fx.otherSlug = id, apitest.IDOf(t, data, "createArticle", "slug")
 		}
 	}
 	return fx
@@ -236,14 +214,14 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 		}, []read{{cachedCatalogue, nil, true}, {cachedCourse, course, false}}},
 		{"createBatch adds a batch", func() {
 			data := f.write(`mutation { createBatch(input: {name: "Noon", ordinal: 3, startTime: "12:00", endTime: "13:30", period: MORNING}) { id } }`, nil)
-			newBatch = idOf(t, data, "createBatch", "id")
+			newBatch = apitest.IDOf(t, data, "createBatch", "id")
 		}, []read{{cachedBatches, nil, true}, {cachedCatalogue, nil, false}}},
 		{"updateBatch renames a batch", func() {
 			f.write(`mutation($id: ID!) { updateBatch(id: $id, input: {name: "Dawn"}) { id } }`, map[string]any{"id": fx.batch})
 		}, []read{{cachedBatches, nil, true}, {cachedCourse, course, true}, {cachedCatalogue, nil, true}}},
 		{"createSchedule adds a schedule to the course", func() {
 			data := f.write(`mutation($c: ID!, $b: ID!) { createSchedule(input: {courseId: $c, batchId: $b, capacity: 12}) { id } }`, map[string]any{"c": fx.course, "b": newBatch})
-			newSchedule = idOf(t, data, "createSchedule", "id")
+			newSchedule = apitest.IDOf(t, data, "createSchedule", "id")
 		}, []read{{cachedCourse, course, true}, {cachedSchedules, nil, true}, {cachedBatches, nil, false}}},
 		{"updateSchedule takes seats", func() {
 			f.write(`mutation($id: ID!) { updateSchedule(id: $id, input: {seatsTaken: 5}) { id } }`, map[string]any{"id": fx.schedule})
@@ -256,7 +234,7 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 		}, []read{{cachedBatches, nil, true}}},
 		{"createArticle makes a draft, which shows nowhere", func() {
 			data := f.write(`mutation { createArticle(input: {title: "Draft", body: "Soon.", tags: ["fresh"]}) { id } }`, nil)
-			draft = idOf(t, data, "createArticle", "id")
+			draft = apitest.IDOf(t, data, "createArticle", "id")
 		}, []read{{cachedBlog, nil, false}, {cachedArticle, article, false}}},
 		{"publishArticle puts the draft on the blog", func() {
 			f.write(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": draft})
@@ -265,7 +243,7 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 			f.write(`mutation($id: ID!) { updateArticle(id: $id, input: {title: "Retitled", tags: ["other"]}) { id } }`, map[string]any{"id": fx.article})
 		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}}},
 		{"postComment holds the comment, which shows nowhere", func() {
-			f.reader.ok(`mutation($id: ID!) { postComment(input: {articleId: $id, authorName: "Late", authorEmail: "late@example.com", body: "Hello"}) { id } }`, map[string]any{"id": fx.article})
+			f.reader.OK(`mutation($id: ID!) { postComment(input: {articleId: $id, authorName: "Late", authorEmail: "late@example.com", body: "Hello"}) { id } }`, map[string]any{"id": fx.article})
 		}, []read{{cachedArticle, article, false}, {cachedBlog, nil, false}}},
 		{"moderateComment approves a comment", func() {
 			f.write(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": fx.pendingComment})
@@ -277,7 +255,7 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 			f.write(`mutation($id: ID!) { deleteComment(id: $id) }`, map[string]any{"id": fx.approvedComment})
 		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}, {cachedCatalogue, nil, false}}},
 		{"renameTag renames a tag of the article", func() {
-			tag := idOf(t, f.truth.ok(`{ tag(slug: "other") { id } }`, nil), "tag", "id")
+			tag := apitest.IDOf(t, f.truth.OK(`{ tag(slug: "other") { id } }`, nil), "tag", "id")
 			f.write(`mutation($id: ID!) { renameTag(id: $id, name: "Another") { id } }`, map[string]any{"id": tag})
 		}, []read{{cachedArticle, article, true}, {cachedBlog, nil, true}, {cachedCatalogue, nil, false}}},
 		{"updateUser renames an author", func() {
@@ -301,20 +279,20 @@ func noStaleAnswers(t *testing.T, f *fleet, s *store.Store) {
 		t.Run(c.name, func(t *testing.T) {
 			defer func() {
 				if t.Failed() {
-					t.Log(f.reader.log.String())
+					t.Log(f.reader.Log.String())
 				}
 			}()
 			before := make([]string, len(c.reads))
 			for i, r := range c.reads {
-				before[i] = string(f.reader.ok(r.query, r.vars))
+				before[i] = string(f.reader.OK(r.query, r.vars))
 				counter.Reset()
-				if again := string(f.reader.ok(r.query, r.vars)); again != before[i] || counter.Count() != 0 {
+				if again := string(f.reader.OK(r.query, r.vars)); again != before[i] || counter.Count() != 0 {
 					t.Fatalf("read %d was not answered from the cache (%d statements)", i, counter.Count())
 				}
 			}
 			c.write()
 			for i, r := range c.reads {
-				got, want := string(f.reader.ok(r.query, r.vars)), string(f.truth.ok(r.query, r.vars))
+				got, want := string(f.reader.OK(r.query, r.vars)), string(f.truth.OK(r.query, r.vars))
 				if got != want {
 					t.Errorf("read %d is stale after the write:\ngot  %s\nwant %s", i, got, want)
 				}
@@ -343,20 +321,20 @@ func TestAWriteDropsOnlyTheAnswersThatReadWhatItChanged(t *testing.T) {
 			{cachedBatches, nil},
 		}
 		for _, k := range kept {
-			f.reader.ok(k.query, k.vars)
+			f.reader.OK(k.query, k.vars)
 		}
-		f.reader.ok(cachedCourse, map[string]any{"id": fx.course})
+		f.reader.OK(cachedCourse, map[string]any{"id": fx.course})
 		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {summary: "New summary"}) { id } }`, map[string]any{"id": fx.course})
 		counter := storetest.CountStatements(s)
 		for i, k := range kept {
 			counter.Reset()
-			f.reader.ok(k.query, k.vars)
+			f.reader.OK(k.query, k.vars)
 			if n := counter.Count(); n != 0 {
 				t.Errorf("answer %d was dropped: %d statements", i, n)
 			}
 		}
 		counter.Reset()
-		f.reader.ok(cachedCourse, map[string]any{"id": fx.course})
+		f.reader.OK(cachedCourse, map[string]any{"id": fx.course})
 		if counter.Count() == 0 {
 			t.Error("the changed course's answer was kept")
 		}
@@ -370,15 +348,15 @@ func TestTheSecondIdenticalAnonymousRequestRunsNoStatement(t *testing.T) {
 		f := newFleet(t, s, nil, "")
 		fx := newCacheFixture(t, f, s)
 		counter := storetest.CountStatements(s)
-		for _, q := range []string{readQ1, readQ2, readQ3} {
+		for _, q := range []string{apitest.ReadQ1, apitest.ReadQ2, apitest.ReadQ3} {
 			vars := map[string]any{"slug": fx.otherSlug}
 			counter.Reset()
-			first := f.reader.ok(q, vars)
+			first := f.reader.OK(q, vars)
 			if counter.Count() == 0 {
 				t.Fatal("the first request ran no statement")
 			}
 			counter.Reset()
-			if second := f.reader.ok(q, vars); !bytes.Equal(first, second) {
+			if second := f.reader.OK(q, vars); !bytes.Equal(first, second) {
 				t.Errorf("second answer differs:\n%s\n%s", first, second)
 			}
 			if n := counter.Count(); n != 0 {
@@ -407,7 +385,7 @@ func scheduledPublication(t *testing.T, f *fleet, s *store.Store) {
 	now := time.Now().UTC().Truncate(time.Second)
 	f.setClock(now)
 	data := f.write(`mutation { createArticle(input: {title: "Tomorrow", body: "Soon.", tags: ["later"]}) { id slug } }`, nil)
-	id, slug := idOf(t, data, "createArticle", "id"), idOf(t, data, "createArticle", "slug")
+	id, slug := apitest.IDOf(t, data, "createArticle", "id"), apitest.IDOf(t, data, "createArticle", "slug")
 	f.write(`mutation($id: ID!, $at: Time!) { publishArticle(id: $id, at: $at) { id } }`, map[string]any{"id": id, "at": now.Add(5 * time.Minute).Format(time.RFC3339)})
 	reads := []struct {
 		query string
@@ -415,7 +393,7 @@ func scheduledPublication(t *testing.T, f *fleet, s *store.Store) {
 	}{{cachedBlog, nil}, {cachedArticle, map[string]any{"slug": slug}}, {cachedArticle, map[string]any{"slug": fx.articleSlug}}}
 	before := make([]string, len(reads))
 	for i, r := range reads {
-		before[i] = string(f.reader.ok(r.query, r.vars))
+		before[i] = string(f.reader.OK(r.query, r.vars))
 	}
 	if strings.Contains(before[0], "Tomorrow") || before[1] != `{"article":null}` {
 		t.Fatalf("the scheduled article shows early: %s %s", before[0], before[1])
@@ -423,7 +401,7 @@ func scheduledPublication(t *testing.T, f *fleet, s *store.Store) {
 	counter := storetest.CountStatements(s)
 	f.setClock(now.Add(5*time.Minute - time.Second))
 	for i, r := range reads {
-		if got := string(f.reader.ok(r.query, r.vars)); got != before[i] {
+		if got := string(f.reader.OK(r.query, r.vars)); got != before[i] {
 			t.Errorf("read %d changed before the publication time", i)
 		}
 	}
@@ -432,30 +410,30 @@ func scheduledPublication(t *testing.T, f *fleet, s *store.Store) {
 	}
 	f.setClock(now.Add(5 * time.Minute))
 	for i, r := range reads {
-		got, want := string(f.reader.ok(r.query, r.vars)), string(f.truth.ok(r.query, r.vars))
+		got, want := string(f.reader.OK(r.query, r.vars)), string(f.truth.OK(r.query, r.vars))
 		if got != want {
 			t.Errorf("read %d is stale at the publication time:\ngot  %s\nwant %s", i, got, want)
 		}
 	}
-	if got := string(f.reader.ok(cachedBlog, nil)); !strings.Contains(got, "Tomorrow") {
+	if got := string(f.reader.OK(cachedBlog, nil)); !strings.Contains(got, "Tomorrow") {
 		t.Errorf("the blog does not show the article at its time: %s", got)
 	}
 }
 
 // get sends a GET query to a's handler with headers.
-func (a *api) get(query string, vars map[string]any, headers map[string]string) *httptest.ResponseRecorder {
-	a.t.Helper()
-	u := "/graphql?query=" + urlEscape(query)
+func getQuery(a *apitest.API, query string, vars map[string]any, headers map[string]string) *httptest.ResponseRecorder {
+	a.T.Helper()
+	u := "/graphql?query=" + url.QueryEscape(query)
 	if vars != nil {
 		v, _ := json.Marshal(vars)
-		u += "&variables=" + urlEscape(string(v))
+		u += "&variables=" + url.QueryEscape(string(v))
 	}
 	req := httptest.NewRequest(http.MethodGet, u, nil)
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	a.handler.ServeHTTP(rec, req)
+	a.Handler.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -468,7 +446,7 @@ func TestGetAnswersCarryCachingHeaders(t *testing.T) {
 		f := newFleet(t, s, nil, "", func(o *respcache.Options) { o.MaxAge, o.StaleWhileRevalidate = 7*time.Second, 90*time.Second })
 		fx := newCacheFixture(t, f, s)
 		vars := map[string]any{"id": fx.course}
-		rec := f.reader.get(cachedCourse, vars, nil)
+		rec := getQuery(f.reader, cachedCourse, vars, nil)
 		etag := rec.Header().Get("ETag")
 		if rec.Code != http.StatusOK || !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
 			t.Fatalf("GET: %d, ETag %q", rec.Code, etag)
@@ -486,26 +464,26 @@ func TestGetAnswersCarryCachingHeaders(t *testing.T) {
 		if x := rec.Header().Get("X-Cache"); x != "MISS" {
 			t.Errorf("first GET: X-Cache %q; want MISS", x)
 		}
-		if x := f.reader.get(cachedCourse, vars, nil).Header().Get("X-Cache"); x != "HIT" {
+		if x := getQuery(f.reader, cachedCourse, vars, nil).Header().Get("X-Cache"); x != "HIT" {
 			t.Errorf("second GET: X-Cache %q; want HIT", x)
 		}
-		again := f.reader.get(cachedCourse, vars, map[string]string{"If-None-Match": etag})
+		again := getQuery(f.reader, cachedCourse, vars, map[string]string{"If-None-Match": etag})
 		if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
 			t.Errorf("If-None-Match: %d with %d bytes; want 304 and no body", again.Code, again.Body.Len())
 		}
-		if other := f.reader.get(cachedCourse, vars, map[string]string{"If-None-Match": `"other"`}); other.Code != http.StatusOK || other.Body.Len() == 0 {
+		if other := getQuery(f.reader, cachedCourse, vars, map[string]string{"If-None-Match": `"other"`}); other.Code != http.StatusOK || other.Body.Len() == 0 {
 			t.Errorf("another ETag: %d; want 200 with the answer", other.Code)
 		}
-		signed := f.writer.get(cachedCourse, vars, map[string]string{"Authorization": "Bearer " + f.writer.token})
+		signed := getQuery(f.writer, cachedCourse, vars, map[string]string{"Authorization": "Bearer " + f.writer.Token})
 		if cc := signed.Header().Get("Cache-Control"); cc != "private, no-store" || signed.Header().Get("ETag") != "" {
 			t.Errorf("signed in: Cache-Control %q, ETag %q; want private, no-store and none", cc, signed.Header().Get("ETag"))
 		}
-		bad := f.reader.get(`query($id: ID!) { course(id: $id) { title } enquiries { totalCount } }`, vars, nil)
+		bad := getQuery(f.reader, `query($id: ID!) { course(id: $id) { title } enquiries { totalCount } }`, vars, nil)
 		if cc := bad.Header().Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("an answer with errors: Cache-Control %q; want no-store", cc)
 		}
 		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Changed"}) { id } }`, vars)
-		if changed := f.reader.get(cachedCourse, vars, map[string]string{"If-None-Match": etag}); changed.Code != http.StatusOK || changed.Header().Get("ETag") == etag {
+		if changed := getQuery(f.reader, cachedCourse, vars, map[string]string{"If-None-Match": etag}); changed.Code != http.StatusOK || changed.Header().Get("ETag") == etag {
 			t.Errorf("after a write: %d with ETag %q; want 200 and a new ETag", changed.Code, changed.Header().Get("ETag"))
 		}
 	})
@@ -556,12 +534,12 @@ func TestAPersistedQueryHashOverGetIsAnsweredFromTheCache(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	first := httptest.NewRecorder()
-	f.reader.handler.ServeHTTP(first, req)
+	f.reader.Handler.ServeHTTP(first, req)
 	if first.Code != http.StatusOK || first.Header().Get("X-Cache") != "MISS" {
 		t.Fatalf("registering POST: %d, X-Cache %q: %s", first.Code, first.Header().Get("X-Cache"), first.Body.String())
 	}
 	get := httptest.NewRecorder()
-	f.reader.handler.ServeHTTP(get, httptest.NewRequest(http.MethodGet, "/graphql?extensions="+urlEscape(ext), nil))
+	f.reader.Handler.ServeHTTP(get, httptest.NewRequest(http.MethodGet, "/graphql?extensions="+url.QueryEscape(ext), nil))
 	if get.Header().Get("X-Cache") != "HIT" || get.Body.String() != first.Body.String() {
 		t.Errorf("GET by hash: X-Cache %q, body %s; want the cached answer", get.Header().Get("X-Cache"), get.Body.String())
 	}
@@ -584,13 +562,13 @@ func TestMutationsAreNeitherKeptNorCountedAsMisses(t *testing.T) {
 	bypasses.Store(0)
 	const post = `mutation($id: ID!) { postComment(input: {articleId: $id, authorName: "A", authorEmail: "a@example.com", body: "Hi"}) { id } }`
 	for range 2 {
-		resp, rec := f.reader.post(post, map[string]any{"id": fx.article})
+		resp, rec := f.reader.Post(post, map[string]any{"id": fx.article})
 		if len(resp.Errors) > 0 || rec.Header().Get("X-Cache") != "" || rec.Header().Get("ETag") != "" {
 			t.Fatalf("mutation: %+v, X-Cache %q, ETag %q", resp.Errors, rec.Header().Get("X-Cache"), rec.Header().Get("ETag"))
 		}
 	}
-	f.reader.ok(cachedBatches, nil)
-	f.reader.ok(cachedBatches, nil)
+	f.reader.OK(cachedBatches, nil)
+	f.reader.OK(cachedBatches, nil)
 	if h, m, b := hits.Load(), misses.Load(), bypasses.Load(); h != 1 || m != 1 || b != 2 {
 		t.Errorf("hits %d, misses %d, bypasses %d; want 1, 1, 2", h, m, b)
 	}
@@ -612,7 +590,7 @@ func TestARedisOutageIsCountedAndAnsweredWithoutTheCache(t *testing.T) {
 		})
 		course := storetest.CreateCourse(t, s)
 		for range 2 {
-			if got, want := string(f.reader.ok(cachedCatalogue, nil)), string(f.truth.ok(cachedCatalogue, nil)); got != want {
+			if got, want := string(f.reader.OK(cachedCatalogue, nil)), string(f.truth.OK(cachedCatalogue, nil)); got != want {
 				t.Errorf("with Redis gone: %s; want %s", got, want)
 			}
 		}
@@ -620,12 +598,44 @@ func TestARedisOutageIsCountedAndAnsweredWithoutTheCache(t *testing.T) {
 		if before < 2 {
 			t.Errorf("%d failures counted for two reads; want each counted", before)
 		}
-		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": gid("Course", course.ID)})
+		f.write(`mutation($id: ID!) { updateCourse(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": course.GlobalID()})
 		if failures.Load() == before {
 			t.Error("the failed invalidation of a write was not counted")
 		}
-		if got := string(f.reader.ok(cachedCatalogue, nil)); !strings.Contains(got, "Renamed") {
+		if got := string(f.reader.OK(cachedCatalogue, nil)); !strings.Contains(got, "Renamed") {
 			t.Errorf("after the write: %s", got)
 		}
 	})
+}
+
+// TestAnErasureDropsTheCachedAnswersThatShowedTheComment: an article page with
+// the person's comment, cached, is answered anew after the erasure, in process
+// and on Redis.
+func TestAnErasureDropsTheCachedAnswersThatShowedTheComment(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) { erasureAndCache(t, newFleet(t, s, nil, "")) })
+}
+
+func TestAnErasureDropsTheCachedAnswersThatShowedTheCommentOnRedis(t *testing.T) {
+	rdb, prefix := redisForTest(t)
+	storetest.Run(t, func(t *testing.T, s *store.Store) { erasureAndCache(t, newFleet(t, s, rdb, prefix+t.Name())) })
+}
+
+func erasureAndCache(t *testing.T, f *fleet) {
+	data := f.write(`mutation { createArticle(input: {title: "Open day", body: "Come along."}) { id slug } }`, nil)
+	id, slug := apitest.IDOf(t, data, "createArticle", "id"), apitest.IDOf(t, data, "createArticle", "slug")
+	f.write(`mutation($id: ID!) { publishArticle(id: $id) { id } }`, map[string]any{"id": id})
+	c := apitest.IDOf(t, f.reader.OK(`mutation($id: ID!) { postComment(input: {articleId: $id, authorName: "Rina Akter", authorEmail: "rina@example.com", body: "See you there."}) { id } }`,
+		map[string]any{"id": id}),
+		"postComment", "id")
+	f.write(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": c})
+	page := map[string]any{"slug": slug}
+	cached := string(f.reader.OK(cachedArticle, page))
+	if again := string(f.reader.OK(cachedArticle, page)); again != cached || !strings.Contains(cached, "See you there.") {
+		t.Fatalf("the page is not cached with the comment: %s", cached)
+	}
+	f.write(`mutation { erasePersonalData(email: "rina@example.com") { comments } }`, nil)
+	got, want := string(f.reader.OK(cachedArticle, page)), string(f.truth.OK(cachedArticle, page))
+	if got != want || strings.Contains(got, "See you there.") {
+		t.Errorf("after the erasure the cache answers\n%s\nwant\n%s", got, want)
+	}
 }

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"net/http/httptest"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/events"
 	"coursegraph/metrics"
 	"coursegraph/models"
@@ -47,24 +48,24 @@ func metricValue(t *testing.T, name string) float64 {
 func TestOpenSubscriptionsAreInTheMetrics(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		bus := events.NewLocal[*models.Enquiry]()
-		a := newAPIWith(t, newService(t, s, func(o *service.Options) { o.Enquiries = bus }))
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
-		srv := httptest.NewServer(a.handler)
+		a := apitest.NewWith(t, apitest.NewService(t, s, func(o *service.Options) { o.Enquiries = bus }))
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
+		srv := httptest.NewServer(a.Handler)
 		defer srv.Close()
 		before := openSubscriptions(t)
 
-		c := dialWS(t, srv.URL)
-		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
-		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+		c := apitest.DialWS(t, srv.URL)
+		c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}})
+		if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 			t.Fatalf("init as staff: %v %v", msg, err)
 		}
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
-		waitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { enquiryReceived { id } }`}})
+		apitest.WaitFor(t, "the subscription", func() bool { return bus.Subscribers() == 1 })
 		if got := openSubscriptions(t); got != before+1 {
 			t.Errorf("open subscriptions = %v with one open; want %v", got, before+1)
 		}
-		c.send(map[string]any{"id": "1", "type": "complete"})
-		waitFor(t, "the subscription to be counted closed", func() bool { return openSubscriptions(t) == before })
+		c.Send(map[string]any{"id": "1", "type": "complete"})
+		apitest.WaitFor(t, "the subscription to be counted closed", func() bool { return openSubscriptions(t) == before })
 	})
 }

@@ -1,4 +1,4 @@
-package graph_test
+package gqlserver_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/logging"
 	"coursegraph/models"
@@ -33,7 +34,7 @@ func (statementStarted) EndStatement(context.Context, store.Statement) {}
 
 // debugLogged serves the endpoint over s with a log at DEBUG, so that a test can
 // wait for the line that says a request was cancelled.
-func debugLogged(t *testing.T, a *api) (http.Handler, *syncLog) {
+func debugLogged(t *testing.T, a *apitest.API) (http.Handler, *syncLog) {
 	t.Helper()
 	logs := &syncLog{}
 	log, err := logging.New(logs, "json", slog.LevelDebug)
@@ -41,7 +42,7 @@ func debugLogged(t *testing.T, a *api) (http.Handler, *syncLog) {
 		t.Fatal(err)
 	}
 	// A deadline far away: only the client ends these requests.
-	h := gqlserver.NewHandler(a.svc, log, gqlserver.HandlerOptions{RequestTimeout: time.Minute})
+	h := gqlserver.NewHandler(a.Svc, log, gqlserver.HandlerOptions{RequestTimeout: time.Minute})
 	return logging.Middleware(log, h), logs
 }
 
@@ -72,7 +73,7 @@ func cancelledPost(h http.Handler, ctx context.Context, query, token string) *ht
 
 func TestARequestWhoseClientWentAwayBeforeItRanIsNotAPanic(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
+		a := apitest.New(t, s)
 		h, logs := debugLogged(t, a)
 		before := metricValue(t, "coursegraph_client_closed_requests_total")
 		for _, query := range []string{`{ courses { totalCount } }`, `mutation { logout }`} {
@@ -95,9 +96,9 @@ func TestARequestWhoseClientWentAwayBeforeItRanIsNotAPanic(t *testing.T) {
 
 func TestARequestWhoseClientWentAwayMidQueryIsLoggedAsCancelledNotUnavailable(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
 		h, logs := debugLogged(t, a)
 		started := make(statementStarted, 1)
 		s.Observe(started)
@@ -107,8 +108,8 @@ func TestARequestWhoseClientWentAwayMidQueryIsLoggedAsCancelledNotUnavailable(t 
 			locked             []string
 		}{
 			{"a query waiting on a locked table", `{ courses { totalCount } }`, "", []string{"courses"}},
-			{"a mutation waiting on a locked table", submit, "", []string{"courses", "enquiries"}},
-			{"a signed-in request whose session lookup waits", `{ me { name } }`, staff.token, []string{"sessions", "users"}},
+			{"a mutation waiting on a locked table", apitest.SubmitEnquiry, "", []string{"courses", "enquiries"}},
+			{"a signed-in request whose session lookup waits", `{ me { name } }`, staff.Token, []string{"sessions", "users"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := len(logs.String())
@@ -119,8 +120,8 @@ func TestARequestWhoseClientWentAwayMidQueryIsLoggedAsCancelledNotUnavailable(t 
 				go func() { <-started; cancel() }() // the client leaves once the database is asked
 				query := tc.query
 				var rec *httptest.ResponseRecorder
-				if query == submit {
-					body, _ := json.Marshal(map[string]any{"query": submit, "variables": enquiry(nil)})
+				if query == apitest.SubmitEnquiry {
+					body, _ := json.Marshal(map[string]any{"query": apitest.SubmitEnquiry, "variables": apitest.Enquiry(nil)})
 					req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 					rec = httptest.NewRecorder()
@@ -144,16 +145,16 @@ func TestARequestWhoseClientWentAwayMidQueryIsLoggedAsCancelledNotUnavailable(t 
 
 func TestAWebSocketOperationWhoseClientWentAwayIsLoggedAsCancelled(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s)
-		a.addUser("staff@example.com", models.RoleStaff)
-		staff := a.signIn("staff@example.com", testPassword)
+		a := apitest.New(t, s)
+		a.AddUser("staff@example.com", models.RoleStaff)
+		staff := a.SignIn("staff@example.com", apitest.Password)
 		h, logs := debugLogged(t, a)
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 
-		c := dialWS(t, srv.URL)
-		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.token}})
-		if msg, err := c.read(); err != nil || msg["type"] != "connection_ack" {
+		c := apitest.DialWS(t, srv.URL)
+		c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + staff.Token}})
+		if msg, err := c.Read(); err != nil || msg["type"] != "connection_ack" {
 			t.Fatalf("connection_init: %v %v", msg, err)
 		}
 		started := make(statementStarted, 1)
@@ -161,16 +162,16 @@ func TestAWebSocketOperationWhoseClientWentAwayIsLoggedAsCancelled(t *testing.T)
 		unlock := lockTablesUntil(t, s, "courses") // on SQLite, the whole database: the session check waits instead
 		defer unlock()
 		drain(started)
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ courses { totalCount } }`}})
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `{ courses { totalCount } }`}})
 		<-started
-		_ = c.conn.CloseNow() // the client goes away while the database is asked
+		_ = c.Conn.CloseNow() // the client goes away while the database is asked
 
 		t.Cleanup(func() {
 			if t.Failed() {
 				t.Log(logs.String())
 			}
 		})
-		waitFor(t, "the operation logged as cancelled", func() bool { return strings.Contains(logs.String(), "request cancelled") })
+		apitest.WaitFor(t, "the operation logged as cancelled", func() bool { return strings.Contains(logs.String(), "request cancelled") })
 		unlock()
 		wantNoAlarm(t, logs.String())
 	})
