@@ -44,8 +44,8 @@ func TestEveryMigrationRunsDownAndUpAgain(t *testing.T) {
 	})
 }
 
-// beforeSearchIndex is the last migration before the search index (00023).
-const beforeSearchIndex = 22
+// beforeSearchIndex is the last migration before the search index (00024).
+const beforeSearchIndex = 23
 
 // TestAnUpgradedDatabaseSearchesTheSame writes the relevance corpus into a
 // database at the schema before the search index, as the build of then did (no

@@ -21,7 +21,7 @@ var migrationFiles embed.FS
 
 // backfillSearchVersion is the migration, written in Go, that indexes the
 // articles and courses written before the search index existed.
-const backfillSearchVersion = 24
+const backfillSearchVersion = 25
 
 func (s *Store) migrations(ctx context.Context) (*goose.Provider, error) {
 	var fsys fs.FS

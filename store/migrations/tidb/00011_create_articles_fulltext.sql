@@ -1,7 +1,7 @@
 -- +goose Up
 -- TiDB has no FULLTEXT index (it accepts ADD FULLTEXT INDEX with warning 1214 and
 -- creates nothing, so the MySQL step's down would fail). Search reads the store's
--- own index, search_words (00023), on every engine.
+-- own index, search_words (00024), on every engine.
 SELECT 1;
 
 -- +goose Down
