@@ -163,11 +163,11 @@ func (s *Store) CreateEnquiryNote(ctx context.Context, n *models.EnquiryNote) er
 	return translate(s.db.WithContext(ctx).Create(n).Error, "insert", "enquiry note")
 }
 
-// NotesByEnquiryIDs returns the notes of the given enquiries, oldest first, in one
-// query.
+// NotesByEnquiryIDs returns the notes of the given enquiries, oldest first (by
+// time, then id: ids are not in time order on every engine), in one query.
 func (s *Store) NotesByEnquiryIDs(ctx context.Context, ids []uint) ([]*models.EnquiryNote, error) {
 	var out []*models.EnquiryNote
-	err := s.db.WithContext(ctx).Where("enquiry_id IN ?", ids).Order("enquiry_id").Order("id").Find(&out).Error
+	err := s.db.WithContext(ctx).Where("enquiry_id IN ?", ids).Order("enquiry_id").Order("created_at").Order("id").Find(&out).Error
 	return out, translate(err, "list", "enquiry notes")
 }
 

@@ -22,11 +22,12 @@ type PersonalRecords struct {
 }
 
 // PersonalData returns what is stored about email (normalised, as the forms
-// store it), oldest first.
+// store it), oldest first (by time, then id: ids are not in time order on every
+// engine).
 func (s *Store) PersonalData(ctx context.Context, email string) (*PersonalRecords, error) {
 	db := s.db.WithContext(ctx)
 	var r PersonalRecords
-	if err := db.Where("email = ?", email).Order("id").Find(&r.Enquiries).Error; err != nil {
+	if err := db.Where("email = ?", email).Order("created_at").Order("id").Find(&r.Enquiries).Error; err != nil {
 		return nil, translate(err, "list", "enquiries of a person")
 	}
 	ids := make([]uint, len(r.Enquiries))
@@ -34,17 +35,17 @@ func (s *Store) PersonalData(ctx context.Context, email string) (*PersonalRecord
 		ids[i] = e.ID
 	}
 	if len(ids) > 0 {
-		if err := db.Where("enquiry_id IN ?", ids).Order("id").Find(&r.Notes).Error; err != nil {
+		if err := db.Where("enquiry_id IN ?", ids).Order("created_at").Order("id").Find(&r.Notes).Error; err != nil {
 			return nil, translate(err, "list", "notes of a person")
 		}
-		if err := db.Where("entity_type = ? AND entity_id IN ?", "Enquiry", ids).Order("id").Find(&r.History).Error; err != nil {
+		if err := db.Where("entity_type = ? AND entity_id IN ?", "Enquiry", ids).Order("created_at").Order("id").Find(&r.History).Error; err != nil {
 			return nil, translate(err, "list", "history of a person")
 		}
 	}
-	if err := db.Where("author_email = ?", email).Order("id").Find(&r.Comments).Error; err != nil {
+	if err := db.Where("author_email = ?", email).Order("created_at").Order("id").Find(&r.Comments).Error; err != nil {
 		return nil, translate(err, "list", "comments of a person")
 	}
-	if err := noticesOf(db, ids, []string{email}).Order("id").Find(&r.Notices).Error; err != nil {
+	if err := noticesOf(db, ids, []string{email}).Order("created_at").Order("id").Find(&r.Notices).Error; err != nil {
 		return nil, translate(err, "list", "notices of a person")
 	}
 	return &r, nil
@@ -83,7 +84,7 @@ func noticesOf(db *gorm.DB, ids []uint, emails []string) *gorm.DB {
 func (s *Store) ErasePersonalData(ctx context.Context, email string) (models.PersonalDataCounts, []uint, error) {
 	db := s.db.WithContext(ctx)
 	var ids []uint
-	if err := db.Model(&models.Enquiry{}).Where("email = ?", email).Order("id").Pluck("id", &ids).Error; err != nil {
+	if err := db.Model(&models.Enquiry{}).Where("email = ?", email).Order("created_at").Order("id").Pluck("id", &ids).Error; err != nil {
 		return models.PersonalDataCounts{}, nil, translate(err, "find", "enquiries of a person")
 	}
 	counts, err := s.anonymiseEnquiries(ctx, ids, []string{email})

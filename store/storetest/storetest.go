@@ -28,10 +28,10 @@ import (
 )
 
 // Run calls fn in a subtest per engine ("sqlite"; "mysql" when TEST_MYSQL_DSN is
-// set; "tidb" when TEST_TIDB_DSN is set), each with a migrated database of its
-// own and no rows: a fresh one removed afterwards on SQLite and MySQL; on TiDB,
-// one database migrated once per test binary and emptied before each test (see
-// OpenTiDB). TEST_ENGINE names one engine to run alone (CI's TiDB step).
+// set; "tidb" when TEST_TIDB_DSN is set), each with a freshly migrated database:
+// a new one, removed afterwards, on SQLite and MySQL; on TiDB, one database
+// migrated once per test binary and reset to its migrated state before each test
+// (see OpenTiDB). TEST_ENGINE names one engine to run alone (CI's TiDB step).
 func Run(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	engines(t,
