@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-race test-differential scaleout-test generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
+.PHONY: run test test-mysql test-tidb test-race test-differential scaleout-test generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -12,6 +12,9 @@ test: ## every test on SQLite
 
 test-mysql: ## every test on SQLite and on MySQL
 	TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)' go test ./...
+
+test-tidb: ## the database, GraphQL and HTTP tests on TiDB alone (builds tidb-server once per machine, starts it on 14000)
+	TEST_ENGINE=tidb TEST_TIDB_DSN="$$(test/tidb/start.sh)" go test . ./store/... ./graph/... ./gqlserver/...
 
 test-race:
 	go test -race ./...
