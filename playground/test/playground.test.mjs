@@ -224,12 +224,13 @@ test('the live inbox tab receives an enquiry over WebSocket', async () => {
   }
 });
 
-// The README's graphql-ws snippet, run as it is (its URL pointed at this server)
-// on this machine's Node, receives an enquiry sent after it subscribed.
-test("the README's graphql-ws snippet receives an enquiry on this Node", async () => {
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const snippet = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((s) => s.includes('graphql-ws'));
-  assert.ok(snippet, 'no graphql-ws snippet in the README');
+// The graphql-ws snippet of the docs (docs/content.md, Enquiries), run as it
+// is (its URL pointed at this server) on this machine's Node, receives an
+// enquiry sent after it subscribed.
+test("the docs' graphql-ws snippet receives an enquiry on this Node", async () => {
+  const doc = await readFile(join(root, 'docs', 'content.md'), 'utf8');
+  const snippet = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((s) => s.includes('graphql-ws'));
+  assert.ok(snippet, 'no graphql-ws snippet in docs/content.md');
   assert.match(snippet, /ws:\/\/127\.0\.0\.1:8080\/graphql/);
   // Beside this test, so that its imports resolve to this project's packages.
   const file = new URL(`./.readme-snippet-${unique}.mjs`, import.meta.url).pathname;
