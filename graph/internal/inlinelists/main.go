@@ -14,6 +14,8 @@
 // becomes marshalSliceInline(ctx, n, f) (graph/lists.go). It fails when it
 // rewrote nothing, so that a gqlgen upgrade that changed the call is noticed
 // instead of silently undoing the change.
+//
+// It imports the standard library only.
 package main
 
 import (
