@@ -119,6 +119,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string)
 // of them), so the others are not reported as unknown.
 var foreignPrefixes = []string{"OTEL_"}
 
+// testVariables are read by the project's own tests, never by the server; set
+// in a developer's or CI's environment, they are not reported as unknown.
+var testVariables = []string{"REDIS_TEST_URL"}
+
 // extraPrefixes are families of settings the server owns before it reads any of
 // them.
 var extraPrefixes = []string{"REPLICA_"}
@@ -134,6 +138,9 @@ func unknownSettings(settings []setting, environ []string, getenv func(string) s
 	prefixes := map[string]bool{}
 	for _, p := range extraPrefixes {
 		prefixes[p] = true
+	}
+	for _, name := range testVariables {
+		known[name] = true
 	}
 	for _, s := range settings {
 		known[s.name] = true

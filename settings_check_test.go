@@ -27,12 +27,12 @@ func (e environment) environ() []string {
 // starts like one of the server's settings (DATABASE_, REDIS_, SMTP_, REPLICA_,
 // ...) but is none of them would do nothing in silence; it is reported (with
 // the setting it may be a misspelling of), while other software's variables,
-// and names set empty, are not.
+// the project's own test variables, and names set empty, are not.
 func TestASettingTheServerDoesNotKnowIsReportedWhenItLooksLikeOurs(t *testing.T) {
 	env := environment{
 		"DATABASE_POOL_SIZE": "20", "DATABSE_URL": "mysql://x", "REPLICA_HOSTS": "db2", "SMTP_URI": "smtp://mail:25",
 		"QUERY_MAX_DEPHT": "5", "REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_POOL": "8", "CACHE_PURGE_TOKEN": "",
-		"OTEL_SERVICE_NAME": "coursegraph", "HOME": "/root", "PATH": "/usr/bin", "GOMAXPROCS": "2", "PORT": "8080",
+		"OTEL_SERVICE_NAME": "coursegraph", "REDIS_TEST_URL": "redis://127.0.0.1:6379/15", "HOME": "/root", "PATH": "/usr/bin", "GOMAXPROCS": "2", "PORT": "8080",
 	}
 	c, err := loadConfigFrom(nil, env.getenv, env.environ, io.Discard)
 	if err != nil {
