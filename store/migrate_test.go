@@ -90,21 +90,7 @@ func TestAnUpgradedDatabaseSearchesTheSame(t *testing.T) {
 		}
 		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		for _, q := range relevanceSet {
-			articles, err := s.SearchArticles(ctx, q.query, now, 50)
-			if err != nil {
-				t.Fatal(err)
-			}
-			courses, err := s.SearchCourses(ctx, q.query, 50)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var as, cs []string
-			for _, a := range articles {
-				as = append(as, a.Slug)
-			}
-			for _, c := range courses {
-				cs = append(cs, c.Slug)
-			}
+			as, cs := searchSlugs(t, s, q.query, now)
 			if len(as) < len(q.articlesFirst) || !cmp.Equal(q.articlesFirst, as[:len(q.articlesFirst)]) || (len(q.articlesFirst) == 0 && len(as) > 0) {
 				t.Errorf("articles for %q = %q; want first %q", q.query, as, q.articlesFirst)
 			}

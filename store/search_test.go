@@ -95,27 +95,12 @@ func TestSearchAnswersTheRelevanceSetIdenticallyOnEveryEngine(t *testing.T) {
 	var mu sync.Mutex
 	answers := map[string]map[string]string{} // engine -> query -> results
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		buildRelevanceCorpus(t, s)
 		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		got := map[string]string{}
 		for _, q := range relevanceSet {
 			t.Run(q.name, func(t *testing.T) {
-				articles, err := s.SearchArticles(ctx, q.query, now, 50)
-				if err != nil {
-					t.Fatal(err)
-				}
-				courses, err := s.SearchCourses(ctx, q.query, 50)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var as, cs []string
-				for _, a := range articles {
-					as = append(as, a.Slug)
-				}
-				for _, c := range courses {
-					cs = append(cs, c.Slug)
-				}
+				as, cs := searchSlugs(t, s, q.query, now)
 				if diff := cmp.Diff(q.articlesFirst, as[:min(len(as), len(q.articlesFirst))]); diff != "" || (len(q.articlesFirst) == 0 && len(as) > 0) {
 					t.Errorf("articles for %q = %q; want first %q", q.query, as, q.articlesFirst)
 				}
@@ -139,29 +124,36 @@ func TestSearchAnswersTheRelevanceSetIdenticallyOnEveryEngine(t *testing.T) {
 	}
 }
 
+// searchSlugs returns the slugs of the articles (published at now) and the
+// courses query finds in s, best first, 50 of each at most.
+func searchSlugs(t *testing.T, s *store.Store, query string, now time.Time) (articles, courses []string) {
+	t.Helper()
+	ctx := context.Background()
+	as, err := s.SearchArticles(ctx, query, now, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.SearchCourses(ctx, query, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		articles = append(articles, a.Slug)
+	}
+	for _, c := range cs {
+		courses = append(courses, c.Slug)
+	}
+	return articles, courses
+}
+
 // relevanceAnswers builds the corpus in s and returns every query's results.
 func relevanceAnswers(t *testing.T, s *store.Store) map[string]string {
 	t.Helper()
-	ctx := context.Background()
 	buildRelevanceCorpus(t, s)
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	got := map[string]string{}
 	for _, q := range relevanceSet {
-		articles, err := s.SearchArticles(ctx, q.query, now, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		courses, err := s.SearchCourses(ctx, q.query, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var as, cs []string
-		for _, a := range articles {
-			as = append(as, a.Slug)
-		}
-		for _, c := range courses {
-			cs = append(cs, c.Slug)
-		}
+		as, cs := searchSlugs(t, s, q.query, now)
 		got[q.query] = strings.Join(as, " ") + " | " + strings.Join(cs, " ")
 	}
 	return got
