@@ -44,6 +44,7 @@ var layers = map[string]layer{
 	"gqlhttp":                    {[]string{"metrics", "models"}, []string{"gorm.io"}},
 	"persisted":                  {[]string{"redisconn"}, []string{"gorm.io"}},
 	"redisconn/redistest":        {[]string{"redisconn"}, nil},
+	"metrics/metricstest":        {[]string{"metrics"}, nil},
 	"events/redisbus":            {[]string{"events", "metrics", "redisconn"}, httpOrGraphQL},
 	// The endpoint under test of graph's and gqlserver's tests.
 	"apitest":   {[]string{"auth", "gqlserver", "logging", "models", "service", "store"}, nil},

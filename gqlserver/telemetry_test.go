@@ -2,13 +2,11 @@ package gqlserver_test
 
 import (
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"testing"
 
 	"coursegraph/apitest"
 	"coursegraph/events"
-	"coursegraph/metrics"
+	"coursegraph/metrics/metricstest"
 	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store"
@@ -24,23 +22,11 @@ func openSubscriptions(t *testing.T) float64 {
 // metricValue reads a metric without labels from /metrics.
 func metricValue(t *testing.T, name string) float64 {
 	t.Helper()
-	h, err := metrics.Handler()
-	if err != nil {
-		t.Fatal(err)
+	n, ok := metricstest.Value(t, name)
+	if !ok {
+		t.Fatalf("no %s in /metrics", name)
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			n, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-	}
-	t.Fatalf("no %s in /metrics", name)
-	return 0
+	return n
 }
 
 // TestOpenSubscriptionsAreInTheMetrics: a subscription is counted while it is

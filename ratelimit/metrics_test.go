@@ -1,33 +1,18 @@
 package ratelimit_test
 
 import (
-	"net/http/httptest"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"coursegraph/metrics"
+	"coursegraph/metrics/metricstest"
 	"coursegraph/ratelimit"
 )
 
 // refusals reads coursegraph_rate_limit_refusals_total{limit=name} from /metrics.
 func refusals(t *testing.T, name string) float64 {
 	t.Helper()
-	h, err := metrics.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	prefix := `coursegraph_rate_limit_refusals_total{limit="` + name + `"} `
-	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
-		if v, ok := strings.CutPrefix(line, prefix); ok {
-			n, _ := strconv.ParseFloat(v, 64)
-			return n
-		}
-	}
-	return 0
+	n, _ := metricstest.Value(t, `coursegraph_rate_limit_refusals_total{limit="`+name+`"}`)
+	return n
 }
 
 func TestANamedLimitersRefusalsAreCounted(t *testing.T) {

@@ -3,17 +3,14 @@ package redisbus_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"coursegraph/events"
 	"coursegraph/events/redisbus"
-	"coursegraph/metrics"
+	"coursegraph/metrics/metricstest"
 	"coursegraph/redisconn"
 	"coursegraph/redisconn/redistest"
 )
@@ -142,20 +139,8 @@ func TestADroppedConnectionCutsSubscribersWhileWritesGoOnAndTheBusReconnects(t *
 // undelivered reads coursegraph_events_undelivered_total{topic} from /metrics.
 func undelivered(t *testing.T, topic string) float64 {
 	t.Helper()
-	h, err := metrics.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	prefix := `coursegraph_events_undelivered_total{topic="` + topic + `"} `
-	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
-		if v, ok := strings.CutPrefix(line, prefix); ok {
-			n, _ := strconv.ParseFloat(v, 64)
-			return n
-		}
-	}
-	return 0
+	n, _ := metricstest.Value(t, `coursegraph_events_undelivered_total{topic="`+topic+`"}`)
+	return n
 }
 
 // TestWithoutRedisPublishingFailsCountedAndSubscriptionsAreCutAtOnce: a hub
