@@ -98,13 +98,30 @@ func TestTheModerationQueueReadsItsIndexWithoutASort(t *testing.T) {
 // explainMySQL returns MySQL's plan as "key=… extra=…" lines, one per table.
 func explainMySQL(t *testing.T, db *sql.DB, query string, args []any) string {
 	t.Helper()
-	rows, err := db.Query("EXPLAIN "+query, args...)
+	cols, rows := stringRows(t, db, "EXPLAIN "+query, args...)
+	var lines []string
+	for _, vals := range rows {
+		var line []string
+		for i, c := range cols {
+			line = append(line, c+"="+vals[i].String)
+		}
+		lines = append(lines, strings.Join(line, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stringRows runs query and returns its columns and every row's values as
+// strings (NULL as invalid).
+func stringRows(t *testing.T, db *sql.DB, query string, args ...any) (cols []string, out [][]sql.NullString) {
+	t.Helper()
+	rows, err := db.Query(query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	var lines []string
+	if cols, err = rows.Columns(); err != nil {
+		t.Fatal(err)
+	}
 	for rows.Next() {
 		vals := make([]sql.NullString, len(cols))
 		ptrs := make([]any, len(cols))
@@ -114,13 +131,12 @@ func explainMySQL(t *testing.T, db *sql.DB, query string, args []any) string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		var line []string
-		for i, c := range cols {
-			line = append(line, c+"="+vals[i].String)
-		}
-		lines = append(lines, strings.Join(line, " "))
+		out = append(out, vals)
 	}
-	return strings.Join(lines, "\n")
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cols, out
 }
 
 // explainSQLite returns SQLite's query plan, one step a line.

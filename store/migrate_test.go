@@ -158,31 +158,15 @@ var displayWidth = regexp.MustCompile(`^(tinyint|smallint|mediumint|int|bigint)\
 // and a default's quotes (MariaDB quotes a string default, TiDB does not).
 func queryStrings(t *testing.T, db *sql.DB, query string) []string {
 	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
+	_, rows := stringRows(t, db, query)
 	var out []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+	for _, vals := range rows {
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			p := displayWidth.ReplaceAllString(strings.ToLower(v.String), "$1")
 			parts[i] = strings.TrimSuffix(strings.Trim(p, "'"), "()") // current_timestamp()
 		}
 		out = append(out, strings.Join(parts, " | "))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	// In Go's order: information_schema sorts by its own collation, which
 	// differs ("article_tags" and "articles").
