@@ -81,7 +81,7 @@ func (s *Service) SubmitEnquiry(ctx context.Context, in models.EnquiryInput) (*E
 		if e.Status == models.EnquirySpam || s.notify == nil {
 			return nil
 		}
-		return tx.CreateOutboxMessage(ctx, s.notice(ctx, tx, e))
+		return tx.CreateOutboxMessage(ctx, s.notice(ctx, tx, e, now))
 	})
 	if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.Conflict && in.IdempotencyKey != nil {
 		// Two retries raced with the same key: answer with the one that won.
@@ -142,7 +142,7 @@ func (s *Service) checkEnquiryRefs(ctx context.Context, tx *store.Store, e *mode
 }
 
 // notice is the email that tells the centre of a new enquiry.
-func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry) *models.OutboxMessage {
+func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry, now time.Time) *models.OutboxMessage {
 	to := s.notify.To
 	if to == "" {
 		if c, err := tx.Centre(ctx); err == nil {
@@ -158,8 +158,8 @@ func (s *Service) notice(ctx context.Context, tx *store.Store, e *models.Enquiry
 	body := fmt.Sprintf("A new enquiry arrived through the website.\n\nFrom: %s <%s>\nPhone: %s\nAbout: %s\n\n%s\n\nAnswer it from the staff inbox.\n",
 		e.Name, e.Email, e.Phone, about, e.Message)
 	return &models.OutboxMessage{
-		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: s.Now(), EnquiryID: &e.ID,
-		CreatedAt: s.Now(), // the service's clock, like NextAttemptAt (GORM would take the wall clock)
+		Recipient: to, Subject: models.EnquiryNoticeSubject(e.Name, about), Body: body, NextAttemptAt: now, EnquiryID: &e.ID,
+		CreatedAt: now, // the enquiry's instant, like NextAttemptAt (GORM would take the wall clock)
 	}
 }
 

@@ -11,11 +11,10 @@ import (
 )
 
 // PersonalRecords is everything stored about one email address: the enquiries it
-// sent with their notes and history (audit entries), its comments, and the
-// notices that told staff of its enquiries.
+// sent with their history (audit entries; their notes are read through the
+// enquiries), its comments, and the notices that told staff of its enquiries.
 type PersonalRecords struct {
 	Enquiries []*models.Enquiry
-	Notes     []*models.EnquiryNote
 	History   []*models.AuditEntry
 	Comments  []*models.Comment
 	Notices   []*models.OutboxMessage
@@ -35,9 +34,6 @@ func (s *Store) PersonalData(ctx context.Context, email string) (*PersonalRecord
 		ids[i] = e.ID
 	}
 	if len(ids) > 0 {
-		if err := db.Where("enquiry_id IN ?", ids).Order("created_at").Order("id").Find(&r.Notes).Error; err != nil {
-			return nil, translate(err, "list", "notes of a person")
-		}
 		if err := db.Where("entity_type = ? AND entity_id IN ?", "Enquiry", ids).Order("created_at").Order("id").Find(&r.History).Error; err != nil {
 			return nil, translate(err, "list", "history of a person")
 		}
