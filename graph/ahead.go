@@ -487,6 +487,20 @@ func searchAhead(ctx context.Context, list []models.Node, err error) ([]models.N
 	return list, nil
 }
 
+// personalAhead passes a person's exported data through, hinting the
+// relations of its enquiries (notes), history (actors) and comments (articles),
+// so that each is one statement however many rows the person has.
+func personalAhead(ctx context.Context, pd *service.PersonalData, err error) (*service.PersonalData, error) {
+	if err != nil {
+		return nil, err
+	}
+	l := loaders.For(ctx)
+	enquiryRels.see(l, pd.Enquiries)
+	auditEntryRels.see(l, pd.History)
+	commentRels.see(l, pd.Comments)
+	return pd, nil
+}
+
 // statsAhead passes the inbox's counts through, hinting the courses they name.
 func statsAhead(ctx context.Context, stats *service.EnquiryStats, err error) (*service.EnquiryStats, error) {
 	if err != nil {

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,35 @@ func TestAnAdminExportsEverythingStoredAboutOneAddress(t *testing.T) {
 			if resp, _ := tc.caller.Post(exportQuery, map[string]any{"e": tc.email}); resp.Code() != tc.code {
 				t.Errorf("export of %q: %+v; want %s", tc.email, resp.Errors, tc.code)
 			}
+		}
+	})
+}
+
+// TestAnExportCostsTheSameStatementsHoweverManyRowsThePersonHas: the notes of
+// the enquiries, the actors of the history and the articles of the comments
+// are each read once for all of them.
+func TestAnExportCostsTheSameStatementsHoweverManyRowsThePersonHas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := newPersonWorld(t, s, nil)
+		counter := storetest.CountStatements(s)
+		export := func() int {
+			counter.Reset()
+			w.export(t, "rina@example.com")
+			return counter.Count()
+		}
+		before := export()
+		f := &payloadFixtures{t: t, s: s, admin: w.admin}
+		other := f.article(w.admin, true)
+		for i := range 3 {
+			e := apitest.IDOf(t, w.base.OK(apitest.SubmitEnquiry, apitest.Enquiry(map[string]any{"name": "Rina Akter", "email": "rina@example.com", "message": fmt.Sprintf("Question %d", i)})), "submitEnquiry", "id")
+			w.staff.OK(`mutation($id: ID!) { addEnquiryNote(enquiryId: $id, body: "Noted.") { id } }`, map[string]any{"id": e})
+			closeEnquiry(w.staff, e)
+			c := apitest.IDOf(t, w.base.OK(`mutation($in: PostCommentInput!) { postComment(input: $in) { id } }`, map[string]any{"in": map[string]any{
+				"articleId": other, "authorName": "Rina Akter", "authorEmail": "rina@example.com", "body": fmt.Sprintf("Comment %d", i)}}), "postComment", "id")
+			w.admin.OK(`mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { id } }`, map[string]any{"id": c})
+		}
+		if got := export(); got != before {
+			t.Errorf("an export of 5 enquiries and 4 comments took %d statements; of 2 and 1, %d", got, before)
 		}
 	})
 }

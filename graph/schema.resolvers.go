@@ -315,7 +315,8 @@ func (r *queryResolver) AuditLog(ctx context.Context, entityID *string, first *i
 }
 
 func (r *queryResolver) PersonalData(ctx context.Context, email string) (*service.PersonalData, error) {
-	return r.Service.PersonalDataOf(ctx, email)
+	pd, err := r.Service.PersonalDataOf(ctx, email)
+	return personalAhead(ctx, pd, err)
 }
 
 func (r *scheduleResolver) Course(ctx context.Context, obj *models.Schedule) (*models.Course, error) {
