@@ -186,18 +186,28 @@ func (s *Store) CheckReplicas(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, max(rs.checkEvery, time.Second))
 	defer cancel()
 	_ = s.db.WithContext(ctx).Exec("UPDATE replica_heartbeat SET beat_at = UTC_TIMESTAMP(6) WHERE id = 1").Error
-	for _, r := range rs.list {
-		var micros sql.NullInt64
-		err := r.db.QueryRowContext(ctx,
-			"SELECT TIMESTAMPDIFF(MICROSECOND, beat_at, UTC_TIMESTAMP(6)) FROM replica_heartbeat WHERE id = 1").Scan(&micros)
+	// Both ends of a lag are read on the primary's clock: the heartbeat it
+	// wrote, as each replica has it, and its time now, read after them all (so
+	// the lag is an upper bound). A replica's own clock never enters, so no
+	// skew between the hosts adds to a lag or hides one.
+	beats := make([]sql.NullInt64, len(rs.list))
+	errs := make([]error, len(rs.list))
+	for i, r := range rs.list {
+		errs[i] = r.db.QueryRowContext(ctx, "SELECT "+sinceEpoch("beat_at")+" FROM replica_heartbeat WHERE id = 1").Scan(&beats[i])
+	}
+	var now int64
+	primaryErr := s.db.WithContext(ctx).Raw("SELECT " + sinceEpoch("UTC_TIMESTAMP(6)")).Scan(&now).Error
+	for i, r := range rs.list {
 		st := &ReplicaState{Name: r.name, Lag: -1}
 		switch {
-		case err != nil:
+		case errs[i] != nil:
 			st.Err = "not answering"
-		case !micros.Valid:
+		case !beats[i].Valid:
 			st.Err = "no heartbeat"
+		case primaryErr != nil:
+			st.Err = "lag unknown: the primary is not answering"
 		default:
-			st.Lag = max(time.Duration(micros.Int64)*time.Microsecond, 0)
+			st.Lag = max(time.Duration(now-beats[i].Int64)*time.Microsecond, 0)
 			if st.Lag > rs.maxLag {
 				st.Err = fmt.Sprintf("lag %s over REPLICA_MAX_LAG %s", st.Lag.Round(time.Millisecond), rs.maxLag)
 			} else {
@@ -206,6 +216,12 @@ func (s *Store) CheckReplicas(ctx context.Context) {
 		}
 		r.state.Store(st)
 	}
+}
+
+// sinceEpoch is SQL for the microseconds from 1970 to the DATETIME expr, by
+// date arithmetic alone (no session time zone enters).
+func sinceEpoch(expr string) string {
+	return "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " + expr + ")"
 }
 
 // route sends a read to a replica in rotation when it may go there: outside a
