@@ -45,8 +45,8 @@ func TestLimitsAreOneBudgetAcrossInstancesSharingRedis(t *testing.T) {
 		t.Skip("no Redis")
 	}
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
-	a := limitedInstance(t, s, &ratelimit.Shared{Redis: rdb, Prefix: prefix}, now)
-	b := limitedInstance(t, s, &ratelimit.Shared{Redis: redistest.Another(t), Prefix: prefix}, now)
+	a := limitedInstance(t, s, &ratelimit.Shared{Redis: rdb, Prefix: prefix, Clock: func() time.Time { return now }}, now)
+	b := limitedInstance(t, s, &ratelimit.Shared{Redis: redistest.Another(t), Prefix: prefix, Clock: func() time.Time { return now }}, now)
 
 	var got []string
 	for i, in := range []*apitest.API{a, b, a, b} {

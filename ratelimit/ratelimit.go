@@ -90,6 +90,10 @@ type Shared struct {
 	// OnError is told of every failed Redis call (the server logs and counts
 	// them); it may be nil.
 	OnError func(limit string, err error)
+	// Clock, when set (tests), is the time buckets are reckoned on; nil is
+	// Redis's own (TIME, in the script), one clock for every instance, so that
+	// no skew between the instances' clocks gives or takes a budget.
+	Clock func() time.Time
 
 	downUntil atomic.Int64 // unix nanoseconds before which Redis is not tried
 }
@@ -190,7 +194,7 @@ func (l *Limiter) Try(key string, n int) (t *Ticket, wait time.Duration, err err
 	}
 	now := l.now()
 	if l.shared != nil {
-		wait, err := l.redis(key, now, n, "take")
+		wait, err := l.redis(key, n, "take")
 		switch {
 		case err == nil && wait > 0:
 			l.refused()
@@ -221,7 +225,7 @@ func (t *Ticket) Refund() {
 		return
 	}
 	if t.res == nil {
-		_, _ = t.l.redis(t.key, t.l.now(), t.n, "refund")
+		_, _ = t.l.redis(t.key, t.n, "refund")
 		return
 	}
 	t.l.mu.Lock()
@@ -239,7 +243,7 @@ func (l *Limiter) Wait(key string) time.Duration {
 	}
 	now := l.now()
 	if l.shared != nil {
-		wait, err := l.redis(key, now, 1, "peek")
+		wait, err := l.redis(key, 1, "peek")
 		switch {
 		case err == nil:
 			return wait
@@ -267,7 +271,7 @@ func (l *Limiter) Reset(key string) {
 		return
 	}
 	if l.shared != nil {
-		_, _ = l.redis(key, l.now(), 0, "reset")
+		_, _ = l.redis(key, 0, "reset")
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -280,10 +284,15 @@ func (l *Limiter) Reset(key string) {
 // would leave is no more than a burst's refill ahead of now. It returns the
 // wait in microseconds: 0 when allowed (and, for "take", counted).
 //
-// ARGV: now (µs), interval (µs), burst, n, mode ("take", "peek", "refund" or
-// "reset"). The key expires when the bucket would be full again.
+// ARGV: now (µs; 0 for Redis's own time), interval (µs), burst, n, mode
+// ("take", "peek", "refund" or "reset"). The key expires when the bucket would
+// be full again.
 var gcra = redisconn.NewScript(`
 local now, interval, burst, n, mode = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+if now == 0 then
+  local t = redis.call("TIME")
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
 if mode == "reset" then
   redis.call("DEL", KEYS[1])
   return 0
@@ -311,15 +320,19 @@ return 0
 // redis runs the script for key in mode, within the Shared's timeout; an error
 // (Redis failed, or is paused after a failure) means the caller does as l.down
 // says.
-func (l *Limiter) redis(key string, now time.Time, n int, mode string) (time.Duration, error) {
+func (l *Limiter) redis(key string, n int, mode string) (time.Duration, error) {
 	s := l.shared
+	var now int64 // Redis's time
+	if s.Clock != nil {
+		now = s.Clock().UnixMicro()
+	}
 	if time.Now().UnixNano() < s.downUntil.Load() {
 		return 0, errPaused
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(s.Timeout, 250*time.Millisecond))
 	defer cancel()
 	reply, err := s.Redis.Run(ctx, gcra, []string{cmp.Or(s.Prefix, "coursegraph:limit:") + l.name + ":" + key},
-		now.UnixMicro(), l.every.Microseconds(), l.burst, n, mode)
+		now, l.every.Microseconds(), l.burst, n, mode)
 	var wait int64
 	if err == nil {
 		var ok bool

@@ -23,8 +23,8 @@ func twoInstances(t *testing.T, burst int, every time.Duration, c *clock, down r
 		t.Skip("no Redis")
 	}
 	other := redistest.Another(t)
-	a = ratelimit.New(burst, every, c.now).Named("test_shared").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix}, down)
-	b = ratelimit.New(burst, every, c.now).Named("test_shared").Share(&ratelimit.Shared{Redis: other, Prefix: prefix}, down)
+	a = ratelimit.New(burst, every, c.now).Named("test_shared").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix, Clock: c.now}, down)
+	b = ratelimit.New(burst, every, c.now).Named("test_shared").Share(&ratelimit.Shared{Redis: other, Prefix: prefix, Clock: c.now}, down)
 	return a, b, rdb, prefix
 }
 
@@ -228,11 +228,31 @@ func BenchmarkTake(b *testing.B) {
 		if rdb == nil {
 			b.Skip("no Redis")
 		}
-		l := ratelimit.New(1<<30, time.Microsecond, c.now).Named("bench").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix}, ratelimit.FailClosed)
+		l := ratelimit.New(1<<30, time.Microsecond, c.now).Named("bench").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix, Clock: c.now}, ratelimit.FailClosed)
 		for b.Loop() {
 			if !l.Allow("k") {
 				b.Fatal("refused")
 			}
 		}
 	})
+}
+
+// TestSharedBucketsRunOnRedisClockNotTheInstances: without Shared.Clock the
+// buckets are reckoned on Redis's time, so an instance whose own clock runs two
+// hours ahead gets no budget the others have spent.
+func TestSharedBucketsRunOnRedisClockNotTheInstances(t *testing.T) {
+	rdb, prefix := redistest.Open(t)
+	if rdb == nil {
+		t.Skip("no Redis")
+	}
+	right := func() time.Time { return time.Now() }
+	ahead := func() time.Time { return time.Now().Add(2 * time.Hour) }
+	a := ratelimit.New(1, time.Hour, right).Named("test_skew").Share(&ratelimit.Shared{Redis: rdb, Prefix: prefix}, ratelimit.FailClosed)
+	b := ratelimit.New(1, time.Hour, ahead).Named("test_skew").Share(&ratelimit.Shared{Redis: redistest.Another(t), Prefix: prefix}, ratelimit.FailClosed)
+	if !a.Allow("198.51.100.4") {
+		t.Fatal("the first event was refused")
+	}
+	if b.Allow("198.51.100.4") {
+		t.Error("an instance whose clock runs ahead got a second event of a budget of one an hour")
+	}
 }
