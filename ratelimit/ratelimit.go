@@ -18,6 +18,8 @@ package ratelimit
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -144,6 +146,21 @@ func (l *Limiter) Allow(key string) bool {
 	return ok
 }
 
+// maxKey is the longest key kept as it is; a longer one (an email a client
+// made up, of any length up to the body limit) is kept as its hash, so that
+// no client decides how much memory or Redis one bucket takes.
+const maxKey = 128
+
+// bucketKey is key as buckets are kept: itself, or its SHA-256 when longer
+// than maxKey.
+func bucketKey(key string) string {
+	if len(key) <= maxKey {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
 // bucket returns key's bucket, made full on first use, and marks it seen at now.
 // The caller holds l.mu.
 func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
@@ -188,6 +205,7 @@ func (l *Limiter) Try(key string, n int) (t *Ticket, wait time.Duration, err err
 	if l == nil || l.burst <= 0 {
 		return nil, 0, nil
 	}
+	key = bucketKey(key)
 	if n > l.burst {
 		l.refused()
 		return nil, time.Duration(l.burst) * l.every, ErrLimited
@@ -241,6 +259,7 @@ func (l *Limiter) Wait(key string) time.Duration {
 	if l == nil || l.burst <= 0 {
 		return 0
 	}
+	key = bucketKey(key)
 	now := l.now()
 	if l.shared != nil {
 		wait, err := l.redis(key, 1, "peek")
@@ -270,6 +289,7 @@ func (l *Limiter) Reset(key string) {
 	if l == nil {
 		return
 	}
+	key = bucketKey(key)
 	if l.shared != nil {
 		_, _ = l.redis(key, 0, "reset")
 	}

@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,27 @@ func TestTakeNSpendsPointsAndSaysHowLongUntilTheyRefill(t *testing.T) {
 	c.t = c.t.Add(10 * time.Second)
 	if _, _, ok := l.TakeN("a", 10); !ok {
 		t.Error("10 points refused after 10 s refilled them")
+	}
+}
+
+// TestALongKeyIsKeptAsItsHash: a key a client chose (an email of any length)
+// takes a bucket of bounded size, and is still one bucket: two takes of it
+// share the budget, and Reset finds it.
+func TestALongKeyIsKeptAsItsHash(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	l := ratelimit.New(1, time.Hour, c.now)
+	long := strings.Repeat("a", 100_000) + "@example.com"
+	if !l.Allow(long) || l.Allow(long) {
+		t.Fatal("a long key is not one bucket of one event")
+	}
+	if l.Allow(long[1:]) != true {
+		t.Error("another long key shares the bucket")
+	}
+	l.Reset(long)
+	if !l.Allow(long) {
+		t.Error("Reset did not find the long key's bucket")
+	}
+	if n := l.Len(); n != 2 {
+		t.Errorf("%d buckets; want 2", n)
 	}
 }

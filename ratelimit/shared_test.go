@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -254,5 +255,26 @@ func TestSharedBucketsRunOnRedisClockNotTheInstances(t *testing.T) {
 	}
 	if b.Allow("198.51.100.4") {
 		t.Error("an instance whose clock runs ahead got a second event of a budget of one an hour")
+	}
+}
+
+// TestALongKeyTakesAShortRedisKey: a made-up email of 100,000 characters is a
+// Redis key of a bounded length.
+func TestALongKeyTakesAShortRedisKey(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	a, _, rdb, prefix := twoInstances(t, 1, time.Hour, c, ratelimit.FailClosed)
+	if !a.Allow(strings.Repeat("a", 100_000) + "@example.com") {
+		t.Fatal("refused")
+	}
+	reply, err := rdb.Do(context.Background(), "KEYS", prefix+"*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := reply.([]any)
+	if len(keys) != 1 {
+		t.Fatalf("keys: %v", reply)
+	}
+	if k, _ := keys[0].([]byte); len(k) > 200 {
+		t.Errorf("a Redis key of %d bytes", len(k))
 	}
 }
