@@ -438,7 +438,7 @@ func writeMarks(cfg Config, rdb *redisconn.Client, log *slog.Logger, svc *servic
 		return nil
 	}
 	if rdb == nil {
-		return gqlserver.MemoryWriteMarks(cfg.Database.ReplicaReadAfterWrite, svc.Now)
+		return gqlserver.MemoryWriteMarks(cfg.Database.ReplicaReadAfterWrite, time.Now) // wall time: the window is the replica's real lag
 	}
 	return gqlserver.RedisWriteMarks(rdb, "coursegraph:raw:", cfg.Database.ReplicaReadAfterWrite, cfg.Redis.Timeout, log,
 		redisErrors(log, "read_after_write", svc.Now))

@@ -127,7 +127,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
 	if opts.WriteMarks != nil {
-		srv.AroundOperations(mutationsOnPrimary(opts.WriteMarks))
+		srv.AroundOperations(routeOperations(opts.WriteMarks))
 	}
 	srv.AroundResponses(graph.PerResponse(svc))
 	if opts.Cache != nil {
@@ -139,7 +139,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	// Reads are routed before the session is looked up: a signed-in request's
 	// lookup reads the primary too, where a session made a moment ago is.
 	return opts.Cache.Middleware(withDeadline(timeout, routeSignedIn(opts.WriteMarks,
-		authenticate(svc, opts.TrustedProxies, log, routeReads(opts.WriteMarks, webSocketConns(log, srv))))))
+		authenticate(svc, opts.TrustedProxies, log, webSocketConns(log, srv)))))
 }
 
 // rulesWithoutSuggestions are gqlparser's rules with none of the "Did you mean …"

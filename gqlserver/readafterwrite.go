@@ -53,28 +53,20 @@ func routeSignedIn(marks WriteMarks, next http.Handler) http.Handler {
 	})
 }
 
-// routeReads sends the reads of an anonymous client that has just written to
-// the primary. It goes after authenticate, which puts the client's address in
-// the context.
-func routeReads(marks WriteMarks, next http.Handler) http.Handler {
-	if marks == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		if !readroute.OnPrimary(ctx) && marks.Recent(ctx, auth.ClientIP(ctx)) {
-			r = r.WithContext(readroute.Primary(ctx))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// mutationsOnPrimary sends a mutation's reads to the primary and marks an
-// anonymous client's address as having written.
-func mutationsOnPrimary(marks WriteMarks) graphql.OperationMiddleware {
+// routeOperations sends a mutation's reads to the primary and marks an
+// anonymous client's address as having written; an anonymous query goes to
+// the primary when its client has just written. Only operations that run ask
+// (not requests refused before, nor mutations, which read the primary anyway).
+func routeOperations(marks WriteMarks) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
-		if oc.Operation == nil || oc.Operation.Operation == ast.Query {
+		if oc.Operation == nil {
+			return next(ctx)
+		}
+		if oc.Operation.Operation == ast.Query {
+			if !readroute.OnPrimary(ctx) && auth.UserFrom(ctx) == nil && marks.Recent(ctx, auth.ClientIP(ctx)) {
+				ctx = readroute.Primary(ctx)
+			}
 			return next(ctx)
 		}
 		if oc.Operation.Operation == ast.Mutation && auth.UserFrom(ctx) == nil {

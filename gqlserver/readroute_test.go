@@ -3,6 +3,7 @@ package gqlserver_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,5 +102,42 @@ func TestReadsThatMustSeeTheirWritesAskForThePrimary(t *testing.T) {
 	from("198.51.100.2").OK(catalogue, nil)
 	if got := rec.take(t); got != "replica" {
 		t.Errorf("a query from that client once the window is over: %s, want replica", got)
+	}
+}
+
+// countedMarks counts the look-ups of write marks (a Redis round trip each,
+// with several instances).
+type countedMarks struct {
+	gqlserver.WriteMarks
+	asked atomic.Int32
+}
+
+func (c *countedMarks) Recent(ctx context.Context, addr string) bool {
+	c.asked.Add(1)
+	return c.WriteMarks.Recent(ctx, addr)
+}
+
+// TestOnlyAnAnonymousQueryThatRunsAsksWhetherItsClientJustWrote: a mutation
+// (which reads the primary anyway), a signed-in query and a request refused
+// before it runs cost no look-up of the write marks; an anonymous query one.
+func TestOnlyAnAnonymousQueryThatRunsAsksWhetherItsClientJustWrote(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	storetest.CreateCourse(t, s)
+	marks := &countedMarks{WriteMarks: gqlserver.MemoryWriteMarks(10*time.Second, time.Now)}
+	a := apitest.NewWithOptions(t, apitest.NewService(t, s), gqlserver.HandlerOptions{WriteMarks: marks})
+	a.AddUser("editor@example.com", models.RoleEditor)
+	staff := a.SignIn("editor@example.com", apitest.Password)
+	marks.asked.Store(0)
+	a.SendEnquiry(nil)
+	staff.OK(`{ courses(first: 2) { totalCount } }`, nil)
+	if resp, _ := a.Post(`{ courses(first: 2) { nope } }`, nil); resp.Code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Fatalf("an invalid query: %+v", resp.Errors)
+	}
+	if n := marks.asked.Load(); n != 0 {
+		t.Errorf("%d look-ups for a mutation, a signed-in query and an invalid one; want 0", n)
+	}
+	a.OK(`{ courses(first: 2) { totalCount } }`, nil)
+	if n := marks.asked.Load(); n != 1 {
+		t.Errorf("%d look-ups for an anonymous query; want 1", n)
 	}
 }
