@@ -100,7 +100,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, need appNeeds) (
 		a.closers = append(a.closers, func() { _ = a.rdb.Close() })
 		// Live events reach the subscribers of every instance. Publishing works
 		// at once; receiving once serve starts the hub.
-		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.Redis.Timeout})
+		a.events = redisbus.New(a.rdb, redisbus.Options{Log: log, PublishTimeout: cfg.Redis.Timeout,
+			OnPublishError: redisErrors(log, "events", time.Now)})
 		opts.Enquiries = redisbus.Topic[*models.Enquiry](a.events, "enquiries")
 		opts.Comments = redisbus.Topic[*models.Comment](a.events, "comments")
 		a.closers = append(a.closers, a.events.Close)

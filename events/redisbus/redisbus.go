@@ -48,6 +48,10 @@ type Options struct {
 	// MaxBackoff is the longest wait between two attempts to reconnect
 	// (default 5s; the first waits 100ms, each next one twice as long).
 	MaxBackoff time.Duration
+	// OnPublishError is told of each event Redis did not take (the server
+	// counts it and logs once a minute at most, as for every Redis feature);
+	// nil logs each at WARN and counts it in redis_errors_total.
+	OnPublishError func(error)
 }
 
 // Hub is an instance's one subscriber connection to Redis, shared by its topics
@@ -133,9 +137,9 @@ func Topic[T any](h *Hub, name string) *Bus[T] {
 
 // Publish sends v to every instance's subscribers, within the hub's
 // PublishTimeout whatever ctx's deadline (a write that committed still
-// announces itself). When Redis does not take it, the event is logged as not
-// delivered, counted (coursegraph_events_undelivered_total) and the error
-// returned.
+// announces itself). When Redis does not take it, the event is counted
+// (coursegraph_events_undelivered_total), reported (Options.OnPublishError)
+// and the error returned.
 func (b *Bus[T]) Publish(ctx context.Context, v T) error {
 	data, err := json.Marshal(v)
 	if err == nil {
@@ -145,9 +149,14 @@ func (b *Bus[T]) Publish(ctx context.Context, v T) error {
 	}
 	if err != nil {
 		metrics.EventUndelivered(b.topic)
-		metrics.RedisError("events")
-		b.hub.opts.Log.WarnContext(ctx, "event not delivered: its subscribers will not be told of it", slog.String("topic", b.topic), slog.Any("error", err))
-		return fmt.Errorf("publish %s event: %w", b.topic, err)
+		err = fmt.Errorf("publish %s event (its subscribers will not be told of it): %w", b.topic, err)
+		if report := b.hub.opts.OnPublishError; report != nil {
+			report(err)
+		} else {
+			metrics.RedisError("events")
+			b.hub.opts.Log.WarnContext(ctx, "event not delivered", slog.Any("error", err))
+		}
+		return err
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,7 +154,8 @@ func TestWithoutRedisPublishingFailsCountedAndSubscriptionsAreCutAtOnce(t *testi
 		t.Fatal(err)
 	}
 	defer rdb.Close()
-	h := redisbus.New(rdb, redisbus.Options{MaxBackoff: 50 * time.Millisecond})
+	var reported []error
+	h := redisbus.New(rdb, redisbus.Options{MaxBackoff: 50 * time.Millisecond, OnPublishError: func(err error) { reported = append(reported, err) }})
 	bus := redisbus.Topic[*notice](h, "unreachable")
 	h.Start()
 	defer h.Close()
@@ -163,6 +165,9 @@ func TestWithoutRedisPublishingFailsCountedAndSubscriptionsAreCutAtOnce(t *testi
 	}
 	if got := undelivered(t, "unreachable") - before; got != 1 {
 		t.Errorf("undelivered events counted: %v, want 1", got)
+	}
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "unreachable") {
+		t.Errorf("reported to OnPublishError: %v; want the one failure, naming the topic", reported)
 	}
 	told := make(chan error, 1)
 	ch, err := bus.Subscribe(events.OnCut(t.Context(), func(cause error) { told <- cause }))
