@@ -274,9 +274,9 @@ func (s *Store) SearchArticles(ctx context.Context, search string, now time.Time
 	if err != nil || len(ids) == 0 {
 		return nil, translate(err, "search", "articles")
 	}
-	var rows []*models.Article
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, translate(err, "search", "articles")
+	rows, err := s.ArticlesByIDs(ctx, ids) // with their authors, as every article read
+	if err != nil {
+		return nil, err
 	}
 	byID := make(map[uint]*models.Article, len(rows))
 	for _, a := range rows {
