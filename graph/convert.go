@@ -59,13 +59,11 @@ func finder[T any, PT interface {
 }](find func(*service.Service, context.Context, uint) (PT, error)) nodeFinder {
 	return func(s *service.Service, ctx context.Context, id uint) (models.Node, error) {
 		v, err := find(s, ctx, id)
-		if me, ok := errors.AsType[*models.Error](err); ok && me.Code == models.NotFound {
-			return nil, nil
-		}
-		if err != nil || v == nil {
+		found, err := nullIfNotFound((*T)(v), err)
+		if err != nil || found == nil {
 			return nil, err // a nil entity as an untyped nil, so that the answer is null
 		}
-		return v, nil
+		return PT(found), nil
 	}
 }
 

@@ -32,7 +32,7 @@ var (
 	batchRels       = relations[*models.Batch]{implementors: batchImplementors, seen: (*loaders.Loaders).Batches}
 	articleRels     = relations[*models.Article]{implementors: articleImplementors, seen: (*loaders.Loaders).Articles}
 	tagRels         = relations[*models.Tag]{implementors: tagImplementors, seen: (*loaders.Loaders).Tags}
-	commentRels     = relations[*models.Comment]{implementors: commentImplementors, seen: (*loaders.Loaders).Comments}
+	commentRels     = relations[*models.Comment]{implementors: commentImplementors}
 	enquiryRels     = relations[*models.Enquiry]{implementors: enquiryImplementors}
 	noteRels        = relations[*models.EnquiryNote]{implementors: enquiryNoteImplementors}
 	auditEntryRels  = relations[*models.AuditEntry]{implementors: auditEntryImplementors}
@@ -143,7 +143,6 @@ var relationHints = loaders.Hints{
 	Schedules: scheduleRels.hint,
 	Articles:  articleRels.hint,
 	Tags:      tagRels.hint,
-	Comments:  commentRels.hint,
 	Notes:     noteRels.hint,
 }
 
@@ -231,14 +230,18 @@ func readTagArticlesArgs(args map[string]any) (tagArticlesArgs, bool, error) {
 	return a, a.after == nil, nil
 }
 
-// readRelatedArgs reads how many related articles to give (1 to 20, 3 by default).
+// How many related articles an article gives: relatedDefault unless asked,
+// relatedMax at most (setComplexity costs them the same way).
+const relatedDefault, relatedMax = 3, 20
+
+// readRelatedArgs reads how many related articles to give.
 func readRelatedArgs(args map[string]any) (int, bool, error) {
 	first := args["first"].(*int)
 	if first == nil {
-		return 3, true, nil
+		return relatedDefault, true, nil
 	}
-	if *first < 1 || *first > 20 {
-		return 0, false, models.InvalidField("first", "must be between 1 and 20")
+	if *first < 1 || *first > relatedMax {
+		return 0, false, models.InvalidField("first", "must be between 1 and %d", relatedMax)
 	}
 	return *first, true, nil
 }

@@ -46,7 +46,7 @@ func setComplexity(c *ComplexityRoot) {
 	times := func(def, largest int) func(first *int, child int) int {
 		return func(first *int, child int) int { return 1 + pageCost(first, def, largest)*child }
 	}
-	page, related, search := times(models.DefaultPageSize, models.MaxPageSize), times(3, 20), times(10, 50)
+	page, related, search := times(models.DefaultPageSize, models.MaxPageSize), times(relatedDefault, relatedMax), times(10, 50)
 	c.Query.Courses = func(child int, _ *models.CourseFilter, _ *models.CourseOrder, first *int, _ *string) int {
 		return page(first, child)
 	}

@@ -63,7 +63,6 @@ type Hints struct {
 	Schedules func(*Loaders, []*models.Schedule)
 	Articles  func(*Loaders, []*models.Article)
 	Tags      func(*Loaders, []*models.Tag)
-	Comments  func(*Loaders, []*models.Comment)
 	Notes     func(*Loaders, []*models.EnquiryNote)
 }
 
@@ -217,9 +216,6 @@ func (l *Loaders) Articles(list []*models.Article) {
 // Tags hints the relations of a list of tags (there is no loader of tags by id
 // to prime).
 func (l *Loaders) Tags(list []*models.Tag) { hint(l, l.hints.Tags, list) }
-
-// Comments hints the relations of a list of comments.
-func (l *Loaders) Comments(list []*models.Comment) { hint(l, l.hints.Comments, list) }
 
 func (l *Loaders) notes(list []*models.EnquiryNote) { hint(l, l.hints.Notes, list) }
 
