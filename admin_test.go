@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"coursegraph/apitest"
 	"coursegraph/store/storetest"
 
 	"github.com/creack/pty"
@@ -170,9 +171,10 @@ func TestUserCommandsAskForThePasswordTwiceWithoutEchoOnATerminal(t *testing.T) 
 			go func() { done <- run(context.Background(), args, getenv, tty, &out, prompts) }()
 			for i, a := range answers {
 				want := []string{"Password: ", "Password again: "}[i]
-				waitFor(t, "the prompt "+want, func() bool {
+				apitest.WaitFor(t, "the prompt "+want, func() bool {
 					return strings.Count(prompts.String(), "Password") == i+1 && strings.HasSuffix(prompts.String(), want) && echoOff(t, tty)
 				})
+
 				if _, err := io.WriteString(term, a+"\n"); err != nil {
 					t.Fatal(err)
 				}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/auth"
 	"coursegraph/gqlserver"
 	"coursegraph/logging"
@@ -84,14 +85,14 @@ func TestABackupTakenUnderLoadHoldsEveryEnquiryReceiptedBeforeIt(t *testing.T) {
 	for n := range 4 {
 		done.Go(func() { w.run(t, svc, n, stop) })
 	}
-	waitFor(t, "enquiries before the backup", func() bool { return len(w.receipted()) >= 40 })
+	apitest.WaitFor(t, "enquiries before the backup", func() bool { return len(w.receipted()) >= 40 })
 	before := w.receipted()
 	file := filepath.Join(dir, "backups", "mid-way.db")
 	out, err := runCommand(t, env, "backup", file)
 	if err != nil || !strings.Contains(out, file) {
 		t.Fatalf("backup: %v %q", err, out)
 	}
-	waitFor(t, "enquiries after the backup", func() bool { return len(w.receipted()) >= len(before)+20 })
+	apitest.WaitFor(t, "enquiries after the backup", func() bool { return len(w.receipted()) >= len(before)+20 })
 	close(stop)
 	done.Wait()
 
@@ -427,7 +428,7 @@ func TestTheServerAppliesRetentionOnItsOwn(t *testing.T) {
 		defer close(done)
 		applyRetention(ctx, svc, models.Retention{CommentEmails: 365 * 24 * time.Hour}, log, time.Hour)
 	}()
-	waitFor(t, "the first pass", func() bool { return strings.Contains(logs.String(), "retention of personal data") })
+	apitest.WaitFor(t, "the first pass", func() bool { return strings.Contains(logs.String(), "retention of personal data") })
 	cancel()
 	<-done
 	if line := logs.String(); !strings.Contains(line, "comment_emails=1") || strings.Contains(line, "rina") {

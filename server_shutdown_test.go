@@ -7,29 +7,15 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/store"
 
 	"github.com/emersion/go-smtp"
 )
-
-// waitFor spins (yielding, without sleeping) until cond holds or a minute passes
-// (a busy machine under the race detector is slow; only a failure waits that long).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		runtime.Gosched()
-	}
-}
 
 // heldMail is an SMTP server that holds every message in DATA until release is
 // closed.
@@ -86,7 +72,7 @@ func TestShutdownLetsAMailDeliveryInProgressFinishBeforeTheDatabaseCloses(t *tes
 	<-box.held
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
-	waitFor(t, "the shutdown to begin", func() bool { return strings.Contains(logs.String(), "shutting down") })
+	apitest.WaitFor(t, "the shutdown to begin", func() bool { return strings.Contains(logs.String(), "shutting down") })
 	select {
 	case err := <-stopped:
 		t.Fatalf("run returned (%v) while a mail delivery was in progress", err)
@@ -130,7 +116,7 @@ func TestFailedDeliveriesAreLoggedAndTheBacklogIsShown(t *testing.T) {
 	if code, body := postQuery(t, base, enquiryMutation); code != 200 || strings.Contains(body, "errors") {
 		t.Fatalf("submit: %d %s", code, body)
 	}
-	waitFor(t, "a logged failure", func() bool { return strings.Contains(logs.String(), "mail delivery failed") })
+	apitest.WaitFor(t, "a logged failure", func() bool { return strings.Contains(logs.String(), "mail delivery failed") })
 	var line string
 	for l := range strings.SplitSeq(logs.String(), "\n") {
 		if strings.Contains(l, "mail delivery failed") {
@@ -170,7 +156,7 @@ func TestShutdownDrainsBeforeItStopsAccepting(t *testing.T) {
 	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
-	waitFor(t, "the shutdown to begin", func() bool { return strings.Contains(logs.String(), "shutting down") })
+	apitest.WaitFor(t, "the shutdown to begin", func() bool { return strings.Contains(logs.String(), "shutting down") })
 
 	resp, err = client.Get(base + "/readyz")
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"coursegraph/apitest"
 	"coursegraph/gqlserver"
 	"coursegraph/playground"
 	"coursegraph/store/storetest"
@@ -663,7 +664,7 @@ func TestRequestsSentWhileTheServerStartsAreHeldUntilItIsReady(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"totalCount":6`) {
 		t.Errorf("the request sent during start-up: %d %s; want the catalogue", resp.StatusCode, b)
 	}
-	waitFor(t, "both requests answered", func() bool { return strings.Count(logs.String(), "path=/graphql") == 2 })
+	apitest.WaitFor(t, "both requests answered", func() bool { return strings.Count(logs.String(), "path=/graphql") == 2 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
