@@ -173,9 +173,10 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock := time.Now().UTC().Truncate(time.Second)
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
 		svc := apitest.NewService(t, s, func(o *service.Options) {
-			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, clock.Now
 		})
 		a := apitest.NewWith(t, svc)
 		a.SendEnquiry(map[string]any{"courseId": course.GlobalID()})
@@ -192,9 +193,9 @@ func TestAnEnquiryNoticeSurvivesAnSMTPOutage(t *testing.T) {
 		deliver("while the server is down", 0)
 		_, _ = box.start(t, addr)
 		deliver("back up, before the retry is due", 0)
-		clock = clock.Add(11 * time.Second)
+		clock.Set(clock.Now().Add(11 * time.Second))
 		deliver("when the retry is due", 1)
-		clock = clock.Add(time.Hour)
+		clock.Set(clock.Now().Add(time.Hour))
 		deliver("an hour later", 0)
 
 		got := box.received()

@@ -87,16 +87,17 @@ func TestOneStuckNoticeDoesNotHoldTheOthersBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		sender.Timeout, sender.CommandTimeout = time.Minute, time.Minute
-		clock := time.Now().UTC().Truncate(time.Second)
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
 		svc := apitest.NewService(t, s, func(o *service.Options) {
-			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, clock.Now
 		})
 		a := apitest.NewWith(t, svc)
 		a.SendEnquiry(map[string]any{"name": "Stuck Person"})
 		a.SendEnquiry(map[string]any{"name": "Rahim Uddin", "message": "Another question"})
 		ctx := context.Background()
-		if b, err := svc.MailBacklog(ctx); err != nil || b.Count != 2 || !b.Oldest.Equal(clock) {
-			t.Errorf("backlog = %+v (%v); want 2, the oldest queued at %v", b, err, clock)
+		if b, err := svc.MailBacklog(ctx); err != nil || b.Count != 2 || !b.Oldest.Equal(clock.Now()) {
+			t.Errorf("backlog = %+v (%v); want 2, the oldest queued at %v", b, err, clock.Now())
 		}
 
 		done := make(chan service.MailReport)
@@ -134,9 +135,10 @@ func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock := time.Now().UTC().Truncate(time.Second)
+		clock := &apitest.Clock{}
+		clock.Set(time.Now())
 		svc := apitest.NewService(t, s, func(o *service.Options) {
-			o.Notify, o.Clock = &service.Notify{Sender: sender}, func() time.Time { return clock }
+			o.Notify, o.Clock = &service.Notify{Sender: sender}, clock.Now
 		})
 		apitest.NewWith(t, svc).SendEnquiry(nil)
 
@@ -146,10 +148,10 @@ func TestAFailedNoticeIsReportedWithItsNextAttempt(t *testing.T) {
 				t.Fatalf("attempt %d: report %+v (%v); want one failure", attempt+1, r, err)
 			}
 			f := r.Failed[0]
-			if f.ID == 0 || f.Attempt != attempt+1 || !f.NextAttempt.Equal(clock.Add(wait)) || f.Err == nil || !strings.Contains(f.Err.Error(), "connect") {
+			if f.ID == 0 || f.Attempt != attempt+1 || !f.NextAttempt.Equal(clock.Now().Add(wait)) || f.Err == nil || !strings.Contains(f.Err.Error(), "connect") {
 				t.Errorf("attempt %d: failure %+v; want the message, attempt %d, next at +%v and the cause", attempt+1, f, attempt+1, wait)
 			}
-			clock = clock.Add(wait)
+			clock.Set(clock.Now().Add(wait))
 		}
 	})
 }
