@@ -103,27 +103,14 @@ func OpenMySQL(t testing.TB, dsn string) *store.Store {
 // unreachable server fails the test.
 func CreateMySQL(t testing.TB, dsn string) string {
 	t.Helper()
-	_, driverDSN, err := store.ParseURL(dsn)
-	if err != nil {
-		t.Fatalf("TEST_MYSQL_DSN: %v", err)
-	}
-	cfg, err := mysql.ParseDSN(driverDSN)
-	if err != nil {
-		t.Fatalf("TEST_MYSQL_DSN: %v", err)
-	}
-	name := uniqueName("cgtest_")
-	cfg.DBName = ""
-	admin, err := sql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatalf("open MySQL server: %v", err)
-	}
-	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-		t.Fatalf("create test database on MySQL (is it running at %s?): %v", cfg.Addr, err)
+	cfg, name, err := createDatabase(ctx, dsn, "cgtest_")
+	if err != nil {
+		t.Fatalf("TEST_MYSQL_DSN: %v", err)
 	}
 	t.Cleanup(func() {
+		cfg.DBName = ""
 		db, err := sql.Open("mysql", cfg.FormatDSN())
 		if err != nil {
 			t.Errorf("drop test database: %v", err)
@@ -136,6 +123,31 @@ func CreateMySQL(t testing.TB, dsn string) string {
 	})
 	cfg.DBName = name
 	return cfg.FormatDSN()
+}
+
+// createDatabase creates an empty database named prefix and a random suffix on
+// the MySQL-compatible server that dsn names (its database part is ignored),
+// and returns the server's configuration (without a database) and the name.
+func createDatabase(ctx context.Context, dsn, prefix string) (*mysql.Config, string, error) {
+	_, driverDSN, err := store.ParseURL(dsn)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err := mysql.ParseDSN(driverDSN)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return nil, "", fmt.Errorf("open the server: %w", err)
+	}
+	defer admin.Close()
+	name := uniqueName(prefix)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		return nil, "", fmt.Errorf("create a test database (is the server running at %s?): %w", cfg.Addr, err)
+	}
+	return cfg, name, nil
 }
 
 // urls remembers the database URL of each store this package opened, for URL.
@@ -195,26 +207,17 @@ func OpenTiDB(t testing.TB, dsn string) *store.Store {
 }
 
 func (d *tidbDatabase) create(dsn string) error {
-	_, driverDSN, err := store.ParseURL(dsn)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cfg, name, err := createDatabase(ctx, dsn, "cgtest_tidb_")
 	if err != nil {
 		return err
 	}
-	cfg, err := mysql.ParseDSN(driverDSN)
-	if err != nil {
-		return err
-	}
-	cfg.DBName = ""
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		return fmt.Errorf("open TiDB server: %w", err)
 	}
 	defer admin.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	name := uniqueName("cgtest_tidb_")
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-		return fmt.Errorf("create test database on TiDB (is it running at %s?): %w", cfg.Addr, err)
-	}
 	cfg.DBName = name
 	d.dsn = cfg.FormatDSN()
 	s, err := store.Open(ctx, d.dsn)
