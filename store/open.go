@@ -59,6 +59,16 @@ func (s *Store) ForStaff() *Store {
 	return &staff
 }
 
+// mysqlPool sizes a MySQL connection pool (the primary's and each replica's):
+// as many idle connections as open ones, since under load a smaller idle pool
+// closes connections only to open them again (with their session set-up).
+func mysqlPool(db *sql.DB) {
+	db.SetMaxOpenConns(25)
+	db.SetMaxIdleConns(25)
+	db.SetConnMaxLifetime(30 * time.Minute)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+}
+
 // Now is the clock GORM stamps created_at and updated_at with: UTC, whole seconds,
 // so that stored times compare the same way as text (SQLite) and as DATETIME (MySQL).
 func Now() time.Time { return time.Now().UTC().Truncate(time.Second) }
@@ -101,12 +111,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	if dialect == MySQL {
-		// As many idle connections as open ones: under load, a smaller idle pool
-		// closes connections only to open them again (with their session set-up).
-		sqlDB.SetMaxOpenConns(25)
-		sqlDB.SetMaxIdleConns(25)
-		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		mysqlPool(sqlDB)
 	} else {
 		// One writer at a time is all SQLite allows; a small pool keeps readers
 		// concurrent under WAL without piling up busy writers.

@@ -105,10 +105,7 @@ func (s *Store) UseReplicas(ctx context.Context, urls []string, opts ReplicaOpti
 			rs.close()
 			return fmt.Errorf("open replica %s: %w", cfg.Addr, err)
 		}
-		db.SetMaxOpenConns(25)
-		db.SetMaxIdleConns(25)
-		db.SetConnMaxLifetime(30 * time.Minute)
-		db.SetConnMaxIdleTime(5 * time.Minute)
+		mysqlPool(db)
 		r := &replica{name: cfg.Addr, db: db}
 		r.state.Store(&ReplicaState{Name: r.name, Lag: -1, Err: "not checked yet"})
 		rs.list = append(rs.list, r)
