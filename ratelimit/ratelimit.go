@@ -253,37 +253,6 @@ func (t *Ticket) Refund() {
 	t.res.CancelAt(t.taken)
 }
 
-// Wait returns how long key must wait before its next event is allowed: 0 when it
-// may act now.
-func (l *Limiter) Wait(key string) time.Duration {
-	if l == nil || l.burst <= 0 {
-		return 0
-	}
-	key = bucketKey(key)
-	now := l.now()
-	if l.shared != nil {
-		wait, err := l.redis(key, 1, "peek")
-		switch {
-		case err == nil:
-			return wait
-		case l.down == FailOpen:
-			return 0
-		case l.down == FailClosed:
-			return UnavailableWait
-		}
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		return 0
-	}
-	// The bucket's own answer: a reservation's delay, then the reservation undone.
-	res := b.lim.ReserveN(now, 1)
-	defer res.CancelAt(now)
-	return res.DelayFrom(now)
-}
-
 // Reset forgets key's use: it starts again with a full burst.
 func (l *Limiter) Reset(key string) {
 	if l == nil {
@@ -305,7 +274,7 @@ func (l *Limiter) Reset(key string) {
 // wait in microseconds: 0 when allowed (and, for "take", counted).
 //
 // ARGV: now (µs; 0 for Redis's own time), interval (µs), burst, n, mode
-// ("take", "peek", "refund" or "reset"). The key expires when the bucket would
+// ("take", "refund" or "reset"). The key expires when the bucket would
 // be full again.
 var gcra = redisconn.NewScript(`
 local now, interval, burst, n, mode = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -331,9 +300,7 @@ if tat < now then tat = now end
 local next = tat + n * interval
 local allowAt = next - burst * interval
 if allowAt > now then return allowAt - now end
-if mode == "take" then
-  redis.call("SET", KEYS[1], string.format("%d", next), "PX", math.ceil((next - now) / 1000))
-end
+redis.call("SET", KEYS[1], string.format("%d", next), "PX", math.ceil((next - now) / 1000))
 return 0
 `)
 

@@ -77,21 +77,16 @@ func TestARefundedTicketDoesNotCount(t *testing.T) {
 	}
 }
 
-func TestWaitIsTheTimeUntilTheNextEvent(t *testing.T) {
+func TestARefusalSaysHowLongUntilTheNextEvent(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
 	l := ratelimit.New(2, time.Minute, c.now)
-	if w := l.Wait("a"); w != 0 {
-		t.Errorf("an unseen key waits %v; want 0", w)
+	if _, w, ok := l.Take("a"); !ok || w != 0 {
+		t.Errorf("an unseen key: %v, waits %v; want allowed", ok, w)
 	}
-	l.Allow("a")
-	if w := l.Wait("a"); w != 0 {
-		t.Errorf("with a token left, Wait = %v; want 0", w)
+	if _, w, ok := l.Take("a"); !ok || w != 0 {
+		t.Errorf("with a token left: %v, waits %v; want allowed", ok, w)
 	}
-	l.Allow("a")
 	c.t = c.t.Add(20 * time.Second)
-	if w := l.Wait("a"); w != 40*time.Second {
-		t.Errorf("20 s after the burst is spent, Wait = %v; want 40s", w)
-	}
 	if _, w, ok := l.Take("a"); ok || w != 40*time.Second {
 		t.Errorf("Take = %v, %v; want a refusal and the same 40s", ok, w)
 	}

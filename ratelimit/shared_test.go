@@ -84,25 +84,23 @@ func TestASharedBudgetTakenConcurrentlyIsNeverOverspent(t *testing.T) {
 }
 
 // TestASharedLimiterSaysExactlyHowLongToWait: the waits are those of the
-// in-memory limiter (TestWaitIsTheTimeUntilTheNextEvent and
+// in-memory limiter (TestARefusalSaysHowLongUntilTheNextEvent and
 // TestTakeNSpendsPointsAndSaysHowLongUntilTheyRefill), whichever instance asks.
 func TestASharedLimiterSaysExactlyHowLongToWait(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
 	a, b, _, _ := twoInstances(t, 2, time.Minute, c, ratelimit.FailClosed)
-	if w := b.Wait("a"); w != 0 {
-		t.Errorf("an unseen key waits %v; want 0", w)
+	if _, w, err := a.Try("a", 1); err != nil || w != 0 {
+		t.Errorf("an unseen key: %v, waits %v; want allowed", err, w)
 	}
-	a.Allow("a")
-	if w := b.Wait("a"); w != 0 {
-		t.Errorf("with a token left, Wait = %v; want 0", w)
+	if _, w, err := b.Try("a", 1); err != nil || w != 0 {
+		t.Errorf("with a token left: %v, waits %v; want allowed", err, w)
 	}
-	b.Allow("a")
 	c.t = c.t.Add(20 * time.Second)
-	if w := a.Wait("a"); w != 40*time.Second {
-		t.Errorf("20 s after the burst is spent, Wait = %v; want 40s", w)
-	}
 	if _, w, err := b.Try("a", 1); !errors.Is(err, ratelimit.ErrLimited) || w != 40*time.Second {
-		t.Errorf("Try = %v, %v; want ErrLimited and the same 40s", err, w)
+		t.Errorf("20 s after the burst is spent, Try = %v, %v; want ErrLimited and 40s", err, w)
+	}
+	if _, w, err := a.Try("a", 1); !errors.Is(err, ratelimit.ErrLimited) || w != 40*time.Second {
+		t.Errorf("on the other instance, Try = %v, %v; want ErrLimited and the same 40s", err, w)
 	}
 	c.t = c.t.Add(40 * time.Second)
 	if !a.Allow("a") {
