@@ -49,7 +49,7 @@ func articleCursorKey(a *models.Article, col string) string {
 func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOrder, page models.PageArgs) ([]Keyed[*models.Article], error) {
 	o = o.Normalized()
 	col := articleOrderColumn(o, f.ArticleFilter)
-	q := s.whereArticles(s.db.WithContext(ctx), f)
+	q := s.whereArticles(newQuery(s.selectArticlesWithAuthors()), f)
 	if page.After != nil {
 		var key any = page.After.Key
 		if col != "articles.title" {
@@ -59,14 +59,14 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 			}
 			key = t
 		}
-		q = afterKey(q, col, "articles.id", o.Direction, key, page.After.ID)
+		q.and(afterKey(col, "articles.id", o.Direction, key, page.After.ID))
 	}
 	dir := " ASC"
 	if o.Direction == models.Desc {
 		dir = " DESC"
 	}
-	rows, err := scanAll(s.withAuthors(q).
-		Order(col+dir).Order("articles.id"+dir).Limit(page.First+1), "articles", s.scanArticleWithAuthor)
+	q.add(" ORDER BY "+col+dir+", articles.id"+dir+" LIMIT ?", page.First+1)
+	rows, err := readAll(ctx, s, "articles", q, s.scanArticleWithAuthor)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +77,12 @@ func (s *Store) Articles(ctx context.Context, f ArticleQuery, o models.ArticleOr
 	return out, nil
 }
 
-// withAuthors selects articles with their authors (scanArticleWithAuthor). The
-// LEFT JOIN keeps articles the driving table, read in its index's order, so a page
-// needs no temporary table; every article has an author (a foreign key says so).
-func (s *Store) withAuthors(q *gorm.DB) *gorm.DB {
-	return q.Select(s.articleWithAuthorColumns()).Joins("LEFT JOIN users ON users.id = articles.author_id")
+// selectArticlesWithAuthors selects articles with their authors
+// (scanArticleWithAuthor). The LEFT JOIN keeps articles the driving table, read
+// in its index's order, so a page needs no temporary table; every article has an
+// author (a foreign key says so).
+func (s *Store) selectArticlesWithAuthors() string {
+	return "SELECT " + s.articleWithAuthorColumns() + " FROM articles LEFT JOIN users ON users.id = articles.author_id"
 }
 
 // ArticleQuery is an article filter with the visibility the service decided.
@@ -94,27 +95,24 @@ type ArticleQuery struct {
 
 // CountArticles returns how many articles match f.
 func (s *Store) CountArticles(ctx context.Context, f ArticleQuery) (int, error) {
-	var n int64
-	err := s.whereArticles(s.db.WithContext(ctx), f).Count(&n).Error
-	return int(n), translate(err, "count", "articles")
+	return readOne(ctx, s, "articles", s.whereArticles(newQuery("SELECT COUNT(*) FROM articles"), f), scanCount)
 }
 
-func (s *Store) whereArticles(q *gorm.DB, f ArticleQuery) *gorm.DB {
-	q = q.Model(&models.Article{})
+func (s *Store) whereArticles(q *query, f ArticleQuery) *query {
 	if f.VisibleAt != nil {
-		q = visible(q, *f.VisibleAt)
+		q.and(visibleArticles, models.ArticlePublished, *f.VisibleAt)
 	}
 	if f.Status != nil {
-		q = q.Where("articles.status = ?", *f.Status)
+		q.and("articles.status = ?", *f.Status)
 	}
 	if f.AuthorID != nil {
-		q = q.Where("articles.author_id = ?", *f.AuthorID)
+		q.and("articles.author_id = ?", *f.AuthorID)
 	}
 	if f.Tag != nil {
-		q = q.Where("articles.id IN (SELECT article_tags.article_id FROM article_tags JOIN tags ON tags.id = article_tags.tag_id WHERE tags.slug = ?)", models.NormalizeSlug(*f.Tag))
+		q.and("articles.id IN (SELECT article_tags.article_id FROM article_tags JOIN tags ON tags.id = article_tags.tag_id WHERE tags.slug = ?)", models.NormalizeSlug(*f.Tag))
 	}
 	if f.Search != nil {
-		q = s.matchArticles(q, *f.Search)
+		matchArticles(q, *f.Search)
 	}
 	return q
 }
@@ -148,7 +146,7 @@ func (s *Store) FirstArticlesByTags(ctx context.Context, tagIDs []uint, now time
 		}
 		q := "SELECT firsts.tag_id, " + s.articleWithAuthorColumns() + " FROM (" + strings.Join(arms, " UNION ALL ") +
 			") firsts JOIN articles ON articles.id = firsts.id LEFT JOIN users ON users.id = articles.author_id"
-		rows, err := scanAll(s.db.WithContext(ctx).Raw(q, args...), "articles", scan)
+		rows, err := readAll(ctx, s, "articles", newQuery(q, args...), scan)
 		if err != nil {
 			return nil, err
 		}
@@ -164,20 +162,23 @@ func (s *Store) FirstArticlesByTags(ctx context.Context, tagIDs []uint, now time
 	return out, nil
 }
 
+// visibleArticles keeps the articles the public may read at a time: its
+// arguments are models.ArticlePublished and the time.
+const visibleArticles = "articles.status = ? AND articles.published_at <= ?"
+
 // visible keeps the articles the public may read at now.
 func visible(q *gorm.DB, now time.Time) *gorm.DB {
-	return q.Where("articles.status = ? AND articles.published_at <= ?", models.ArticlePublished, now)
+	return q.Where(visibleArticles, models.ArticlePublished, now)
 }
 
 // ArticleByID returns the article with id; NotFound if there is none.
 func (s *Store) ArticleByID(ctx context.Context, id uint) (*models.Article, error) {
-	return scanOne(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id = ?", id), "article", s.scanArticleWithAuthor)
+	return readOne(ctx, s, "article", newQuery(s.selectArticlesWithAuthors()).and("articles.id = ?", id), s.scanArticleWithAuthor)
 }
 
 // ArticleBySlug returns the article with slug; NotFound if there is none.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*models.Article, error) {
-	return scanOne(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).
-		Where("articles.slug = ?", models.NormalizeSlug(slug)), "article", s.scanArticleWithAuthor)
+	return readOne(ctx, s, "article", newQuery(s.selectArticlesWithAuthors()).and("articles.slug = ?", models.NormalizeSlug(slug)), s.scanArticleWithAuthor)
 }
 
 // HasVisibleArticleBy reports whether the user with id wrote an article the public
@@ -204,7 +205,7 @@ func (s *Store) NextPublication(ctx context.Context, now time.Time) (at time.Tim
 
 // ArticlesByIDs returns the articles with the given ids; missing ids are left out.
 func (s *Store) ArticlesByIDs(ctx context.Context, ids []uint) ([]*models.Article, error) {
-	return scanAll(s.withAuthors(s.db.WithContext(ctx).Model(&models.Article{})).Where("articles.id IN ?", ids), "articles", s.scanArticleWithAuthor)
+	return readAll(ctx, s, "articles", newQuery(s.selectArticlesWithAuthors()).and("articles.id IN ").in(ids), s.scanArticleWithAuthor)
 }
 
 // CreateArticle inserts a and indexes it for search; Conflict if its slug is taken.
@@ -293,11 +294,9 @@ type ArticleTagRow struct {
 
 // TagsByArticleIDs returns the tags of the given articles, by name, in one query.
 func (s *Store) TagsByArticleIDs(ctx context.Context, ids []uint) ([]ArticleTagRow, error) {
-	return scanAll(s.db.WithContext(ctx).Table("article_tags").
-		Select("article_tags.article_id, tags.id, tags.slug, tags.name").
-		Joins("JOIN tags ON tags.id = article_tags.tag_id").
-		Where("article_tags.article_id IN ?", ids).
-		Order("article_tags.article_id").Order("tags.name"), "tags", func(rows *sql.Rows) (ArticleTagRow, error) {
+	q := newQuery("SELECT article_tags.article_id, tags.id, tags.slug, tags.name FROM article_tags JOIN tags ON tags.id = article_tags.tag_id").
+		and("article_tags.article_id IN ").in(ids).add(" ORDER BY article_tags.article_id, tags.name")
+	return readAll(ctx, s, "tags", q, func(rows *sql.Rows) (ArticleTagRow, error) {
 		var r ArticleTagRow
 		return r, rows.Scan(&r.ArticleID, &r.ID, &r.Slug, &r.Name)
 	})

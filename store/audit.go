@@ -25,7 +25,7 @@ func (s *Store) AuditEntries(ctx context.Context, f models.AuditFilter, page mod
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, "created_at", "id", models.Desc, at.UTC(), page.After.ID)
+		q = q.Where(afterKey("created_at", "id", models.Desc, at.UTC(), page.After.ID))
 	}
 	var rows []*models.AuditEntry
 	if err := q.Order("created_at DESC").Order("id DESC").Limit(page.First + 1).Find(&rows).Error; err != nil {

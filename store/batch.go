@@ -42,7 +42,7 @@ func (s *Store) BatchByID(ctx context.Context, id uint) (*models.Batch, error) {
 
 // BatchesByIDs returns the batches with the given ids; missing ids are left out.
 func (s *Store) BatchesByIDs(ctx context.Context, ids []uint) ([]*models.Batch, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Batch{}).Select(batchColumns).Where("id IN ?", ids), "batches", scanBatch)
+	return readAll(ctx, s, "batches", newQuery("SELECT "+batchColumns+" FROM batches").and("id IN ").in(ids), scanBatch)
 }
 
 // UpsertBatch inserts b, or updates the batch with the same ordinal to match it, and

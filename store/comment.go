@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,17 +56,17 @@ func commentCursorKey(c *models.Comment) string { return c.CreatedAt.UTC().Forma
 // Comments returns up to page.First+1 comments of an article with the given
 // status, oldest first, after the page's cursor.
 func (s *Store) Comments(ctx context.Context, articleID uint, status models.CommentStatus, page models.PageArgs) ([]Keyed[*models.Comment], error) {
-	q := s.db.WithContext(ctx).Where("article_id = ? AND status = ?", articleID, status)
+	q := newQuery("SELECT "+commentColumns+" FROM comments").and("article_id = ? AND status = ?", articleID, status)
 	if page.After != nil {
 		t, err := time.Parse(time.RFC3339, page.After.Key)
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, "created_at", "id", models.Asc, t, page.After.ID)
+		q.and(afterKey("created_at", "id", models.Asc, t, page.After.ID))
 	}
-	var rows []*models.Comment
-	if err := q.Order("created_at").Order("id").Limit(page.First + 1).Find(&rows).Error; err != nil {
-		return nil, translate(err, "list", "comments")
+	rows, err := readAll(ctx, s, "comments", q.add(" ORDER BY created_at, id LIMIT ?", page.First+1), scanComment)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Keyed[*models.Comment], len(rows))
 	for i, c := range rows {
@@ -85,7 +86,7 @@ func (s *Store) CommentsByStatus(ctx context.Context, status models.CommentStatu
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, "created_at", "id", models.Desc, t, page.After.ID)
+		q = q.Where(afterKey("created_at", "id", models.Desc, t, page.After.ID))
 	}
 	var rows []*models.Comment
 	err := q.Select("id, article_id, status, author_name, author_email, body, created_at").
@@ -128,8 +129,8 @@ func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status mod
 			arms[i] = fmt.Sprintf("SELECT id FROM (SELECT id FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id LIMIT ?) a%d", i)
 			args = append(args, id, status, n+1)
 		}
-		sql := "SELECT " + commentColumns + " FROM (" + strings.Join(arms, " UNION ALL ") + ") firsts JOIN comments ON comments.id = firsts.id"
-		rows, err := scanAll(s.db.WithContext(ctx).Raw(sql, args...), "comments", scanComment)
+		text := "SELECT " + commentColumns + " FROM (" + strings.Join(arms, " UNION ALL ") + ") firsts JOIN comments ON comments.id = firsts.id"
+		rows, err := readAll(ctx, s, "comments", newQuery(text, args...), scanComment)
 		if err != nil {
 			return nil, err
 		}
@@ -152,15 +153,19 @@ const firstCommentsChunk = 100
 // CountComments returns how many comments with the status each given article
 // has, in one query; articles with none are absent.
 func (s *Store) CountComments(ctx context.Context, articleIDs []uint, status models.CommentStatus) (map[uint]int, error) {
-	var rows []struct {
-		ArticleID uint
-		N         int
+	type count struct {
+		articleID uint
+		n         int
 	}
-	err := s.db.WithContext(ctx).Model(&models.Comment{}).Select("article_id, COUNT(*) AS n").
-		Where("article_id IN ? AND status = ?", articleIDs, status).Group("article_id").Scan(&rows).Error
+	q := newQuery("SELECT article_id, COUNT(*) FROM comments").and("article_id IN ").in(articleIDs).
+		add(" AND status = ? GROUP BY article_id", status)
+	rows, err := readAll(ctx, s, "comments", q, func(rows *sql.Rows) (count, error) {
+		var c count
+		return c, rows.Scan(&c.articleID, &c.n)
+	})
 	out := make(map[uint]int, len(rows))
 	for _, r := range rows {
-		out[r.ArticleID] = r.N
+		out[r.articleID] = r.n
 	}
-	return out, translate(err, "count", "comments")
+	return out, err
 }

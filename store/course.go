@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"coursegraph/models"
 
 	"golang.org/x/text/unicode/norm"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -57,20 +55,19 @@ func courseCursorValue(key string, field models.CourseOrderField) (any, error) {
 func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.CourseOrder, page models.PageArgs) ([]Keyed[*models.Course], error) {
 	o = o.Normalized()
 	col := courseOrderColumns[o.Field]
-	q := whereCourses(s.db.WithContext(ctx), f)
+	q := whereCourses(newQuery("SELECT "+courseColumns+" FROM courses"), f)
 	if page.After != nil {
 		v, err := courseCursorValue(page.After.Key, o.Field)
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, col, "id", o.Direction, v, page.After.ID)
+		q.and(afterKey(col, "id", o.Direction, v, page.After.ID))
 	}
-	dir := "ASC"
+	dir := " ASC"
 	if o.Direction == models.Desc {
-		dir = "DESC"
+		dir = " DESC"
 	}
-	rows, err := scanAll(q.Model(&models.Course{}).Select(courseColumns).
-		Order(col+" "+dir).Order("id "+dir).Limit(page.First+1), "courses", scanCourse)
+	rows, err := readAll(ctx, s, "courses", q.add(" ORDER BY "+col+dir+", id"+dir+" LIMIT ?", page.First+1), scanCourse)
 	if err != nil {
 		return nil, err
 	}
@@ -83,33 +80,31 @@ func (s *Store) Courses(ctx context.Context, f models.CourseFilter, o models.Cou
 
 // CountCourses returns how many courses match f.
 func (s *Store) CountCourses(ctx context.Context, f models.CourseFilter) (int, error) {
-	var n int64
-	err := whereCourses(s.db.WithContext(ctx).Model(&models.Course{}), f).Count(&n).Error
-	return int(n), translate(err, "count", "courses")
+	return readOne(ctx, s, "courses", whereCourses(newQuery("SELECT COUNT(*) FROM courses"), f), scanCount)
 }
 
-func whereCourses(q *gorm.DB, f models.CourseFilter) *gorm.DB {
+func whereCourses(q *query, f models.CourseFilter) *query {
 	if f.Active != nil {
-		q = q.Where("active = ?", *f.Active)
+		q.and("active = ?", *f.Active)
 	}
 	if f.Category != nil {
-		q = q.Where("category = ?", strings.TrimSpace(*f.Category))
+		q.and("category = ?", strings.TrimSpace(*f.Category))
 	}
 	if f.Weekday != nil {
-		q = q.Where("weekdays & ? <> 0", int(f.Weekday.Bit()))
+		q.and("weekdays & ? <> 0", int(f.Weekday.Bit()))
 	}
 	if f.MinFee != nil {
-		q = q.Where("fee_amount >= ?", int64(*f.MinFee))
+		q.and("fee_amount >= ?", int64(*f.MinFee))
 	}
 	if f.MaxFee != nil {
-		q = q.Where("fee_amount <= ?", int64(*f.MaxFee))
+		q.and("fee_amount <= ?", int64(*f.MaxFee))
 	}
 	if f.Search != nil {
 		// NFC, as text is typed on most keyboards, so that a search typed in NFD
 		// finds it too.
 		for word := range strings.FieldsSeq(norm.NFC.String(*f.Search)) {
 			like := "%" + escapeLike(word) + "%"
-			q = q.Where("(title LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!' OR category LIKE ? ESCAPE '!' OR topics LIKE ? ESCAPE '!')",
+			q.and("(title LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!' OR category LIKE ? ESCAPE '!' OR topics LIKE ? ESCAPE '!')",
 				like, like, like, like)
 		}
 	}
@@ -122,14 +117,14 @@ func escapeLike(s string) string {
 	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
 }
 
-// afterKey adds the keyset condition "after (key, id)" for an ordering by col then
-// idCol in direction dir.
-func afterKey(q *gorm.DB, col, idCol string, dir models.OrderDirection, key any, id uint) *gorm.DB {
+// afterKey is the keyset condition "after (key, id)" for an ordering by col then
+// idCol in direction dir, and its arguments: for query.and and GORM's Where alike.
+func afterKey(col, idCol string, dir models.OrderDirection, key any, id uint) (string, any, any, any) {
 	op := ">"
 	if dir == models.Desc {
 		op = "<"
 	}
-	return q.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", col, op, col, idCol, op), key, key, id)
+	return "(" + col + " " + op + " ? OR (" + col + " = ? AND " + idCol + " " + op + " ?))", key, key, id
 }
 
 // CourseByID returns the course with id; NotFound if there is none.
@@ -155,7 +150,7 @@ func (s *Store) CourseBySlug(ctx context.Context, slug string) (*models.Course, 
 // CoursesByIDs returns the courses with the given ids, in no particular order;
 // missing ids are left out.
 func (s *Store) CoursesByIDs(ctx context.Context, ids []uint) ([]*models.Course, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Course{}).Select(courseColumns).Where("id IN ?", ids), "courses", scanCourse)
+	return readAll(ctx, s, "courses", newQuery("SELECT "+courseColumns+" FROM courses").and("id IN ").in(ids), scanCourse)
 }
 
 // UpsertCourse inserts c, or updates the course with the same slug to match it,

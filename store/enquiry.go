@@ -55,7 +55,7 @@ func (s *Store) Enquiries(ctx context.Context, f models.EnquiryFilter, dir model
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, "created_at", "id", dir, t, page.After.ID)
+		q = q.Where(afterKey("created_at", "id", dir, t, page.After.ID))
 	}
 	order := " DESC"
 	if dir == models.Asc {

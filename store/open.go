@@ -379,7 +379,8 @@ type StatementObserver interface {
 
 // Statement is what an observer learns about a statement that ran.
 type Statement struct {
-	// Kind is GORM's: query, create, update, delete, row or raw.
+	// Kind is GORM's (query, create, update, delete, row or raw) for the
+	// statements GORM builds, and "read" for the read path's own (read.go).
 	Kind string
 	// SQL is the statement's text with placeholders (?), never its arguments.
 	SQL string

@@ -232,7 +232,7 @@ func (rs *replicas) route(db *gorm.DB) {
 		return
 	}
 	ctx := db.Statement.Context
-	if ctx == nil || readroute.OnPrimary(ctx) {
+	if ctx == nil {
 		return
 	}
 	if _, locking := db.Statement.Clauses["FOR"]; locking {
@@ -241,18 +241,30 @@ func (rs *replicas) route(db *gorm.DB) {
 	if raw := db.Statement.SQL.String(); raw != "" && !readOnly(raw) {
 		return
 	}
+	if r := rs.pick(ctx); r != nil {
+		db.Statement.ConnPool = r.db
+		db.Statement.Settings.Store(replicaSetting, r.name)
+	}
+}
+
+// pick returns the replica in rotation that a read outside a transaction should
+// go to, round robin, and notes it (the replica's count, the request's readroute
+// record); nil when the context asks for the primary or no replica is in rotation.
+func (rs *replicas) pick(ctx context.Context) *replica {
+	if readroute.OnPrimary(ctx) {
+		return nil
+	}
 	n := uint64(len(rs.list))
 	start := rs.next.Add(1)
 	for i := range n {
 		r := rs.list[(start+i)%n]
 		if r.state.Load().InRotation {
-			db.Statement.ConnPool = r.db
-			db.Statement.Settings.Store(replicaSetting, r.name)
 			r.served.Add(1)
 			readroute.NoteReplica(ctx)
-			return
+			return r
 		}
 	}
+	return nil
 }
 
 // replicaSetting names, in a statement's settings, the replica that serves it.

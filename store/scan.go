@@ -7,48 +7,14 @@ import (
 	"time"
 
 	"coursegraph/models"
-
-	"gorm.io/gorm"
 )
 
-// The read path's hottest lists (a page of courses or articles and the relations
-// of a page) name their columns and scan rows with database/sql, straight into the
-// models' fields: GORM builds the statement, but its reflective scanning (a value
-// allocated per column per row, serializers looked up per field) cost a quarter of
-// the CPU of a catalogue request in a profile of BenchmarkReadPath.
+// The read path's statements (read.go) name their columns and scan rows with
+// database/sql, straight into the models' fields: GORM's reflective scanning (a
+// value allocated per column per row, serializers looked up per field) cost a
+// quarter of the CPU of a catalogue request in a profile of BenchmarkReadPath.
 //
 // Each xxxColumns lists exactly what scanXxx reads, in order.
-
-// scanAll runs q, which must select what scan reads, and scans every row.
-func scanAll[T any](q *gorm.DB, what string, scan func(*sql.Rows) (T, error)) ([]T, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, translate(err, "list", what)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, translate(err, "list", what)
-		}
-		out = append(out, v)
-	}
-	return out, translate(rows.Err(), "list", what)
-}
-
-// scanOne is scanAll for a query of at most one row; NotFound when there is none.
-func scanOne[T any](q *gorm.DB, what string, scan func(*sql.Rows) (T, error)) (T, error) {
-	all, err := scanAll(q.Limit(1), what, scan)
-	if err == nil && len(all) == 0 {
-		err = models.Errorf(models.NotFound, "%s not found", what)
-	}
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return all[0], nil
-}
 
 // jsonColumn scans a JSON text column (GORM's serializer:json) into *dst. An
 // empty column is the zero value, as GORM reads it: GORM writes "" for a nil
@@ -146,6 +112,10 @@ func scanSchedule(rows *sql.Rows) (*models.Schedule, error) {
 // join the batches.
 const scheduleWithBatchColumns = scheduleColumns + ", " + batchColumns
 
+// selectSchedulesWithBatches selects schedules joined to their batches
+// (scanScheduleWithBatch).
+const selectSchedulesWithBatches = "SELECT " + scheduleWithBatchColumns + " FROM schedules JOIN batches ON batches.id = schedules.batch_id"
+
 func scanScheduleWithBatch(rows *sql.Rows) (*models.Schedule, error) {
 	s := &models.Schedule{LoadedBatch: new(models.Batch)}
 	return s, rows.Scan(append(scheduleDest(s), batchDest(s.LoadedBatch)...)...)
@@ -165,6 +135,9 @@ func scanBatch(rows *sql.Rows) (*models.Batch, error) {
 // userColumns are a user's columns but the password hash, which only signing in
 // and changing a password read (UserCredentials), so that no other read holds it.
 const userColumns = "users.id, users.name, users.email, users.role, users.bio, users.avatar_url, users.active, users.created_at, users.updated_at, users.last_login_at"
+
+// selectUsers selects users without their password hashes (scanUser).
+const selectUsers = "SELECT " + userColumns + " FROM users"
 
 func userDest(u *models.User) []any {
 	return []any{&u.ID, &u.Name, &u.Email, (*string)(&u.Role), &u.Bio, &u.AvatarURL, &u.Active,

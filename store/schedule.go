@@ -19,7 +19,7 @@ func (s *Store) Schedules(ctx context.Context, f models.ScheduleFilter, page mod
 		if err != nil {
 			return nil, models.InvalidField("after", "is not a cursor from this list")
 		}
-		q = afterKey(q, "batches.ordinal", "schedules.id", models.Asc, ordinal, page.After.ID)
+		q = q.Where(afterKey("batches.ordinal", "schedules.id", models.Asc, ordinal, page.After.ID))
 	}
 	var rows []struct {
 		models.Schedule
@@ -79,19 +79,17 @@ func (s *Store) ScheduleByID(ctx context.Context, id uint) (*models.Schedule, er
 // course and then by their batch's start time, each with its batch (LoadedBatch), in
 // one statement.
 func (s *Store) SchedulesByCourseIDs(ctx context.Context, courseIDs []uint) ([]*models.Schedule, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleWithBatchColumns).
-		Joins("JOIN batches ON batches.id = schedules.batch_id").
-		Where("schedules.course_id IN ?", courseIDs).
-		Order("schedules.course_id").Order("batches.start_minutes").Order("schedules.id"), "schedules", scanScheduleWithBatch)
+	q := newQuery(selectSchedulesWithBatches).and("schedules.course_id IN ").in(courseIDs).
+		add(" ORDER BY schedules.course_id, batches.start_minutes, schedules.id")
+	return readAll(ctx, s, "schedules", q, scanScheduleWithBatch)
 }
 
 // SchedulesByBatchIDs returns the schedules in the given batches, ordered by batch
 // and then by course title, in one statement.
 func (s *Store) SchedulesByBatchIDs(ctx context.Context, batchIDs []uint) ([]*models.Schedule, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleColumns).
-		Joins("JOIN courses ON courses.id = schedules.course_id").
-		Where("schedules.batch_id IN ?", batchIDs).
-		Order("schedules.batch_id").Order("courses.title").Order("schedules.id"), "schedules", scanSchedule)
+	q := newQuery("SELECT " + scheduleColumns + " FROM schedules JOIN courses ON courses.id = schedules.course_id").
+		and("schedules.batch_id IN ").in(batchIDs).add(" ORDER BY schedules.batch_id, courses.title, schedules.id")
+	return readAll(ctx, s, "schedules", q, scanSchedule)
 }
 
 // CreateSchedule inserts sc and sets its id.
@@ -116,6 +114,5 @@ func (s *Store) DeleteSchedule(ctx context.Context, id uint) error {
 // SchedulesByIDs returns the schedules with the given ids, each with its batch
 // (LoadedBatch); missing ids are left out.
 func (s *Store) SchedulesByIDs(ctx context.Context, ids []uint) ([]*models.Schedule, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.Schedule{}).Select(scheduleWithBatchColumns).
-		Joins("JOIN batches ON batches.id = schedules.batch_id").Where("schedules.id IN ?", ids), "schedules", scanScheduleWithBatch)
+	return readAll(ctx, s, "schedules", newQuery(selectSchedulesWithBatches).and("schedules.id IN ").in(ids), scanScheduleWithBatch)
 }

@@ -181,15 +181,15 @@ func (s *Store) indexCourse(ctx context.Context, c *models.Course) error {
 
 // matchArticles keeps the articles that have a word of search. A search of only
 // punctuation has no words and matches nothing.
-func (s *Store) matchArticles(q *gorm.DB, search string) *gorm.DB {
+func matchArticles(q *query, search string) *query {
 	if strings.TrimSpace(search) == "" {
 		return q
 	}
 	words := distinctWords(search)
 	if len(words) == 0 {
-		return q.Where("1 = 0")
+		return q.and("1 = 0")
 	}
-	return q.Where("articles.id IN (SELECT doc_id FROM search_words WHERE kind = ? AND word IN ?)", searchArticle, words)
+	return inList(q.and("articles.id IN (SELECT doc_id FROM search_words WHERE kind = ? AND word IN ", searchArticle), words).add(")")
 }
 
 func distinctWords(search string) []string {
@@ -309,12 +309,9 @@ func (s *Store) SearchCourses(ctx context.Context, search string, limit int) ([]
 	if err != nil || sub == "" {
 		return nil, translate(err, "search", "courses")
 	}
-	q := s.db.WithContext(ctx).Model(&models.Course{}).Select(courseColumns).
-		Joins("JOIN ("+sub+") ranked ON ranked.doc_id = courses.id", args...).
-		Where("courses.active = ?", true).
-		Clauses(clause.OrderBy{Expression: clause.Expr{SQL: "ranked.title_hits DESC, ranked.score DESC, courses.slug"}}).
-		Limit(limit)
-	return scanAll(q, "courses", scanCourse)
+	q := newQuery("SELECT "+courseColumns+" FROM courses JOIN ("+sub+") ranked ON ranked.doc_id = courses.id", args...).
+		and("courses.active = ?", true).add(" ORDER BY ranked.title_hits DESC, ranked.score DESC, courses.slug LIMIT ?", limit)
+	return readAll(ctx, s, "courses", q, scanCourse)
 }
 
 // reindexAll rebuilds the index of every article and course, document by

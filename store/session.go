@@ -20,10 +20,9 @@ func (s *Store) SessionWithUser(ctx context.Context, hash string) (*models.Sessi
 		sess *models.Session
 		user *models.User
 	}
-	p, err := scanOne(s.db.WithContext(ctx).Model(&models.Session{}).
-		Select("sessions.id, sessions.user_id, sessions.token_hash, sessions.created_at, sessions.expires_at, sessions.revoked_at, "+userColumns).
-		Joins("JOIN users ON users.id = sessions.user_id").
-		Where("sessions.token_hash = ?", hash), "session", func(rows *sql.Rows) (pair, error) {
+	q := newQuery("SELECT sessions.id, sessions.user_id, sessions.token_hash, sessions.created_at, sessions.expires_at, sessions.revoked_at, "+
+		userColumns+" FROM sessions JOIN users ON users.id = sessions.user_id").and("sessions.token_hash = ?", hash)
+	p, err := readOne(ctx, s, "session", q, func(rows *sql.Rows) (pair, error) {
 		sess, u := new(models.Session), new(models.User)
 		err := rows.Scan(append([]any{&sess.ID, &sess.UserID, &sess.TokenHash, &sess.CreatedAt, &sess.ExpiresAt, nullTime{&sess.RevokedAt}},
 			userDest(u)...)...)

@@ -12,7 +12,7 @@ import (
 // UserByID returns the user with id, without the password hash; NotFound if
 // there is none.
 func (s *Store) UserByID(ctx context.Context, id uint) (*models.User, error) {
-	return scanOne(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Where("id = ?", id), "user", scanUser)
+	return readOne(ctx, s, "user", newQuery(selectUsers).and("id = ?", id), scanUser)
 }
 
 // UserCredentials returns the user with id with the password hash, for checking
@@ -38,12 +38,12 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, er
 // UsersByIDs returns the users with the given ids, without their password
 // hashes; missing ids are left out.
 func (s *Store) UsersByIDs(ctx context.Context, ids []uint) ([]*models.User, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Where("id IN ?", ids), "users", scanUser)
+	return readAll(ctx, s, "users", newQuery(selectUsers).and("id IN ").in(ids), scanUser)
 }
 
 // Users returns every user, by name, without their password hashes.
 func (s *Store) Users(ctx context.Context) ([]*models.User, error) {
-	return scanAll(s.db.WithContext(ctx).Model(&models.User{}).Select(userColumns).Order("name").Order("id"), "users", scanUser)
+	return readAll(ctx, s, "users", newQuery(selectUsers+" ORDER BY name, id"), scanUser)
 }
 
 // CountActiveAdmins returns how many active ADMIN users there are, without locking.

@@ -376,7 +376,7 @@ func openMigrated(t testing.TB, url string) *store.Store {
 }
 
 // Counter counts the SQL statements a store runs.
-type Counter struct{ n atomic.Int64 }
+type Counter struct{ n, built atomic.Int64 }
 
 // CountStatements starts counting the statements s runs.
 func CountStatements(s *store.Store) *Counter {
@@ -389,13 +389,21 @@ func CountStatements(s *store.Store) *Counter {
 func (c *Counter) StartStatement(ctx context.Context, _ string) context.Context { return ctx }
 
 // EndStatement implements store.StatementObserver: it counts the statement.
-func (c *Counter) EndStatement(context.Context, store.Statement) { c.n.Add(1) }
+func (c *Counter) EndStatement(_ context.Context, st store.Statement) {
+	c.n.Add(1)
+	if st.Kind != store.ReadKind {
+		c.built.Add(1)
+	}
+}
 
-// Reset sets the count back to zero.
-func (c *Counter) Reset() { c.n.Store(0) }
+// Reset sets the counts back to zero.
+func (c *Counter) Reset() { c.n.Store(0); c.built.Store(0) }
 
 // Count returns the statements run since the last Reset.
 func (c *Counter) Count() int { return int(c.n.Load()) }
+
+// BuiltByGORM returns how many of them GORM built: all but the read path's own.
+func (c *Counter) BuiltByGORM() int { return int(c.built.Load()) }
 
 // SQLRecorder keeps the text of the SQL statements a store ran.
 type SQLRecorder struct {
