@@ -214,8 +214,8 @@ type pagedRel[P any, K comparable, A any, V any, C any] struct {
 	parent  *relations[P]
 	field   string
 	key     func(P) K
-	pages   func(*loaders.Loaders, []K) // records a group of parents for the loaders per arguments
-	args    func(map[string]any) (a A, batched bool, err error)
+	pages   func(*loaders.Loaders, []K)                                                 // records a group of parents for the loaders per arguments
+	args    func(context.Context, *graphql.FieldContext) (a A, batched bool, err error) // from the field's context, with its operation's
 	load    func(context.Context, *loaders.Loaders, A, K) (V, error)
 	direct  func(context.Context, *service.Service, P, A) (V, error) // nil: always batched
 	nodes   func(V) []C
@@ -226,7 +226,7 @@ type pagedRel[P any, K comparable, A any, V any, C any] struct {
 
 // paged declares a relation whose value is a connection (conn) of C.
 func paged[P any, K comparable, A any, V any, C any](parent *relations[P], field string, key func(P) K, pages func(*loaders.Loaders, []K),
-	args func(map[string]any) (A, bool, error), load func(context.Context, *loaders.Loaders, A, K) (V, error),
+	args func(context.Context, *graphql.FieldContext) (A, bool, error), load func(context.Context, *loaders.Loaders, A, K) (V, error),
 	direct func(context.Context, *service.Service, P, A) (V, error), conn *connection[V, C],
 ) *pagedRel[P, K, A, V, C] {
 	r := &pagedRel[P, K, A, V, C]{
@@ -239,7 +239,7 @@ func paged[P any, K comparable, A any, V any, C any](parent *relations[P], field
 
 // pagedList declares a relation with arguments whose value is a list of C.
 func pagedList[P any, K comparable, A any, C any](parent *relations[P], field string, key func(P) K, pages func(*loaders.Loaders, []K),
-	args func(map[string]any) (A, bool, error), load func(context.Context, *loaders.Loaders, A, K) ([]C, error), next *relations[C],
+	args func(context.Context, *graphql.FieldContext) (A, bool, error), load func(context.Context, *loaders.Loaders, A, K) ([]C, error), next *relations[C],
 ) *pagedRel[P, K, A, []C, C] {
 	r := &pagedRel[P, K, A, []C, C]{
 		parent: parent, field: field, key: key, pages: pages, args: args, load: load,
@@ -260,7 +260,7 @@ func (r *pagedRel[P, K, A, V, C]) declared() declaration {
 func (r *pagedRel[P, K, A, V, C]) resolve(ctx context.Context, svc *service.Service, p P) (V, error) {
 	var zero V
 	fc := graphql.GetFieldContext(ctx)
-	args, batched, err := r.args(fc.Args)
+	args, batched, err := r.args(ctx, fc)
 	if err != nil {
 		return zero, err
 	}
@@ -292,7 +292,7 @@ func (r *pagedRel[P, K, A, V, C]) ahead(a *ahead, s *scope, f graphql.CollectedF
 	if fc == nil {
 		return // no arguments to read (below a union): loaded on demand
 	}
-	args, batched, err := r.args(fc.Args)
+	args, batched, err := r.args(a.ctx, fc)
 	if err != nil || !batched {
 		return
 	}

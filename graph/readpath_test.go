@@ -45,7 +45,10 @@ func TestTheReadPathMakesNoOnDiskTemporaryTable(t *testing.T) {
 			}
 			return n
 		}
-		for _, q := range []struct{ name, query string }{{"Q1", apitest.ReadQ1}, {"Q2", apitest.ReadQ2}, {"Q3", apitest.ReadQ3}} {
+		// Q1 with the comments' totals reads the first comments through the
+		// window arm (store.FirstComments).
+		counted := strings.Replace(apitest.ReadQ1, "comments(first: 3) {", "comments(first: 3) { totalCount", 1)
+		for _, q := range []struct{ name, query string }{{"Q1", apitest.ReadQ1}, {"Q1 with totals", counted}, {"Q2", apitest.ReadQ2}, {"Q3", apitest.ReadQ3}} {
 			before := diskTables()
 			a.OK(q.query, map[string]any{"slug": slug})
 			if made := diskTables() - before; made != 0 {
@@ -98,6 +101,52 @@ func TestCommentTotalsOfAPageAreOneStatement(t *testing.T) {
 		}
 		if n := strings.Count(string(data), `"totalCount":10`); n != 20 {
 			t.Errorf("%d of 20 articles have their 10 comments counted: %s", n, data)
+		}
+	})
+}
+
+// TestCommentTotalsAskedForAreCountedFirst: when a page's comments are asked with
+// their totalCount (directly, through a fragment, or kept by @include), the count
+// comes first and the first comments are read the way the counts make cheapest
+// (the window arm, for these articles of 10 comments); when the totalCount is not
+// asked (or @skip drops it), no count is made and each article is an arm.
+func TestCommentTotalsAskedForAreCountedFirst(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, _ := readFixture(t, s)
+		rec := storetest.RecordSQL(s)
+		for _, c := range []struct {
+			name, query string
+			vars        map[string]any
+			counted     bool
+		}{
+			{"asked", `{ articles(first: 5) { edges { node { comments(first: 2) { totalCount edges { node { body } } } } } } }`, nil, true},
+			{"through a fragment", `{ articles(first: 5) { edges { node { comments(first: 2) { ...total edges { node { body } } } } } } } fragment total on CommentConnection { totalCount }`, nil, true},
+			{"kept by @include", `query($t: Boolean!) { articles(first: 5) { edges { node { comments(first: 2) { totalCount @include(if: $t) edges { node { body } } } } } } }`, map[string]any{"t": true}, true},
+			{"not asked", `{ articles(first: 5) { edges { node { comments(first: 2) { edges { node { body } } } } } } }`, nil, false},
+			{"dropped by @skip", `query($t: Boolean!) { articles(first: 5) { edges { node { comments(first: 2) { totalCount @skip(if: $t) edges { node { body } } } } } } }`, map[string]any{"t": true}, false},
+		} {
+			before := len(rec.All())
+			data := string(a.OK(c.query, c.vars))
+			if strings.Contains(data, "totalCount") != c.counted {
+				t.Fatalf("%s: %s", c.name, data)
+			}
+			var counts, windowed, arms int
+			for _, q := range rec.All()[before:] {
+				switch {
+				case strings.Contains(q, "COUNT(*)"):
+					counts++
+				case strings.Contains(q, "ROW_NUMBER"):
+					windowed++
+				case strings.Contains(q, "FROM comments WHERE article_id = ?"):
+					arms++
+				}
+			}
+			if c.counted && (counts != 1 || windowed != 1 || arms != 0) {
+				t.Errorf("%s: %d counts, %d windowed reads, %d read by arms; want the count, then the window", c.name, counts, windowed, arms)
+			}
+			if !c.counted && (counts != 0 || windowed != 0 || arms != 1) {
+				t.Errorf("%s: %d counts, %d windowed reads, %d read by arms; want no count and the arms", c.name, counts, windowed, arms)
+			}
 		}
 	})
 }

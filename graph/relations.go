@@ -6,6 +6,8 @@ import (
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
 	"coursegraph/service"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Each relation (a field that loads related rows) is declared once, below: its
@@ -91,7 +93,7 @@ var (
 	articleCommentCount = one(&articleRels, "commentCount", articleKey, nil, commentCountsLoader, nil)
 	articleComments     = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, readCommentsArgs,
 		func(ctx context.Context, l *loaders.Loaders, a commentsArgs, key loaders.ArticleID) (*service.CommentConnection, error) {
-			return l.FirstComments(a.status, a.first).Load(ctx, key)
+			return l.FirstComments(a.status, a.first, a.counted).Load(ctx, key)
 		},
 		func(ctx context.Context, svc *service.Service, p *models.Article, a commentsArgs) (*service.CommentConnection, error) {
 			return svc.Comments(ctx, p, a.status, a.first, a.after)
@@ -207,17 +209,38 @@ func optional[K ~uint](id *uint) (K, bool) {
 
 // The arguments of the relations that take some, read from the field's own Args
 // (gqlgen's coercion of the literals and variables, as the resolver receives
-// them), never from the raw selection.
+// them), never from the raw selection; and, where reading them differs by what
+// the field selects, that as gqlgen collects it (selects).
 
 type commentsArgs struct {
 	first  *int
 	after  *string
 	status *models.CommentStatus
+	// counted: the pages' totalCount is asked for, so the loader counts first and
+	// reads each article's first comments the cheapest way for its count.
+	counted bool
 }
 
-func readCommentsArgs(args map[string]any) (commentsArgs, bool, error) {
-	a := commentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus)}
+func readCommentsArgs(ctx context.Context, fc *graphql.FieldContext) (commentsArgs, bool, error) {
+	args := fc.Args
+	a := commentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus),
+		counted: selects(ctx, fc.Field, "totalCount")}
 	return a, a.after == nil, nil
+}
+
+// selects reports whether the field selects a field named name, directly or
+// through fragments, with the directives (@include, @skip) and variables of the
+// operation.
+func selects(ctx context.Context, field graphql.CollectedField, name string) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), field.Selections, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 type tagArticlesArgs struct {
@@ -225,8 +248,8 @@ type tagArticlesArgs struct {
 	after *string
 }
 
-func readTagArticlesArgs(args map[string]any) (tagArticlesArgs, bool, error) {
-	a := tagArticlesArgs{first: args["first"].(*int), after: args["after"].(*string)}
+func readTagArticlesArgs(_ context.Context, fc *graphql.FieldContext) (tagArticlesArgs, bool, error) {
+	a := tagArticlesArgs{first: fc.Args["first"].(*int), after: fc.Args["after"].(*string)}
 	return a, a.after == nil, nil
 }
 
@@ -235,8 +258,8 @@ func readTagArticlesArgs(args map[string]any) (tagArticlesArgs, bool, error) {
 const relatedDefault, relatedMax = 3, 20
 
 // readRelatedArgs reads how many related articles to give.
-func readRelatedArgs(args map[string]any) (int, bool, error) {
-	first := args["first"].(*int)
+func readRelatedArgs(_ context.Context, fc *graphql.FieldContext) (int, bool, error) {
+	first := fc.Args["first"].(*int)
 	if first == nil {
 		return relatedDefault, true, nil
 	}

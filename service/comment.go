@@ -106,8 +106,10 @@ func (s *Service) CommentQueue(ctx context.Context, status *models.CommentStatus
 }
 
 // FirstComments returns the first page of comments of each article (the approved
-// ones, or status for EDITOR) in one query, for dataloaders.
-func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int) (map[uint]*CommentConnection, error) {
+// ones, or status for EDITOR) in one query, for dataloaders. When counted (the
+// pages' totalCount is asked for), it counts them first, in one query, and the
+// store reads each article's first comments the cheapest way for its count.
+func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int, counted bool) (map[uint]*CommentConnection, error) {
 	st, err := commentStatus(ctx, status)
 	if err != nil {
 		return nil, err
@@ -117,20 +119,27 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 		return nil, err
 	}
 	cachetag.From(ctx).AddIDs(cachetag.Comments, ids)
-	rows, err := s.store.FirstComments(ctx, ids, st, args.First)
+	var counts map[uint]int
+	if counted {
+		if counts, err = s.store.CountComments(ctx, ids, st); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.store.FirstComments(ctx, ids, st, args.First, counts)
 	if err != nil {
 		return nil, err
 	}
-	// One count for all the articles, when the first of them is asked for its
-	// totalCount, instead of one per article.
+	// Not counted, one count for all the articles all the same, when the first
+	// of them is asked for its totalCount, instead of one per article.
 	var once sync.Once
-	var counts map[uint]int
 	var countErr error
 	out := make(map[uint]*CommentConnection, len(ids))
 	for _, id := range ids {
 		conn := s.commentConnection(id, st, rows[id], args)
 		conn.count = func(ctx context.Context) (int, error) {
-			once.Do(func() { counts, countErr = s.store.CountComments(ctx, ids, st) })
+			if !counted {
+				once.Do(func() { counts, countErr = s.store.CountComments(ctx, ids, st) })
+			}
 			return counts[id], countErr
 		}
 		out[id] = conn

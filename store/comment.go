@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"coursegraph/models"
@@ -111,26 +109,54 @@ func (s *Store) CountCommentsByStatus(ctx context.Context, status models.Comment
 
 // FirstComments returns, for each given article, its first n+1 comments with the
 // status, oldest first, in one statement per firstCommentsChunk articles (one for a
-// page). The extra row tells that more follow.
+// page). The extra row tells that more follow. counts, when given, are the
+// articles' counts of comments with the status (CountComments): an article with
+// none is not read, and each other is read the cheapest way for its count.
 //
-// Each article's comments are one index range read, stopped after n+1 rows: a
-// UNION ALL of per-article "ORDER BY created_at, id LIMIT n+1" selects of ids on
-// ix_comments_article_status (article_id, status, created_at, id), joined back to
-// the rows by primary key. Only ids pass through the derived table and the rows are
-// put in order here, so the engine never builds a temporary table holding the TEXT
-// bodies (which MySQL and MariaDB would write to disk), and an article with many
-// comments costs no more than one with few.
-func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status models.CommentStatus, n int) (map[uint][]Keyed[*models.Comment], error) {
+// Only ids pass through the derived table, joined back to the rows by primary
+// key, and the rows are put in order here, so the engine never builds a temporary
+// table holding the TEXT bodies (which MySQL and MariaDB would write to disk).
+// Each article's ids come one of two ways:
+//
+//   - an index range read stopped after n+1 rows, on ix_comments_article_status
+//     (article_id, status, created_at, id): one UNION ALL arm per article, so that
+//     an article with many comments costs no more than one with few;
+//   - with the articles of at most windowedComments comments (known from counts),
+//     one arm for them all numbering each article's ids with ROW_NUMBER: it reads
+//     all their comments' ids, but costs the engine less than an arm each (on
+//     MariaDB 10.11, for 20 articles of 10 comments, 0.75 ms against 0.92 ms; the
+//     arms win from about 30 comments an article).
+func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status models.CommentStatus, n int, counts map[uint]int) (map[uint][]Keyed[*models.Comment], error) {
 	out := make(map[uint][]Keyed[*models.Comment], len(articleIDs))
 	for chunk := range slices.Chunk(articleIDs, firstCommentsChunk) {
-		arms := make([]string, len(chunk))
-		args := make([]any, 0, 3*len(chunk))
-		for i, id := range chunk {
-			arms[i] = fmt.Sprintf("SELECT id FROM (SELECT id FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id LIMIT ?) a%d", i)
-			args = append(args, id, status, n+1)
+		var few, many []uint
+		for _, id := range chunk {
+			switch c, known := counts[id]; {
+			case counts == nil || (known && c > windowedComments):
+				many = append(many, id)
+			case known && c > 0:
+				few = append(few, id)
+			}
 		}
-		text := "SELECT " + commentColumns + " FROM (" + strings.Join(arms, " UNION ALL ") + ") firsts JOIN comments ON comments.id = firsts.id"
-		rows, err := readAll(ctx, s, "comments", newQuery(text, args...), scanComment)
+		if len(few)+len(many) == 0 {
+			continue
+		}
+		q := newQuery("SELECT " + commentColumns + " FROM (")
+		if len(few) > 0 {
+			s.unionArm(q, func(q *query) {
+				q.add("SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY created_at, id) AS rn FROM comments WHERE article_id IN ").
+					in(few).add(" AND status = ?) w WHERE rn <= ?", status, n+1)
+			})
+		}
+		for i, id := range many {
+			if i > 0 || len(few) > 0 {
+				q.add(" UNION ALL ")
+			}
+			s.unionArm(q, func(q *query) {
+				q.add("SELECT id FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id LIMIT ?", id, status, n+1)
+			})
+		}
+		rows, err := readAll(ctx, s, "comments", q.add(") firsts JOIN comments ON comments.id = firsts.id"), scanComment)
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +175,26 @@ func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status mod
 // firstCommentsChunk is how many articles one FirstComments statement covers: a
 // page's worth (pages hold at most 100), so that a page costs one statement.
 const firstCommentsChunk = 100
+
+// windowedComments is the most comments an article may have for FirstComments to
+// read its first ones in the window arm.
+const windowedComments = 30
+
+// unionArm writes one arm of a UNION ALL whose select may have its own ORDER BY
+// and LIMIT: in parentheses on MySQL, as a derived table on SQLite, which has no
+// parenthesised arms (MariaDB would build a temporary table for each derived
+// table).
+func (s *Store) unionArm(q *query, arm func(*query)) {
+	if s.dialect == MySQL {
+		q.add("(")
+		arm(q)
+		q.add(")")
+		return
+	}
+	q.add("SELECT id FROM (")
+	arm(q)
+	q.add(")")
+}
 
 // CountComments returns how many comments with the status each given article
 // has, in one query; articles with none are absent.

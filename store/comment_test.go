@@ -158,3 +158,82 @@ func explainSQLite(t *testing.T, db *sql.DB, query string, args []any) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestFirstCommentsReadEachArticleTheCheapestWayForItsCount gives articles of
+// none, few and many approved comments (with other statuses among them, and
+// creation times shared so that ids break ties) to FirstComments without counts
+// and with them: both answers are each article's first n+1 comments with the
+// status, oldest first, in one statement; with counts, the articles of few
+// comments are numbered by the window arm and those of many read by an arm each,
+// and an article with none is not read at all.
+func TestFirstCommentsReadEachArticleTheCheapestWayForItsCount(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := &models.User{Name: "Author", Email: "author@example.com", Role: models.RoleEditor, Active: true, PasswordHash: "x"}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		sizes := []int{0, 2, 5, store.WindowedComments, store.WindowedComments + 1, 3 * store.WindowedComments}
+		var ids []uint
+		want := map[uint][]uint{}
+		for i, n := range sizes {
+			a := &models.Article{Slug: fmt.Sprintf("first-%d", i), Title: "A", Summary: "S", Body: "B", Status: models.ArticlePublished, AuthorID: u.ID}
+			if err := s.CreateArticle(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.ID)
+			for j := range n {
+				// A pending comment before each approved one; two approved
+				// comments at a time, so that the id breaks the tie.
+				at := base.Add(time.Duration(j/2) * time.Minute)
+				for _, st := range []models.CommentStatus{models.CommentPending, models.CommentApproved} {
+					c := &models.Comment{ArticleID: a.ID, Status: st, AuthorName: "R", AuthorEmail: "r@example.com", Body: "Body", CreatedAt: at}
+					if err := s.CreateComment(ctx, c); err != nil {
+						t.Fatal(err)
+					}
+					if st == models.CommentApproved && len(want[a.ID]) < 4 {
+						want[a.ID] = append(want[a.ID], c.ID)
+					}
+				}
+			}
+		}
+		counts, err := s.CountComments(ctx, ids, models.CommentApproved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name   string
+			counts map[uint]int
+		}{{"without counts", nil}, {"with counts", counts}} {
+			t.Run(c.name, func(t *testing.T) {
+				rec := storetest.RecordSQL(s)
+				got, err := s.FirstComments(ctx, ids, models.CommentApproved, 3, c.counts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, id := range ids {
+					var gotIDs []uint
+					for _, k := range got[id] {
+						gotIDs = append(gotIDs, k.Row.ID)
+					}
+					if fmt.Sprint(gotIDs) != fmt.Sprint(want[id]) {
+						t.Errorf("article %d: comments %v, want %v", id, gotIDs, want[id])
+					}
+				}
+				all := rec.All()
+				if len(all) != 1 {
+					t.Fatalf("%d statements, want 1: %q", len(all), all)
+				}
+				windowed := strings.Contains(all[0], "ROW_NUMBER")
+				arms := strings.Count(all[0], "LIMIT")
+				if c.counts == nil && (windowed || arms != len(ids)) {
+					t.Errorf("without counts: %d arms (want one per article, %d) and window %v: %s", arms, len(ids), windowed, all[0])
+				}
+				if c.counts != nil && (!windowed || arms != 2) {
+					t.Errorf("with counts: %d arms (want 2, for the articles of more than %d) and window %v: %s", arms, store.WindowedComments, windowed, all[0])
+				}
+			})
+		}
+	})
+}

@@ -36,3 +36,6 @@ func (s *Store) MigrateUpTo(ctx context.Context, version int64) error {
 func (s *Store) InsertRow(ctx context.Context, row any) error {
 	return s.db.WithContext(ctx).Create(row).Error
 }
+
+// WindowedComments is windowedComments, for the tests.
+const WindowedComments = windowedComments

@@ -293,11 +293,12 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[TagID, *service.ArticleCo
 }
 
 // FirstComments is the loader of articles' first page of comments for the given
-// arguments (comments without a cursor): one query for all the articles of a page.
-func (l *Loaders) FirstComments(status *models.CommentStatus, first *int) *Loader[ArticleID, *service.CommentConnection] {
-	key := fmt.Sprintf("comments:%v:%v", deref(status), deref(first))
+// arguments (comments without a cursor), with their totals when counted: one
+// query for all the articles of a page (two when counted).
+func (l *Loaders) FirstComments(status *models.CommentStatus, first *int, counted bool) *Loader[ArticleID, *service.CommentConnection] {
+	key := fmt.Sprintf("comments:%v:%v:%v", deref(status), deref(first), counted)
 	return perArgs(l, &l.byArticle, "first_comments", key, keyed[ArticleID](func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
-		return l.svc.FirstComments(ctx, ids, status, first)
+		return l.svc.FirstComments(ctx, ids, status, first, counted)
 	}))
 }
 
