@@ -387,6 +387,7 @@ func (a *ahead) fieldContext(s *scope) *graphql.FieldContext {
 					func(context.Context, any) error { return nil })
 			}
 			if fc, err := up.Child(a.quiet, s.field); err == nil {
+				fc.Parent = up // as graphql.WithFieldContext links a resolver's
 				s.fc = fc
 			}
 		}

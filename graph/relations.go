@@ -216,21 +216,24 @@ type commentsArgs struct {
 	first  *int
 	after  *string
 	status *models.CommentStatus
-	// counted: the pages' totalCount is asked for, so the loader counts first and
-	// reads each article's first comments the cheapest way for its count.
+	// counted: the counts are asked for (the pages' totalCount, or, for approved
+	// comments, the articles' commentCount), so the loader counts first and reads
+	// each article's first comments the cheapest way for its count.
 	counted bool
 }
 
 func readCommentsArgs(ctx context.Context, fc *graphql.FieldContext) (commentsArgs, bool, error) {
 	args := fc.Args
-	a := commentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus),
-		counted: selects(ctx, fc.Field, "totalCount")}
+	a := commentsArgs{first: args["first"].(*int), after: args["after"].(*string), status: args["status"].(*models.CommentStatus)}
+	approved := a.status == nil || *a.status == models.CommentApproved
+	a.counted = selects(ctx, fc.Field, "totalCount") || approved && fc.Parent != nil && selects(ctx, fc.Parent.Field, "commentCount")
 	return a, a.after == nil, nil
 }
 
 // selects reports whether the field selects a field named name, directly or
 // through fragments, with the directives (@include, @skip) and variables of the
-// operation.
+// operation. A field's parent (FieldContext.Parent) is the field whose value
+// holds it, so its selection is the field's siblings.
 func selects(ctx context.Context, field graphql.CollectedField, name string) bool {
 	if !graphql.HasOperationContext(ctx) {
 		return false

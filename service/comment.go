@@ -106,10 +106,15 @@ func (s *Service) CommentQueue(ctx context.Context, status *models.CommentStatus
 }
 
 // FirstComments returns the first page of comments of each article (the approved
-// ones, or status for EDITOR) in one query, for dataloaders. When counted (the
-// pages' totalCount is asked for), it counts them first, in one query, and the
+// ones, or status for EDITOR) in one query, for dataloaders.
+//
+// With approvedCounts (the caller knows the counts will be asked for: the pages'
+// totalCount, or the articles' commentCount), the articles' counts come first,
+// from approvedCounts for approved comments (so that they are the one count the
+// commentCount field reads too) or in one query for another status, and the
 // store reads each article's first comments the cheapest way for its count.
-func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int, counted bool) (map[uint]*CommentConnection, error) {
+func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int,
+	approvedCounts func(context.Context) (map[uint]int, error)) (map[uint]*CommentConnection, error) {
 	st, err := commentStatus(ctx, status)
 	if err != nil {
 		return nil, err
@@ -120,10 +125,15 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 	}
 	cachetag.From(ctx).AddIDs(cachetag.Comments, ids)
 	var counts map[uint]int
-	if counted {
-		if counts, err = s.store.CountComments(ctx, ids, st); err != nil {
-			return nil, err
-		}
+	counted := approvedCounts != nil
+	switch {
+	case counted && st == models.CommentApproved:
+		counts, err = approvedCounts(ctx)
+	case counted:
+		counts, err = s.store.CountComments(ctx, ids, st)
+	}
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.store.FirstComments(ctx, ids, st, args.First, counts)
 	if err != nil {

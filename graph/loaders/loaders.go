@@ -293,13 +293,39 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[TagID, *service.ArticleCo
 }
 
 // FirstComments is the loader of articles' first page of comments for the given
-// arguments (comments without a cursor), with their totals when counted: one
-// query for all the articles of a page (two when counted).
+// arguments (comments without a cursor): one query for all the articles of a page.
+// When counted (the response asks for the counts), the articles' counts are read
+// first, through CommentCountByArticleID for approved comments (one count for
+// this and the articles' commentCount), and the first comments the cheapest way
+// for them (service.FirstComments).
 func (l *Loaders) FirstComments(status *models.CommentStatus, first *int, counted bool) *Loader[ArticleID, *service.CommentConnection] {
 	key := fmt.Sprintf("comments:%v:%v:%v", deref(status), deref(first), counted)
 	return perArgs(l, &l.byArticle, "first_comments", key, keyed[ArticleID](func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
-		return l.svc.FirstComments(ctx, ids, status, first, counted)
+		var counts func(context.Context) (map[uint]int, error)
+		if counted {
+			counts = func(ctx context.Context) (map[uint]int, error) { return l.commentCounts(ctx, ids) }
+		}
+		return l.svc.FirstComments(ctx, ids, status, first, counts)
 	}))
+}
+
+// commentCounts loads the approved comment counts of the articles through
+// CommentCountByArticleID, as one group.
+func (l *Loaders) commentCounts(ctx context.Context, ids []uint) (map[uint]int, error) {
+	keys := make([]ArticleID, len(ids))
+	for i, id := range ids {
+		keys[i] = ArticleID(id)
+	}
+	l.CommentCountByArticleID.Hint(keys)
+	out := make(map[uint]int, len(ids))
+	for _, k := range keys {
+		n, err := l.CommentCountByArticleID.Load(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out[uint(k)] = n
+	}
+	return out, nil
 }
 
 // Related is the loader of articles' related article ids, n of each: one query for
