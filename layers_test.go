@@ -58,6 +58,8 @@ var layers = map[string]layer{
 	"bench/raw":     {[]string{"bench/scenario", "models"}, nil},
 	"bench/dataset": {[]string{"auth", "markdown", "models", "store"}, nil},
 	"bench/load":    {}, "bench/scenario": {},
+	// The ceiling of a cache hit: the standard library only.
+	"bench/limit": {},
 	// The scale-out checks: a client from outside, as an operator's tools.
 	"test/scaleout": {},
 }

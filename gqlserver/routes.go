@@ -122,12 +122,16 @@ func shutdownAware(draining func() bool, webSockets *sync.WaitGroup, next http.H
 	})
 }
 
+// nosniff is the value of every response's X-Content-Type-Options, shared as
+// Header.Set would not (one element, no spare capacity: an Add copies it).
+var nosniff = []string{"nosniff"}
+
 // securityHeaders marks every response nosniff, so that a browser never reads a
 // JSON error as HTML or script; a response to a request that carries credentials
 // is also kept out of every cache and sends no Referer from any page it becomes.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header()["X-Content-Type-Options"] = nosniff
 		if r.Header.Get("Authorization") != "" {
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Referrer-Policy", "no-referrer")
@@ -140,16 +144,41 @@ func securityHeaders(next http.Handler) http.Handler {
 // hands the endpoint a body it has read in full (the endpoint reads it all anyway).
 func limitBody(next http.Handler, max int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		body, err := readAll(r, max)
 		if err != nil || int64(len(body)) > max {
 			gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
 				gqlhttp.Error(gqlhttp.CodeBodyTooLarge, fmt.Sprintf("the request body is over %d bytes", max)))
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		rb := &readBody{all: body}
+		rb.Reset(body)
+		r.Body = rb
 		next.ServeHTTP(w, r)
 	})
 }
+
+// readAll reads r's body, or its first max+1 bytes. A body of a declared length
+// (net/http ends it there) is read into one buffer of that size.
+func readAll(r *http.Request, max int64) ([]byte, error) {
+	if n := r.ContentLength; n >= 0 && n <= max {
+		body := make([]byte, n)
+		_, err := io.ReadFull(r.Body, body)
+		return body, err
+	}
+	return io.ReadAll(io.LimitReader(r.Body, max+1))
+}
+
+// readBody is a request body read in full. Bytes lets the response cache key it
+// without reading and copying it again.
+type readBody struct {
+	bytes.Reader
+	all []byte
+}
+
+// Bytes returns what is left to read, without reading it.
+func (b *readBody) Bytes() []byte { return b.all[len(b.all)-b.Len():] }
+
+func (*readBody) Close() error { return nil }
 
 // longLivedWebSockets lifts the server's read and write timeouts from WebSocket
 // upgrades: a subscription lives for as long as the client stays; its keep-alive

@@ -6,14 +6,16 @@
 //	go run ./bench/compare -duration 10s -rounds 5  # longer, steadier
 //	go run ./bench/compare -scenarios q1,q3 -conns 16 -dataset=false
 //
-// It builds both servers (and bench/dataset) into a temporary directory, loads
+// It builds both servers (and bench/limit and bench/dataset) into a temporary directory, loads
 // the default dataset into a fresh database (-dataset=false keeps what is there),
 // starts both servers on free loopback ports against that database, checks that
 // they answer every scenario with the same JSON (it stops with a diff if not),
 // counts the SQL statements, round trips and temporary tables per request from
 // MariaDB's global status while sending requests one at a time, and then runs each
 // scenario with wrk at each connection count, interleaving the two servers round
-// by round. Every loop is bounded in count and time; traffic goes to 127.0.0.1
+// by round. The cached scenarios (q1c-q3c) also run against bench/limit, which
+// replays the cached server's own hit and does nothing else: the ceiling of a
+// hit. Every loop is bounded in count and time; traffic goes to 127.0.0.1
 // only. It may import models (cursor encoding), bench/scenario and bench/dataset's
 // constants by value.
 package main
@@ -147,8 +149,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer os.RemoveAll(tmp)
 	}
 
-	fmt.Fprintln(stdout, "compare: building coursegraph, bench/raw and bench/dataset")
-	bins := map[string]string{"coursegraph": ".", "raw": "./bench/raw", "dataset": "./bench/dataset"}
+	fmt.Fprintln(stdout, "compare: building coursegraph, bench/raw, bench/limit and bench/dataset")
+	bins := map[string]string{"coursegraph": ".", "raw": "./bench/raw", "limit": "./bench/limit", "dataset": "./bench/dataset"}
 	for name, pkg := range bins {
 		if err := command(ctx, root, nil, os.Stderr, "go", "build", "-o", filepath.Join(tmp, name), pkg); err != nil {
 			return fmt.Errorf("build %s: %w", pkg, err)
@@ -261,6 +263,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		cg := target(sc)
 		servers := []*server{raw, cg}
+		var limit *server
+		if cached(sc) {
+			// The limit row: the cached server's own hit, replayed by bench/limit.
+			if limit, err = startLimit(ctx, filepath.Join(tmp, "limit"), fix, cgc, sc, tmp); err != nil {
+				return err
+			}
+			defer limit.stop() // on an error; stopped below otherwise
+			servers = append(servers, limit)
+		}
 		for _, c := range o.conns {
 			scripts := map[string]string{}
 			for _, s := range servers {
@@ -274,25 +285,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				}
 			}
 			for round := range o.rounds {
-				order := servers
-				if round%2 == 1 {
-					order = []*server{cg, raw}
-				}
-				pair := map[string]wrkResult{}
-				for _, s := range order {
+				got := map[*server]wrkResult{}
+				for _, s := range roundOrder(round, servers) {
 					fmt.Fprintf(stdout, "compare: %s c=%d round %d/%d %s\n", sc, c, round+1, o.rounds, s.name)
 					r, err := runWrk(ctx, db, s, scripts[s.name], c, o.duration)
 					if err != nil {
 						return fmt.Errorf("%s %s: %w", s.name, sc, err)
 					}
-					role := "coursegraph"
-					if s == raw {
-						role = "raw"
-					}
-					pair[role] = r
+					got[s] = r
 				}
-				res.add(sc, c, pair["raw"], pair["coursegraph"])
+				res.add(sc, c, got[raw], got[cg])
+				if limit != nil {
+					res.addLimit(sc, c, got[limit])
+				}
 			}
+		}
+		if limit != nil {
+			limit.stop()
 		}
 		if sc == "q5" {
 			if err := deleteLoadEnquiries(ctx, db); err != nil {

@@ -182,6 +182,8 @@ type cell struct {
 	conns int
 	raw   []wrkResult
 	cg    []wrkResult
+	// limit holds bench/limit's rounds, for the cached scenarios.
+	limit []wrkResult
 }
 
 type results struct {
@@ -200,6 +202,15 @@ func (r *results) add(sc string, conns int, raw, cg wrkResult) {
 		}
 	}
 	r.cells = append(r.cells, &cell{sc: sc, conns: conns, raw: []wrkResult{raw}, cg: []wrkResult{cg}})
+}
+
+// addLimit adds a round of bench/limit to the cell add made for it.
+func (r *results) addLimit(sc string, conns int, limit wrkResult) {
+	for _, c := range r.cells {
+		if c.sc == sc && c.conns == conns {
+			c.limit = append(c.limit, limit)
+		}
+	}
 }
 
 func median(xs []float64) float64 {
@@ -277,7 +288,9 @@ func (r *results) markdown(ctx context.Context, root string, db *sql.DB) (string
 			mib(slices.Max(field(c.raw, rss))), mib(slices.Max(field(c.cg, rss))),
 			median(field(c.raw, conns)), median(field(c.cg, conns)))
 	}
-	fmt.Fprintf(&b, "\nPeak RSS (VmHWM) over the whole run: raw %s MiB, coursegraph %s MiB, coursegraph with the response cache %s MiB.\n\n",
+	b.WriteString("\n")
+	b.WriteString(r.limitTable())
+	fmt.Fprintf(&b, "Peak RSS (VmHWM) over the whole run: raw %s MiB, coursegraph %s MiB, coursegraph with the response cache %s MiB.\n\n",
 		mib(float64(r.hwm["raw"])), mib(float64(r.hwm["coursegraph"])), mib(float64(r.hwm["coursegraph-cached"])))
 	if m := r.mixed; m != nil {
 		b.WriteString(m.markdown())

@@ -30,6 +30,8 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"coursegraph/cachetag"
@@ -111,6 +113,7 @@ type Cache struct {
 	store backend
 	purge *purger
 	log   *slog.Logger
+	memo  keyMemo
 }
 
 // entry is one answer.
@@ -120,9 +123,30 @@ type entry struct {
 	etag        string
 	tags        []string
 	expires     time.Time
+	// header holds the values of its headers, made once (prepare) rather than
+	// on every hit. Each hit's header map shares them: each value slice has one
+	// element and no spare capacity, so that an Add after ours copies it, and
+	// nothing writes to them.
+	header entryHeader
 }
 
-// backend keeps entries and their tags.
+// entryHeader is an entry's header values.
+type entryHeader struct{ etag, surrogateKey, contentType, contentLength []string }
+
+// prepare makes e's header values, once its fields are set.
+func (e *entry) prepare() *entry {
+	e.header.etag = []string{e.etag}
+	e.header.surrogateKey = []string{strings.Join(e.tags, " ")}
+	if e.contentType != "" {
+		e.header.contentType = []string{e.contentType}
+	}
+	e.header.contentLength = []string{strconv.Itoa(len(e.body))}
+	return e
+}
+
+// backend keeps entries and their tags. One that calls out (Redis) bounds
+// get, begin and set by Options.OpTimeout itself: the in-process one needs no
+// deadline, and a hit should not pay for a timer.
 type backend interface {
 	get(ctx context.Context, key string) (*entry, error) // nil, nil when absent
 	// begin returns the sequence number a later set compares with.
@@ -165,7 +189,7 @@ func New(opts Options) (*Cache, error) {
 	}
 	c := &Cache{opts: opts, log: opts.Log}
 	if opts.Redis != nil {
-		c.store = newRedisBackend(opts.Redis, opts.Prefix)
+		c.store = newRedisBackend(opts.Redis, opts.Prefix, opts.OpTimeout)
 	} else {
 		c.store = newMemoryBackend(opts.MaxBytes)
 	}

@@ -50,7 +50,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key, ok := requestKey(r)
+		key, ok := c.key(r)
 		if !ok {
 			call(c.opts.Hooks.Bypass)
 			next.ServeHTTP(w, r)
@@ -60,16 +60,14 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		// made at it, and kept until the first change after it (see miss).
 		now := c.opts.Now()
 		ctx := r.Context()
-		op, cancel := context.WithTimeout(ctx, c.opts.OpTimeout)
-		e, err := c.store.get(op, key)
-		cancel()
+		e, err := c.store.get(ctx, key)
 		if err != nil {
 			call(c.opts.Hooks.Error)
 			c.log.WarnContext(ctx, "response cache: read", slog.Any("error", err))
 		}
 		if e != nil && now.Before(e.expires) {
 			call(c.opts.Hooks.Hit)
-			w.Header().Set("X-Cache", "HIT")
+			w.Header()["X-Cache"] = xCacheHit
 			c.write(w, r, e, now)
 			return
 		}
@@ -81,9 +79,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now time.Time, next http.Handler) {
 	// Made at now, as its lifetime is reckoned from now.
 	ctx := instant.With(r.Context(), now)
-	op, cancel := context.WithTimeout(ctx, c.opts.OpTimeout)
-	since, err := c.store.begin(op)
-	cancel()
+	since, err := c.store.begin(ctx)
 	if err != nil {
 		call(c.opts.Hooks.Error)
 		c.log.WarnContext(ctx, "response cache: begin", slog.Any("error", err))
@@ -115,19 +111,18 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 	e := &entry{body: rec.body.Bytes(), contentType: w.Header().Get("Content-Type"), tags: tags.List()}
 	sum := sha256.Sum256(e.body)
 	e.etag = `"` + hex.EncodeToString(sum[:16]) + `"`
+	e.prepare()
 	lookup, cancel := context.WithTimeout(ctx, lifetimeTimeout)
 	e.expires, err = c.lifetime(lookup, e.tags, now)
 	cancel()
 	if err == nil && e.expires.After(now) {
-		op, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.OpTimeout)
 		var window time.Duration
 		if reads.Replica() && c.opts.ReplicaWindow > 0 {
 			// From the miss's start, on the store's own clock (Redis's), so
 			// that the clocks of instances need not agree.
 			window = c.opts.ReplicaWindow + time.Since(began)
 		}
-		err = c.store.set(op, key, e, since, e.expires.Sub(now), window)
-		cancel()
+		err = c.store.set(context.WithoutCancel(ctx), key, e, since, e.expires.Sub(now), window)
 	}
 	if err != nil {
 		call(c.opts.Hooks.Error)
@@ -136,12 +131,20 @@ func (c *Cache) miss(w http.ResponseWriter, r *http.Request, key string, now tim
 	c.write(w, r, e, now)
 }
 
-// write sends a cacheable answer with its validators and tags.
+// Header values every hit shares (see entry.header).
+var (
+	xCacheHit         = []string{"HIT"}
+	varyAuthorization = []string{"Authorization"}
+)
+
+// write sends a cacheable answer with its validators and tags. The header
+// values are set as Header.Set would, without making them again (the names
+// are in canonical form).
 func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, now time.Time) {
 	h := w.Header()
-	h.Set("ETag", e.etag)
-	h.Set("Surrogate-Key", strings.Join(e.tags, " "))
-	h.Set("Vary", "Authorization")
+	h["Etag"] = e.header.etag
+	h["Surrogate-Key"] = e.header.surrogateKey
+	h["Vary"] = varyAuthorization
 	if r.Method == http.MethodGet {
 		maxAge := min(c.opts.MaxAge, e.expires.Sub(now)).Truncate(time.Second)
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge.Seconds()))+
@@ -151,10 +154,10 @@ func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry, now time
 			return
 		}
 	}
-	if e.contentType != "" {
-		h.Set("Content-Type", e.contentType)
+	if e.header.contentType != nil {
+		h["Content-Type"] = e.header.contentType
 	}
-	h.Set("Content-Length", strconv.Itoa(len(e.body)))
+	h["Content-Length"] = e.header.contentLength
 	_, _ = w.Write(e.body)
 }
 
@@ -181,12 +184,66 @@ type params struct {
 	} `json:"extensions"`
 }
 
+// key is the cache key of an anonymous GET or POST request (requestKey),
+// remembered for the exact request so that the same bytes are keyed once.
+func (c *Cache) key(r *http.Request) (string, bool) {
+	var body []byte
+	if r.Method == http.MethodPost {
+		if !isJSON(r.Header.Get("Content-Type")) {
+			return "", false
+		}
+		var err error
+		if body, err = readBody(r); err != nil {
+			return "", false
+		}
+	}
+	if len(body)+len(r.URL.RawQuery) > memoMaxRequest {
+		return requestKey(r, body)
+	}
+	buf := memoBuffers.Get().(*[]byte)
+	defer memoBuffers.Put(buf)
+	*buf = exact((*buf)[:0], r, body)
+	if key, ok := c.memo.get(*buf); ok {
+		return key, true
+	}
+	key, ok := requestKey(r, body)
+	if ok {
+		c.memo.put(*buf, key)
+	}
+	return key, ok
+}
+
+// isJSON reports whether a Content-Type is application/json (any parameters).
+func isJSON(contentType string) bool {
+	if contentType == "application/json" {
+		return true // what clients send; parsed without allocating
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "application/json"
+}
+
+// readBody returns r's body and leaves it for the handlers after the cache to
+// read. A body that holds its bytes (Bytes returns what is left to read without
+// consuming it: gqlserver's body limit hands on such a body, read in full) is
+// not read and copied again.
+func readBody(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(interface{ Bytes() []byte }); ok {
+		return b.Bytes(), nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
 // requestKey is the cache key of an anonymous request: a hash of the document's
 // hash (the persisted-query hash when only that is sent), the operation name,
 // the variables in a canonical form, the viewer's visibility and the Accept
-// header. ok is false for
-// a request the cache cannot key (not JSON, no document, a body it cannot read).
-func requestKey(r *http.Request) (string, bool) {
+// header; body is a POST's (JSON). ok is false for a request the cache cannot
+// key (not JSON, no document).
+func requestKey(r *http.Request, body []byte) (string, bool) {
 	var p params
 	switch r.Method {
 	case http.MethodGet:
@@ -199,14 +256,6 @@ func requestKey(r *http.Request) (string, bool) {
 			}
 		}
 	case http.MethodPost:
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			return "", false
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return "", false
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		if err := json.Unmarshal(body, &p); err != nil {
 			return "", false
 		}

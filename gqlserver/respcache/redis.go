@@ -25,10 +25,12 @@ import (
 type redisBackend struct {
 	rdb    *redisconn.Client
 	prefix string
+	// timeout bounds each get, begin and set (Options.OpTimeout).
+	timeout time.Duration
 }
 
-func newRedisBackend(rdb *redisconn.Client, prefix string) *redisBackend {
-	return &redisBackend{rdb: rdb, prefix: prefix + "{rc}"}
+func newRedisBackend(rdb *redisconn.Client, prefix string, timeout time.Duration) *redisBackend {
+	return &redisBackend{rdb: rdb, prefix: prefix + "{rc}", timeout: timeout}
 }
 
 // droppedTTL is how long a tag's last invalidation is remembered: longer than any
@@ -80,6 +82,8 @@ end
 return seq`)
 
 func (r *redisBackend) get(ctx context.Context, key string) (*entry, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
 	b, err := redisconn.Bytes(r.rdb.Do(ctx, "GET", r.prefix+"a:"+key))
 	if errors.Is(err, redisconn.ErrNil) {
 		return nil, nil
@@ -91,6 +95,8 @@ func (r *redisBackend) get(ctx context.Context, key string) (*entry, error) {
 }
 
 func (r *redisBackend) begin(ctx context.Context) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
 	n, err := redisconn.Uint64(r.rdb.Do(ctx, "GET", r.prefix+"seq"))
 	if errors.Is(err, redisconn.ErrNil) {
 		return 0, nil
@@ -99,6 +105,8 @@ func (r *redisBackend) begin(ctx context.Context) (uint64, error) {
 }
 
 func (r *redisBackend) set(ctx context.Context, key string, e *entry, since uint64, ttl, window time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
 	keys := make([]string, 0, 1+3*len(e.tags))
 	keys = append(keys, r.prefix+"a:"+key)
 	for _, t := range e.tags {
@@ -175,5 +183,5 @@ func decodeEntry(b []byte) (*entry, error) {
 		e.tags = strings.Split(parts[2], " ")
 	}
 	e.body = b
-	return e, nil
+	return e.prepare(), nil
 }
