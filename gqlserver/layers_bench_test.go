@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,9 +73,9 @@ func layerOptions() HandlerOptions {
 // check that the two agree). extra turns on what is off by default: "metrics"
 // (METRICS_ADDR: each request carries a metrics.Request, as the server's
 // Observe wraps it) and "accesslog" (LOG_LEVEL=info).
-func layeredChain(svc *service.Service, log *slog.Logger, opts HandlerOptions, on map[string]bool, extra ...string) http.Handler {
+func layeredChain(schema graphql.ExecutableSchema, svc *service.Service, log *slog.Logger, opts HandlerOptions, on map[string]bool, extra ...string) http.Handler {
 	timeout := DefaultRequestTimeout
-	srv := handler.New(graph.NewSchema(svc))
+	srv := handler.New(schema)
 	if on[layerTelemetry] {
 		srv.Use(telemetry{})
 	}
@@ -175,6 +176,18 @@ func (statementMetrics) EndStatement(ctx context.Context, st store.Statement) {
 	metrics.Statement(ctx, st.Kind, st.Duration)
 }
 
+// cannedSchema is the schema with Exec answering data at once: the chain over
+// it does all but resolve (no resolver, no SQL), so that what a layer costs
+// is not lost in the noise of the database.
+type cannedSchema struct {
+	graphql.ExecutableSchema
+	data json.RawMessage
+}
+
+func (c cannedSchema) Exec(context.Context) graphql.ResponseHandler {
+	return graphql.OneShot(&graphql.Response{Data: c.data})
+}
+
 // q3Fixture makes one published article (markdown with headings, so a table
 // of contents) by an editor with a bio, with 3 tags and 10 approved comments,
 // and returns the service over s and the article's slug.
@@ -263,11 +276,30 @@ func checkQ3(tb testing.TB, rec *httptest.ResponseRecorder) {
 	}
 }
 
+// cpuTime is the CPU time the process has used: on a machine shared with other
+// work, a benchmark's CPU time per operation varies much less than its wall time.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per operation since start (all the process's
+// goroutines, the collector's included) as cpu-ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+}
+
 // BenchmarkLayers runs Q3 through the /graphql chain as bench/'s server mounts
-// it, on SQLite in memory, to price each layer:
+// it, to price each layer, in two settings: exec=sqlite resolves Q3 on SQLite
+// in memory (what a request pays, allocations included), exec=canned answers
+// Q3's data at once (cannedSchema), so that a layer's time stands out of the
+// database's noise. Chains:
 //
-//	chain=executor       gqlgen's executor alone, called without HTTP
-//	chain=transport      the gqlgen server over HTTP with the transports and no layer
+//	chain=executor       gqlgen's executor alone, called without HTTP (sqlite only)
+//	chain=transport      the gqlgen server over HTTP with its transports and no layer
 //	chain=full           every layer, as the server mounts it
 //	chain=routes         Routes itself (a check that full is what the server mounts)
 //	chain=full-X         every layer but X
@@ -277,7 +309,7 @@ func checkQ3(tb testing.TB, rec *httptest.ResponseRecorder) {
 // A layer's cost is full minus full-X:
 //
 //	go test ./gqlserver -run '^$' -bench Layers -benchmem -count 6 > layers.txt
-//	benchstat -filter '/chain:(full OR full-cost)' -col /chain layers.txt
+//	benchstat -filter '/exec:canned /chain:(full OR full-cost)' -col /chain layers.txt
 func BenchmarkLayers(b *testing.B) {
 	quiet, err := logging.New(io.Discard, "json", slog.LevelWarn)
 	if err != nil {
@@ -293,6 +325,7 @@ func BenchmarkLayers(b *testing.B) {
 	measuredStore := storetest.OpenSQLite(b)
 	measuredStore.Observe(statementMetrics{})
 	measuredSvc, measuredSlug := q3Fixture(b, measuredStore)
+	body, measuredBody := q3Body(b, slug), q3Body(b, measuredSlug)
 
 	all := map[string]bool{}
 	for _, l := range allLayers {
@@ -310,51 +343,69 @@ func BenchmarkLayers(b *testing.B) {
 		h    http.Handler
 		body []byte
 	}
-	body := q3Body(b, slug)
-	chains := []chain{
-		{"full", layeredChain(svc, quiet, layerOptions(), all), body},
-		{"transport", layeredChain(svc, quiet, layerOptions(), nil), body},
-		{"routes", Routes(svc, quiet, RoutesOptions{GraphQL: layerOptions()}), body},
+	chains := func(schema, measuredSchema graphql.ExecutableSchema) []chain {
+		list := []chain{
+			{"full", layeredChain(schema, svc, quiet, layerOptions(), all), body},
+			{"transport", layeredChain(schema, svc, quiet, layerOptions(), nil), body},
+		}
+		for _, l := range allLayers {
+			list = append(list, chain{"full-" + l, layeredChain(schema, svc, quiet, layerOptions(), without(l)), body})
+		}
+		return append(list,
+			chain{"full+metrics", layeredChain(measuredSchema, measuredSvc, quiet, layerOptions(), all, "metrics"), measuredBody},
+			chain{"full+accesslog", layeredChain(schema, svc, info, layerOptions(), all), body})
 	}
-	for _, l := range allLayers {
-		chains = append(chains, chain{"full-" + l, layeredChain(svc, quiet, layerOptions(), without(l)), body})
+	run := func(b *testing.B, list []chain) {
+		for _, c := range list {
+			b.Run("chain="+c.name, func(b *testing.B) {
+				checkQ3(b, serveQ3(c.h, c.body))
+				b.ReportAllocs()
+				cpu := cpuTime(b)
+				for b.Loop() {
+					serveQ3(c.h, c.body)
+				}
+				reportCPU(b, cpu)
+			})
+		}
 	}
-	chains = append(chains,
-		chain{"full+metrics", layeredChain(measuredSvc, quiet, layerOptions(), all, "metrics"), q3Body(b, measuredSlug)},
-		chain{"full+accesslog", layeredChain(svc, info, layerOptions(), all), body})
 
-	b.Run("chain=executor", func(b *testing.B) {
-		exec := executor.New(graph.NewSchema(svc))
-		exec.SetQueryCache(newQueryCache(1000))
-		exec.AroundResponses(graph.PerResponse(svc))
-		exec.SetErrorPresenter(presenter(quiet))
-		exec.SetRecoverFunc(recoverer(quiet))
-		vars := map[string]any{"slug": slug}
-		run := func() *graphql.Response {
-			ctx := graphql.StartOperationTrace(context.Background())
-			params := &graphql.RawParams{Query: scenario.ArticleBySlug, OperationName: "ArticleBySlug", Variables: vars}
-			oc, errs := exec.CreateOperationContext(ctx, params)
-			if errs != nil {
-				b.Fatal(errs)
+	b.Run("exec=sqlite", func(b *testing.B) {
+		b.Run("chain=executor", func(b *testing.B) {
+			exec := executor.New(graph.NewSchema(svc))
+			exec.SetQueryCache(newQueryCache(1000))
+			exec.AroundResponses(graph.PerResponse(svc))
+			exec.SetErrorPresenter(presenter(quiet))
+			exec.SetRecoverFunc(recoverer(quiet))
+			vars := map[string]any{"slug": slug}
+			q3 := func() *graphql.Response {
+				ctx := graphql.StartOperationTrace(context.Background())
+				params := &graphql.RawParams{Query: scenario.ArticleBySlug, OperationName: "ArticleBySlug", Variables: vars}
+				oc, errs := exec.CreateOperationContext(ctx, params)
+				if errs != nil {
+					b.Fatal(errs)
+				}
+				responses, ctx := exec.DispatchOperation(ctx, oc)
+				return responses(ctx)
 			}
-			responses, ctx := exec.DispatchOperation(ctx, oc)
-			return responses(ctx)
-		}
-		if resp := run(); len(resp.Errors) > 0 || !bytes.Contains(resp.Data, []byte(`"Comment 9: thank you."`)) {
-			b.Fatalf("Q3: %s %v", resp.Data, resp.Errors)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			run()
-		}
-	})
-	for _, c := range chains {
-		b.Run("chain="+c.name, func(b *testing.B) {
-			checkQ3(b, serveQ3(c.h, c.body))
+			if resp := q3(); len(resp.Errors) > 0 || !bytes.Contains(resp.Data, []byte(`"Comment 9: thank you."`)) {
+				b.Fatalf("Q3: %s %v", resp.Data, resp.Errors)
+			}
 			b.ReportAllocs()
+			cpu := cpuTime(b)
 			for b.Loop() {
-				serveQ3(c.h, c.body)
+				q3()
 			}
+			reportCPU(b, cpu)
 		})
-	}
+		list := chains(graph.NewSchema(svc), graph.NewSchema(measuredSvc))
+		list = append(list[:2], append([]chain{{"routes", Routes(svc, quiet, RoutesOptions{GraphQL: layerOptions()}), body}}, list[2:]...)...)
+		run(b, list)
+	})
+	b.Run("exec=canned", func(b *testing.B) {
+		var answer struct{ Data json.RawMessage }
+		if err := json.Unmarshal(serveQ3(layeredChain(graph.NewSchema(svc), svc, quiet, layerOptions(), all), body).Body.Bytes(), &answer); err != nil {
+			b.Fatal(err)
+		}
+		run(b, chains(cannedSchema{graph.NewSchema(svc), answer.Data}, cannedSchema{graph.NewSchema(measuredSvc), answer.Data}))
+	})
 }
