@@ -62,6 +62,7 @@ var allLayers = []string{layerLimits, layerCost, layerPersisted, layerNoSchema, 
 // bookkeeping.
 func layerOptions() HandlerOptions {
 	return HandlerOptions{
+		NoTelemetry:  true,
 		Budget:       ratelimit.New(1<<40, time.Nanosecond, time.Now).Named("bench"),
 		BudgetExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 	}
@@ -76,7 +77,7 @@ func layerOptions() HandlerOptions {
 func layeredChain(schema graphql.ExecutableSchema, svc *service.Service, log *slog.Logger, opts HandlerOptions, on map[string]bool, extra ...string) http.Handler {
 	timeout := DefaultRequestTimeout
 	srv := handler.New(schema)
-	if on[layerTelemetry] {
+	if on[layerTelemetry] && !opts.NoTelemetry {
 		srv.Use(telemetry{})
 	}
 	if on[layerWebSocket] {
@@ -302,7 +303,8 @@ func reportCPU(b *testing.B, start time.Duration) {
 //	chain=transport      the gqlgen server over HTTP with its transports and no layer
 //	chain=full           every layer, as the server mounts it
 //	chain=routes         Routes itself (a check that full is what the server mounts)
-//	chain=full-X         every layer but X
+//	chain=full-X         every layer but X (full-telemetry: the telemetry extension,
+//	                     which the server leaves out with metrics and tracing off)
 //	chain=full+metrics   with METRICS_ADDR (Observe and the statement observer)
 //	chain=full+accesslog with LOG_LEVEL=info
 //
@@ -343,6 +345,8 @@ func BenchmarkLayers(b *testing.B) {
 		h    http.Handler
 		body []byte
 	}
+	observed := layerOptions()
+	observed.NoTelemetry = false
 	chains := func(schema, measuredSchema graphql.ExecutableSchema) []chain {
 		list := []chain{
 			{"full", layeredChain(schema, svc, quiet, layerOptions(), all), body},
@@ -352,7 +356,7 @@ func BenchmarkLayers(b *testing.B) {
 			list = append(list, chain{"full-" + l, layeredChain(schema, svc, quiet, layerOptions(), without(l)), body})
 		}
 		return append(list,
-			chain{"full+metrics", layeredChain(measuredSchema, measuredSvc, quiet, layerOptions(), all, "metrics"), measuredBody},
+			chain{"full+metrics", layeredChain(measuredSchema, measuredSvc, quiet, observed, all, "metrics"), measuredBody},
 			chain{"full+accesslog", layeredChain(schema, svc, info, layerOptions(), all), body})
 	}
 	run := func(b *testing.B, list []chain) {
