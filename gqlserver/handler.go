@@ -109,7 +109,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{log: log})
-	queries := newQueryCache(1000)
+	queries := newQueryCache(queryCacheSize)
 	srv.SetQueryCache(queries)
 	documents := opts.Documents
 	if documents == nil && opts.Trusted == nil {
@@ -130,7 +130,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	if limits.Cost > 0 || opts.Budget != nil {
-		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
+		srv.Use(newCostLimit(limits.Cost, opts.Budget, opts.BudgetExempt))
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
 	if opts.WriteMarks != nil {

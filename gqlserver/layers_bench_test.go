@@ -100,7 +100,7 @@ func layeredChain(schema graphql.ExecutableSchema, svc *service.Service, log *sl
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	if on[layerCost] {
-		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
+		srv.Use(newCostLimit(limits.Cost, opts.Budget, opts.BudgetExempt))
 	}
 	if on[layerWebSocket] {
 		srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))

@@ -22,8 +22,16 @@ type costedSchema struct {
 
 type fieldKey struct{ typeName, field string }
 
+// HasCost reports whether field of typeName has a cost of its own (its cost
+// may then depend on its arguments); any other field costs 1 plus what it
+// selects. The cost limit asks, to know which costs depend on variables.
+func (s costedSchema) HasCost(typeName, field string) bool {
+	_, ok := s.costed[fieldKey{typeName, field}]
+	return ok
+}
+
 func (s costedSchema) Complexity(ctx context.Context, typeName, field string, childComplexity int, args map[string]any) (int, bool) {
-	if _, ok := s.costed[fieldKey{typeName, field}]; !ok {
+	if !s.HasCost(typeName, field) {
 		return 0, false
 	}
 	return s.ExecutableSchema.Complexity(ctx, typeName, field, childComplexity, args)
