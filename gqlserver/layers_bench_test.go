@@ -189,6 +189,12 @@ func (c cannedSchema) Exec(context.Context) graphql.ResponseHandler {
 	return graphql.OneShot(&graphql.Response{Data: c.data})
 }
 
+// HasCost is the schema's, which the cost limit asks (see costedFields).
+func (c cannedSchema) HasCost(typeName, field string) bool {
+	costed, ok := c.ExecutableSchema.(costedFields)
+	return !ok || costed.HasCost(typeName, field)
+}
+
 // q3Fixture makes one published article (markdown with headings, so a table
 // of contents) by an editor with a bio, with 3 tags and 10 approved comments,
 // and returns the service over s and the article's slug.
