@@ -246,8 +246,8 @@ func serve(ctx context.Context, a *app, stdout io.Writer, ln net.Listener) error
 			GraphQL: gqlserver.HandlerOptions{
 				Introspection: cfg.HTTP.Introspection, TrustedProxies: cfg.HTTP.TrustedProxies, WebSocketOrigins: cfg.HTTP.webSocketOrigins(),
 				RequestTimeout: cfg.HTTP.RequestTimeout, Limits: cfg.Limits.Query, TraceResolvers: cfg.Telemetry.OTLPEndpoint != "",
-				Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address", a.limits), BudgetExempt: cfg.Limits.AnonymousCostExempt,
-				Documents: documents, Trusted: cfg.HTTP.TrustedDocuments, TrustedStaffFree: cfg.HTTP.TrustedDocumentsStaff, Cache: cache,
+				NoTelemetry: !obs.measure && obs.tracing == nil, Budget: cfg.Limits.AnonymousCost.points("anonymous_cost_per_address", a.limits),
+				BudgetExempt: cfg.Limits.AnonymousCostExempt, Documents: documents, Trusted: cfg.HTTP.TrustedDocuments, TrustedStaffFree: cfg.HTTP.TrustedDocumentsStaff, Cache: cache,
 				WriteMarks: writeMarks(cfg, rdb, log, svc),
 			},
 			CORSOrigins: cfg.HTTP.CORSOrigins, Playground: cfg.HTTP.Playground, Replicas: replicaStates(st),

@@ -201,14 +201,15 @@ func RetryAfter(errs []*gqlerror.Error) int {
 	return most
 }
 
-// Write writes body, JSON, in mediaType with status: the one way every response
-// of the GraphQL endpoint goes out. retryAfter (seconds, from the errors'
-// extensions.retryAfter) becomes a Retry-After header, whatever the status (a
-// mutation refused RATE_LIMITED is 200 in application/json); a 429 or 503
-// without one gets Retry-After 5.
-func Write(w http.ResponseWriter, mediaType string, status int, body []byte, retryAfter int) {
+// Write writes body, JSON (in parts, one after the other, so that a caller
+// need not copy a large part into one buffer), in mediaType with status: the
+// one way every response of the GraphQL endpoint goes out. retryAfter
+// (seconds, from the errors' extensions.retryAfter) becomes a Retry-After
+// header, whatever the status (a mutation refused RATE_LIMITED is 200 in
+// application/json); a 429 or 503 without one gets Retry-After 5.
+func Write(w http.ResponseWriter, mediaType string, status, retryAfter int, body ...[]byte) {
 	h := w.Header()
-	h.Set("Content-Type", mediaType+"; charset=utf-8")
+	h.Set("Content-Type", contentType(mediaType))
 	if retryAfter <= 0 && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && h.Get("Retry-After") == "" {
 		retryAfter = 5
 	}
@@ -219,7 +220,21 @@ func Write(w http.ResponseWriter, mediaType string, status int, body []byte, ret
 		metrics.ClientClosed()
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	for _, part := range body {
+		_, _ = w.Write(part)
+	}
+}
+
+// contentType is the Content-Type of mediaType, without building the string of
+// the two the endpoint answers in for every response.
+func contentType(mediaType string) string {
+	switch mediaType {
+	case JSON:
+		return JSON + "; charset=utf-8"
+	case GraphQLResponse:
+		return GraphQLResponse + "; charset=utf-8"
+	}
+	return mediaType + "; charset=utf-8"
 }
 
 // Marshal is json.Marshal for a response body; a value JSON cannot hold (a NaN
@@ -240,7 +255,7 @@ func WriteErrors(w http.ResponseWriter, r *http.Request, status int, errs ...*gq
 	if !ok {
 		mt = JSON
 	}
-	Write(w, mt, status, Marshal(struct {
+	Write(w, mt, status, RetryAfter(errs), Marshal(struct {
 		Errors []*gqlerror.Error `json:"errors"`
-	}{errs}), RetryAfter(errs))
+	}{errs}))
 }

@@ -64,6 +64,11 @@ type HandlerOptions struct {
 	// TraceResolvers gives each resolver a span in traced requests (tracing is
 	// on); off, resolvers cost nothing more.
 	TraceResolvers bool
+	// NoTelemetry, set when metrics, the debug extensions and tracing are all
+	// off, leaves out the extension that records each operation for them (see
+	// telemetry), which nothing would read: it costs every operation two
+	// allocations of gqlgen's.
+	NoTelemetry bool
 	// Cache, when set, answers anonymous queries from memory (or Redis) and sets
 	// the HTTP caching headers; nil turns it off.
 	Cache *respcache.Cache
@@ -91,7 +96,9 @@ func NewHandler(svc *service.Service, log *slog.Logger, opts HandlerOptions) htt
 
 func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog.Logger, opts HandlerOptions) http.Handler {
 	srv := handler.New(schema)
-	srv.Use(telemetry{}) // first: the outermost, so that it measures all the rest
+	if !opts.NoTelemetry {
+		srv.Use(telemetry{}) // first: the outermost, so that it measures all the rest
+	}
 	if opts.TraceResolvers {
 		srv.Use(resolverSpans{})
 	}
@@ -102,7 +109,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 	srv.AddTransport(webSocketTransport(svc, log, opts.WebSocketOrigins, timeout))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{log: log})
-	queries := newQueryCache(1000)
+	queries := newQueryCache(queryCacheSize)
 	srv.SetQueryCache(queries)
 	documents := opts.Documents
 	if documents == nil && opts.Trusted == nil {
@@ -123,7 +130,7 @@ func newHandler(schema graphql.ExecutableSchema, svc *service.Service, log *slog
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	if limits.Cost > 0 || opts.Budget != nil {
-		srv.Use(&costLimit{limit: limits.Cost, budget: opts.Budget, exempt: opts.BudgetExempt})
+		srv.Use(newCostLimit(limits.Cost, opts.Budget, opts.BudgetExempt))
 	}
 	srv.AroundOperations(recheckWebSocketSession(svc, log, timeout))
 	if opts.WriteMarks != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/maypok86/otter/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
@@ -336,6 +337,22 @@ type costLimit struct {
 	budget *ratelimit.Limiter
 	exempt []netip.Prefix
 	es     graphql.ExecutableSchema
+	// fixed keeps the cost of each operation whose cost does not depend on
+	// its variables (-1 for one whose does). The query cache hands out the
+	// same operation for the same document, and computing a cost makes a map
+	// for every field of it (about 40 allocations for an article page).
+	fixed *otter.Cache[*ast.OperationDefinition, int]
+}
+
+func newCostLimit(limit int, budget *ratelimit.Limiter, exempt []netip.Prefix) *costLimit {
+	return &costLimit{limit: limit, budget: budget, exempt: exempt,
+		fixed: otter.Must(&otter.Options[*ast.OperationDefinition, int]{MaximumSize: queryCacheSize})}
+}
+
+// costedFields is what the schema tells of the fields with a cost of their own
+// (graph's schema does; see HasCost there).
+type costedFields interface {
+	HasCost(typeName, field string) bool
 }
 
 var _ interface {
@@ -354,11 +371,94 @@ func (c *costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if oc.Operation == nil {
 		return nil
 	}
-	cost := complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	cost := c.cost(ctx, oc)
 	if c.limit > 0 && cost > c.limit {
 		return tooComplex(c.limit, cost, "the operation costs %d, over the limit of %d", cost, c.limit)
 	}
 	return c.spend(ctx, cost)
+}
+
+// cost is the operation's cost: kept from an earlier request when it does not
+// depend on the variables (no field with a cost of its own takes a variable).
+func (c *costLimit) cost(ctx context.Context, oc *graphql.OperationContext) int {
+	costed, ok := c.es.(costedFields)
+	if !ok {
+		return complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	}
+	if cost, ok := c.fixed.GetIfPresent(oc.Operation); ok && cost >= 0 {
+		return cost
+	} else if ok {
+		return complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	}
+	cost := complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	if variableCost(c.es.Schema(), costed, oc.Operation.SelectionSet) {
+		c.fixed.Set(oc.Operation, -1)
+	} else {
+		c.fixed.Set(oc.Operation, cost)
+	}
+	return cost
+}
+
+// variableCost reports whether a field of set (or under it, through
+// fragments) has a cost of its own and an argument that is or holds a
+// variable. A field of an interface has its implementations' costs.
+func variableCost(schema *ast.Schema, costed costedFields, set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.ObjectDefinition != nil && takesVariable(s.Arguments) && hasCost(schema, costed, s.ObjectDefinition, s.Name) {
+				return true
+			}
+			if variableCost(schema, costed, s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if variableCost(schema, costed, s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && variableCost(schema, costed, s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasCost(schema *ast.Schema, costed costedFields, def *ast.Definition, field string) bool {
+	if def.Kind != ast.Interface && def.Kind != ast.Union {
+		return costed.HasCost(def.Name, field)
+	}
+	for _, t := range schema.GetPossibleTypes(def) {
+		if costed.HasCost(t.Name, field) {
+			return true
+		}
+	}
+	return false
+}
+
+func takesVariable(args ast.ArgumentList) bool {
+	for _, a := range args {
+		if holdsVariable(a.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func holdsVariable(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if holdsVariable(c.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // spend takes cost points from the budget of an anonymous viewer's address.

@@ -7,6 +7,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
+// queryCacheSize is how many documents the query cache keeps.
+const queryCacheSize = 1000
+
 // queryCache keeps up to n parsed and validated documents by their text, for
 // gqlgen: the same cache library as the response cache and the persisted
 // queries, rather than a second one (gqlgen's lru package, hashicorp's LRU).

@@ -27,7 +27,8 @@ import (
 //     SQL statements they run are spans of the store's, below them.
 //
 // No span or metric records a document, variables or results: they may hold
-// passwords and personal data.
+// passwords and personal data. With metrics, the debug extensions and tracing
+// all off, the server leaves it out (HandlerOptions.NoTelemetry).
 type telemetry struct{}
 
 var _ interface {

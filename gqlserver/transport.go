@@ -93,43 +93,42 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	hasData := len(resp.Data) > 0 && string(resp.Data) != "null"
 	status := gqlhttp.Status(mediaType, true, hasData, resp.Errors)
-	gqlhttp.Write(w, mediaType, status, executedJSON(resp), gqlhttp.RetryAfter(resp.Errors))
+	head, tail := executedJSON(resp)
+	gqlhttp.Write(w, mediaType, status, gqlhttp.RetryAfter(resp.Errors), head, resp.Data, tail)
 }
 
-// executedJSON is an executed response as JSON: its data is gqlgen's JSON
-// already, written as it is. (encoding/json would check and copy every byte of
-// it again, and escape each <, > and & of the articles' HTML.)
-func executedJSON(resp *graphql.Response) []byte {
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
+// executedJSON is an executed response as JSON, in three parts: what goes
+// before its data (the errors), its data, and what goes after (the
+// extensions). The data is gqlgen's JSON already, written as it is, and not
+// copied into one buffer with the rest: encoding/json would check and copy
+// every byte of it again, and escape each <, > and & of the articles' HTML.
+func executedJSON(resp *graphql.Response) (head, tail []byte) {
+	head = openData
 	if len(resp.Errors) > 0 {
-		b.WriteString(`"errors":`)
-		b.Write(gqlhttp.Marshal(resp.Errors))
-		b.WriteByte(',')
+		head = append(append([]byte(`{"errors":`), gqlhttp.Marshal(resp.Errors)...), `,"data":`...)
 	}
-	b.WriteString(`"data":`)
 	if len(resp.Data) == 0 {
-		b.WriteString("null")
-	} else {
-		b.Write(resp.Data)
+		head = append(head[:len(head):len(head)], "null"...)
 	}
+	tail = closeObject
 	if len(resp.Extensions) > 0 {
-		b.WriteString(`,"extensions":`)
-		b.Write(gqlhttp.Marshal(resp.Extensions))
+		tail = append(append([]byte(`,"extensions":`), gqlhttp.Marshal(resp.Extensions)...), '}')
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return head, tail
 }
+
+// The parts of a response without errors nor extensions around its data,
+// made once (io.Writer never changes what it is given).
+var openData, closeObject = []byte(`{"data":`), []byte(`}`)
 
 // writeRequestErrors answers a request that failed before execution: its errors
 // and extensions, and no data entry.
 func writeRequestErrors(w http.ResponseWriter, mediaType string, resp *graphql.Response) {
 	status := gqlhttp.Status(mediaType, false, false, resp.Errors)
-	gqlhttp.Write(w, mediaType, status, gqlhttp.Marshal(struct {
+	gqlhttp.Write(w, mediaType, status, gqlhttp.RetryAfter(resp.Errors), gqlhttp.Marshal(struct {
 		Errors     gqlerror.List  `json:"errors"`
 		Extensions map[string]any `json:"extensions,omitempty"`
-	}{resp.Errors, resp.Extensions}), gqlhttp.RetryAfter(resp.Errors))
+	}{resp.Errors, resp.Extensions}))
 }
 
 // ended answers a request whose context ended before it could be executed: 499

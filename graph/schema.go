@@ -21,7 +21,7 @@ func Schema(root ResolverRoot) graphql.ExecutableSchema {
 	cfg := Config{Resolvers: root}
 	cfg.Directives.HasRole = hasRole
 	setComplexity(&cfg.Complexity)
-	return NewExecutableSchema(cfg)
+	return withCosts(NewExecutableSchema(cfg), &cfg.Complexity)
 }
 
 // PerResponse gives every response (each query and mutation, and each event of a

@@ -66,7 +66,8 @@ const RequestIDHeader = "X-Request-Id"
 
 // Middleware gives every request an id (the caller's X-Request-Id when it is short
 // and plain, a random one otherwise), answers it in the same header, and logs each
-// request once it is done.
+// request once it is done (at INFO: when log is above, the response is not
+// watched for its status, and the next handler gets w itself).
 func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
@@ -75,6 +76,10 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		w.Header().Set(RequestIDHeader, id)
 		ctx := WithRequestID(r.Context(), id)
+		if !log.Enabled(ctx, slog.LevelInfo) {
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		log.LogAttrs(ctx, slog.LevelInfo, "request",

@@ -61,3 +61,30 @@ func TestUnknownLogFormatIsAnError(t *testing.T) {
 		t.Error("want an error for log format xml")
 	}
 }
+
+// TestAboveInfoTheResponseIsNotWatched: without the access log (LOG_LEVEL warn
+// or error), the next handler writes to the server's writer itself, and still
+// has its request id, which its warnings carry.
+func TestAboveInfoTheResponseIsNotWatched(t *testing.T) {
+	var buf bytes.Buffer
+	log, err := logging.New(&buf, "json", slog.LevelWarn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h := logging.Middleware(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if w != http.ResponseWriter(rec) {
+			t.Errorf("the next handler writes to a %T, want the server's writer", w)
+		}
+		log.WarnContext(r.Context(), "inside")
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x", nil))
+	id := rec.Header().Get(logging.RequestIDHeader)
+	if id == "" || rec.Code != http.StatusTeapot {
+		t.Errorf("status %d, request id %q", rec.Code, id)
+	}
+	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], `"request_id":"`+id+`"`) {
+		t.Errorf("want the warning alone, with the request id:\n%s", buf.String())
+	}
+}
