@@ -13734,7 +13734,8 @@ var articleImplementors = []string{"Article", "Node", "SearchResult"}
 func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *models.Article) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14031,7 +14032,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var articleConnectionImplementors = []string{"ArticleConnection"}
@@ -14039,7 +14040,8 @@ var articleConnectionImplementors = []string{"ArticleConnection"}
 func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *service.ArticleConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14118,7 +14120,7 @@ func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var articleEdgeImplementors = []string{"ArticleEdge"}
@@ -14126,7 +14128,8 @@ var articleEdgeImplementors = []string{"ArticleEdge"}
 func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *service.ArticleEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14163,7 +14166,7 @@ func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var auditEntryImplementors = []string{"AuditEntry", "Node"}
@@ -14171,7 +14174,8 @@ var auditEntryImplementors = []string{"AuditEntry", "Node"}
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *models.AuditEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14307,7 +14311,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -14315,7 +14319,8 @@ var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *service.AuditEntryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14394,7 +14399,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -14402,7 +14407,8 @@ var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *service.AuditEntryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14439,7 +14445,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var authPayloadImplementors = []string{"AuthPayload"}
@@ -14447,7 +14453,8 @@ var authPayloadImplementors = []string{"AuthPayload"}
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *service.AuthPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14489,7 +14496,7 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var batchImplementors = []string{"Batch", "Node"}
@@ -14497,7 +14504,8 @@ var batchImplementors = []string{"Batch", "Node"}
 func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, obj *models.Batch) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, batchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14601,7 +14609,7 @@ func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var centreImplementors = []string{"Centre"}
@@ -14609,7 +14617,8 @@ var centreImplementors = []string{"Centre"}
 func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, obj *models.Centre) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, centreImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14671,7 +14680,7 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var centreLinkImplementors = []string{"CentreLink"}
@@ -14679,7 +14688,8 @@ var centreLinkImplementors = []string{"CentreLink"}
 func (ec *executionContext) _CentreLink(ctx context.Context, sel ast.SelectionSet, obj *models.CentreLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, centreLinkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14716,7 +14726,7 @@ func (ec *executionContext) _CentreLink(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var commentImplementors = []string{"Comment", "Node"}
@@ -14724,7 +14734,8 @@ var commentImplementors = []string{"Comment", "Node"}
 func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, obj *models.Comment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14823,7 +14834,7 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var commentConnectionImplementors = []string{"CommentConnection"}
@@ -14831,7 +14842,8 @@ var commentConnectionImplementors = []string{"CommentConnection"}
 func (ec *executionContext) _CommentConnection(ctx context.Context, sel ast.SelectionSet, obj *service.CommentConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14910,7 +14922,7 @@ func (ec *executionContext) _CommentConnection(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var commentEdgeImplementors = []string{"CommentEdge"}
@@ -14918,7 +14930,8 @@ var commentEdgeImplementors = []string{"CommentEdge"}
 func (ec *executionContext) _CommentEdge(ctx context.Context, sel ast.SelectionSet, obj *service.CommentEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -14955,7 +14968,7 @@ func (ec *executionContext) _CommentEdge(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var courseImplementors = []string{"Course", "Node", "SearchResult"}
@@ -14963,7 +14976,8 @@ var courseImplementors = []string{"Course", "Node", "SearchResult"}
 func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, obj *models.Course) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15102,7 +15116,7 @@ func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var courseConnectionImplementors = []string{"CourseConnection"}
@@ -15110,7 +15124,8 @@ var courseConnectionImplementors = []string{"CourseConnection"}
 func (ec *executionContext) _CourseConnection(ctx context.Context, sel ast.SelectionSet, obj *service.CourseConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15189,7 +15204,7 @@ func (ec *executionContext) _CourseConnection(ctx context.Context, sel ast.Selec
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var courseEdgeImplementors = []string{"CourseEdge"}
@@ -15197,7 +15212,8 @@ var courseEdgeImplementors = []string{"CourseEdge"}
 func (ec *executionContext) _CourseEdge(ctx context.Context, sel ast.SelectionSet, obj *service.CourseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15234,7 +15250,7 @@ func (ec *executionContext) _CourseEdge(ctx context.Context, sel ast.SelectionSe
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryImplementors = []string{"Enquiry", "Node"}
@@ -15242,7 +15258,8 @@ var enquiryImplementors = []string{"Enquiry", "Node"}
 func (ec *executionContext) _Enquiry(ctx context.Context, sel ast.SelectionSet, obj *models.Enquiry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15482,7 +15499,7 @@ func (ec *executionContext) _Enquiry(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryConnectionImplementors = []string{"EnquiryConnection"}
@@ -15490,7 +15507,8 @@ var enquiryConnectionImplementors = []string{"EnquiryConnection"}
 func (ec *executionContext) _EnquiryConnection(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15569,7 +15587,7 @@ func (ec *executionContext) _EnquiryConnection(ctx context.Context, sel ast.Sele
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryCourseCountImplementors = []string{"EnquiryCourseCount"}
@@ -15577,7 +15595,8 @@ var enquiryCourseCountImplementors = []string{"EnquiryCourseCount"}
 func (ec *executionContext) _EnquiryCourseCount(ctx context.Context, sel ast.SelectionSet, obj *service.CourseCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryCourseCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15651,7 +15670,7 @@ func (ec *executionContext) _EnquiryCourseCount(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryEdgeImplementors = []string{"EnquiryEdge"}
@@ -15659,7 +15678,8 @@ var enquiryEdgeImplementors = []string{"EnquiryEdge"}
 func (ec *executionContext) _EnquiryEdge(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15696,7 +15716,7 @@ func (ec *executionContext) _EnquiryEdge(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryNoteImplementors = []string{"EnquiryNote", "Node"}
@@ -15704,7 +15724,8 @@ var enquiryNoteImplementors = []string{"EnquiryNote", "Node"}
 func (ec *executionContext) _EnquiryNote(ctx context.Context, sel ast.SelectionSet, obj *models.EnquiryNote) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryNoteImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15788,7 +15809,7 @@ func (ec *executionContext) _EnquiryNote(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryReceiptImplementors = []string{"EnquiryReceipt"}
@@ -15796,7 +15817,8 @@ var enquiryReceiptImplementors = []string{"EnquiryReceipt"}
 func (ec *executionContext) _EnquiryReceipt(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryReceipt) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryReceiptImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15833,7 +15855,7 @@ func (ec *executionContext) _EnquiryReceipt(ctx context.Context, sel ast.Selecti
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryStatsImplementors = []string{"EnquiryStats"}
@@ -15841,7 +15863,8 @@ var enquiryStatsImplementors = []string{"EnquiryStats"}
 func (ec *executionContext) _EnquiryStats(ctx context.Context, sel ast.SelectionSet, obj *service.EnquiryStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryStatsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15883,7 +15906,7 @@ func (ec *executionContext) _EnquiryStats(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var enquiryStatusCountImplementors = []string{"EnquiryStatusCount"}
@@ -15891,7 +15914,8 @@ var enquiryStatusCountImplementors = []string{"EnquiryStatusCount"}
 func (ec *executionContext) _EnquiryStatusCount(ctx context.Context, sel ast.SelectionSet, obj *service.StatusCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enquiryStatusCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15928,7 +15952,7 @@ func (ec *executionContext) _EnquiryStatusCount(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var erasureReportImplementors = []string{"ErasureReport"}
@@ -15936,7 +15960,8 @@ var erasureReportImplementors = []string{"ErasureReport"}
 func (ec *executionContext) _ErasureReport(ctx context.Context, sel ast.SelectionSet, obj *models.PersonalDataCounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, erasureReportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -15988,7 +16013,7 @@ func (ec *executionContext) _ErasureReport(ctx context.Context, sel ast.Selectio
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var faqImplementors = []string{"Faq"}
@@ -15996,7 +16021,8 @@ var faqImplementors = []string{"Faq"}
 func (ec *executionContext) _Faq(ctx context.Context, sel ast.SelectionSet, obj *models.Faq) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, faqImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16033,7 +16059,7 @@ func (ec *executionContext) _Faq(ctx context.Context, sel ast.SelectionSet, obj 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var fieldChangeImplementors = []string{"FieldChange"}
@@ -16041,7 +16067,8 @@ var fieldChangeImplementors = []string{"FieldChange"}
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *models.FieldChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16083,7 +16110,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var headingImplementors = []string{"Heading"}
@@ -16091,7 +16118,8 @@ var headingImplementors = []string{"Heading"}
 func (ec *executionContext) _Heading(ctx context.Context, sel ast.SelectionSet, obj *models.Heading) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, headingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16133,7 +16161,7 @@ func (ec *executionContext) _Heading(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var moneyImplementors = []string{"Money"}
@@ -16141,7 +16169,8 @@ var moneyImplementors = []string{"Money"}
 func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *models.Money) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16183,7 +16212,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -16194,7 +16223,8 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16422,7 +16452,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var noticeImplementors = []string{"Notice"}
@@ -16430,7 +16460,8 @@ var noticeImplementors = []string{"Notice"}
 func (ec *executionContext) _Notice(ctx context.Context, sel ast.SelectionSet, obj *models.OutboxMessage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, noticeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16482,7 +16513,7 @@ func (ec *executionContext) _Notice(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -16490,7 +16521,8 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *service.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16537,7 +16569,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var personalDataImplementors = []string{"PersonalData"}
@@ -16545,7 +16577,8 @@ var personalDataImplementors = []string{"PersonalData"}
 func (ec *executionContext) _PersonalData(ctx context.Context, sel ast.SelectionSet, obj *service.PersonalData) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -16602,7 +16635,7 @@ func (ec *executionContext) _PersonalData(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var queryImplementors = []string{"Query"}
@@ -16613,7 +16646,8 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17077,7 +17111,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var scheduleImplementors = []string{"Schedule", "Node"}
@@ -17085,7 +17119,8 @@ var scheduleImplementors = []string{"Schedule", "Node"}
 func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet, obj *models.Schedule) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17231,7 +17266,7 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var scheduleConnectionImplementors = []string{"ScheduleConnection"}
@@ -17239,7 +17274,8 @@ var scheduleConnectionImplementors = []string{"ScheduleConnection"}
 func (ec *executionContext) _ScheduleConnection(ctx context.Context, sel ast.SelectionSet, obj *service.ScheduleConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17318,7 +17354,7 @@ func (ec *executionContext) _ScheduleConnection(ctx context.Context, sel ast.Sel
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var scheduleEdgeImplementors = []string{"ScheduleEdge"}
@@ -17326,7 +17362,8 @@ var scheduleEdgeImplementors = []string{"ScheduleEdge"}
 func (ec *executionContext) _ScheduleEdge(ctx context.Context, sel ast.SelectionSet, obj *service.ScheduleEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17363,7 +17400,7 @@ func (ec *executionContext) _ScheduleEdge(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -17393,7 +17430,8 @@ var tagImplementors = []string{"Tag", "Node"}
 func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj *models.Tag) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17519,7 +17557,7 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -17527,7 +17565,8 @@ var userImplementors = []string{"User", "Node"}
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *models.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17599,7 +17638,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -17607,7 +17646,8 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17659,7 +17699,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -17667,7 +17707,8 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17714,7 +17755,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -17722,7 +17763,8 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17779,7 +17821,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -17787,7 +17829,8 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17844,7 +17887,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -17852,7 +17895,8 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17909,7 +17953,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -17917,7 +17961,8 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	object := newObject(fields)
+	out := &object.FieldSet
 	var deferredFieldSet *graphql.FieldSet
 	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
@@ -17999,7 +18044,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		})
 	}
 
-	return marshalObject(fields, out)
+	return object
 }
 
 // endregion **************************** object.gotpl ****************************

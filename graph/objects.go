@@ -6,19 +6,31 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-// marshalObject returns the object whose fields out resolved, to be written as
-// gqlgen's FieldSet.MarshalGQL writes it, without its allocations (an
-// iterator, a copy of each field, a map of the names written): the generated
-// executor calls it (see graph/internal/inlinelists, run by go generate after
-// gqlgen).
-func marshalObject(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
-	return &object{fields: fields, values: out.Values}
+// newObject returns the field set of an object whose fields are asked, with
+// room for the values of a few in the same allocation (gqlgen's NewFieldSet
+// makes two), to be written by its own MarshalGQL: as gqlgen's
+// FieldSet.MarshalGQL writes it, without its allocations (an iterator, a copy
+// of each field, a map of the names written). The generated executor calls it
+// (see graph/internal/inlinelists, run by go generate after gqlgen); it uses
+// the embedded FieldSet as gqlgen's (Values, Invalids, Concurrently, Dispatch)
+// but for writing.
+func newObject(fields []graphql.CollectedField) *object {
+	o := &object{fields: fields}
+	if len(fields) <= len(o.room) {
+		o.Values = o.room[:len(fields)]
+	} else {
+		o.Values = make([]graphql.Marshaler, len(fields))
+	}
+	return o
 }
 
 // object is an object's fields and their values, in the order they were asked.
 type object struct {
+	graphql.FieldSet
 	fields []graphql.CollectedField
-	values []graphql.Marshaler
+	// room holds the values of an object of up to four fields (most of the
+	// objects of a response).
+	room [4]graphql.Marshaler
 }
 
 // MarshalGQL writes {"alias":value,...}. As in gqlgen, a response name asked
@@ -42,7 +54,7 @@ func (o *object) MarshalGQL(w io.Writer) {
 			graphql.MarshalString(alias).MarshalGQL(w)
 			_, _ = io.WriteString(w, ":")
 		}
-		o.values[i].MarshalGQL(w)
+		o.Values[i].MarshalGQL(w)
 	}
 	_, _ = io.WriteString(w, "}")
 }

@@ -21,15 +21,22 @@ func TestAnObjectIsWrittenAsGqlgenWritesIt(t *testing.T) {
 	gqlgens := graphql.NewFieldSet(fields)
 	copy(gqlgens.Values, values)
 	gqlgens.MarshalGQL(&want)
-	ours := graphql.NewFieldSet(fields)
+	ours := newObject(fields)
 	copy(ours.Values, values)
-	marshalObject(fields, ours).MarshalGQL(&got)
+	ours.MarshalGQL(&got)
 	if got.String() != want.String() || got.String() != `{"title":"first","__typename":"Course","a\"b":1}` {
 		t.Errorf("wrote %s; gqlgen writes %s", got.String(), want.String())
 	}
 	var empty bytes.Buffer
-	marshalObject(nil, graphql.NewFieldSet(nil)).MarshalGQL(&empty)
+	newObject(nil).MarshalGQL(&empty)
 	if empty.String() != "{}" {
 		t.Errorf("an object without fields: %s", empty.String())
+	}
+	many := make([]graphql.CollectedField, 7)
+	for i := range many {
+		many[i] = field(string(rune('a' + i)))
+	}
+	if o := newObject(many); len(o.Values) != 7 {
+		t.Errorf("an object of 7 fields has room for %d values", len(o.Values))
 	}
 }

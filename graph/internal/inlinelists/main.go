@@ -19,10 +19,11 @@
 //     element) for a deferred group that is empty unless the operation defers
 //     a field. They are now made when a field is deferred, and the group
 //     processed only then.
-//   - Objects written directly. An object's fields are written by
-//     marshalObject (graph/executor.go) instead of gqlgen's FieldSet.MarshalGQL,
-//     which allocates an iterator, a copy of every field and a map of the names
-//     written.
+//   - Objects written directly. An object's field set is made with room for
+//     a few values (newObject, graph/objects.go: one allocation instead of
+//     two), and its fields written by its own MarshalGQL instead of gqlgen's
+//     FieldSet.MarshalGQL, which allocates an iterator, a copy of every field
+//     and a map of the names written.
 //   - Struct fields marshalled directly. A non-null field read from a model's
 //     struct field (no resolver, method, argument or directive) whose value is
 //     marshalled by coursegraph's scalars is marshalled in place, without
@@ -76,7 +77,7 @@ type rewriter struct {
 var rewrites = []rewriter{
 	{"lists marshalled inline", "no call of graphql.MarshalSliceConcurrently(ctx, n, limit, omit, f) found: did gqlgen change how it marshals lists?", inlineLists},
 	{"object marshallers deferring on demand", "no object marshaller with deferredFieldSet, deferLabelToView and ec.ProcessDeferredGroup found: did gqlgen change how it defers?", deferOnDemand},
-	{"objects written directly", "no object marshaller ending in `return out` after `out := graphql.NewFieldSet(fields)` found: did gqlgen change how it marshals objects?", objectsDirect},
+	{"objects written directly", "no object marshaller beginning with `out := graphql.NewFieldSet(fields)` and ending in `return out` found: did gqlgen change how it marshals objects?", objectsDirect},
 	{"struct fields marshalled directly", "no field resolved by graphql.ResolveField from a struct field and marshalled by graph/scalars found: did gqlgen change how it resolves fields?", structFieldsDirect},
 }
 
@@ -198,9 +199,10 @@ func deferOnDemand(f *ast.File) (int, error) {
 	return n, nil
 }
 
-// objectsDirect replaces, in each function that begins its field set with
-// `out := graphql.NewFieldSet(fields)`, its last statement `return out` by
-// `return marshalObject(fields, out)`.
+// objectsDirect rewrites each function that begins its field set with
+// `out := graphql.NewFieldSet(fields)` and ends with `return out` to begin
+// with `object := newObject(fields); out := &object.FieldSet` and end with
+// `return object`.
 func objectsDirect(f *ast.File) (int, error) {
 	n := 0
 	for _, decl := range f.Decls {
@@ -217,7 +219,12 @@ func objectsDirect(f *ast.File) (int, error) {
 		if !ok || len(ret.Results) != 1 || !isIdent(ret.Results[0], "out") {
 			return n, fmt.Errorf("%s: does not end in `return out`", fn.Name.Name)
 		}
-		fn.Body.List[last] = parseStmt(ret.Pos(), "return marshalObject(fields, out)")
+		fn.Body.List[last] = parseStmt(ret.Pos(), "return object")
+		pos := out.list[out.index].Pos()
+		fn.Body.List = append(fn.Body.List[:out.index], append([]ast.Stmt{
+			parseStmt(pos, "object := newObject(fields)"),
+			parseStmt(pos, "out := &object.FieldSet"),
+		}, fn.Body.List[out.index+1:]...)...)
 		n++
 	}
 	return n, nil

@@ -159,7 +159,7 @@ func rewritten(t *testing.T, src string) string {
 
 // TestEachRewriteChangesItsPatternAndNothingElse: the list call is replaced
 // keeping the context, the length and the element function; deferral is made
-// on demand; the object is written by marshalObject; a struct field marshalled
+// on demand; the object is made by newObject and written by itself; a struct field marshalled
 // by graph/scalars is marshalled in place. A call of the same name on another
 // package, a method's value and a value gqlgen's own scalar marshals (which
 // may be null) are left to gqlgen.
@@ -171,7 +171,8 @@ func TestEachRewriteChangesItsPatternAndNothingElse(t *testing.T) {
 		"\tvar deferredFieldSet *graphql.FieldSet\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n",
 		"if field.IsDeferred() {\n\t\t\t\tif deferredFieldSet == nil {\n\t\t\t\t\tdeferredFieldSet, deferLabelToView = graphql.NewFieldSet(nil), make(map[string]*graphql.FieldSetView)\n\t\t\t\t}\n\t\t\t\tdeferredFieldSet := deferredFieldSet\n\t\t\t\tdeferredFieldSet.AddField(field)",
 		"\tif deferredFieldSet != nil {\n\t\tec.ProcessDeferredGroup(graphql.DeferredGroup{\n\t\t\tDefers:   deferLabelToView,\n\t\t\tPath:     graphql.GetPath(ctx),",
-		"\treturn marshalObject(fields, out)\n}",
+		"\tobject := newObject(fields)\n\tout := &object.FieldSet\n",
+		"\treturn object\n}",
 		"obj *Thing) (ret graphql.Marshaler) {\n\treturn ec.marshalNString2string(ctx, field.Selections, obj.Name)\n}",
 		"return obj.Label(), nil",
 		"return obj.At, nil",
@@ -253,7 +254,7 @@ func TestTheCommittedExecutorIsRewritten(t *testing.T) {
 			t.Errorf("graph/generated.go still has %q: run go generate ./graph", gone)
 		}
 	}
-	for call, least := range map[string]int{"marshalSliceInline(": 10, "marshalObject(fields, out)": 10, "return ec.marshalNString2string(ctx, field.Selections, obj.": 10} {
+	for call, least := range map[string]int{"marshalSliceInline(": 10, "object := newObject(fields)": 10, "return ec.marshalNString2string(ctx, field.Selections, obj.": 10} {
 		if n := bytes.Count(src, []byte(call)); n < least {
 			t.Errorf("graph/generated.go has %d of %q; want at least %d", n, call, least)
 		}
