@@ -25,7 +25,7 @@ test-differential: ## the cache's differential test for 10 minutes (5 in process
 scaleout-test: ## three instances behind HAProxy, a MariaDB primary and replica, a Redis, all on 127.0.0.1 (test/scaleout)
 	test/scaleout/run.sh
 
-generate: ## regenerate gqlgen code from schema.graphqls (then lists made sequential: graph/internal/inlinelists)
+generate: ## regenerate gqlgen code from schema.graphqls (then the executor rewritten: graph/internal/inlinelists)
 	go generate ./graph
 
 check-generate: generate

@@ -14,9 +14,12 @@ import (
 // error that nulls the list.
 func marshalSliceInline(ctx context.Context, n int, marshalElement func(ctx context.Context, i int) graphql.Marshaler) (ret graphql.Array) {
 	ret = make(graphql.Array, n)
+	// The elements' field contexts and indexes, made in one go.
+	fields, indexes := make([]graphql.FieldContext, n), make([]int, n)
 	for i := range n {
-		idx := i
-		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &idx})
+		indexes[i] = i
+		fields[i].Index = &indexes[i]
+		childCtx := graphql.WithFieldContext(ctx, &fields[i])
 		if !marshalOne(childCtx, ret, i, marshalElement) {
 			return nil
 		}

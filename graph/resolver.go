@@ -8,8 +8,11 @@
 // graph/scalars and gqlgen; never store, nor anything HTTP (a test checks).
 package graph
 
-// gqlgen, then the lists made sequential (see graph/internal/inlinelists and
-// lists.go); CI checks that the committed code is what these make.
+// gqlgen, then its executor rewritten where it pays for what the reads never
+// use: lists marshalled inline, deferral bookkeeping on demand, objects written
+// directly, struct fields marshalled in place (see graph/internal/inlinelists,
+// lists.go and objects.go); CI checks that the committed code is what these
+// make.
 //go:generate sh -c "cd .. && go tool gqlgen generate"
 //go:generate go run ./internal/inlinelists generated.go
 

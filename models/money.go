@@ -47,18 +47,19 @@ func allDigits(s string) bool {
 
 // String writes the amount with two decimal places, as "4500.00".
 func (a Amount) String() string {
-	sign := ""
-	if a < 0 {
-		sign, a = "-", -a
-	}
-	return sign + strconv.FormatInt(int64(a/100), 10) + "." + pad2(int64(a%100))
+	b, _ := a.AppendText(make([]byte, 0, 24))
+	return string(b)
 }
 
-func pad2(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
+// AppendText appends the amount as String writes it, so that the API can write
+// it without making a string first.
+func (a Amount) AppendText(b []byte) ([]byte, error) {
+	u := uint64(a)
+	if a < 0 {
+		b, u = append(b, '-'), uint64(-a) // -MinInt64 converts to its magnitude
 	}
-	return strconv.FormatInt(n, 10)
+	b = strconv.AppendUint(b, u/100, 10)
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10)), nil
 }
 
 // Money is an amount in a currency.
@@ -74,25 +75,26 @@ var currencySigns = map[string]string{"BDT": "৳", "USD": "$", "EUR": "€", "G
 // Formatted writes the money for people: the currency sign, the whole part grouped
 // in thousands, and the minor units only when there are any ("৳4,500", "৳12.50").
 func (m Money) Formatted() string {
-	a := m.Amount
-	sign := ""
-	if a < 0 {
-		sign, a = "-", -a
+	var buf [48]byte // on the stack: the string is the one allocation
+	b, u := buf[:0], uint64(m.Amount)
+	if m.Amount < 0 {
+		b, u = append(b, '-'), uint64(-m.Amount)
 	}
-	digits := strconv.FormatInt(int64(a/100), 10)
-	var b strings.Builder
-	for i, r := range digits {
+	if prefix, ok := currencySigns[m.Currency]; ok {
+		b = append(b, prefix...)
+	} else {
+		b = append(append(b, m.Currency...), ' ')
+	}
+	var whole [20]byte
+	digits := strconv.AppendUint(whole[:0], u/100, 10)
+	for i, d := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(r)
+		b = append(b, d)
 	}
-	if a%100 != 0 {
-		b.WriteString("." + pad2(int64(a%100)))
+	if u%100 != 0 {
+		b = append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
 	}
-	prefix, ok := currencySigns[m.Currency]
-	if !ok {
-		prefix = m.Currency + " "
-	}
-	return sign + prefix + b.String()
+	return string(b)
 }

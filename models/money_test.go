@@ -126,3 +126,11 @@ func TestMoneyFormatted(t *testing.T) {
 		})
 	}
 }
+
+// TestFormattingMoneyMakesOnlyItsString: a catalogue formats every fee.
+func TestFormattingMoneyMakesOnlyItsString(t *testing.T) {
+	m := models.Money{Amount: 123456789, Currency: "BDT"}
+	if n := testing.AllocsPerRun(100, func() { _ = m.Formatted() }); n != 1 {
+		t.Errorf("Formatted: %v allocations; want 1", n)
+	}
+}

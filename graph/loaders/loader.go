@@ -75,10 +75,15 @@ func (l *Loader[K, V]) Prime(key K, value V) {
 	if _, loaded := l.entries[key]; loaded {
 		return
 	}
-	e := &entry[V]{done: make(chan struct{}), value: value}
-	close(e.done)
-	l.entries[key] = e
+	l.entries[key] = &entry[V]{done: closed, value: value}
 }
+
+// closed is the done channel of primed entries, which are never waited for.
+var closed = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Load returns the value of key, fetching its group if nobody has yet.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
@@ -101,10 +106,12 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 			}
 		}
 	}
-	batch := make([]*entry[V], len(keys))
+	// The group's entries are answered together: one allocation and one done
+	// channel for all of them.
+	batch, done := make([]entry[V], len(keys)), make(chan struct{})
 	for i, k := range keys {
-		batch[i] = &entry[V]{done: make(chan struct{})}
-		l.entries[k] = batch[i]
+		batch[i].done = done
+		l.entries[k] = &batch[i]
 		delete(l.groups, k)
 	}
 	mine := l.entries[key]
@@ -113,7 +120,7 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 
 	values, err := l.safeFetch(ctx, keys)
 	for i, k := range keys {
-		e := batch[i]
+		e := &batch[i]
 		switch v, found := values[k]; {
 		case err != nil:
 			e.err = err
@@ -122,8 +129,8 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 		default:
 			e.value, e.err = l.missing()
 		}
-		close(e.done)
 	}
+	close(done)
 	return mine.value, mine.err
 }
 

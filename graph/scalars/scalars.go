@@ -2,10 +2,16 @@
 // Date) to and from the models value types. A value that does not parse is an
 // Invalid error, which the presenter reports as BAD_USER_INPUT.
 //
+// No Marshal function returns graphql.Null: the executor marshals struct fields
+// with them directly, without a field context to report a null in (see
+// graph/internal/inlinelists). They write without making a string first where
+// a response has many values (amounts, times of day).
+//
 // It may import models and gqlgen.
 package scalars
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,12 +22,27 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-func quoted(s string) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s)) })
+// MarshalDecimal writes an amount as a string with two decimal places.
+func MarshalDecimal(a models.Amount) graphql.Marshaler { return decimal(a) }
+
+// decimal writes an amount as MarshalDecimal says.
+type decimal models.Amount
+
+func (a decimal) MarshalGQL(w io.Writer) {
+	var buf [32]byte
+	b, _ := models.Amount(a).AppendText(append(buf[:0], '"'))
+	write(w, append(b, '"'))
 }
 
-// MarshalDecimal writes an amount as a string with two decimal places.
-func MarshalDecimal(a models.Amount) graphql.Marshaler { return quoted(a.String()) }
+// write writes b, which the caller keeps on its stack: to a bytes.Buffer (what
+// gqlgen's executor marshals into) directly, to another writer a copy.
+func write(w io.Writer, b []byte) {
+	if buf, ok := w.(*bytes.Buffer); ok {
+		_, _ = buf.Write(b)
+		return
+	}
+	_, _ = w.Write(bytes.Clone(b))
+}
 
 // UnmarshalDecimal reads an amount from a string such as "4500.00" or from a whole
 // number; floats are refused, since money must stay exact.
@@ -47,7 +68,26 @@ func UnmarshalDecimal(v any) (models.Amount, error) {
 }
 
 // MarshalLocalTime writes a time of day as "HH:MM".
-func MarshalLocalTime(t models.LocalTime) graphql.Marshaler { return quoted(t.String()) }
+func MarshalLocalTime(t models.LocalTime) graphql.Marshaler {
+	if t >= 0 && int(t) < len(timesOfDay) {
+		return timesOfDay[t]
+	}
+	return graphql.MarshalString(t.String())
+}
+
+// timesOfDay are the marshalled times of day, one a minute, made once: a
+// catalogue writes the times of its batches again and again.
+var timesOfDay = func() (m [24 * 60]graphql.Marshaler) {
+	for t := range m {
+		m[t] = literal(strconv.Quote(models.LocalTime(t).String()))
+	}
+	return m
+}()
+
+// literal is JSON written as it is.
+type literal string
+
+func (l literal) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, string(l)) }
 
 // UnmarshalLocalTime reads a time of day written "HH:MM".
 func UnmarshalLocalTime(v any) (models.LocalTime, error) {
@@ -63,7 +103,7 @@ func UnmarshalLocalTime(v any) (models.LocalTime, error) {
 }
 
 // MarshalDate writes a date as "YYYY-MM-DD".
-func MarshalDate(d models.Date) graphql.Marshaler { return quoted(d.String()) }
+func MarshalDate(d models.Date) graphql.Marshaler { return graphql.MarshalString(d.String()) }
 
 // UnmarshalDate reads a date written "YYYY-MM-DD".
 func UnmarshalDate(v any) (models.Date, error) {
