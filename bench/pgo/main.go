@@ -16,6 +16,10 @@
 // profile of -seconds through PPROF_ADDR, and writes the two merged (go tool
 // pprof -proto) to -out. Every answer is checked: one with errors stops it.
 // Traffic goes to 127.0.0.1 only. It imports bench/scenario only.
+//
+// With -measure it writes nothing: it builds the server with -pgo=off and with
+// the profile at -out, and runs compare's Q1-Q3 uncached against both with wrk,
+// -rounds interleaved runs of -duration each, printing the ratio.
 package main
 
 import (
@@ -57,6 +61,10 @@ type options struct {
 	conns   int
 	out     string
 	keep    bool
+
+	measure  bool
+	rounds   int
+	duration time.Duration
 }
 
 func main() {
@@ -79,6 +87,9 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.conns, "conns", 16, "clients sending requests at once")
 	fs.StringVar(&o.out, "out", "", "where to write the merged profile (default: default.pgo in the repository root)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, server logs, the two profiles)")
+	fs.BoolVar(&o.measure, "measure", false, "write nothing: measure Q1-Q3 uncached built with the profile at -out against built without, with wrk")
+	fs.IntVar(&o.rounds, "rounds", 3, "with -measure: interleaved runs per scenario and build")
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "with -measure: length of each run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -91,6 +102,10 @@ func parseFlags(args []string) (*options, error) {
 		return nil, errors.New("-warmup must be from 0 to 1m")
 	case o.conns < 1 || o.conns > 256:
 		return nil, errors.New("-conns must be from 1 to 256")
+	case o.rounds < 1 || o.rounds > 50:
+		return nil, errors.New("-rounds must be from 1 to 50")
+	case o.duration < time.Second || o.duration > 10*time.Minute:
+		return nil, errors.New("-duration must be from 1s to 10m")
 	}
 	u, err := url.Parse(o.dsn)
 	if err != nil || u.Scheme != "mysql" {
@@ -127,16 +142,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer os.RemoveAll(tmp)
 	}
 
-	fmt.Fprintln(stdout, "pgo: building the server with -pgo=off")
-	bin := filepath.Join(tmp, "coursegraph")
-	if err := command(ctx, root, stdout, "go", "build", "-pgo=off", "-o", bin, "."); err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
 	if o.dataset {
 		fmt.Fprintln(stdout, "pgo: loading the dataset into", o.dsn)
 		if err := command(ctx, root, stdout, "go", "run", "./bench/dataset", "-fresh", "-dsn", o.dsn); err != nil {
 			return fmt.Errorf("dataset: %w", err)
 		}
+	}
+	if o.measure {
+		return measure(ctx, o, root, tmp, stdout)
+	}
+	fmt.Fprintln(stdout, "pgo: building the server with -pgo=off")
+	bin := filepath.Join(tmp, "coursegraph")
+	if err := command(ctx, root, stdout, "go", "build", "-pgo=off", "-o", bin, "."); err != nil {
+		return fmt.Errorf("build: %w", err)
 	}
 
 	var profiles []string
