@@ -2,7 +2,7 @@
 # test-mysql do here.
 TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/
 
-.PHONY: run test test-mysql test-tidb test-race test-differential scaleout-test generate check-generate vet migrate seed bench bench-compare http-audit web test-web playground test-playground
+.PHONY: run test test-mysql test-tidb test-race test-differential scaleout-test generate check-generate vet migrate seed bench bench-compare pgo http-audit web test-web playground test-playground
 
 run: ## the server on the embedded database, with demo data and the playground
 	go run .
@@ -46,6 +46,9 @@ bench:
 
 bench-compare: ## coursegraph against the raw baseline on MySQL (bench/README.md)
 	go run ./bench/compare
+
+pgo: ## refresh default.pgo, the CPU profile of the benchmark's mix that go build optimises with (bench/README.md)
+	go run ./bench/pgo
 
 http-audit: ## the GraphQL-over-HTTP audits of graphql-http against a fresh server
 	cd test/http-audit && npm ci --no-audit --no-fund && node audit.mjs

@@ -632,6 +632,11 @@ type TelemetryConfig struct {
 	// OTLP/HTTP, as http(s)://host:port. Default: none (no tracing).
 	// Environment only, as OpenTelemetry has it.
 	OTLPEndpoint string
+	// PprofAddr is PPROF_ADDR: where to serve Go's profiles (net/http/pprof,
+	// under /debug/pprof/), on a listener of its own, at a loopback address
+	// only: they show the program's internals and a CPU profile costs CPU.
+	// Default: none (nothing registered, no listener).
+	PprofAddr string
 }
 
 func (t *TelemetryConfig) settings() []setting {
@@ -643,6 +648,13 @@ func (t *TelemetryConfig) settings() []setting {
 				}
 			}
 			t.MetricsAddr = v
+			return nil
+		}},
+		{name: "PPROF_ADDR", usage: "where to serve Go's profiles (/debug/pprof/), a loopback host:port (default off)", set: func(v string) error {
+			if v != "" && !loopbackHostPort(v) {
+				return fmt.Errorf("must be a loopback host:port, such as 127.0.0.1:6060 (profiles are for this machine only), not %q", v)
+			}
+			t.PprofAddr = v
 			return nil
 		}},
 		{name: "DEBUG_EXTENSIONS", usage: "show statements, database time and cache status in each response (never in production)",
@@ -657,6 +669,21 @@ func (t *TelemetryConfig) settings() []setting {
 			return nil
 		}},
 	}
+}
+
+// loopbackHostPort reports whether v is host:port with a host that is a
+// loopback IP address or localhost: an empty host would listen on every
+// interface.
+func loopbackHostPort(v string) bool {
+	host, _, err := net.SplitHostPort(v)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func (t TelemetryConfig) check(production bool) error {

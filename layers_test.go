@@ -56,6 +56,7 @@ var layers = map[string]layer{
 	// The benchmark's own programs.
 	"bench/compare": {[]string{"bench/scenario", "models"}, nil},
 	"bench/raw":     {[]string{"bench/scenario", "models"}, nil},
+	"bench/pgo":     {[]string{"bench/scenario"}, nil},
 	"bench/dataset": {[]string{"auth", "markdown", "models", "store"}, nil},
 	"bench/load":    {}, "bench/scenario": {},
 	// The ceiling of a cache hit: the standard library only.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"coursegraph/gqlserver"
@@ -20,14 +21,16 @@ import (
 )
 
 // observability is what the server tells its operators, as configured: /metrics on
-// METRICS_ADDR, the debug extensions (DEBUG_EXTENSIONS) and spans sent to
-// OTEL_EXPORTER_OTLP_ENDPOINT. Each part that is off costs nothing per request.
+// METRICS_ADDR, the debug extensions (DEBUG_EXTENSIONS), spans sent to
+// OTEL_EXPORTER_OTLP_ENDPOINT and Go's profiles on PPROF_ADDR. Each part that is
+// off costs nothing per request.
 type observability struct {
 	measure bool // metrics or the debug extensions: requests carry a metrics.Request
 	debug   bool
 	tracing *tracing.Tracing
 	server  *http.Server // /metrics
 	served  chan error
+	pprof   *http.Server // /debug/pprof/
 }
 
 // startObservability hooks metrics and tracing into st and, with METRICS_ADDR,
@@ -58,6 +61,11 @@ func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, 
 	}
 	if o.measure {
 		st.Observe(statementMetrics{})
+	}
+	if cfg.Telemetry.PprofAddr != "" {
+		if err := o.servePprof(cfg.Telemetry.PprofAddr, log); err != nil {
+			return err
+		}
 	}
 	if cfg.Telemetry.MetricsAddr == "" {
 		return nil
@@ -97,6 +105,42 @@ func (o *observability) start(ctx context.Context, cfg Config, st *store.Store, 
 	return nil
 }
 
+// pprofWriteTimeout bounds a request to PPROF_ADDR, and so the longest CPU
+// profile or execution trace it can take (net/http/pprof refuses longer ones).
+const pprofWriteTimeout = 10 * time.Minute
+
+// servePprof serves net/http/pprof's handlers under /debug/pprof/ on a
+// listener of its own at addr, which must be a loopback address: never on the
+// public handler (net/http/pprof also registers itself on
+// http.DefaultServeMux, which nothing serves).
+func (o *observability) servePprof(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on PPROF_ADDR %s: %w", addr, err)
+	}
+	if !loopbackOnly(ln.Addr()) {
+		// localhost that resolves elsewhere.
+		_ = ln.Close()
+		return fmt.Errorf("PPROF_ADDR %s listens on %s, which is not a loopback address", addr, ln.Addr())
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index) // heap, goroutine, allocs, block, mutex ...
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	o.pprof = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      pprofWriteTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	// Serve ends with http.ErrServerClosed when shutdown closes it.
+	go func() { _ = o.pprof.Serve(ln) }()
+	log.Info("serving Go's profiles", slog.String("addr", "http://"+displayAddr(ln.Addr())+"/debug/pprof/"))
+	return nil
+}
+
 // handler wraps the server's handler: a span for each /graphql request when
 // tracing, and a metrics.Request in its context when measuring.
 func (o *observability) handler(next http.Handler) http.Handler {
@@ -119,9 +163,16 @@ func (o *observability) handler(next http.Handler) http.Handler {
 	return h
 }
 
-// shutdown stops serving /metrics and sends the spans still waiting, within ctx.
+// shutdown stops serving /metrics and the profiles and sends the spans still
+// waiting, within ctx. A profile being taken is cut: it would show a server
+// shutting down, and must not hold the shutdown up for its seconds.
 func (o *observability) shutdown(ctx context.Context) error {
 	var errs []error
+	if o.pprof != nil {
+		if err := o.pprof.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("pprof server: %w", err))
+		}
+	}
 	if o.server != nil {
 		if err := o.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("metrics server: %w", err))
