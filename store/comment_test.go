@@ -164,8 +164,8 @@ func explainSQLite(t *testing.T, db *sql.DB, query string, args []any) string {
 // creation times shared so that ids break ties) to FirstComments without counts
 // and with them: both answers are each article's first n+1 comments with the
 // status, oldest first, in one statement; with counts, the articles of few
-// comments are numbered by the window arm and those of many read by an arm each,
-// and an article with none is not read at all.
+// comments are numbered by the window arm (when there are enough of them) and
+// those of many read by an arm each, and an article with none is not read at all.
 func TestFirstCommentsReadEachArticleTheCheapestWayForItsCount(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -174,7 +174,11 @@ func TestFirstCommentsReadEachArticleTheCheapestWayForItsCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-		sizes := []int{0, 2, 5, store.WindowedComments, store.WindowedComments + 1, 3 * store.WindowedComments}
+		// WindowedArticles articles of few comments, three of more, one of none.
+		sizes := []int{0, store.WindowedComments + 1, 3 * store.WindowedComments, store.WindowedComments + 5, store.WindowedComments}
+		for i := range store.WindowedArticles - 1 {
+			sizes = append(sizes, 2+i)
+		}
 		var ids []uint
 		want := map[uint][]uint{}
 		for i, n := range sizes {
@@ -202,17 +206,27 @@ func TestFirstCommentsReadEachArticleTheCheapestWayForItsCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Without the last article of few comments, too few are left for the
+		// window: every article is an arm.
+		tooFew := ids[:len(ids)-1]
 		for _, c := range []struct {
-			name   string
-			counts map[uint]int
-		}{{"without counts", nil}, {"with counts", counts}} {
+			name     string
+			ids      []uint
+			counts   map[uint]int
+			arms     int
+			windowed bool
+		}{
+			{"without counts", ids, nil, len(ids), false},
+			{"with counts", ids, counts, 3, true},
+			{"with counts, too few articles of few comments", tooFew, counts, len(tooFew) - 1, false},
+		} {
 			t.Run(c.name, func(t *testing.T) {
 				rec := storetest.RecordSQL(s)
-				got, err := s.FirstComments(ctx, ids, models.CommentApproved, 3, c.counts)
+				got, err := s.FirstComments(ctx, c.ids, models.CommentApproved, 3, c.counts)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, id := range ids {
+				for _, id := range c.ids {
 					var gotIDs []uint
 					for _, k := range got[id] {
 						gotIDs = append(gotIDs, k.Row.ID)
@@ -226,12 +240,8 @@ func TestFirstCommentsReadEachArticleTheCheapestWayForItsCount(t *testing.T) {
 					t.Fatalf("%d statements, want 1: %q", len(all), all)
 				}
 				windowed := strings.Contains(all[0], "ROW_NUMBER")
-				arms := strings.Count(all[0], "LIMIT")
-				if c.counts == nil && (windowed || arms != len(ids)) {
-					t.Errorf("without counts: %d arms (want one per article, %d) and window %v: %s", arms, len(ids), windowed, all[0])
-				}
-				if c.counts != nil && (!windowed || arms != 2) {
-					t.Errorf("with counts: %d arms (want 2, for the articles of more than %d) and window %v: %s", arms, store.WindowedComments, windowed, all[0])
+				if arms := strings.Count(all[0], "LIMIT"); windowed != c.windowed || arms != c.arms {
+					t.Errorf("%d arms and window %v; want %d arms and window %v: %s", arms, windowed, c.arms, c.windowed, all[0])
 				}
 			})
 		}

@@ -37,5 +37,6 @@ func (s *Store) InsertRow(ctx context.Context, row any) error {
 	return s.db.WithContext(ctx).Create(row).Error
 }
 
-// WindowedComments is windowedComments, for the tests.
-const WindowedComments = windowedComments
+// WindowedComments and WindowedArticles are windowedComments and
+// windowedArticles, for the tests.
+const WindowedComments, WindowedArticles = windowedComments, windowedArticles
