@@ -89,16 +89,18 @@ var (
 		func(_ *loaders.Loaders, a *models.Article) (*models.User, bool) {
 			return a.LoadedAuthor, a.LoadedAuthor != nil
 		}, usersLoader, &userRels)
-	articleTags         = many(&articleRels, "tags", articleID, articleTagsLoader, &tagRels)
-	articleCommentCount = one(&articleRels, "commentCount", articleKey, nil, commentCountsLoader, nil)
-	articleComments     = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, readCommentsArgs,
+	articleTags = many(&articleRels, "tags", articleID, articleTagsLoader, &tagRels)
+	// An article's first comments come before its commentCount: reading them tells
+	// the count of an article whose first page is not full (loaders.FirstComments).
+	articleComments = paged(&articleRels, "comments", articleID, (*loaders.Loaders).HintArticlePages, readCommentsArgs,
 		func(ctx context.Context, l *loaders.Loaders, a commentsArgs, key loaders.ArticleID) (*service.CommentConnection, error) {
 			return l.FirstComments(a.status, a.first, a.counted).Load(ctx, key)
 		},
 		func(ctx context.Context, svc *service.Service, p *models.Article, a commentsArgs) (*service.CommentConnection, error) {
 			return svc.Comments(ctx, p, a.status, a.first, a.after)
 		}, &commentConnection)
-	articleRelated = pagedList(&articleRels, "related", articleID, (*loaders.Loaders).HintArticlePages, readRelatedArgs, relatedArticles, &articleRels)
+	articleCommentCount = one(&articleRels, "commentCount", articleKey, nil, commentCountsLoader, nil)
+	articleRelated      = pagedList(&articleRels, "related", articleID, (*loaders.Loaders).HintArticlePages, readRelatedArgs, relatedArticles, &articleRels)
 
 	tagArticleCount = one(&tagRels, "articleCount", func(t *models.Tag) (loaders.TagID, bool) { return loaders.TagID(t.ID), true },
 		nil, articleCountsLoader, nil)

@@ -105,16 +105,41 @@ func (s *Service) CommentQueue(ctx context.Context, status *models.CommentStatus
 	return conn, nil
 }
 
+// CommentCounts reads the approved comment counts of articles for FirstComments,
+// and is told those FirstComments learnt without reading them, so that one count
+// serves the articles' commentCount too (the loaders').
+type CommentCounts interface {
+	Count(ctx context.Context, ids []uint) (map[uint]int, error)
+	Known(id uint, n int)
+}
+
+// storeCounts counts comments of a status with the store and remembers nothing.
+type storeCounts struct {
+	store  *store.Store
+	status models.CommentStatus
+}
+
+func (c storeCounts) Count(ctx context.Context, ids []uint) (map[uint]int, error) {
+	return c.store.CountComments(ctx, ids, c.status)
+}
+
+func (storeCounts) Known(uint, int) {}
+
 // FirstComments returns the first page of comments of each article (the approved
 // ones, or status for EDITOR) in one query, for dataloaders.
 //
-// With approvedCounts (the caller knows the counts will be asked for: the pages'
-// totalCount, or the articles' commentCount), the articles' counts come first,
-// from approvedCounts for approved comments (so that they are the one count the
-// commentCount field reads too) or in one query for another status, and the
-// store reads each article's first comments the cheapest way for its count.
+// With approved (the caller knows the counts will be asked for: the pages'
+// totalCount, or the articles' commentCount), the counts come from it for
+// approved comments, or from one query for another status, in one of two orders:
+//
+//   - for a page of articles (store.WindowedArticles or more), the counts first,
+//     so that the store reads each article's first comments the cheapest way for
+//     its count;
+//   - for fewer (an article's page), the first comments first: an article whose
+//     first page is not full has as many comments as the page holds, and only
+//     the others are counted (none, most often).
 func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.CommentStatus, first *int,
-	approvedCounts func(context.Context) (map[uint]int, error)) (map[uint]*CommentConnection, error) {
+	approved CommentCounts) (map[uint]*CommentConnection, error) {
 	st, err := commentStatus(ctx, status)
 	if err != nil {
 		return nil, err
@@ -124,20 +149,26 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 		return nil, err
 	}
 	cachetag.From(ctx).AddIDs(cachetag.Comments, ids)
-	var counts map[uint]int
-	counted := approvedCounts != nil
-	switch {
-	case counted && st == models.CommentApproved:
-		counts, err = approvedCounts(ctx)
-	case counted:
-		counts, err = s.store.CountComments(ctx, ids, st)
+	counted := approved != nil
+	counter := approved
+	if counted && st != models.CommentApproved {
+		counter = storeCounts{s.store, st}
 	}
-	if err != nil {
-		return nil, err
+	var counts map[uint]int
+	if counted && len(ids) >= store.WindowedArticles {
+		if counts, err = counter.Count(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.store.FirstComments(ctx, ids, st, args.First, counts)
 	if err != nil {
 		return nil, err
+	}
+	if counted && counts == nil {
+		counts, err = countPages(ctx, counter, ids, rows, args.First)
+		if err != nil {
+			return nil, err
+		}
 	}
 	// Not counted, one count for all the articles all the same, when the first
 	// of them is asked for its totalCount, instead of one per article.
@@ -155,6 +186,31 @@ func (s *Service) FirstComments(ctx context.Context, ids []uint, status *models.
 		out[id] = conn
 	}
 	return out, nil
+}
+
+// countPages returns the counts of the articles whose first pages (of first
+// rows, and one more when more follow) are rows: a page that is not full holds
+// every comment of its article (told to counter as known), and the articles of
+// full pages are counted with counter, in one query.
+func countPages(ctx context.Context, counter CommentCounts, ids []uint, rows map[uint][]store.Keyed[*models.Comment], first int) (map[uint]int, error) {
+	counts := make(map[uint]int, len(ids))
+	var full []uint
+	for _, id := range ids {
+		if n := len(rows[id]); n <= first {
+			counts[id] = n
+			counter.Known(id, n)
+		} else {
+			full = append(full, id)
+		}
+	}
+	if len(full) == 0 {
+		return counts, nil
+	}
+	more, err := counter.Count(ctx, full)
+	for id, n := range more {
+		counts[id] = n
+	}
+	return counts, err
 }
 
 // CommentCounts returns how many approved comments each article has, for

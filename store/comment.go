@@ -140,7 +140,7 @@ func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status mod
 				few = append(few, id)
 			}
 		}
-		if len(few) < windowedArticles {
+		if len(few) < WindowedArticles {
 			many, few = append(many, few...), nil
 		}
 		if len(few)+len(many) == 0 {
@@ -182,9 +182,12 @@ func (s *Store) FirstComments(ctx context.Context, articleIDs []uint, status mod
 const firstCommentsChunk = 100
 
 // windowedComments is the most comments an article may have for FirstComments to
-// read its first ones in the window arm, and windowedArticles the fewest such
+// read its first ones in the window arm, and WindowedArticles the fewest such
 // articles for which the window arm is worth it.
-const windowedComments, windowedArticles = 30, 4
+const (
+	windowedComments = 30
+	WindowedArticles = 4
+)
 
 // unionArm writes one arm of a UNION ALL whose select may have its own ORDER BY
 // and LIMIT: in parentheses on MySQL, as a derived table on SQLite, which has no

@@ -37,6 +37,5 @@ func (s *Store) InsertRow(ctx context.Context, row any) error {
 	return s.db.WithContext(ctx).Create(row).Error
 }
 
-// WindowedComments and WindowedArticles are windowedComments and
-// windowedArticles, for the tests.
-const WindowedComments, WindowedArticles = windowedComments, windowedArticles
+// WindowedComments is windowedComments, for the tests.
+const WindowedComments = windowedComments

@@ -295,23 +295,30 @@ func (l *Loaders) FirstTagArticles(first *int) *Loader[TagID, *service.ArticleCo
 // FirstComments is the loader of articles' first page of comments for the given
 // arguments (comments without a cursor): one query for all the articles of a page.
 // When counted (the response asks for the counts), the articles' counts are read
-// first, through CommentCountByArticleID for approved comments (one count for
-// this and the articles' commentCount), and the first comments the cheapest way
-// for them (service.FirstComments).
+// with them, through CommentCountByArticleID for approved comments (one count for
+// this and the articles' commentCount, or none where the comments tell it), as
+// service.FirstComments decides.
 func (l *Loaders) FirstComments(status *models.CommentStatus, first *int, counted bool) *Loader[ArticleID, *service.CommentConnection] {
 	key := fmt.Sprintf("comments:%v:%v:%v", deref(status), deref(first), counted)
 	return perArgs(l, &l.byArticle, "first_comments", key, keyed[ArticleID](func(ctx context.Context, ids []uint) (map[uint]*service.CommentConnection, error) {
-		var counts func(context.Context) (map[uint]int, error)
+		var counts service.CommentCounts
 		if counted {
-			counts = func(ctx context.Context) (map[uint]int, error) { return l.commentCounts(ctx, ids) }
+			counts = commentCounts{l}
 		}
 		return l.svc.FirstComments(ctx, ids, status, first, counts)
 	}))
 }
 
-// commentCounts loads the approved comment counts of the articles through
-// CommentCountByArticleID, as one group.
-func (l *Loaders) commentCounts(ctx context.Context, ids []uint) (map[uint]int, error) {
+// commentCounts are the approved comment counts of CommentCountByArticleID, for
+// service.FirstComments.
+type commentCounts struct{ l *Loaders }
+
+// Known primes the count of an article.
+func (c commentCounts) Known(id uint, n int) { c.l.CommentCountByArticleID.Prime(ArticleID(id), n) }
+
+// Count loads the counts of the articles, as one group.
+func (c commentCounts) Count(ctx context.Context, ids []uint) (map[uint]int, error) {
+	l := c.l
 	keys := make([]ArticleID, len(ids))
 	for i, id := range ids {
 		keys[i] = ArticleID(id)
