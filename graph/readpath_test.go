@@ -157,6 +157,44 @@ func TestCommentTotalsAskedForAreCountedFirst(t *testing.T) {
 	})
 }
 
+// TestAListPageReadsTheBodiesOnlyWhenItShowsThem: a page of articles that shows
+// no body, HTML, table of contents or FAQs reads none of those columns; one that
+// shows one of them anywhere below it (directly, in a fragment, in a related
+// article) reads them, and gets them.
+func TestAListPageReadsTheBodiesOnlyWhenItShowsThem(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a, _ := readFixture(t, s)
+		rec := storetest.RecordSQL(s)
+		for _, c := range []struct {
+			name, query string
+			bodies      bool
+		}{
+			{"the list page", apitest.ReadQ1, false},
+			{"HTML asked", `{ articles(first: 3) { edges { node { title html } } } }`, true},
+			{"a table of contents in a fragment", `{ articles(first: 3) { edges { node { ...toc } } } } fragment toc on Article { tableOfContents { text } }`, true},
+			{"a related article's body", `{ articles(first: 3) { edges { node { title related(first: 1) { body } } } } }`, true},
+		} {
+			before := len(rec.All())
+			data := string(a.OK(c.query, nil))
+			var page string
+			for _, q := range rec.All()[before:] {
+				if strings.Contains(q, "FROM articles LEFT JOIN users") && strings.Contains(q, "LIMIT") {
+					page = q
+				}
+			}
+			if page == "" {
+				t.Fatalf("%s: no page of articles read: %q", c.name, rec.All()[before:])
+			}
+			if got := strings.Contains(page, "articles.html"); got != c.bodies {
+				t.Errorf("%s: the page read the bodies: %v, want %v: %s", c.name, got, c.bodies, page)
+			}
+			if c.bodies && !strings.Contains(data, "Part one") {
+				t.Errorf("%s: the answer has no article's text: %s", c.name, data)
+			}
+		}
+	})
+}
+
 // TestSearchCostsTheSameWhateverTheResults: the relations of search results
 // (articles' authors, tags and comment counts; courses' schedules and their
 // batches) are one statement each, for 3 results as for 12.

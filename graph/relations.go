@@ -2,12 +2,14 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"coursegraph/graph/loaders"
 	"coursegraph/models"
 	"coursegraph/service"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Each relation (a field that loads related rows) is declared once, below: its
@@ -109,7 +111,7 @@ var (
 			return l.FirstTagArticles(a.first).Load(ctx, key)
 		},
 		func(ctx context.Context, svc *service.Service, t *models.Tag, a tagArticlesArgs) (*service.ArticleConnection, error) {
-			return svc.Articles(ctx, &models.ArticleFilter{Tag: &t.Slug}, nil, a.first, a.after)
+			return svc.Articles(ctx, &models.ArticleFilter{Tag: &t.Slug}, nil, a.first, a.after, false)
 		}, &articleConnection)
 
 	commentArticle = one(&commentRels, "article", func(c *models.Comment) (loaders.ArticleID, bool) { return loaders.ArticleID(c.ArticleID), true },
@@ -243,6 +245,40 @@ func selects(ctx context.Context, field graphql.CollectedField, name string) boo
 	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), field.Selections, nil) {
 		if f.Name == name {
 			return true
+		}
+	}
+	return false
+}
+
+// articleHeavyFields are the Article fields whose columns a list leaves out when
+// none of them is selected (store.ArticleQuery.Light).
+var articleHeavyFields = []string{"body", "html", "tableOfContents", "faqs"}
+
+// selectsAnywhere reports whether the current field's selection, at any depth,
+// selects a field of typeName with one of the names: through every fragment,
+// whatever its type condition or directives, so that it errs only towards yes.
+func selectsAnywhere(ctx context.Context, typeName string, names ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc == nil || anywhere(fc.Field.Selections, typeName, names)
+}
+
+func anywhere(set ast.SelectionSet, typeName string, names []string) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			// The validator sets each field's type; a field without one counts.
+			onType := sel.ObjectDefinition == nil || sel.ObjectDefinition.Name == typeName
+			if onType && slices.Contains(names, sel.Name) || anywhere(sel.SelectionSet, typeName, names) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if anywhere(sel.SelectionSet, typeName, names) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if sel.Definition == nil || anywhere(sel.Definition.SelectionSet, typeName, names) {
+				return true
+			}
 		}
 	}
 	return false

@@ -238,7 +238,7 @@ func (r *queryResolver) Centre(ctx context.Context) (*models.Centre, error) {
 }
 
 func (r *queryResolver) Articles(ctx context.Context, filter *models.ArticleFilter, orderBy *models.ArticleOrder, first *int, after *string) (*service.ArticleConnection, error) {
-	list, err := r.Service.Articles(ctx, filter, orderBy, first, after)
+	list, err := r.Service.Articles(ctx, filter, orderBy, first, after, !selectsAnywhere(ctx, "Article", articleHeavyFields...))
 	return pageAhead(ctx, &articleConnection, list, err)
 }
 

@@ -54,6 +54,10 @@ type Article struct {
 	// joined it (nil otherwise): the loaders keep it, so that a page of articles
 	// and their authors are one statement. Never written.
 	LoadedAuthor *User `gorm:"-"`
+	// Partial: the read left out the body, the HTML, the table of contents and
+	// the FAQs (a list that shows none of them), which are empty. A partial
+	// article is never kept by the loaders and never saved.
+	Partial bool `gorm:"-"`
 }
 
 func (Article) isNode() {}

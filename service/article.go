@@ -36,7 +36,10 @@ func (c *ArticleConnection) TotalCount(ctx context.Context) (int, error) { retur
 // Articles lists articles. Everyone sees the published ones whose time has come,
 // newest first; a status filter (drafts, archived, or PUBLISHED including the
 // scheduled ones) needs EDITOR.
-func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, order *models.ArticleOrder, first *int, after *string) (*ArticleConnection, error) {
+//
+// light: the caller shows no article's body, HTML, table of contents or FAQs,
+// which are then not read (the articles are Partial).
+func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, order *models.ArticleOrder, first *int, after *string, light bool) (*ArticleConnection, error) {
 	var f models.ArticleFilter
 	if filter != nil {
 		f = *filter
@@ -45,7 +48,7 @@ func (s *Service) Articles(ctx context.Context, filter *models.ArticleFilter, or
 		return nil, err
 	}
 	cachetag.From(ctx).Add(cachetag.Articles)
-	q := store.ArticleQuery{ArticleFilter: f}
+	q := store.ArticleQuery{ArticleFilter: f, Light: light}
 	if f.Status != nil {
 		if _, err := require(ctx, models.RoleEditor); err != nil {
 			return nil, err

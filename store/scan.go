@@ -163,10 +163,25 @@ const articleColumns = "articles.id, articles.slug, articles.title, articles.sum
 // authors, who are nearly always asked for with them. The scan destinations are
 // articleWithAuthorDest's.
 func (s *Store) articleWithAuthorColumns() string {
+	return articleColumns + ", " + s.authorColumns()
+}
+
+// authorColumns are the author's columns the store's reads of articles join.
+func (s *Store) authorColumns() string {
 	if s.staffAuthors {
-		return articleColumns + ", " + userColumns
+		return userColumns
 	}
-	return articleColumns + ", " + authorColumns
+	return authorColumns
+}
+
+// lightArticleColumns are an article's columns but the body, the HTML, the
+// table of contents and the FAQs (ArticleQuery.Light).
+const lightArticleColumns = "articles.id, articles.slug, articles.title, articles.summary, articles.status, articles.published_at, articles.author_id, articles.reading_time_minutes, articles.created_at, articles.updated_at"
+
+func (s *Store) scanLightArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
+	a := &models.Article{LoadedAuthor: new(models.User), Partial: true}
+	return a, rows.Scan(append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, (*string)(&a.Status), nullTime{&a.PublishedAt},
+		&a.AuthorID, &a.ReadingTimeMinutes, &a.CreatedAt, &a.UpdatedAt}, s.authorDest(a.LoadedAuthor)...)...)
 }
 
 func (s *Store) scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
@@ -176,13 +191,17 @@ func (s *Store) scanArticleWithAuthor(rows *sql.Rows) (*models.Article, error) {
 
 // articleWithAuthorDest gives the scan destinations of articleWithAuthorColumns.
 func (s *Store) articleWithAuthorDest(a *models.Article) []any {
-	author := authorDest
-	if s.staffAuthors {
-		author = userDest
-	}
 	return append([]any{&a.ID, &a.Slug, &a.Title, &a.Summary, &a.Body, &a.HTML, (*string)(&a.Status), nullTime{&a.PublishedAt},
 		&a.AuthorID, &a.ReadingTimeMinutes, jsonColumn[[]models.Heading]{&a.TableOfContents}, jsonColumn[[]models.Faq]{&a.Faqs},
-		&a.CreatedAt, &a.UpdatedAt}, author(a.LoadedAuthor)...)
+		&a.CreatedAt, &a.UpdatedAt}, s.authorDest(a.LoadedAuthor)...)
+}
+
+// authorDest gives the scan destinations of authorColumns.
+func (s *Store) authorDest(u *models.User) []any {
+	if s.staffAuthors {
+		return userDest(u)
+	}
+	return authorDest(u)
 }
 
 const commentColumns = "comments.id, comments.article_id, comments.status, comments.author_name, comments.author_email, comments.body, comments.client_ip, comments.created_at"

@@ -208,7 +208,9 @@ func (l *Loaders) Batches(list []*models.Batch) {
 // Articles primes a list of articles and hints their relations.
 func (l *Loaders) Articles(list []*models.Article) {
 	for _, a := range list {
-		l.ArticleByID.Prime(ArticleID(a.ID), a)
+		if !a.Partial { // a partial article is not what ArticleByID answers
+			l.ArticleByID.Prime(ArticleID(a.ID), a)
+		}
 	}
 	hint(l, l.hints.Articles, list)
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"coursegraph/auth"
 	"coursegraph/graph/loaders"
+	"coursegraph/models"
 	"coursegraph/service"
 	"coursegraph/store/storetest"
 )
@@ -40,4 +43,48 @@ func TestArticleIDsAreNeverHintedToTagKeyedLoaders(t *testing.T) {
 		}
 	}
 	t.Errorf("no statement fetched tag 1's articles: %q", rec.All())
+}
+
+// TestAPartialArticleIsNeverKept: a page read without the articles' bodies
+// (models.Article.Partial) hints their relations but is not what ArticleByID
+// answers: loading one of them by id reads it whole, while a whole article seen
+// is kept and costs no statement.
+func TestAPartialArticleIsNeverKept(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	svc, err := service.New(s, service.Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	author := &models.User{Name: "Author", Email: "author@example.com", Role: models.RoleEditor, Active: true, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, author); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var whole []*models.Article
+	for _, slug := range []string{"partial", "whole"} {
+		a := &models.Article{Slug: slug, Title: "T", Summary: "S", Body: "The body", HTML: "<p>The body</p>", Status: models.ArticlePublished, PublishedAt: &at, AuthorID: author.ID}
+		if err := s.CreateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		whole = append(whole, a)
+	}
+	partial := *whole[0]
+	partial.Body, partial.HTML, partial.Partial = "", "", true
+	l := loaders.New(svc, loaders.Hints{})
+	l.Articles([]*models.Article{&partial, whole[1]})
+	rec := storetest.RecordSQL(s)
+	got, err := l.ArticleByID.Load(auth.AsSystem(ctx), loaders.ArticleID(partial.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Partial || got.HTML != "<p>The body</p>" {
+		t.Errorf("the article loaded by id is partial (%v) or has HTML %q", got.Partial, got.HTML)
+	}
+	if len(rec.All()) != 1 {
+		t.Errorf("%d statements to load the partial article; want 1, reading it whole", len(rec.All()))
+	}
+	if _, err := l.ArticleByID.Load(ctx, loaders.ArticleID(whole[1].ID)); err != nil || len(rec.All()) != 1 {
+		t.Errorf("loading the whole article seen: %v, %d statements in all; want it kept", err, len(rec.All()))
+	}
 }
