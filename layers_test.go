@@ -54,11 +54,13 @@ var layers = map[string]layer{
 	// Leaves: they import nothing of ours.
 	"cachetag": {}, "events": {}, "instant": {}, "readroute": {}, "metrics": {}, "logging": {}, "mail": {}, "redisconn": {}, "playground": {},
 	// The benchmark's own programs.
-	"bench/compare": {[]string{"bench/scenario", "models"}, nil},
+	"bench/compare": {[]string{"bench/internal/benchproc", "bench/scenario", "models"}, nil},
 	"bench/raw":     {[]string{"bench/scenario", "models"}, nil},
-	"bench/pgo":     {[]string{"bench/scenario"}, nil},
+	"bench/pgo":     {[]string{"bench/internal/benchproc", "bench/scenario"}, nil},
 	"bench/dataset": {[]string{"auth", "markdown", "models", "store"}, nil},
 	"bench/load":    {}, "bench/scenario": {},
+	// What compare and pgo share to start servers and post to them: a leaf.
+	"bench/internal/benchproc": {},
 	// The ceiling of a cache hit: the standard library only.
 	"bench/limit": {},
 	// The scale-out checks: a client from outside, as an operator's tools.

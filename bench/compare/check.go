@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"coursegraph/bench/internal/benchproc"
 	"coursegraph/bench/scenario"
 	"coursegraph/models"
 )
@@ -51,7 +51,7 @@ func gid(kind string, id uint64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.FormatUint(id, 10)))
 }
 
-func fixtures(ctx context.Context, db *sql.DB, cg *server) (*fixture, error) {
+func fixtures(ctx context.Context, db *sql.DB, cg *benchproc.Server) (*fixture, error) {
 	f := &fixture{}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM articles").Scan(&n); err != nil {
@@ -98,7 +98,7 @@ func fixtures(ctx context.Context, db *sql.DB, cg *server) (*fixture, error) {
 			Login struct{ Token string } `json:"login"`
 		} `json:"data"`
 	}
-	body, err := post(ctx, cg.url, "", requestBody(scenario.Login, map[string]any{"email": staffEmail, "password": staffPassword}))
+	body, err := benchproc.Post(ctx, client, cg.URL, "", benchproc.RequestBody(scenario.Login, map[string]any{"email": staffEmail, "password": staffPassword}))
 	if err != nil {
 		return nil, err
 	}
@@ -109,30 +109,22 @@ func fixtures(ctx context.Context, db *sql.DB, cg *server) (*fixture, error) {
 	return f, nil
 }
 
-func requestBody(query string, vars map[string]any) []byte {
-	if vars == nil {
-		vars = map[string]any{}
-	}
-	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars}) // strings and maps always marshal
-	return b
-}
-
 // request returns the body and bearer token of one request of a scenario; q5's
 // input is made unique by tag.
 func (f *fixture) request(sc, tag string, n int) ([]byte, string) {
 	switch strings.TrimSuffix(sc, "c") {
 	case "q1":
-		return requestBody(scenario.ArticlesPage, nil), ""
+		return benchproc.RequestBody(scenario.ArticlesPage, nil), ""
 	case "q2":
-		return requestBody(scenario.Catalogue, nil), ""
+		return benchproc.RequestBody(scenario.Catalogue, nil), ""
 	case "q3":
-		return requestBody(scenario.ArticleBySlug, map[string]any{"slug": f.slug}), ""
+		return benchproc.RequestBody(scenario.ArticleBySlug, map[string]any{"slug": f.slug}), ""
 	case "q4":
-		return requestBody(scenario.ArticlesPage, map[string]any{"after": f.after}), ""
+		return benchproc.RequestBody(scenario.ArticlesPage, map[string]any{"after": f.after}), ""
 	case "q5":
-		return requestBody(scenario.SubmitEnquiry, map[string]any{"input": f.enquiry(tag, n)}), ""
+		return benchproc.RequestBody(scenario.SubmitEnquiry, map[string]any{"input": f.enquiry(tag, n)}), ""
 	default:
-		return requestBody(scenario.Inbox, nil), f.token
+		return benchproc.RequestBody(scenario.Inbox, nil), f.token
 	}
 }
 
@@ -151,49 +143,25 @@ func (f *fixture) enquiry(tag string, n int) map[string]any {
 
 var client = &http.Client{Timeout: 30 * time.Second}
 
-func post(ctx context.Context, url, token string, body []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return b, fmt.Errorf("POST %s: status %d: %.300s", url, resp.StatusCode, b)
-	}
-	return b, nil
-}
-
 // answer posts and decodes the JSON; an answer with errors is an error.
-func answer(ctx context.Context, s *server, body []byte, token string) (map[string]any, []byte, error) {
-	b, err := post(ctx, s.url, token, body)
+func answer(ctx context.Context, s *benchproc.Server, body []byte, token string) (map[string]any, []byte, error) {
+	b, err := benchproc.Post(ctx, client, s.URL, token, body)
 	if err != nil {
-		return nil, b, fmt.Errorf("%s: %w", s.name, err)
+		return nil, b, fmt.Errorf("%s: %w", s.Name, err)
 	}
 	var v map[string]any
 	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, b, fmt.Errorf("%s answered no JSON: %.300s", s.name, b)
+		return nil, b, fmt.Errorf("%s answered no JSON: %.300s", s.Name, b)
 	}
 	if _, bad := v["errors"]; bad || v["data"] == nil {
-		return nil, b, fmt.Errorf("%s answered with errors: %.500s", s.name, b)
+		return nil, b, fmt.Errorf("%s answered with errors: %.500s", s.Name, b)
 	}
 	return v, b, nil
 }
 
 // checkSame fails unless both servers give the same JSON (after decoding) for
 // every read scenario, and write the same enquiry row for Q5.
-func checkSame(ctx context.Context, db *sql.DB, raw, cg *server, f *fixture, dir string) error {
+func checkSame(ctx context.Context, db *sql.DB, raw, cg *benchproc.Server, f *fixture, dir string) error {
 	for _, sc := range []string{"q1", "q2", "q3", "q4", "q6"} {
 		body, token := f.request(sc, "check", 0)
 		a, ab, err := answer(ctx, raw, body, token)
@@ -216,17 +184,17 @@ func checkSame(ctx context.Context, db *sql.DB, raw, cg *server, f *fixture, dir
 	// their ids and times.
 	body, _ := f.request("q5", fmt.Sprintf("check%d", time.Now().UnixNano()), 1)
 	var rows [2]map[string]any
-	for i, s := range []*server{cg, raw} {
+	for i, s := range []*benchproc.Server{cg, raw} {
 		v, b, err := answer(ctx, s, body, "")
 		if err != nil {
 			return err
 		}
 		id, ok := enquiryKey(v)
 		if !ok {
-			return fmt.Errorf("%s: submitEnquiry answered no enquiry id: %s", s.name, b)
+			return fmt.Errorf("%s: submitEnquiry answered no enquiry id: %s", s.Name, b)
 		}
 		if rows[i], err = enquiryRow(ctx, db, id); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 		if _, err := db.ExecContext(ctx, "DELETE FROM enquiries WHERE id = ?", id); err != nil {
 			return err
@@ -399,7 +367,7 @@ func delta(before, after, overhead map[string]float64, requests int) dbDelta {
 // countStatements sends n requests of a scenario one at a time, three times, and
 // returns the least database work per request seen: other clients of the same
 // MariaDB can only add to its global counters.
-func countStatements(ctx context.Context, db *sql.DB, s *server, f *fixture, sc string, n int) (dbDelta, error) {
+func countStatements(ctx context.Context, db *sql.DB, s *benchproc.Server, f *fixture, sc string, n int) (dbDelta, error) {
 	var best dbDelta
 	for i := range 3 {
 		d, err := countOnce(ctx, db, s, f, sc, n)
@@ -418,7 +386,7 @@ func countStatements(ctx context.Context, db *sql.DB, s *server, f *fixture, sc 
 	return best, nil
 }
 
-func countOnce(ctx context.Context, db *sql.DB, s *server, f *fixture, sc string, n int) (dbDelta, error) {
+func countOnce(ctx context.Context, db *sql.DB, s *benchproc.Server, f *fixture, sc string, n int) (dbDelta, error) {
 	overhead, err := statusOverhead(ctx, db)
 	if err != nil {
 		return dbDelta{}, err
@@ -427,7 +395,7 @@ func countOnce(ctx context.Context, db *sql.DB, s *server, f *fixture, sc string
 	if err != nil {
 		return dbDelta{}, err
 	}
-	tag := fmt.Sprintf("count-%s-%d", s.name, time.Now().UnixNano())
+	tag := fmt.Sprintf("count-%s-%d", s.Name, time.Now().UnixNano())
 	for i := range n {
 		body, token := f.request(sc, tag, i)
 		if _, _, err := answer(ctx, s, body, token); err != nil {

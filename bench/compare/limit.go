@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"coursegraph/bench/internal/benchproc"
 )
 
 // The limit row: a cached scenario's req/s against bench/limit's, a net/http
@@ -50,23 +52,23 @@ func recordHit(ctx context.Context, url string, body []byte, dir, sc string) (st
 }
 
 // startLimit starts bench/limit replaying the hit of a cached scenario.
-func startLimit(ctx context.Context, bin string, f *fixture, cgc *server, sc, dir string) (*server, error) {
+func startLimit(ctx context.Context, bin string, f *fixture, cgc *benchproc.Server, sc, dir string) (*benchproc.Server, error) {
 	body, _ := f.request(sc, "", 0)
-	answer, err := recordHit(ctx, cgc.url, body, dir, sc)
+	answer, err := recordHit(ctx, cgc.URL, body, dir, sc)
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := benchproc.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	return startServer(ctx, "limit", bin, []string{"-addr", "127.0.0.1:" + strconv.Itoa(port), "-answer", answer}, nil, port, dir)
+	return benchproc.Start(ctx, "limit", bin, []string{"-addr", "127.0.0.1:" + strconv.Itoa(port), "-answer", answer}, nil, port, dir)
 }
 
 // roundOrder is the order of the servers in a round: as given, then reversed,
 // so that no server always runs first (or, with raw, coursegraph and limit,
 // coursegraph always between the other two).
-func roundOrder(round int, servers []*server) []*server {
+func roundOrder(round int, servers []*benchproc.Server) []*benchproc.Server {
 	if round%2 == 0 {
 		return servers
 	}

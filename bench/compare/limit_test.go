@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"coursegraph/bench/internal/benchproc"
 )
 
 // TestTheHitIsRecordedForTheLimit: the answer bench/limit replays is the cached
@@ -57,12 +59,12 @@ func TestTheHitIsRecordedForTheLimit(t *testing.T) {
 }
 
 func TestRoundsAlternateTheOrderOfTheServers(t *testing.T) {
-	a, b, c := &server{name: "raw"}, &server{name: "coursegraph"}, &server{name: "limit"}
-	servers := []*server{a, b, c}
-	names := func(ss []*server) string {
+	a, b, c := &benchproc.Server{Name: "raw"}, &benchproc.Server{Name: "coursegraph"}, &benchproc.Server{Name: "limit"}
+	servers := []*benchproc.Server{a, b, c}
+	names := func(ss []*benchproc.Server) string {
 		var out []string
 		for _, s := range ss {
-			out = append(out, s.name)
+			out = append(out, s.Name)
 		}
 		return strings.Join(out, ",")
 	}

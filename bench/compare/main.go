@@ -16,8 +16,9 @@
 // by round. The cached scenarios (q1c-q3c) also run against bench/limit, which
 // replays the cached server's own hit and does nothing else: the ceiling of a
 // hit. Every loop is bounded in count and time; traffic goes to 127.0.0.1
-// only. It may import models (cursor encoding), bench/scenario and bench/dataset's
-// constants by value.
+// only. It may import models (cursor encoding), bench/scenario,
+// bench/internal/benchproc (servers started and posted to, as pgo does) and
+// bench/dataset's constants by value.
 package main
 
 import (
@@ -28,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -38,6 +38,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"coursegraph/bench/internal/benchproc"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := ensureWrk(ctx, stdout); err != nil {
 		return err
 	}
-	root, err := repoRoot(ctx)
+	root, err := benchproc.RepoRoot(ctx)
 	if err != nil {
 		return err
 	}
@@ -152,14 +154,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "compare: building coursegraph, bench/raw, bench/limit and bench/dataset")
 	bins := map[string]string{"coursegraph": ".", "raw": "./bench/raw", "limit": "./bench/limit", "dataset": "./bench/dataset"}
 	for name, pkg := range bins {
-		if err := command(ctx, root, nil, os.Stderr, "go", "build", "-o", filepath.Join(tmp, name), pkg); err != nil {
+		if err := benchproc.Command(ctx, root, nil, os.Stderr, "go", "build", "-o", filepath.Join(tmp, name), pkg); err != nil {
 			return fmt.Errorf("build %s: %w", pkg, err)
 		}
 	}
 	if o.dataset {
 		fmt.Fprintln(stdout, "compare: loading the dataset")
 		dargs := append([]string{"-fresh", "-dsn", o.dsn}, o.datasetArgs...)
-		if err := command(ctx, root, nil, stdout, filepath.Join(tmp, "dataset"), dargs...); err != nil {
+		if err := benchproc.Command(ctx, root, nil, stdout, filepath.Join(tmp, "dataset"), dargs...); err != nil {
 			return fmt.Errorf("dataset: %w", err)
 		}
 	}
@@ -174,25 +176,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer func() { _ = deleteLoadEnquiries(context.WithoutCancel(ctx), db) }()
 
-	cgPort, err := freePort()
+	cgPort, err := benchproc.FreePort()
 	if err != nil {
 		return err
 	}
-	cg, err := startServer(ctx, "coursegraph", filepath.Join(tmp, "coursegraph"), nil, []string{
+	cg, err := benchproc.Start(ctx, "coursegraph", filepath.Join(tmp, "coursegraph"), nil, []string{
 		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(cgPort), "APP_ENV=production", "LOG_LEVEL=warn",
 		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=off",
 	}, cgPort, tmp)
 	if err != nil {
 		return err
 	}
-	defer cg.stop()
+	defer cg.Stop()
 	// The same server with its response cache, for q1c-q3c and mixed; it makes
 	// the bench admin (bench-only credentials) that mixed writes as.
-	cgcPort, err := freePort()
+	cgcPort, err := benchproc.FreePort()
 	if err != nil {
 		return err
 	}
-	cgc, err := startServer(ctx, "coursegraph-cached", filepath.Join(tmp, "coursegraph"), nil, []string{
+	cgc, err := benchproc.Start(ctx, "coursegraph-cached", filepath.Join(tmp, "coursegraph"), nil, []string{
 		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(cgcPort), "APP_ENV=production", "LOG_LEVEL=warn",
 		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=on",
 		"ADMIN_EMAIL=" + adminEmail, "ADMIN_PASSWORD=" + adminPassword,
@@ -200,23 +202,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer cgc.stop()
+	defer cgc.Stop()
 	// target is the coursegraph server a scenario measures.
-	target := func(sc string) *server {
+	target := func(sc string) *benchproc.Server {
 		if cached(sc) {
 			return cgc
 		}
 		return cg
 	}
-	rawPort, err := freePort()
+	rawPort, err := benchproc.FreePort()
 	if err != nil {
 		return err
 	}
-	raw, err := startServer(ctx, "raw", filepath.Join(tmp, "raw"), []string{"-addr", "127.0.0.1:" + strconv.Itoa(rawPort), "-dsn", o.dsn}, nil, rawPort, tmp)
+	raw, err := benchproc.Start(ctx, "raw", filepath.Join(tmp, "raw"), []string{"-addr", "127.0.0.1:" + strconv.Itoa(rawPort), "-dsn", o.dsn}, nil, rawPort, tmp)
 	if err != nil {
 		return err
 	}
-	defer raw.stop()
+	defer raw.Stop()
 
 	fix, err := fixtures(ctx, db, cg)
 	if err != nil {
@@ -233,12 +235,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			continue
 		}
 		counts[sc] = map[string]dbDelta{}
-		for _, s := range []*server{raw, target(sc)} {
+		for _, s := range []*benchproc.Server{raw, target(sc)} {
 			d, err := countStatements(ctx, db, s, fix, sc, o.count)
 			if err != nil {
 				return err
 			}
-			name := s.name
+			name := s.Name
 			if s != raw {
 				name = "coursegraph"
 			}
@@ -262,35 +264,35 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			continue
 		}
 		cg := target(sc)
-		servers := []*server{raw, cg}
-		var limit *server
+		servers := []*benchproc.Server{raw, cg}
+		var limit *benchproc.Server
 		if cached(sc) {
 			// The limit row: the cached server's own hit, replayed by bench/limit.
 			if limit, err = startLimit(ctx, filepath.Join(tmp, "limit"), fix, cgc, sc, tmp); err != nil {
 				return err
 			}
-			defer limit.stop() // on an error; stopped below otherwise
+			defer limit.Stop() // on an error; stopped below otherwise
 			servers = append(servers, limit)
 		}
 		for _, c := range o.conns {
 			scripts := map[string]string{}
 			for _, s := range servers {
-				if scripts[s.name], err = writeScript(tmp, fix, sc, s.name, c); err != nil {
+				if scripts[s.Name], err = writeScript(tmp, fix, sc, s.Name, c); err != nil {
 					return err
 				}
 				if o.warmup > 0 {
-					if _, err := runWrk(ctx, db, s, scripts[s.name], c, o.warmup); err != nil {
-						return fmt.Errorf("%s %s warm-up: %w", s.name, sc, err)
+					if _, err := runWrk(ctx, db, s, scripts[s.Name], c, o.warmup); err != nil {
+						return fmt.Errorf("%s %s warm-up: %w", s.Name, sc, err)
 					}
 				}
 			}
 			for round := range o.rounds {
-				got := map[*server]wrkResult{}
+				got := map[*benchproc.Server]wrkResult{}
 				for _, s := range roundOrder(round, servers) {
-					fmt.Fprintf(stdout, "compare: %s c=%d round %d/%d %s\n", sc, c, round+1, o.rounds, s.name)
-					r, err := runWrk(ctx, db, s, scripts[s.name], c, o.duration)
+					fmt.Fprintf(stdout, "compare: %s c=%d round %d/%d %s\n", sc, c, round+1, o.rounds, s.Name)
+					r, err := runWrk(ctx, db, s, scripts[s.Name], c, o.duration)
 					if err != nil {
-						return fmt.Errorf("%s %s: %w", s.name, sc, err)
+						return fmt.Errorf("%s %s: %w", s.Name, sc, err)
 					}
 					got[s] = r
 				}
@@ -301,7 +303,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 		if limit != nil {
-			limit.stop()
+			limit.Stop()
 		}
 		if sc == "q5" {
 			if err := deleteLoadEnquiries(ctx, db); err != nil {
@@ -309,7 +311,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	res.hwm = map[string]int64{"raw": raw.hwm(), "coursegraph": cg.hwm(), "coursegraph-cached": cgc.hwm()}
+	res.hwm = map[string]int64{"raw": hwm(raw), "coursegraph": hwm(cg), "coursegraph-cached": hwm(cgc)}
 	table, err := res.markdown(ctx, root, db)
 	if err != nil {
 		return err
@@ -349,38 +351,17 @@ func dbConfig(raw string) (*mysql.Config, error) {
 	return cfg, nil
 }
 
-func repoRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("run compare inside the coursegraph module")
-	}
-	return filepath.Dir(mod), nil
-}
-
-func command(ctx context.Context, dir string, env []string, stdout io.Writer, name string, args ...string) error {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, os.Stderr
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
-	return cmd.Run()
-}
-
 // ensureWrk installs wrk with apt-get when it is missing.
 func ensureWrk(ctx context.Context, stdout io.Writer) error {
 	if _, err := exec.LookPath("wrk"); err == nil {
 		return nil
 	}
 	fmt.Fprintln(stdout, "compare: installing wrk (apt-get)")
-	if err := command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
-		if err := command(ctx, "", nil, io.Discard, "apt-get", "update"); err != nil {
+	if err := benchproc.Command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
+		if err := benchproc.Command(ctx, "", nil, io.Discard, "apt-get", "update"); err != nil {
 			return fmt.Errorf("apt-get update: %w", err)
 		}
-		if err := command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
+		if err := benchproc.Command(ctx, "", nil, io.Discard, "apt-get", "install", "-y", "wrk"); err != nil {
 			return fmt.Errorf("install wrk: %w", err)
 		}
 	}
@@ -388,79 +369,9 @@ func ensureWrk(ctx context.Context, stdout io.Writer) error {
 	return err
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-type server struct {
-	name string
-	url  string
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-// startServer starts a server and waits (at most 30 s) until /readyz answers.
-func startServer(ctx context.Context, name, bin string, args, env []string, port int, dir string) (*server, error) {
-	logf, err := os.Create(filepath.Join(dir, name+".log"))
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	s := &server{name: name, url: "http://127.0.0.1:" + strconv.Itoa(port) + "/graphql", cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
-	ready := "http://127.0.0.1:" + strconv.Itoa(port) + "/readyz"
-	for range 300 {
-		select {
-		case <-s.done:
-			log, _ := os.ReadFile(filepath.Join(dir, name+".log"))
-			return nil, fmt.Errorf("%s exited at start:\n%s", name, log)
-		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		resp, err := http.Get(ready)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s was not ready within 30s", name)
-}
-
-// stop asks the server to finish (SIGTERM) and kills it after 20 s.
-func (s *server) stop() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-}
-
-// procStatus reads a field of /proc/PID/status in KiB.
-func (s *server) procStatus(field string) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
+// procStatus reads a field of /proc/PID/status of a server in KiB.
+func procStatus(s *benchproc.Server, field string) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.Pid()) + "/status")
 	if err != nil {
 		return 0
 	}
@@ -473,8 +384,8 @@ func (s *server) procStatus(field string) int64 {
 	return 0
 }
 
-func (s *server) rss() int64 { return s.procStatus("VmRSS") }
-func (s *server) hwm() int64 { return s.procStatus("VmHWM") }
+func rss(s *benchproc.Server) int64 { return procStatus(s, "VmRSS") }
+func hwm(s *benchproc.Server) int64 { return procStatus(s, "VmHWM") }
 
 func deleteLoadEnquiries(ctx context.Context, db *sql.DB) error {
 	_, err := db.ExecContext(ctx, "DELETE FROM enquiries WHERE email LIKE ?", "%@"+loadDomain)

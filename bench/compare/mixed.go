@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"coursegraph/bench/internal/benchproc"
 	"coursegraph/bench/scenario"
 )
 
@@ -46,7 +47,7 @@ type mixedWrite struct {
 // directly: reads and the raw check hold a read lock, writes the write lock, so
 // that the truth cannot move between the two and a difference is a stale answer.
 // It returns the counts; it fails only on setup errors.
-func runMixed(ctx context.Context, db *sql.DB, raw, cgc *server, f *fixture, d time.Duration, workers int, stdout io.Writer) (mixedResult, error) {
+func runMixed(ctx context.Context, db *sql.DB, raw, cgc *benchproc.Server, f *fixture, d time.Duration, workers int, stdout io.Writer) (mixedResult, error) {
 	fmt.Fprintf(stdout, "compare: mixed, %d workers for %s (one write per 100 requests, every read checked)\n", workers, d)
 	token, err := login(ctx, cgc, adminEmail, adminPassword)
 	if err != nil {
@@ -58,7 +59,7 @@ func runMixed(ctx context.Context, db *sql.DB, raw, cgc *server, f *fixture, d t
 	}
 	defer func() {
 		for _, w := range restore {
-			if _, _, err := answer(context.WithoutCancel(ctx), cgc, requestBody(w.query, w.vars(false)), token); err != nil {
+			if _, _, err := answer(context.WithoutCancel(ctx), cgc, benchproc.RequestBody(w.query, w.vars(false)), token); err != nil {
 				fmt.Fprintf(stdout, "compare: mixed: could not restore (%s): %v\n", w.kind, err)
 			}
 		}
@@ -83,7 +84,7 @@ func runMixed(ctx context.Context, db *sql.DB, raw, cgc *server, f *fixture, d t
 					k := int(i/100) % len(writes)
 					toggles[k] = !toggles[k]
 					w := writes[k]
-					_, _, err := answer(ctx, cgc, requestBody(w.query, w.vars(toggles[k])), token)
+					_, _, err := answer(ctx, cgc, benchproc.RequestBody(w.query, w.vars(toggles[k])), token)
 					truth.Unlock()
 					mu.Lock()
 					res.writes++
@@ -100,7 +101,7 @@ func runMixed(ctx context.Context, db *sql.DB, raw, cgc *server, f *fixture, d t
 				sc := []string{"q1", "q2", "q3"}[i%3]
 				body, _ := f.request(sc, "", 0)
 				truth.RLock()
-				got, hit, gerr := postCached(ctx, cgc.url, body)
+				got, hit, gerr := postCached(ctx, cgc.URL, body)
 				want, _, werr := answer(ctx, raw, body, "")
 				truth.RUnlock()
 				mu.Lock()
@@ -179,8 +180,8 @@ func mixedWrites(ctx context.Context, db *sql.DB, f *fixture) (writes, restore [
 }
 
 // login signs in and returns the session token.
-func login(ctx context.Context, s *server, email, password string) (string, error) {
-	v, _, err := answer(ctx, s, requestBody(scenario.Login, map[string]any{"email": email, "password": password}), "")
+func login(ctx context.Context, s *benchproc.Server, email, password string) (string, error) {
+	v, _, err := answer(ctx, s, benchproc.RequestBody(scenario.Login, map[string]any{"email": email, "password": password}), "")
 	if err != nil {
 		return "", fmt.Errorf("sign in as %s: %w", email, err)
 	}

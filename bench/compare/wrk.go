@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"coursegraph/bench/internal/benchproc"
 	"coursegraph/bench/scenario"
 )
 
@@ -110,7 +111,7 @@ type wrkResult struct {
 }
 
 // runWrk runs one measured wrk run and samples the server's RSS meanwhile.
-func runWrk(ctx context.Context, db *sql.DB, s *server, script string, conns int, d time.Duration) (wrkResult, error) {
+func runWrk(ctx context.Context, db *sql.DB, s *benchproc.Server, script string, conns int, d time.Duration) (wrkResult, error) {
 	overhead, err := statusOverhead(ctx, db)
 	if err != nil {
 		return wrkResult{}, err
@@ -123,7 +124,7 @@ func runWrk(ctx context.Context, db *sql.DB, s *server, script string, conns int
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns),
-		"-d"+strconv.Itoa(int(d.Seconds()))+"s", "--timeout", "10s", "-s", script, s.url)
+		"-d"+strconv.Itoa(int(d.Seconds()))+"s", "--timeout", "10s", "-s", script, s.URL)
 	stop := make(chan struct{})
 	peak := make(chan int64, 1)
 	go func() {
@@ -131,7 +132,7 @@ func runWrk(ctx context.Context, db *sql.DB, s *server, script string, conns int
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
-			m = max(m, s.rss())
+			m = max(m, rss(s))
 			select {
 			case <-stop:
 				peak <- m

@@ -15,7 +15,8 @@
 // with Q1-Q3 (warm hits), each from -conns clients. From each it takes a CPU
 // profile of -seconds through PPROF_ADDR, and writes the two merged (go tool
 // pprof -proto) to -out. Every answer is checked: one with errors stops it.
-// Traffic goes to 127.0.0.1 only. It imports bench/scenario only.
+// Traffic goes to 127.0.0.1 only. It imports bench/scenario and, for starting
+// servers and posting to them as compare does, bench/internal/benchproc.
 //
 // With -measure it writes nothing: it builds the server with -pgo=off and with
 // the profile at -out, and runs compare's Q1-Q3 uncached against both with wrk,
@@ -44,6 +45,7 @@ import (
 	"syscall"
 	"time"
 
+	"coursegraph/bench/internal/benchproc"
 	"coursegraph/bench/scenario"
 )
 
@@ -125,7 +127,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	root, err := repoRoot(ctx)
+	root, err := benchproc.RepoRoot(ctx)
 	if err != nil {
 		return err
 	}
@@ -144,7 +146,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	if o.dataset {
 		fmt.Fprintln(stdout, "pgo: loading the dataset into", o.dsn)
-		if err := command(ctx, root, stdout, "go", "run", "./bench/dataset", "-fresh", "-dsn", o.dsn); err != nil {
+		if err := benchproc.Command(ctx, root, nil, stdout, "go", "run", "./bench/dataset", "-fresh", "-dsn", o.dsn); err != nil {
 			return fmt.Errorf("dataset: %w", err)
 		}
 	}
@@ -153,7 +155,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "pgo: building the server with -pgo=off")
 	bin := filepath.Join(tmp, "coursegraph")
-	if err := command(ctx, root, stdout, "go", "build", "-pgo=off", "-o", bin, "."); err != nil {
+	if err := benchproc.Command(ctx, root, nil, stdout, "go", "build", "-pgo=off", "-o", bin, "."); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
 
@@ -206,15 +208,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // scenario's answer, loads it with the scenarios in turn from o.conns clients,
 // and meanwhile takes a CPU profile of o.seconds, which it writes in dir.
 func profilePhase(ctx context.Context, o *options, bin, dir, name, cache string, scenarios []string, stdout io.Writer) (string, error) {
-	port, err := freePort()
+	port, err := benchproc.FreePort()
 	if err != nil {
 		return "", err
 	}
-	pprofPort, err := freePort()
+	pprofPort, err := benchproc.FreePort()
 	if err != nil {
 		return "", err
 	}
-	srv, err := startServer(ctx, name, bin, []string{
+	srv, err := benchproc.Start(ctx, name, bin, nil, []string{
 		"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(port), "APP_ENV=production", "LOG_LEVEL=warn",
 		"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=" + cache,
 		"PPROF_ADDR=127.0.0.1:" + strconv.Itoa(pprofPort),
@@ -222,15 +224,15 @@ func profilePhase(ctx context.Context, o *options, bin, dir, name, cache string,
 	if err != nil {
 		return "", err
 	}
-	defer srv.stop()
-	reqs, err := requests(ctx, srv.url, scenarios)
+	defer srv.Stop()
+	reqs, err := requests(ctx, srv.URL, scenarios)
 	if err != nil {
 		return "", err
 	}
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
-	l := startLoad(loadCtx, srv.url, reqs, o.conns)
+	l := startLoad(loadCtx, srv.URL, reqs, o.conns)
 	fmt.Fprintf(stdout, "pgo: %s (%s): warming up for %s, then profiling for %ds at c=%d\n", name, strings.Join(scenarios, ","), o.warmup, o.seconds, o.conns)
 	select {
 	case <-time.After(o.warmup):
@@ -270,9 +272,9 @@ func requests(ctx context.Context, url string, scenarios []string) ([]request, e
 		r := request{name: sc}
 		switch sc {
 		case "q1":
-			r.body = body(scenario.ArticlesPage, nil)
+			r.body = benchproc.RequestBody(scenario.ArticlesPage, nil)
 		case "q2":
-			r.body = body(scenario.Catalogue, nil)
+			r.body = benchproc.RequestBody(scenario.Catalogue, nil)
 		case "q3":
 			if slug == "" {
 				var page struct {
@@ -282,7 +284,7 @@ func requests(ctx context.Context, url string, scenarios []string) ([]request, e
 						}
 					}
 				}
-				if err := graphQL(ctx, url, "", body(scenario.ArticlesPage, nil), &page); err != nil {
+				if err := graphQL(ctx, url, "", benchproc.RequestBody(scenario.ArticlesPage, nil), &page); err != nil {
 					return nil, err
 				}
 				edges := page.Data.Articles.Edges
@@ -291,18 +293,18 @@ func requests(ctx context.Context, url string, scenarios []string) ([]request, e
 				}
 				slug = edges[len(edges)/2].Node.Slug
 			}
-			r.body = body(scenario.ArticleBySlug, map[string]any{"slug": slug})
+			r.body = benchproc.RequestBody(scenario.ArticleBySlug, map[string]any{"slug": slug})
 		case "q6":
 			if token == "" {
 				var login struct {
 					Data struct{ Login struct{ Token string } }
 				}
-				if err := graphQL(ctx, url, "", body(scenario.Login, map[string]any{"email": staffEmail, "password": staffPassword}), &login); err != nil {
+				if err := graphQL(ctx, url, "", benchproc.RequestBody(scenario.Login, map[string]any{"email": staffEmail, "password": staffPassword}), &login); err != nil {
 					return nil, fmt.Errorf("sign in as %s: %w", staffEmail, err)
 				}
 				token = login.Data.Login.Token
 			}
-			r.body, r.token = body(scenario.Inbox, nil), token
+			r.body, r.token = benchproc.RequestBody(scenario.Inbox, nil), token
 		default:
 			return nil, fmt.Errorf("unknown scenario %q", sc)
 		}
@@ -314,14 +316,6 @@ func requests(ctx context.Context, url string, scenarios []string) ([]request, e
 	return out, nil
 }
 
-func body(query string, vars map[string]any) []byte {
-	if vars == nil {
-		vars = map[string]any{}
-	}
-	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars}) // strings and maps always marshal
-	return b
-}
-
 var client = &http.Client{
 	Timeout:   30 * time.Second,
 	Transport: &http.Transport{MaxIdleConnsPerHost: 256},
@@ -329,25 +323,12 @@ var client = &http.Client{
 
 // post sends one request; an answer other than 200, or with "errors", is an error.
 func post(ctx context.Context, url, token string, b []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(b))
+	out, err := benchproc.Post(ctx, client, url, token, b)
+	if err == nil && bytes.Contains(out, []byte(`"errors"`)) {
+		err = fmt.Errorf("status 200: %.300s", out)
+	}
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK || bytes.Contains(out, []byte(`"errors"`)) {
-		return nil, fmt.Errorf("status %d: %.300s", resp.StatusCode, out)
 	}
 	return out, nil
 }
@@ -428,93 +409,4 @@ func fetch(ctx context.Context, url, path string, timeout time.Duration) error {
 		return err
 	}
 	return f.Close()
-}
-
-func repoRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("run pgo inside the coursegraph module")
-	}
-	return filepath.Dir(mod), nil
-}
-
-func command(ctx context.Context, dir string, stdout io.Writer, name string, args ...string) error {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, os.Stderr
-	return cmd.Run()
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-type server struct {
-	url  string
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-// startServer starts the server with env (its log in dir) and waits, at most
-// 30 s, until /readyz answers.
-func startServer(ctx context.Context, name, bin string, env []string, port int, dir string) (*server, error) {
-	logPath := filepath.Join(dir, name+".log")
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	s := &server{url: "http://127.0.0.1:" + strconv.Itoa(port) + "/graphql", cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
-	ready := "http://127.0.0.1:" + strconv.Itoa(port) + "/readyz"
-	for range 300 {
-		select {
-		case <-s.done:
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("%s exited at start:\n%s", name, log)
-		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		resp, err := http.Get(ready)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s was not ready within 30s", name)
-}
-
-// stop asks the server to finish (SIGTERM) and kills it after 20 s.
-func (s *server) stop() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
 }

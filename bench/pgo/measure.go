@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"coursegraph/bench/internal/benchproc"
 )
 
 // wrkScript POSTs one body.
@@ -35,28 +37,28 @@ func measure(ctx context.Context, o *options, root, tmp string, stdout io.Writer
 		return err
 	}
 	builds := []struct{ name, pgo string }{{"without", "off"}, {"with", profile}}
-	var servers []*server
+	var servers []*benchproc.Server
 	for _, b := range builds {
 		bin := filepath.Join(tmp, "coursegraph-"+b.name)
 		fmt.Fprintf(stdout, "pgo: building the server with -pgo=%s\n", b.pgo)
-		if err := command(ctx, root, stdout, "go", "build", "-pgo="+b.pgo, "-o", bin, "."); err != nil {
+		if err := benchproc.Command(ctx, root, nil, stdout, "go", "build", "-pgo="+b.pgo, "-o", bin, "."); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
-		port, err := freePort()
+		port, err := benchproc.FreePort()
 		if err != nil {
 			return err
 		}
-		s, err := startServer(ctx, b.name, bin, []string{
+		s, err := benchproc.Start(ctx, b.name, bin, nil, []string{
 			"DATABASE_URL=" + o.dsn, "ADDR=127.0.0.1:" + strconv.Itoa(port), "APP_ENV=production", "LOG_LEVEL=warn",
 			"ENQUIRIES_PER_ADDRESS=off", "COMMENTS_PER_ADDRESS=off", "RESPONSE_CACHE=off",
 		}, port, tmp)
 		if err != nil {
 			return err
 		}
-		defer s.stop()
+		defer s.Stop()
 		servers = append(servers, s)
 	}
-	reqs, err := requests(ctx, servers[0].url, []string{"q1", "q2", "q3"})
+	reqs, err := requests(ctx, servers[0].URL, []string{"q1", "q2", "q3"})
 	if err != nil {
 		return err
 	}
@@ -151,20 +153,20 @@ func cpuTime(pid int) (time.Duration, error) {
 }
 
 // runWrk runs wrk against s for d; any error (socket or non-2xx) fails it.
-func runWrk(ctx context.Context, s *server, script string, conns int, d time.Duration) (wrkRun, error) {
+func runWrk(ctx context.Context, s *benchproc.Server, script string, conns int, d time.Duration) (wrkRun, error) {
 	var w wrkRun
 	secs := max(1, int(d.Round(time.Second).Seconds()))
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
-	before, err := cpuTime(s.cmd.Process.Pid)
+	before, err := cpuTime(s.Pid())
 	if err != nil {
 		return w, err
 	}
-	out, err := exec.CommandContext(ctx, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(secs)+"s", "--timeout", "10s", "-s", script, s.url).CombinedOutput()
+	out, err := exec.CommandContext(ctx, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(secs)+"s", "--timeout", "10s", "-s", script, s.URL).CombinedOutput()
 	if err != nil {
 		return w, fmt.Errorf("wrk: %w: %s", err, out)
 	}
-	after, err := cpuTime(s.cmd.Process.Pid)
+	after, err := cpuTime(s.Pid())
 	if err != nil {
 		return w, err
 	}
